@@ -1,0 +1,108 @@
+#include "common/url.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+
+namespace provarc {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+std::string quoted(std::string_view s) {
+  // Keep error messages one line and bounded, whatever the input.
+  std::string out = "\"";
+  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 200) out += "...";
+  return out + "\"";
+}
+
+std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* text = nullptr;
+  if (curl_url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) return "";
+  std::string result(text);
+  curl_free(text);
+  return result;
+}
+
+bool is_http(const std::string& scheme) { return scheme == "http" || scheme == "https"; }
+
+// curl_url_set needs a NUL-terminated string; URLs with embedded NULs are malformed anyway.
+Result<UrlHandle> parse_absolute(std::string_view url) {
+  if (url.find('\0') != std::string_view::npos) return fail("malformed URL " + quoted(url));
+  UrlHandle u(curl_url());
+  if (!u) return fail("out of memory parsing URL");
+  std::string s(url);
+  CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, s.c_str(),
+                              CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
+  if (rc != CURLUE_OK) {
+    return fail("malformed URL " + quoted(url) + ": " + curl_url_strerror(rc));
+  }
+  return u;
+}
+
+}  // namespace
+
+Result<UrlParts> parse_url(std::string_view url) {
+  auto u = parse_absolute(url);
+  if (!u.ok()) return u.failure();
+  UrlParts parts;
+  parts.scheme = get_part(u->get(), CURLUPART_SCHEME);
+  if (!is_http(parts.scheme)) return fail("not an http(s) URL " + quoted(url));
+  parts.host = get_part(u->get(), CURLUPART_HOST);
+  for (char& c : parts.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  parts.port = get_part(u->get(), CURLUPART_PORT);
+  if ((parts.scheme == "http" && parts.port == "80") ||
+      (parts.scheme == "https" && parts.port == "443")) {
+    parts.port.clear();
+  }
+  parts.path = get_part(u->get(), CURLUPART_PATH);
+  if (parts.path.empty()) parts.path = "/";
+  parts.query = get_part(u->get(), CURLUPART_QUERY);
+  parts.fragment = get_part(u->get(), CURLUPART_FRAGMENT);
+  return parts;
+}
+
+Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
+  auto u = parse_absolute(base);
+  if (!u.ok()) return fail("cannot resolve against base: " + u.error());
+  if (!is_http(get_part(u->get(), CURLUPART_SCHEME))) {
+    return fail("base is not an http(s) URL " + quoted(base));
+  }
+  if (ref.find('\0') != std::string_view::npos) return fail("malformed link " + quoted(ref));
+  // Browsers strip leading/trailing C0 controls and spaces, and remove tabs and newlines.
+  std::string cleaned;
+  for (char c : ref) {
+    if (c != '\t' && c != '\n' && c != '\r') cleaned += c;
+  }
+  size_t b = 0, e = cleaned.size();
+  while (b < e && static_cast<unsigned char>(cleaned[b]) <= 0x20) ++b;
+  while (e > b && static_cast<unsigned char>(cleaned[e - 1]) <= 0x20) --e;
+  cleaned = cleaned.substr(b, e - b);
+  CURLUcode rc = curl_url_set(u->get(), CURLUPART_URL, cleaned.c_str(),
+                              CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
+  if (rc != CURLUE_OK) {
+    return fail("malformed link " + quoted(ref) + " on " + quoted(base) + ": " +
+                curl_url_strerror(rc));
+  }
+  if (!is_http(get_part(u->get(), CURLUPART_SCHEME))) {
+    return fail("not an http(s) link " + quoted(ref));
+  }
+  std::string out = get_part(u->get(), CURLUPART_URL);
+  if (out.empty()) return fail("cannot resolve link " + quoted(ref));
+  return out;
+}
+
+Result<std::string> url_authority(std::string_view url) {
+  auto parts = parse_url(url);
+  if (!parts.ok()) return parts.failure();
+  std::string authority = parts->host;
+  if (!parts->port.empty()) authority += ":" + parts->port;
+  return authority;
+}
+
+}  // namespace provarc

@@ -1,0 +1,34 @@
+// common/url.h: URL parsing and resolution, done by libcurl's curl_url() (RFC 3986), shared by
+// the parsers (resolving links in a page) and the crawler (canonicalisation, scope).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace provarc {
+
+// The parts of an absolute URL as curl_url() splits them. Empty when absent; `port` is empty when
+// the URL uses its scheme's default port.
+struct UrlParts {
+  std::string scheme;  // lowercase
+  std::string host;    // lowercase
+  std::string port;
+  std::string path;    // at least "/"
+  std::string query;   // without '?'
+  std::string fragment;
+};
+
+// Parses an absolute http(s) URL. Fails, naming the URL, when it is relative or malformed.
+Result<UrlParts> parse_url(std::string_view url);
+
+// Resolves `ref` (absolute, relative, protocol-relative) against the absolute URL `base`, as a
+// browser would. Fails, naming both, when `base` is not absolute or `ref` is malformed.
+// Non-http(s) schemes (javascript:, mailto:, data:) fail too: they are never fetched.
+Result<std::string> resolve_url(std::string_view base, std::string_view ref);
+
+// "host" or "host:port" (port only when not the scheme's default): the politeness key.
+Result<std::string> url_authority(std::string_view url);
+
+}  // namespace provarc

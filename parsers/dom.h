@@ -1,0 +1,63 @@
+// parsers/dom.h: the Gumbo document (RAII) and the few tree helpers the extractors share.
+// Every walk here is iterative, so 100 000 nested elements cannot overflow the stack.
+#pragma once
+
+#include <gumbo.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace provarc {
+
+// An HTML5 document parsed by Gumbo from UTF-8 text. Owns the tree; nodes handed out are valid
+// while the Document lives. Not thread-safe; distinct Documents may be used from distinct threads.
+class Document {
+ public:
+  // Parses `utf8` (must be valid UTF-8, as decode_html() gives). Never fails: Gumbo builds a
+  // tree from any input. Pages deeper than Gumbo's own limits are flattened by Gumbo, not us.
+  static std::unique_ptr<Document> parse(std::string_view utf8);
+  ~Document();
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  GumboNode* root() const;  // the <html> element
+  GumboNode* head() const;  // nullptr when absent
+  GumboNode* body() const;  // nullptr when absent
+
+ private:
+  Document() = default;
+  std::string text_;  // Gumbo points into it
+  GumboOutput* output_ = nullptr;
+};
+
+// True for GUMBO_NODE_ELEMENT and GUMBO_NODE_TEMPLATE.
+bool is_element(const GumboNode* node);
+// Lowercase tag name ("div", "p"; for unknown tags the original name lowercased), "" for text.
+std::string tag_name(const GumboNode* node);
+// Attribute value, "" when absent.
+std::string attr(const GumboNode* node, std::string_view name);
+bool has_attr(const GumboNode* node, std::string_view name);
+// True when `class` holds `name` as one of its whitespace-separated tokens.
+bool has_class(const GumboNode* node, std::string_view name);
+
+// Element children of `node`, in order.
+std::vector<GumboNode*> element_children(const GumboNode* node);
+
+// Visits `node` and its descendants in document order (pre-order). The visitor returns false to
+// skip the node's subtree. Iterative.
+void walk(GumboNode* node, const std::function<bool(GumboNode*)>& visit);
+
+// Concatenated text of the subtree (text, CDATA and whitespace nodes), skipping <script>,
+// <style>, <noscript>, <template> and comments. Not collapsed: see collapse_whitespace().
+std::string text_content(const GumboNode* node);
+
+// Removes `node` from its parent and frees it. Safe on nodes already detached.
+void remove_node(GumboNode* node);
+
+// True when `ancestor` is `node` or one of its ancestors.
+bool contains(const GumboNode* ancestor, const GumboNode* node);
+
+}  // namespace provarc

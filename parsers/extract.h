@@ -1,0 +1,71 @@
+// parsers/extract.h: turning one HTML page into an Article, by a portal family's rules given as
+// values (the config module builds them from TOML; the parsers know nothing of files or TOML).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "parsers/article.h"
+#include "parsers/dates.h"
+#include "parsers/pattern.h"
+#include "parsers/selector.h"
+
+namespace provarc {
+
+// The rules that read one portal family's pages (platform preset plus site overrides).
+// Selector lists are tried in order; the first that matches a non-empty element wins.
+struct ExtractRules {
+  std::string platform;  // "sharepoint", "websphere", "aspnet", "liferay", "generic", ...
+
+  // Chrome removed from the whole document before anything is read.
+  std::vector<Selector> remove;
+
+  std::vector<Selector> body;      // the article body element
+  std::vector<Selector> title;     // title element; falls back to <title> minus title_strip
+  std::vector<Selector> date;      // element whose text holds the published date
+  std::vector<Selector> updated;   // element whose text holds the updated date (optional)
+  std::vector<Selector> author;    // byline element (removed from the body when inside it)
+  std::vector<Selector> captions;  // elements inside the body that are image captions
+
+  // Lines (text blocks after whitespace collapse) dropped wherever they appear: exact strings,
+  // and patterns that must match the whole line.
+  std::vector<std::string> chrome_lines;
+  std::vector<Pattern> chrome_patterns;
+  // The body ends at the first block equal to one of these ("Tin khác", "Tin đã đưa:").
+  std::vector<std::string> stop_lines;
+  // Removed from the title (a trailing "(03/12/2018 10:10 AM)", a " - Sở ..." suffix).
+  std::vector<Pattern> title_strip;
+
+  DateOrder date_order = DateOrder::kDayFirst;
+
+  // When no `author` element matches: take the body's last block as the byline if it is short
+  // (at most author_max_words words, no final period) and not a caption.
+  bool author_from_last_block = true;
+  int author_max_words = 8;
+
+  // Links in the body whose path ends with one of these (lowercase, no dot) are attachments.
+  std::vector<std::string> attachment_extensions = {"pdf", "doc", "docx", "xls", "xlsx", "ppt",
+                                                    "pptx", "zip", "rar", "7z", "odt", "ods"};
+
+  // When no body selector matches, find the body by text and link density (Readability-like).
+  bool generic_fallback = true;
+
+  // Identifies these rules in parser_version (the config module sets it from the rules' source).
+  std::string digest;
+};
+
+// The program's parser version, e.g. "0.1.0"; Article::parser_version is this plus "+" and the
+// rules' digest (first 12 hex digits), so that a config change counts as a parser change.
+std::string parser_program_version();
+
+// Extracts the article of one page. `bytes` is the raw body as served, `content_type` the HTTP
+// Content-Type ("" when unknown), `url` the page URL ("" when unknown: relative links then stay
+// unresolved and are dropped). Fails, with a message naming what is missing, when the page has no
+// article body (no body rule matched and the generic fallback found no text block).
+// Thread-safe: rules are read-only.
+Result<Article> extract_article(std::string_view bytes, std::string_view content_type,
+                                std::string_view url, const ExtractRules& rules);
+
+}  // namespace provarc

@@ -1,0 +1,50 @@
+// parsers/pattern.h: regular expressions over UTF-8 text, compiled by ICU (Unicode-aware, and with
+// a time limit so that a hostile pattern or page cannot hang the program).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace provarc {
+
+class Pattern {
+ public:
+  // Compiles `source` (ICU regex syntax, case-sensitive unless it starts with (?i)).
+  // Fails with the ICU error and the offset in the pattern where it was detected.
+  static Result<Pattern> compile(std::string_view source);
+
+  struct Match {
+    size_t begin = 0;  // byte offsets into the searched UTF-8 text
+    size_t end = 0;
+    std::vector<std::string> groups;  // groups[0] is the whole match; absent groups are ""
+  };
+
+  // First match in `text`, or nullopt (also when the time limit is hit).
+  // Thread-safe: each call uses its own matcher.
+  std::optional<Match> search(std::string_view text) const;
+  // True when the whole of `text` matches.
+  bool full_match(std::string_view text) const;
+  // `text` with every match replaced by `replacement` ($1 refers to group 1).
+  std::string replace_all(std::string_view text, std::string_view replacement) const;
+
+  const std::string& source() const { return source_; }
+
+  Pattern(const Pattern&);
+  Pattern& operator=(const Pattern&);
+  Pattern(Pattern&&) noexcept;
+  Pattern& operator=(Pattern&&) noexcept;
+  ~Pattern();
+
+ private:
+  Pattern() = default;
+  struct Impl;
+  std::string source_;
+  std::shared_ptr<const Impl> impl_;  // immutable, shared between copies
+};
+
+}  // namespace provarc
