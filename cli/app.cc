@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include "cli/commands.h"
 
 namespace provarc {
 
@@ -10,12 +10,22 @@ int run_app(int argc, char** argv) {
   CLI::App app{"provarc: crawler and archiver for Vietnam's provincial Sở TT&TT websites"};
   app.set_version_flag("--version", std::string("provarc ") + PROVARC_VERSION);
   app.require_subcommand(1);
+  GlobalOptions options;
+  app.add_option("--config", options.config_dir,
+                 "config directory holding sites/ and platforms/ (default: $PROVARC_CONFIG, "
+                 "./config, or the installed one)");
+  app.add_option("--db", options.db_path, "archive database (default: ./archive.sqlite)");
+
+  // Subcommands: each registration line below belongs to one file of cli/.
+  // (registrations)
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
   }
-  return 0;
+  return options.exit_code;
 }
 
 }  // namespace provarc

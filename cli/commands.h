@@ -1,0 +1,31 @@
+// cli/commands.h: the subcommands of `provarc`, one registration function per file, and the
+// options every subcommand shares. Each subcommand sets `options.exit_code` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace provarc {
+
+struct GlobalOptions {
+  std::string config_dir;                 // --config DIR; "" means default_config_dir()
+  std::string db_path = "archive.sqlite"; // --db PATH
+  int exit_code = 0;                      // set by the subcommand that ran
+};
+
+// Exit codes (README "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;     // the command failed (message on stderr)
+inline constexpr int kExitUsage = 2;       // bad command line or config
+inline constexpr int kExitPartial = 3;     // finished, but some items failed (see summary)
+inline constexpr int kExitLocked = 4;      // another provarc holds the archive lock
+inline constexpr int kExitTemplate = 5;    // a crawl finished but a site's template seems changed
+
+void add_parse_command(CLI::App& app, GlobalOptions& options);     // cli/parse_command.cc
+void add_sites_commands(CLI::App& app, GlobalOptions& options);    // cli/sites_command.cc
+void add_archive_commands(CLI::App& app, GlobalOptions& options);  // cli/archive_commands.cc
+void add_robots_command(CLI::App& app, GlobalOptions& options);    // cli/robots_command.cc
+void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_command.cc
+
+}  // namespace provarc
