@@ -10,6 +10,7 @@ int run_app(int argc, char** argv) {
   CLI::App app{"provarc: crawler and archiver for Vietnam's provincial Sở TT&TT websites"};
   app.set_version_flag("--version", std::string("provarc ") + PROVARC_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // --config and --db may follow the subcommand too
   GlobalOptions options;
   app.add_option("--config", options.config_dir,
                  "config directory holding sites/ and platforms/ (default: $PROVARC_CONFIG, "
