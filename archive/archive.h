@@ -1,0 +1,289 @@
+// archive/archive.h: the archive, one SQLite file holding every capture (zstd blobs, content-addressed),
+// every version of every article, the crawl frontier and the runs. See docs/archive.md for the schema.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/capture.h"
+#include "common/result.h"
+
+namespace provarc {
+
+// The schema version this binary writes (PRAGMA user_version). Older files are migrated forward on
+// open; a newer file is refused with a message asking for a newer provarc.
+int archive_schema_version();
+
+// "2026-11-21T23:55:25.123Z": the one time format of the archive (UTC, milliseconds). Strings in
+// this format sort in time order, which the frontier and history rely on.
+std::string format_utc(std::chrono::system_clock::time_point time);
+std::string utc_now();
+
+struct ArchiveOptions {
+  bool read_only = false;  // open with SQLITE_OPEN_READONLY; every write then fails
+  bool create = true;      // create the file (and its schema) when missing; ignored when read_only
+  // How long a statement waits for another connection's write lock before failing with a
+  // "locked" error naming the file.
+  int busy_timeout_ms = 5000;
+  // zstd level for page bodies; images and attachments (already compressed) use level 3.
+  int compression_level = 12;
+  // A site's first dictionary is trained once it has this many page blobs; a new one each time its
+  // count has grown fourfold since the last (so a site gets a handful of dictionaries, not one per
+  // page). 0 disables dictionaries.
+  int dictionary_min_pages = 32;
+  int dictionary_size = 112640;  // bytes, zstd's default
+  // When > 0, caps the file at this many pages (PRAGMA max_page_count): a write beyond it fails as
+  // a full disk does. Tests use it to simulate SQLITE_FULL.
+  int64_t max_page_count = 0;
+};
+
+// A capture as read back from the archive.
+struct StoredCapture {
+  int64_t id = 0;
+  int64_t run_id = 0;           // 0 when stored outside a run
+  Capture capture;              // `body` is filled only when asked for
+  std::string payload_digest;   // SHA-256 hex of the body, "" when the capture has none
+  int64_t body_size = 0;        // bytes of the raw body
+};
+
+// The conditional-GET validators of a URL's latest ok capture ("" when absent).
+struct Validators {
+  std::string etag;
+  std::string last_modified;
+};
+
+// The outcome of parsing one capture, as `ingest` (cli/ingest.h) hands it to record_parse(). The
+// archive treats `json` as opaque: it indexes only title, published and content_hash.
+struct ParseRecord {
+  int64_t capture_id = 0;
+  std::string parser_version;  // what parsed it (program version + rules digest)
+  bool ok = false;
+  std::string error;           // when !ok: why extraction failed
+  // When ok:
+  std::string title;
+  std::optional<std::string> published;
+  std::string content_hash;    // SHA-256 hex of the extracted content, parser_version excluded
+  std::string json;            // the article's JSON (parsers/article.h article_to_json)
+};
+
+enum class ParseEffect {
+  kChanged,    // a new article version was written
+  kUnchanged,  // the content equals the article's latest version: nothing new was written
+  kFailed,     // extraction had failed: the failure was recorded, the versions are untouched
+};
+
+struct ParseWrite {
+  ParseEffect effect = ParseEffect::kFailed;
+  int64_t article_id = 0;
+  int64_t version_id = 0;  // the new version, or the latest one when unchanged; 0 when failed
+};
+
+// One stored version of an article.
+struct ArticleVersion {
+  int64_t id = 0;
+  int64_t article_id = 0;
+  int number = 0;              // 1 for the article's first version, then 2, 3, ...
+  int64_t capture_id = 0;
+  std::string url;             // the article's canonical URL
+  std::string site;
+  std::string captured_at;     // the capture's fetched_at
+  std::string created_at;      // when this version was written
+  std::string parser_version;
+  std::string title;
+  std::optional<std::string> published;
+  std::string content_hash;
+  std::string json;
+};
+
+// What to export or iterate over.
+struct VersionFilter {
+  std::string site;           // "" for every site
+  bool all_versions = false;  // false: only each article's latest version
+};
+
+struct SiteStats {
+  std::string site;
+  int64_t captures = 0;
+  int64_t articles = 0;
+  int64_t versions = 0;
+  int64_t blobs = 0;
+  int64_t stored_bytes = 0;  // compressed blob bytes first stored for this site, plus its dictionaries
+  int64_t raw_bytes = 0;     // sum of the body sizes of all its captures (what a naive copy holds)
+};
+
+// ---- The crawl frontier: the URLs to fetch, persistent across runs.
+
+enum class FrontierState { kQueued, kInProgress, kDone, kFailed };
+
+struct FrontierEntry {
+  int64_t id = 0;              // set by the archive
+  std::string site;
+  std::string url;             // canonical
+  int depth = 0;
+  CaptureKind kind = CaptureKind::kPage;
+  std::string parent_url;      // for images and attachments: the article linking them
+  int priority = 0;            // higher is claimed first
+  std::string not_before;      // format_utc(); "" means as soon as possible
+  FrontierState state = FrontierState::kQueued;  // read back only
+  int attempts = 0;            // read back only: failed attempts so far
+  std::string last_error;      // read back only
+};
+
+enum class EnqueueMode {
+  kIfNew,    // an entry already present for (site, url) is left as it is
+  kRevisit,  // a done or failed entry is queued again with the new not_before and priority
+};
+
+struct FrontierCounts {
+  int64_t queued = 0;
+  int64_t in_progress = 0;
+  int64_t done = 0;
+  int64_t failed = 0;
+};
+
+// The archive. Every method is atomic: it commits on success and leaves nothing behind on failure
+// (several calls are made atomic together with transaction()). Failures carry a message naming
+// the archive file and what failed: "archive.sqlite: database is locked by another writer ...".
+//
+// Thread-safety: an Archive is one SQLite connection and is NOT thread-safe; give each thread its
+// own. Any number of Archives, in any number of threads or processes, may open the same file:
+// readers never block and are never blocked (WAL); one writer at a time, others wait up to
+// busy_timeout_ms.
+class Archive {
+ public:
+  // Opens (or, with options.create, creates) the archive at `path`, migrating an older schema
+  // forward. Fails when the file is not an SQLite database or is corrupt, when its schema is newer
+  // than this binary's, when the path cannot be opened or created (read-only directory), or when
+  // the migration fails (the file is then left as it was). The caller owns the result.
+  static Result<std::unique_ptr<Archive>> open(const std::string& path,
+                                               const ArchiveOptions& options = {});
+  ~Archive();
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // Runs `body` in one write transaction: commits when it returns ok, rolls back everything it
+  // wrote otherwise (and returns its failure, or the commit's). Calls may nest: an inner failure
+  // rolls back only the inner part when the outer body goes on. `body` must not call
+  // transaction() on another Archive of the same file (it would wait for itself).
+  Status transaction(const std::function<Status()>& body);
+
+  // ---- Runs
+
+  // Starts a run (a crawl, an import, a re-parse) over `sites`, of `kind` ("crawl", "import",
+  // "reparse"). Returns its id.
+  Result<int64_t> begin_run(std::string_view kind, const std::vector<std::string>& sites);
+  // Records the run's end time and `counts_json` (a JSON object of the caller's counters).
+  Status end_run(int64_t run_id, std::string_view counts_json);
+
+  // ---- Captures and their bodies
+
+  // Stores one HTTP exchange fetched by run `run_id` (0 for none). The body goes to a blob
+  // addressed by its SHA-256: a body already stored (whatever its URL) is not stored again, and a
+  // capture with no body (304, error) adds no blob. May train the site's next compression
+  // dictionary first (see ArchiveOptions). Returns the capture's id.
+  Result<int64_t> store_capture(const Capture& capture, int64_t run_id);
+
+  // The capture `id`, with its body when `with_body`. Fails when there is no such capture, or when
+  // its stored body is damaged (decompression or digest mismatch), naming the capture.
+  Result<StoredCapture> capture(int64_t id, bool with_body);
+
+  // The most recent capture of `url` (by fetched_at) of any outcome, or nullopt when none.
+  Result<std::optional<StoredCapture>> latest_capture(std::string_view url, bool with_body);
+
+  // ETag and Last-Modified of the most recent ok capture of `url` that had a body; empty strings
+  // when there is none. A crawler sends them as If-None-Match / If-Modified-Since.
+  Result<Validators> validators(std::string_view url);
+
+  // ---- Articles and versions
+
+  // Registers `url` of `site` as an article page (so that `reparse` parses its captures) and
+  // returns the article's id; registering again returns the same id.
+  Result<int64_t> ensure_article(std::string_view site, std::string_view url);
+
+  // Records the parse of capture `record.capture_id` (whose URL must be a registered article):
+  // one parse record per (capture, parser_version), replaced if present; and, when ok and the
+  // content hash differs from the article's latest version, a new version.
+  Result<ParseWrite> record_parse(const ParseRecord& record);
+
+  // The latest version of the article at `url` / with id `article_id`; nullopt when the article is
+  // unknown or has no version yet.
+  Result<std::optional<ArticleVersion>> latest_version(std::string_view url);
+  Result<std::optional<ArticleVersion>> latest_version(int64_t article_id);
+
+  // Every version of the article at `url`, oldest first. Empty when unknown.
+  Result<std::vector<ArticleVersion>> versions(std::string_view url);
+
+  // Calls `visit` for each version that `filter` selects, by article id then version number,
+  // reading one at a time (constant memory). Stops at and returns the first failure of `visit`.
+  Status for_each_version(const VersionFilter& filter,
+                          const std::function<Status(const ArticleVersion&)>& visit);
+
+  // The last parse error recorded for any capture of `url`, "" when none (for "why no version?").
+  Result<std::string> last_parse_error(std::string_view url);
+
+  // The ids of the captures `reparse` should parse with `parser_version`: ok 2xx page captures
+  // with a body, of `site`'s registered article URLs, that have no parse record for that version
+  // yet; by URL, then fetch time (so each article's versions are written in time order).
+  Result<std::vector<int64_t>> pending_parses(std::string_view site,
+                                              std::string_view parser_version);
+
+  // The sites that have registered articles, sorted.
+  Result<std::vector<std::string>> article_sites();
+
+  // ---- Statistics and maintenance
+
+  // Per site, sorted by site id.
+  Result<std::vector<SiteStats>> stats();
+
+  // Recompresses every page blob of `site` ("" for all) that is not compressed with its site's
+  // newest dictionary, training one first if the site has enough pages and none yet; then deletes
+  // dictionaries no blob uses. Returns the number of blobs rewritten. Committed in batches, so it
+  // can be interrupted and re-run.
+  Result<int64_t> compact(std::string_view site);
+
+  // PRAGMA integrity_check: ok, or a failure listing the problems.
+  Status check_integrity();
+
+  // ---- The frontier
+
+  // Adds `entry` (state queued) unless (site, url) is already present; see EnqueueMode. Returns
+  // true when an entry was added or queued again.
+  Result<bool> enqueue(const FrontierEntry& entry, EnqueueMode mode = EnqueueMode::kIfNew);
+
+  // Claims up to `limit` queued entries of `site` whose not_before <= `now` (format_utc), highest
+  // priority first, then oldest not_before, then first enqueued; they become in progress for run
+  // `run_id`. Empty when none is due.
+  Result<std::vector<FrontierEntry>> claim(std::string_view site, std::string_view now, int limit,
+                                           int64_t run_id);
+
+  Status mark_done(int64_t entry_id);
+  // A permanent failure: the entry is not retried (until enqueued again with kRevisit).
+  Status mark_failed(int64_t entry_id, std::string_view error);
+  // A transient failure: the entry is queued again, due at `not_before`; attempts is incremented.
+  Status retry_at(int64_t entry_id, std::string_view not_before, std::string_view error);
+
+  // Puts entries left in progress (by a run that was killed) back in the queue; returns how many.
+  // A crawl calls it when it starts, once it knows no other crawl is running on this archive.
+  Result<int64_t> requeue_in_progress();
+
+  // The entry for (site, url), nullopt when absent.
+  Result<std::optional<FrontierEntry>> frontier_entry(std::string_view site, std::string_view url);
+  Result<FrontierCounts> frontier_counts(std::string_view site);
+
+ private:
+  struct Impl;
+  Archive(std::string path, std::unique_ptr<Impl> impl);
+
+  std::string path_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace provarc
