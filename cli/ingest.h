@@ -1,0 +1,67 @@
+// cli/ingest.h: the single path from a capture to an article version (store the capture, extract
+// its article with parsers/extract.h, record the parse and any new version). crawl, import and
+// reparse all go through it, so a re-parse produces exactly what a crawl would have.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "archive/archive.h"
+#include "common/capture.h"
+#include "common/result.h"
+#include "config/config.h"
+#include "parsers/article.h"
+#include "parsers/extract.h"
+
+namespace provarc {
+
+// The parser_version extract_article() stamps on articles read with `rules`: the program's parser
+// version, plus "+" and the first 12 hex digits of the rules' digest when there is one.
+std::string parser_version_for(const ExtractRules& rules);
+
+// SHA-256 hex of the article's content: its JSON with parser_version left out, so that a new
+// parser producing the same output is not a new version.
+std::string content_hash(const Article& article);
+
+// True when `capture` is a page with something to parse: kind page, outcome ok, a 2xx status and
+// a non-empty body. Other captures (304, errors, redirects, images) are stored, never parsed.
+bool is_parseable(const Capture& capture);
+
+// Extracts the article of `capture` (stored as `capture_id`) with `site`'s rules and returns the
+// record to write: ok with the article's JSON and content hash, or the extraction's failure.
+// Pure CPU work, no archive access: thread-safe, many captures may be parsed in parallel.
+ParseRecord parse_capture(const Capture& capture, int64_t capture_id, const SiteConfig& site);
+
+enum class IngestEffect {
+  kStoredOnly,  // the capture was stored; nothing to parse (not an article, 304, error, non-2xx)
+  kChanged,     // a new article version was written
+  kUnchanged,   // parsed; same content as the latest version
+  kFailed,      // parsed; extraction failed (recorded; `reparse` retries with a newer parser)
+};
+
+struct IngestOutcome {
+  int64_t capture_id = 0;
+  IngestEffect effect = IngestEffect::kStoredOnly;
+  int64_t article_id = 0;  // 0 when not an article
+  int64_t version_id = 0;  // the new or latest version; 0 when none
+  std::string error;       // when kFailed: why extraction failed
+};
+
+// Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
+// as an article and, if it is parseable, extracts and records it: all in one transaction, so a
+// kill leaves either all of it or none. The extraction runs before the transaction opens.
+// This is what the crawler's per-capture callback calls. Fails (writing nothing) on archive
+// errors; an extraction failure is not a failure of ingest: it is recorded and reported as kFailed.
+// Not thread-safe (it uses `archive`, see archive.h).
+Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture, const SiteConfig& site,
+                                     int64_t run_id, bool is_article);
+
+// Registers the URL of the stored capture `capture_id` as an article and parses it (when
+// parseable), in one transaction. For captures already stored by store_capture().
+Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const SiteConfig& site);
+
+// Writes `record` (from parse_capture) for an already registered article URL, mapping the
+// archive's effect to an IngestOutcome. Used by reparse's writer thread.
+Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record);
+
+}  // namespace provarc
