@@ -1,0 +1,44 @@
+#include "cli/rules.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace provarc {
+
+std::string config_dir(const GlobalOptions& global) {
+  return global.config_dir.empty() ? default_config_dir() : global.config_dir;
+}
+
+Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id) {
+  namespace fs = std::filesystem;
+  const std::string dir = config_dir(global);
+  const fs::path path = fs::path(dir) / "sites" / (id + ".toml");
+  std::error_code ec;
+  bool plain_id = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!plain_id || !fs::is_regular_file(path, ec)) {
+    std::vector<std::string> known;
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "sites", ec)) {
+      if (entry.path().extension() == ".toml") known.push_back(entry.path().stem().string());
+    }
+    std::sort(known.begin(), known.end());
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    return fail("unknown site id \"" + id + "\" (no " + path.string() + "; known: " +
+                (list.empty() ? "none" : list) + ")");
+  }
+  return load_site(path.string(), (fs::path(dir) / "platforms").string());
+}
+
+Result<ExtractRules> rules_for_site(const GlobalOptions& global, const std::string& id) {
+  auto site = site_by_id(global, id);
+  if (!site.ok()) return site.failure();
+  return site->extract;
+}
+
+Result<ExtractRules> rules_for_platform(const GlobalOptions& global, const std::string& name) {
+  return load_platform((std::filesystem::path(config_dir(global)) / "platforms").string(), name);
+}
+
+}  // namespace provarc

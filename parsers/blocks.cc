@@ -1,0 +1,562 @@
+#include "parsers/blocks.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <unordered_map>
+
+#include "common/url.h"
+#include "parsers/dom.h"
+#include "parsers/text.h"
+
+namespace provarc::internal {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The inline style with spaces removed and lowercased, so "Display : None" is found.
+std::string compact_style(const GumboNode* node) {
+  std::string style = attr(node, "style");
+  std::string out;
+  out.reserve(style.size());
+  for (char c : style) {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+bool is_text_node(const GumboNode* node) {
+  return node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+         node->type == GUMBO_NODE_CDATA;
+}
+
+bool is_heading(GumboTag tag) {
+  return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
+         tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+}
+
+// Elements that start and end a block of text.
+bool is_block(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_CENTER: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_LI: case GUMBO_TAG_TABLE: case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_HR: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_MARQUEE: case GUMBO_TAG_BODY: case GUMBO_TAG_HTML:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Iterative pre-order visit with an exit callback, skipping subtrees the visitor declines.
+// `enter` returns false to skip the node's children (then `leave` is not called for it).
+template <typename Enter, typename Leave>
+void visit(const GumboNode* root, Enter enter, Leave leave) {
+  struct Frame {
+    const GumboNode* node;
+    bool leaving;
+  };
+  std::vector<Frame> stack;
+  stack.push_back({root, false});
+  while (!stack.empty()) {
+    Frame frame = stack.back();
+    stack.pop_back();
+    if (frame.leaving) {
+      leave(frame.node);
+      continue;
+    }
+    if (!enter(frame.node)) continue;
+    if (frame.node->type != GUMBO_NODE_ELEMENT && frame.node->type != GUMBO_NODE_TEMPLATE) {
+      continue;
+    }
+    stack.push_back({frame.node, true});
+    const GumboVector& children = frame.node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[i - 1]), false});
+    }
+  }
+}
+
+size_t visible_bytes(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) ++n;
+  }
+  return n;
+}
+
+bool is_tracking_or_icon(const GumboNode* img, const std::string& src) {
+  std::string l = lower(src);
+  if (l.find("/_layouts/") != std::string::npos) return true;  // SharePoint file-type icons
+  for (const char* name : {"dot.gif", "spacer.gif", "blank.gif", "pixel.gif", "transparent.gif"}) {
+    size_t n = std::strlen(name);
+    if (l.size() >= n && l.compare(l.size() - n, n, name) == 0) return true;
+  }
+  std::string w = attr(img, "width"), h = attr(img, "height");
+  auto tiny = [](const std::string& v) { return !v.empty() && std::atoi(v.c_str()) > 0 && std::atoi(v.c_str()) <= 2; };
+  return tiny(w) || tiny(h);
+}
+
+// The extension of the last dot in any path segment, lowercased ("" when none). Liferay puts the
+// file name in a middle segment: /documents/<group>/<folder>/<name.pdf>/<uuid>?t=...
+std::vector<std::string> path_extensions(const std::string& url) {
+  std::vector<std::string> exts;
+  auto parts = parse_url(url);
+  if (!parts.ok()) return exts;
+  const std::string& path = parts->path;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string segment = path.substr(start, end - start);
+    size_t dot = segment.rfind('.');
+    if (dot != std::string::npos && dot + 1 < segment.size()) {
+      exts.push_back(lower(segment.substr(dot + 1)));
+    }
+    start = end + 1;
+  }
+  return exts;
+}
+
+bool is_attachment_url(const std::string& url, const ExtractRules& rules) {
+  for (const std::string& ext : path_extensions(url)) {
+    if (std::find(rules.attachment_extensions.begin(), rules.attachment_extensions.end(), ext) !=
+        rules.attachment_extensions.end()) {
+      return true;
+    }
+  }
+  return url.find("/document_library/get_file") != std::string::npos;  // Liferay 6.0 files
+}
+
+// Rows of `table` (not of tables nested in it).
+std::vector<const GumboNode*> table_rows(const GumboNode* table) {
+  std::vector<const GumboNode*> rows;
+  visit(
+      table,
+      [&](const GumboNode* n) {
+        if (!is_element(n)) return false;
+        if (n != table && n->v.element.tag == GUMBO_TAG_TABLE) return false;
+        if (n->v.element.tag == GUMBO_TAG_TR) {
+          rows.push_back(n);
+          return false;
+        }
+        return true;
+      },
+      [](const GumboNode*) {});
+  return rows;
+}
+
+std::vector<std::string> row_cells(const GumboNode* row, const NodeSet& excluded) {
+  std::vector<std::string> cells;
+  for (GumboNode* cell : element_children(row)) {
+    GumboTag tag = cell->v.element.tag;
+    if (tag != GUMBO_TAG_TD && tag != GUMBO_TAG_TH) continue;
+    std::string text = visible_text(cell, excluded);
+    if (!text.empty()) cells.push_back(std::move(text));
+  }
+  return cells;
+}
+
+enum class TableKind { kData, kImage, kLayout };
+
+// A data table holds text in rows of two or more cells; an image table holds an image and its
+// caption; anything else (one-cell wrappers, nested layout) is read as plain containers.
+TableKind classify_table(const GumboNode* table, const NodeSet& excluded) {
+  bool has_image = false, has_nested_table = false;
+  visit(
+      table,
+      [&](const GumboNode* n) {
+        if (!is_element(n) || excluded.count(n)) return false;
+        if (n->v.element.tag == GUMBO_TAG_IMG) has_image = true;
+        if (n != table && n->v.element.tag == GUMBO_TAG_TABLE) has_nested_table = true;
+        return true;
+      },
+      [](const GumboNode*) {});
+  if (has_image) return TableKind::kImage;
+  if (has_nested_table) return TableKind::kLayout;
+  for (const GumboNode* row : table_rows(table)) {
+    if (row_cells(row, excluded).size() >= 2) return TableKind::kData;
+  }
+  return TableKind::kLayout;
+}
+
+struct Context {
+  std::string kind = "paragraph";
+  bool centered = false;
+  bool right_aligned = false;
+  bool caption_hint = false;
+  bool in_list = false;
+};
+
+// Reads blocks, images and attachments from a body subtree.
+class BodyReader {
+ public:
+  BodyReader(const NodeSet& excluded, const std::string& base_url, const ExtractRules& rules)
+      : excluded_(excluded), base_url_(base_url), rules_(rules) {
+    contexts_.push_back(Context{});
+  }
+
+  BodyContent read(const GumboNode* body) {
+    visit(
+        body, [this](const GumboNode* n) { return enter(n); },
+        [this](const GumboNode* n) { leave(n); });
+    flush();
+    return std::move(content_);
+  }
+
+ private:
+  bool enter(const GumboNode* node) {
+    if (is_text_node(node)) {
+      append_text(node->v.text.text);
+      return false;
+    }
+    if (!is_element(node)) return false;
+    if (excluded_.count(node) || is_invisible(node)) return false;
+    GumboTag tag = node->v.element.tag;
+    switch (tag) {
+      case GUMBO_TAG_BR:
+        flush();
+        return false;
+      case GUMBO_TAG_IMG:
+        add_image(node);
+        return false;
+      case GUMBO_TAG_A:
+        add_link(node);
+        ++link_depth_;
+        return true;
+      case GUMBO_TAG_EM: case GUMBO_TAG_I:
+        ++em_depth_;
+        return true;
+      case GUMBO_TAG_STRONG: case GUMBO_TAG_B:
+        ++strong_depth_;
+        return true;
+      case GUMBO_TAG_TABLE: {
+        TableKind kind = classify_table(node, excluded_);
+        if (kind == TableKind::kData) {
+          flush();
+          read_data_table(node);
+          return false;
+        }
+        push_block(node, kind == TableKind::kImage);
+        return true;
+      }
+      default:
+        break;
+    }
+    if (is_block(tag)) {
+      push_block(node, false);
+      return true;
+    }
+    return true;  // inline element: its text joins the current block
+  }
+
+  void leave(const GumboNode* node) {
+    GumboTag tag = node->v.element.tag;
+    switch (tag) {
+      case GUMBO_TAG_A: --link_depth_; return;
+      case GUMBO_TAG_EM: case GUMBO_TAG_I: --em_depth_; return;
+      case GUMBO_TAG_STRONG: case GUMBO_TAG_B: --strong_depth_; return;
+      default: break;
+    }
+    if (tag == GUMBO_TAG_TABLE || is_block(tag)) {
+      flush();
+      if (contexts_.size() > 1) contexts_.pop_back();
+    }
+  }
+
+  void push_block(const GumboNode* node, bool image_table) {
+    flush();
+    const Context& parent = contexts_.back();
+    Context ctx = parent;
+    GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_LI || tag == GUMBO_TAG_DT || tag == GUMBO_TAG_DD) {
+      ctx.kind = "list_item";
+      ctx.in_list = true;
+    } else if (is_heading(tag)) {
+      ctx.kind = "heading";
+    } else if (tag == GUMBO_TAG_FIGCAPTION || tag == GUMBO_TAG_CAPTION) {
+      ctx.kind = "caption";
+      ctx.caption_hint = true;
+    } else if (parent.kind != "list_item" && parent.kind != "caption" && parent.kind != "heading") {
+      ctx.kind = "paragraph";
+    }
+    if (image_table) ctx.caption_hint = true;
+    for (const Selector& s : rules_.captions) {
+      if (s.matches(node)) ctx.caption_hint = true;
+    }
+    std::string style = compact_style(node);
+    std::string align = lower(attr(node, "align"));
+    if (tag == GUMBO_TAG_CENTER || style.find("text-align:center") != std::string::npos ||
+        align == "center") {
+      ctx.centered = true;
+      ctx.right_aligned = false;
+    } else if (style.find("text-align:right") != std::string::npos || align == "right") {
+      ctx.right_aligned = true;
+      ctx.centered = false;
+    } else if (style.find("text-align:") != std::string::npos || align == "left" ||
+               align == "justify") {
+      ctx.centered = ctx.right_aligned = false;
+    }
+    contexts_.push_back(std::move(ctx));
+  }
+
+  void append_text(const char* text) {
+    std::string_view t(text);
+    size_t n = visible_bytes(t);
+    current_.text.append(t);
+    total_bytes_ += n;
+    if (em_depth_ > 0) em_bytes_ += n;
+    if (strong_depth_ > 0) strong_bytes_ += n;
+    if (link_depth_ > 0) current_.link_bytes += n;
+  }
+
+  void add_image(const GumboNode* img) {
+    std::string src = attr(img, "src");
+    if (src.empty() || src.rfind("data:", 0) == 0) src = attr(img, "data-src");
+    if (src.empty() || is_tracking_or_icon(img, src)) return;
+    auto url = resolve(src);
+    if (url.empty()) return;
+    current_.images.push_back(content_.images.size());
+    content_.images.push_back(Image{url, ""});
+  }
+
+  void add_link(const GumboNode* a) {
+    std::string href = attr(a, "href");
+    if (href.empty()) return;
+    std::string url = resolve(href);
+    if (url.empty() || !is_attachment_url(url, rules_)) return;
+    content_.attachments.push_back(Attachment{url, visible_text(a, excluded_)});
+  }
+
+  std::string resolve(const std::string& ref) const {
+    if (base_url_.empty()) {
+      auto parts = parse_url(ref);
+      return parts.ok() ? ref : "";
+    }
+    auto url = resolve_url(base_url_, ref);
+    return url.ok() ? *url : "";
+  }
+
+  void read_data_table(const GumboNode* table) {
+    for (const GumboNode* row : table_rows(table)) {
+      std::vector<std::string> cells = row_cells(row, excluded_);
+      if (cells.empty()) continue;
+      std::string text;
+      for (const std::string& cell : cells) {
+        if (!text.empty()) text += " | ";
+        text += cell;
+      }
+      RawBlock block;
+      block.kind = "table_row";
+      block.text = std::move(text);
+      content_.blocks.push_back(std::move(block));
+    }
+    // Links and images inside data tables still count as attachments.
+    visit(
+        table,
+        [&](const GumboNode* n) {
+          if (!is_element(n) || excluded_.count(n) || is_invisible(n)) return false;
+          if (n->v.element.tag == GUMBO_TAG_A) add_link(n);
+          return true;
+        },
+        [](const GumboNode*) {});
+  }
+
+  void flush() {
+    RawBlock block = std::move(current_);
+    current_ = RawBlock{};
+    size_t total = total_bytes_, em = em_bytes_, strong = strong_bytes_;
+    total_bytes_ = em_bytes_ = strong_bytes_ = 0;
+    block.text = collapse_whitespace(block.text);
+    if (block.text.empty() && block.images.empty()) return;
+    const Context& ctx = contexts_.back();
+    block.kind = ctx.kind;
+    block.centered = ctx.centered;
+    block.right_aligned = ctx.right_aligned;
+    block.caption_hint = ctx.caption_hint;
+    block.in_list = ctx.in_list;
+    block.emphasised = total > 0 && em == total;
+    block.strong = total > 0 && strong == total;
+    if (block.text.empty()) {
+      block.image_only = true;
+    } else if (!block.images.empty()) {
+      // Text and images in one block: keep the images as a block of their own before the text,
+      // so that a caption rule can look at "the block after an image".
+      RawBlock images;
+      images.image_only = true;
+      images.images = std::move(block.images);
+      block.images.clear();
+      content_.blocks.push_back(std::move(images));
+    }
+    content_.blocks.push_back(std::move(block));
+  }
+
+  const NodeSet& excluded_;
+  const std::string& base_url_;
+  const ExtractRules& rules_;
+  std::vector<Context> contexts_;
+  BodyContent content_;
+  RawBlock current_;
+  size_t total_bytes_ = 0, em_bytes_ = 0, strong_bytes_ = 0;
+  int em_depth_ = 0, strong_depth_ = 0, link_depth_ = 0;
+};
+
+// Readability's class/id weights: names that suggest content or chrome.
+int class_weight(const GumboNode* node) {
+  std::string names = lower(attr(node, "class") + " " + attr(node, "id"));
+  int weight = 0;
+  for (const char* good : {"article", "content", "detail", "entry", "post", "news-body", "main",
+                           "body", "text", "chitiet", "noidung"}) {
+    if (names.find(good) != std::string::npos) {
+      weight += 25;
+      break;
+    }
+  }
+  for (const char* bad : {"comment", "sidebar", "footer", "menu", "nav", "related", "other",
+                          "widget", "banner", "share", "social", "tinkhac", "lienquan", "ads",
+                          "breadcrumb", "pager", "paging", "counter", "thongke"}) {
+    if (names.find(bad) != std::string::npos) {
+      weight -= 25;
+      break;
+    }
+  }
+  return weight;
+}
+
+// Bytes of visible text, and of visible text inside links, of a subtree.
+std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded) {
+  size_t text = 0, link = 0;
+  int link_depth = 0;
+  visit(
+      node,
+      [&](const GumboNode* n) {
+        if (is_text_node(n)) {
+          size_t bytes = visible_bytes(n->v.text.text);
+          text += bytes;
+          if (link_depth > 0) link += bytes;
+          return false;
+        }
+        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
+        if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
+        return true;
+      },
+      [&](const GumboNode* n) {
+        if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
+      });
+  return {text, link};
+}
+
+}  // namespace
+
+bool is_invisible(const GumboNode* node) {
+  if (!is_element(node)) return false;
+  switch (node->v.element.tag) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_HEAD: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED: case GUMBO_TAG_SELECT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_INPUT: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH:
+      return true;
+    default:
+      break;
+  }
+  if (has_attr(node, "hidden")) return true;
+  if (!has_attr(node, "style")) return false;
+  std::string style = compact_style(node);
+  return style.find("display:none") != std::string::npos ||
+         style.find("visibility:hidden") != std::string::npos;
+}
+
+std::string visible_text(const GumboNode* node, const NodeSet& excluded) {
+  std::string text;
+  visit(
+      node,
+      [&](const GumboNode* n) {
+        if (is_text_node(n)) {
+          text += n->v.text.text;
+          return false;
+        }
+        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
+        if (n->v.element.tag == GUMBO_TAG_BR || is_block(n->v.element.tag)) text += ' ';
+        return true;
+      },
+      [&](const GumboNode* n) {
+        if (is_block(n->v.element.tag)) text += ' ';
+      });
+  return collapse_whitespace(text);
+}
+
+BodyContent read_body(const GumboNode* body, const NodeSet& excluded, const std::string& base_url,
+                      const ExtractRules& rules) {
+  BodyReader reader(excluded, base_url, rules);
+  return reader.read(body);
+}
+
+const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& excluded) {
+  // Score paragraphs into their parent (full) and grandparent (half), as Readability does.
+  std::unordered_map<const GumboNode*, double> scores;
+  std::vector<const GumboNode*> order;  // first-scored first, so ties resolve the same every run
+  auto add_score = [&](const GumboNode* node, double score) {
+    auto [it, inserted] = scores.emplace(node, 0.0);
+    if (inserted) order.push_back(node);
+    it->second += score;
+  };
+  visit(
+      root,
+      [&](const GumboNode* n) {
+        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
+        GumboTag tag = n->v.element.tag;
+        bool paragraph = tag == GUMBO_TAG_P || tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_TD;
+        if (tag == GUMBO_TAG_DIV) {
+          // A div holding text directly (no block children) reads as a paragraph.
+          paragraph = true;
+          for (GumboNode* child : element_children(n)) {
+            if (is_block(child->v.element.tag)) paragraph = false;
+          }
+        }
+        if (!paragraph) return true;
+        std::string text = visible_text(n, excluded);
+        if (text.size() < 25) return tag != GUMBO_TAG_P;
+        auto [bytes, link] = text_and_link_bytes(n, excluded);
+        if (bytes > 0 && link * 2 > bytes) return false;  // a link, not a paragraph
+        double score = 1.0 + static_cast<double>(std::count(text.begin(), text.end(), ','));
+        score += std::min(3.0, static_cast<double>(text.size()) / 100.0);
+        const GumboNode* parent = n->parent;
+        if (parent != nullptr && is_element(parent)) {
+          add_score(parent, score);
+          const GumboNode* grand = parent->parent;
+          if (grand != nullptr && is_element(grand)) add_score(grand, score / 2);
+        }
+        return false;
+      },
+      [](const GumboNode*) {});
+  const GumboNode* best = nullptr;
+  double best_score = 0;
+  for (const GumboNode* node : order) {
+    double score = scores[node];
+    GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) continue;
+    auto [bytes, link] = text_and_link_bytes(node, excluded);
+    double density = bytes ? static_cast<double>(link) / static_cast<double>(bytes) : 1.0;
+    double final_score = (score + class_weight(node)) * (1.0 - density);
+    if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN) final_score += 10;
+    if (best == nullptr || final_score > best_score) {
+      best = node;
+      best_score = final_score;
+    }
+  }
+  return best_score > 0 ? best : nullptr;
+}
+
+}  // namespace provarc::internal

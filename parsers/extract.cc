@@ -1,0 +1,466 @@
+#include "parsers/extract.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "common/url.h"
+#include "parsers/blocks.h"
+#include "parsers/dom.h"
+#include "parsers/text.h"
+
+namespace provarc {
+
+using internal::BodyContent;
+using internal::NodeSet;
+using internal::RawBlock;
+using internal::visible_text;
+
+namespace {
+
+// Longest title we believe; beyond it a selector has caught a container, not a headline.
+constexpr size_t kMaxTitleBytes = 600;
+constexpr size_t kMaxAuthorBytes = 120;
+
+bool inside_excluded(const GumboNode* node, const NodeSet& excluded) {
+  for (const GumboNode* n = node; n != nullptr; n = n->parent) {
+    if (excluded.count(n)) return true;
+  }
+  return false;
+}
+
+// The first element matched by the list's selectors (tried in order) that is not chrome and
+// has visible text no longer than `max_bytes`.
+const GumboNode* first_with_text(const std::vector<Selector>& selectors, GumboNode* root,
+                                 const NodeSet& excluded, size_t max_bytes, std::string* text) {
+  for (const Selector& selector : selectors) {
+    for (GumboNode* node : selector.select_all(root)) {
+      if (inside_excluded(node, excluded)) continue;
+      std::string t = visible_text(node, excluded);
+      if (t.empty() || t.size() > max_bytes) continue;
+      *text = std::move(t);
+      return node;
+    }
+  }
+  return nullptr;
+}
+
+// The body element by the rules: the first selector that matches an element with text wins;
+// among its matches, the one holding the most text (portals: several rich-text fields).
+const GumboNode* find_body_by_rules(const ExtractRules& rules, GumboNode* root,
+                                    const NodeSet& excluded, std::string* rule) {
+  for (const Selector& selector : rules.body) {
+    const GumboNode* best = nullptr;
+    size_t best_size = 0;
+    for (GumboNode* node : selector.select_all(root)) {
+      if (inside_excluded(node, excluded)) continue;
+      size_t size = visible_text(node, excluded).size();
+      if (size > best_size) {
+        best = node;
+        best_size = size;
+      }
+    }
+    if (best != nullptr) {
+      *rule = selector.source();
+      return best;
+    }
+  }
+  return nullptr;
+}
+
+// Marks every element matched by a `remove` rule, except those that contain the body (a chrome
+// rule must never take the article with it). One walk tests all rules.
+void mark_chrome(GumboNode* root, const ExtractRules& rules, const GumboNode* body,
+                 NodeSet* excluded) {
+  walk(root, [&](GumboNode* node) {
+    if (!is_element(node)) return false;
+    if (internal::is_invisible(node)) {
+      excluded->insert(node);
+      return false;
+    }
+    for (const Selector& selector : rules.remove) {
+      if (selector.matches(node) && (body == nullptr || !contains(node, body))) {
+        excluded->insert(node);
+        return false;
+      }
+    }
+    return true;
+  });
+}
+
+std::string base_url_of(const Document& doc, std::string_view page_url) {
+  std::string url(page_url);
+  if (doc.head() != nullptr) {
+    for (GumboNode* child : element_children(doc.head())) {
+      if (child->v.element.tag != GUMBO_TAG_BASE || !has_attr(child, "href")) continue;
+      auto base = url.empty() ? Result<std::string>(attr(child, "href"))
+                              : resolve_url(url, attr(child, "href"));
+      if (base.ok() && parse_url(*base).ok()) return *base;
+      break;
+    }
+  }
+  return url;
+}
+
+// "<title>" text: the longest part between " - ", " | " and " – " separators, which drops a
+// site-name prefix or suffix ("… - Sở Thông tin và Truyền thông Đồng Tháp").
+std::string title_from_head(const Document& doc, const NodeSet& excluded) {
+  if (doc.head() == nullptr) return "";
+  std::string title;
+  for (GumboNode* child : element_children(doc.head())) {
+    if (child->v.element.tag == GUMBO_TAG_TITLE) {
+      title = collapse_whitespace(text_content(child));
+      break;
+    }
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t best = std::string::npos, sep_len = 0;
+    for (std::string_view sep : {" - ", " | ", " – ", " — "}) {
+      size_t at = title.find(sep, start);
+      if (at < best) {
+        best = at;
+        sep_len = sep.size();
+      }
+    }
+    parts.push_back(title.substr(start, best == std::string::npos ? std::string::npos : best - start));
+    if (best == std::string::npos) break;
+    start = best + sep_len;
+  }
+  std::string longest;
+  for (const std::string& p : parts) {
+    if (p.size() > longest.size()) longest = p;
+  }
+  return longest;
+}
+
+std::string meta_content(const Document& doc, std::initializer_list<std::string_view> names) {
+  if (doc.head() == nullptr) return "";
+  for (std::string_view name : names) {
+    for (GumboNode* child : element_children(doc.head())) {
+      if (child->v.element.tag != GUMBO_TAG_META) continue;
+      if (attr(child, "property") == name || attr(child, "name") == name ||
+          attr(child, "itemprop") == name) {
+        std::string content = collapse_whitespace(attr(child, "content"));
+        if (!content.empty()) return content;
+      }
+    }
+  }
+  return "";
+}
+
+// An ISO 8601 timestamp from a <meta> tag, rewritten in +07:00 when it has a time and an offset.
+std::optional<std::string> iso_from_meta(const std::string& value) {
+  int y, mo, d, h = 0, mi = 0, s = 0, consumed = 0;
+  if (std::sscanf(value.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+    return std::nullopt;
+  }
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  char buf[64];
+  if (value.size() == 10) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+    return std::string(buf);
+  }
+  int more = 0;
+  if (value[10] != 'T' && value[10] != ' ') return std::nullopt;
+  if (std::sscanf(value.c_str() + 11, "%2d:%2d%n", &h, &mi, &more) != 2) return std::nullopt;
+  const char* rest = value.c_str() + 11 + more;
+  if (*rest == ':') {
+    int n = 0;
+    std::sscanf(rest + 1, "%2d%n", &s, &n);
+    rest += 1 + n;
+  }
+  while (*rest == '.' || (*rest >= '0' && *rest <= '9')) ++rest;  // fractions of a second
+  int offset_minutes = 7 * 60;  // no offset given: local time of the site
+  if (*rest == 'Z') {
+    offset_minutes = 0;
+  } else if (*rest == '+' || *rest == '-') {
+    int oh = 0, om = 0;
+    if (std::sscanf(rest + 1, "%2d:%2d", &oh, &om) < 1) return std::nullopt;
+    offset_minutes = (oh * 60 + om) * (*rest == '-' ? -1 : 1);
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  time_t t = timegm(&tm) - offset_minutes * 60 + 7 * 3600;
+  std::tm local{};
+  gmtime_r(&t, &local);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", local.tm_year + 1900,
+                local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec);
+  return std::string(buf);
+}
+
+std::string strip_title(std::string title, const ExtractRules& rules) {
+  for (const Pattern& p : rules.title_strip) title = p.replace_all(title, "");
+  title = collapse_whitespace(title);
+  // A trailing parenthesised date ("… (03/12/2018 10:10 AM)") belongs to the date, not the title.
+  if (!title.empty() && title.back() == ')') {
+    size_t open = title.rfind('(');
+    if (open != std::string::npos && find_labelled_date(title.substr(open), rules.date_order)) {
+      title = collapse_whitespace(title.substr(0, open));
+    }
+  }
+  return title;
+}
+
+bool ends_sentence(const std::string& text) {
+  if (text.empty()) return false;
+  char last = text.back();
+  return last == '.' || last == ';' || last == ':' || last == '?' || last == '!' || last == ',';
+}
+
+bool has_letter(const std::string& text) {
+  for (unsigned char c : text) {
+    if (std::isalpha(c) || c >= 0x80) return true;
+  }
+  return false;
+}
+
+bool is_chrome_line(const std::string& text, const ExtractRules& rules) {
+  for (const std::string& line : rules.chrome_lines) {
+    if (text == line) return true;
+  }
+  for (const Pattern& p : rules.chrome_patterns) {
+    if (p.full_match(text)) return true;
+  }
+  return false;
+}
+
+// Chrome glued to the end of a text block by markup with no block break
+// ("T.HThống kê truy cập"): cut it. Only long chrome strings, so a word is never clipped.
+void strip_glued_chrome(std::string* text, const ExtractRules& rules) {
+  for (const std::vector<std::string>* lines : {&rules.chrome_lines, &rules.stop_lines}) {
+    for (const std::string& line : *lines) {
+      if (line.size() < 10 || text->size() <= line.size()) continue;
+      if (text->compare(text->size() - line.size(), line.size(), line) == 0) {
+        *text = collapse_whitespace(text->substr(0, text->size() - line.size()));
+        return;
+      }
+    }
+  }
+}
+
+// A block that is only a publication-date line ("Ngày đăng: 15/03/2021 08:30", "(12/04/2023)").
+bool is_date_line(const std::string& text, const ExtractRules& rules, std::string* iso) {
+  auto found = find_labelled_date(text, rules.date_order);
+  if (!found) return false;
+  std::string rest = text.substr(0, found->begin) + " " + text.substr(found->end);
+  if (count_words(collapse_whitespace(rest)) > 5) return false;
+  *iso = found->iso;
+  return true;
+}
+
+// Related-article lists inside a body: three or more consecutive list items that are all links.
+void drop_link_lists(std::vector<RawBlock>* blocks) {
+  auto is_link_item = [](const RawBlock& b) {
+    if (!b.in_list || b.text.empty()) return false;
+    size_t visible = 0;
+    for (char c : b.text) {
+      if (c != ' ') ++visible;
+    }
+    return b.link_bytes * 10 >= visible * 8;
+  };
+  std::vector<bool> drop(blocks->size(), false);
+  size_t i = 0;
+  while (i < blocks->size()) {
+    size_t j = i;
+    while (j < blocks->size() && is_link_item((*blocks)[j])) ++j;
+    if (j - i >= 3) std::fill(drop.begin() + i, drop.begin() + j, true);
+    i = j > i ? j : i + 1;
+  }
+  std::vector<RawBlock> kept;
+  for (size_t k = 0; k < blocks->size(); ++k) {
+    if (!drop[k]) kept.push_back(std::move((*blocks)[k]));
+  }
+  *blocks = std::move(kept);
+}
+
+}  // namespace
+
+std::string parser_program_version() { return PROVARC_VERSION; }
+
+Result<Article> extract_article(std::string_view bytes, std::string_view content_type,
+                                std::string_view url, const ExtractRules& rules) {
+  DecodedText decoded = decode_html(bytes, content_type);
+  std::unique_ptr<Document> doc = Document::parse(decoded.utf8);
+  GumboNode* root = doc->root();
+  const std::string base = base_url_of(*doc, url);
+
+  Article article;
+  article.url = std::string(url);
+  article.parser_version = parser_program_version();
+  if (!rules.digest.empty()) article.parser_version += "+" + rules.digest.substr(0, 12);
+
+  // 1. The body by the family's rules, then the chrome around and inside it.
+  NodeSet excluded;
+  std::string body_rule;
+  const GumboNode* body = find_body_by_rules(rules, root, excluded, &body_rule);
+  mark_chrome(root, rules, body, &excluded);
+  if (body == nullptr && rules.generic_fallback) {
+    body = internal::find_generic_body(root, excluded);
+    body_rule = "generic";
+  }
+  if (body == nullptr) {
+    return fail(rules.body.empty() ? "no article body: the generic fallback found no paragraph"
+                                   : "no article body: no body rule of platform \"" +
+                                         rules.platform + "\" matched" +
+                                         (rules.generic_fallback
+                                              ? " and the generic fallback found no paragraph"
+                                              : ""));
+  }
+  article.body_rule = body_rule;
+
+  // 2. Title, dates and byline; their elements are then kept out of the body text.
+  std::string text;
+  const GumboNode* title_node = first_with_text(rules.title, root, excluded, kMaxTitleBytes, &text);
+  if (title_node == nullptr && rules.title.empty()) {
+    // Unknown template: the first heading whose text the <title> repeats, else the first <h1>.
+    std::string head_title = title_from_head(*doc, excluded);
+    static const Selector kHeadings = *Selector::parse("h1, h2");
+    for (GumboNode* h : kHeadings.select_all(root)) {
+      if (inside_excluded(h, excluded)) continue;
+      std::string t = visible_text(h, excluded);
+      if (t.empty() || t.size() > kMaxTitleBytes) continue;
+      if (head_title.find(t) != std::string::npos || (title_node == nullptr && h->v.element.tag == GUMBO_TAG_H1)) {
+        title_node = h;
+        text = t;
+        if (head_title.find(t) != std::string::npos) break;
+      }
+    }
+  }
+  if (title_node != nullptr) {
+    article.title = strip_title(text, rules);
+  }
+  if (article.title.empty()) {
+    std::string og = meta_content(*doc, {"og:title"});
+    article.title = strip_title(og.empty() ? title_from_head(*doc, excluded) : og, rules);
+  }
+
+  std::string date_text;
+  const GumboNode* date_node = first_with_text(rules.date, root, excluded, 400, &date_text);
+  if (date_node != nullptr) {
+    auto found = find_labelled_date(date_text, rules.date_order);
+    if (!found) found = find_date(date_text, rules.date_order);
+    if (found) article.published = found->iso;
+  }
+  if (!article.published && title_node != nullptr) {
+    // Nghệ An prints "Title (03/12/2018 10:10 AM)"; others put the date beside the title.
+    const GumboNode* near = title_node->parent ? title_node->parent : title_node;
+    if (auto found = find_labelled_date(visible_text(title_node, excluded), rules.date_order)) {
+      article.published = found->iso;
+    } else if (!contains(near, body)) {
+      if (auto f = find_labelled_date(visible_text(near, excluded), rules.date_order)) {
+        article.published = f->iso;
+      }
+    }
+  }
+  std::string updated_text;
+  const GumboNode* updated_node =
+      first_with_text(rules.updated, root, excluded, 400, &updated_text);
+  if (updated_node != nullptr) {
+    auto found = find_labelled_date(updated_text, rules.date_order);
+    if (!found) found = find_date(updated_text, rules.date_order);
+    if (found) article.updated = found->iso;
+  }
+
+  std::string author_text;
+  const GumboNode* author_node =
+      first_with_text(rules.author, root, excluded, kMaxAuthorBytes, &author_text);
+  if (author_node != nullptr) article.author = author_text;
+
+  for (const GumboNode* node : {title_node, date_node, updated_node, author_node}) {
+    if (node != nullptr && !contains(node, body)) excluded.insert(node);
+  }
+
+  // 3. The body's blocks, then the text rules.
+  BodyContent content = internal::read_body(body, excluded, base, rules);
+  std::vector<RawBlock>& raw = content.blocks;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    for (const std::string& stop : rules.stop_lines) {
+      if (raw[i].text == stop) {
+        raw.resize(i);
+        break;
+      }
+    }
+  }
+  drop_link_lists(&raw);
+
+  std::vector<RawBlock> kept;
+  for (RawBlock& block : raw) {
+    if (!block.image_only) {
+      strip_glued_chrome(&block.text, rules);
+      if (block.text.empty() || is_chrome_line(block.text, rules)) continue;
+      // The headline repeated inside the body (Liferay templates, WCM title elements).
+      if (kept.size() < 3 && !article.title.empty() &&
+          (block.text == article.title ||
+           (block.text.rfind(article.title, 0) == 0 &&
+            strip_title(block.text, rules) == article.title))) {
+        continue;
+      }
+      std::string iso;
+      if (kept.size() < 4 && is_date_line(block.text, rules, &iso)) {
+        if (!article.published) article.published = iso;
+        continue;
+      }
+    }
+    kept.push_back(std::move(block));
+  }
+
+  // Captions: the text right after an image, when it reads as one.
+  for (size_t i = 1; i < kept.size(); ++i) {
+    RawBlock& block = kept[i];
+    const RawBlock& previous = kept[i - 1];
+    if (block.image_only || !previous.image_only || previous.images.empty()) continue;
+    bool looks_like_caption = block.kind == "caption" || block.emphasised || block.centered ||
+                              block.caption_hint;
+    if (!looks_like_caption || count_words(block.text) > 60) continue;
+    block.kind = "caption";
+    Image& image = content.images[previous.images.back()];
+    if (image.caption.empty()) image.caption = block.text;
+  }
+
+  // The byline as the body's closing line, when no author element was found.
+  if (!article.author && rules.author_from_last_block) {
+    for (size_t i = kept.size(); i-- > 0;) {
+      if (kept[i].image_only) continue;
+      const RawBlock& last = kept[i];
+      bool short_line = count_words(last.text) <= static_cast<size_t>(rules.author_max_words) &&
+                        last.text.size() <= kMaxAuthorBytes;
+      bool styled = last.right_aligned || last.strong || last.emphasised ||
+                    count_words(last.text) <= 4;
+      if (i > 0 && last.kind == "paragraph" && short_line && styled && !ends_sentence(last.text) &&
+          has_letter(last.text)) {
+        article.author = last.text;
+        kept.erase(kept.begin() + static_cast<long>(i));
+      }
+      break;
+    }
+  }
+
+  for (RawBlock& block : kept) {
+    if (block.image_only) continue;
+    article.blocks.push_back(Block{block.kind, std::move(block.text)});
+  }
+  if (article.blocks.empty()) {
+    return fail("no article body: the body element (" + body_rule + ") holds no text");
+  }
+  article.images = std::move(content.images);
+  for (Attachment& a : content.attachments) {
+    bool seen = std::any_of(article.attachments.begin(), article.attachments.end(),
+                            [&](const Attachment& b) { return b.url == a.url; });
+    if (!seen) article.attachments.push_back(std::move(a));
+  }
+  if (!article.published) {
+    std::string meta = meta_content(*doc, {"article:published_time", "datePublished", "pubdate",
+                                           "dcterms.created", "DC.date.issued"});
+    if (auto iso = iso_from_meta(meta)) article.published = *iso;
+  }
+  return article;
+}
+
+}  // namespace provarc
