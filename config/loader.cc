@@ -1,0 +1,742 @@
+// Loading platform presets and site configs: every value is checked where it stands in its file,
+// then the site's overrides are merged over the preset. See docs/config.md for the schema.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "common/digest.h"
+#include "common/url.h"
+#include "config/config.h"
+#include "config/toml_file.h"
+#include "parsers/text.h"
+
+namespace provarc {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kSecondMs = 1000;
+constexpr int64_t kMinuteMs = 60 * kSecondMs;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
+
+// Replace: a key given in a later file replaces the earlier value. Append: list values are added
+// after the earlier ones (the [extract.append] and [crawl.append] tables).
+enum class Merge { kReplace, kAppend };
+
+template <typename T>
+void merge_list(std::vector<T>& into, std::vector<T> values, Merge merge) {
+  if (merge == Merge::kReplace) into.clear();
+  for (T& value : values) into.push_back(std::move(value));
+}
+
+std::string in_quotes(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 200) out += "...";
+  return out + "\"";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+// ---------------------------------------------------------------------------------------------
+// Typed lists: selectors, patterns, lines and extensions, each checked where it stands.
+
+Result<std::vector<Selector>> read_selectors(const TomlFile& file, const toml::node& node,
+                                             const std::string& name) {
+  auto values = read_string_array(file, node, name);
+  if (!values.ok()) return values.failure();
+  std::vector<Selector> selectors;
+  for (const StringValue& value : *values) {
+    Result<Selector> selector = Selector::parse(value.text);
+    if (!selector.ok()) {
+      return file.error(value.where, "invalid selector in " + in_quotes(name) + ": " + selector.error(),
+                        "a CSS selector of the subset in parsers/selector.h");
+    }
+    selectors.push_back(std::move(*selector));
+  }
+  return selectors;
+}
+
+Result<std::vector<Pattern>> read_patterns(const TomlFile& file, const toml::node& node,
+                                           const std::string& name) {
+  auto values = read_string_array(file, node, name);
+  if (!values.ok()) return values.failure();
+  std::vector<Pattern> patterns;
+  for (const StringValue& value : *values) {
+    Result<Pattern> pattern = Pattern::compile(value.text);
+    if (!pattern.ok()) {
+      return file.error(value.where, "invalid regex in " + in_quotes(name) + ": " + pattern.error(),
+                        "an ICU regular expression");
+    }
+    patterns.push_back(std::move(*pattern));
+  }
+  return patterns;
+}
+
+// Lines are compared with page text after the same normalisation, so normalise them here.
+Result<std::vector<std::string>> read_lines(const TomlFile& file, const toml::node& node,
+                                            const std::string& name) {
+  auto values = read_string_array(file, node, name);
+  if (!values.ok()) return values.failure();
+  std::vector<std::string> lines;
+  for (const StringValue& value : *values) {
+    std::string line = collapse_whitespace(to_nfc(value.text));
+    if (line.empty()) {
+      return file.error(value.where, "blank line in " + in_quotes(name), "a line with visible text");
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+Result<std::vector<std::string>> read_extensions(const TomlFile& file, const toml::node& node,
+                                                 const std::string& name) {
+  auto values = read_string_array(file, node, name);
+  if (!values.ok()) return values.failure();
+  std::vector<std::string> extensions;
+  for (const StringValue& value : *values) {
+    bool valid = value.text.size() <= 16 &&
+                 std::all_of(value.text.begin(), value.text.end(), [](char c) {
+                   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+                 });
+    if (!valid) {
+      return file.error(value.where, "invalid extension " + in_quotes(value.text) + " in " + in_quotes(name),
+                        "lowercase letters and digits without a dot, such as \"pdf\"");
+    }
+    extensions.push_back(value.text);
+  }
+  return extensions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [extract]: the keys of ExtractRules.
+
+std::vector<Selector>* selector_field(ExtractRules& rules, std::string_view key) {
+  if (key == "remove") return &rules.remove;
+  if (key == "body") return &rules.body;
+  if (key == "title") return &rules.title;
+  if (key == "date") return &rules.date;
+  if (key == "updated") return &rules.updated;
+  if (key == "author") return &rules.author;
+  if (key == "captions") return &rules.captions;
+  return nullptr;
+}
+
+std::vector<Pattern>* pattern_field(ExtractRules& rules, std::string_view key) {
+  if (key == "chrome_patterns") return &rules.chrome_patterns;
+  if (key == "title_strip") return &rules.title_strip;
+  return nullptr;
+}
+
+std::vector<std::string>* line_field(ExtractRules& rules, std::string_view key) {
+  if (key == "chrome_lines") return &rules.chrome_lines;
+  if (key == "stop_lines") return &rules.stop_lines;
+  return nullptr;
+}
+
+const std::vector<std::string_view>& extract_list_keys() {
+  static const std::vector<std::string_view> keys = {
+      "remove",       "body",       "title",           "date",        "updated",
+      "author",       "captions",   "chrome_lines",    "stop_lines",  "chrome_patterns",
+      "title_strip",  "attachment_extensions"};
+  return keys;
+}
+
+const std::vector<std::string_view>& extract_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> all = extract_list_keys();
+    for (std::string_view key :
+         {"date_order", "author_from_last_block", "author_max_words", "generic_fallback"}) {
+      all.push_back(key);
+    }
+    return all;
+  }();
+  return keys;
+}
+
+// The keys a site's [extract] may hold: the preset's, and the [extract.append] table.
+const std::vector<std::string_view>& site_extract_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> all = extract_keys();
+    all.push_back("append");
+    return all;
+  }();
+  return keys;
+}
+
+// Applies one list key of [extract] or [extract.append]; false when `key` is not a list key.
+Result<bool> apply_extract_list(const TomlFile& file, std::string_view key, const toml::node& node,
+                                const std::string& name, Merge merge, ExtractRules& rules) {
+  if (std::vector<Selector>* field = selector_field(rules, key)) {
+    auto selectors = read_selectors(file, node, name);
+    if (!selectors.ok()) return selectors.failure();
+    merge_list(*field, std::move(*selectors), merge);
+  } else if (std::vector<Pattern>* field = pattern_field(rules, key)) {
+    auto patterns = read_patterns(file, node, name);
+    if (!patterns.ok()) return patterns.failure();
+    merge_list(*field, std::move(*patterns), merge);
+  } else if (std::vector<std::string>* field = line_field(rules, key)) {
+    auto lines = read_lines(file, node, name);
+    if (!lines.ok()) return lines.failure();
+    merge_list(*field, std::move(*lines), merge);
+  } else if (key == "attachment_extensions") {
+    auto extensions = read_extensions(file, node, name);
+    if (!extensions.ok()) return extensions.failure();
+    merge_list(rules.attachment_extensions, std::move(*extensions), merge);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Applies one scalar key of [extract]; false when `key` is not a scalar key.
+Result<bool> apply_extract_scalar(const TomlFile& file, std::string_view key,
+                                  const toml::node& node, const std::string& name,
+                                  ExtractRules& rules) {
+  if (key == "date_order") {
+    auto order = read_string(file, node, name);
+    if (!order.ok()) return order.failure();
+    if (*order == "day-first") {
+      rules.date_order = DateOrder::kDayFirst;
+    } else if (*order == "month-first") {
+      rules.date_order = DateOrder::kMonthFirst;
+    } else {
+      return file.error(node.source(), in_quotes(name) + " is " + in_quotes(*order),
+                        "\"day-first\" or \"month-first\"");
+    }
+  } else if (key == "author_from_last_block" || key == "generic_fallback") {
+    auto flag = read_bool(file, node, name);
+    if (!flag.ok()) return flag.failure();
+    (key == "generic_fallback" ? rules.generic_fallback : rules.author_from_last_block) = *flag;
+  } else if (key == "author_max_words") {
+    auto words = read_integer(file, node, name, 1, 50);
+    if (!words.ok()) return words.failure();
+    rules.author_max_words = static_cast<int>(*words);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Applies an [extract] table over `rules`: its keys replace, then (when `allow_append`) the lists
+// of its [extract.append] subtable are appended. `prefix` is "extract".
+Status apply_extract_table(const TomlFile& file, const toml::table& table, bool allow_append,
+                           ExtractRules& rules) {
+  const auto& valid = allow_append ? site_extract_keys() : extract_keys();
+  for (const auto& [key, node] : table) {
+    if (allow_append && key.str() == "append") continue;  // after every replacement
+    const std::string name = "extract." + std::string(key.str());
+    Result<bool> applied = apply_extract_list(file, key.str(), node, name, Merge::kReplace, rules);
+    if (applied.ok() && !*applied) {
+      applied = apply_extract_scalar(file, key.str(), node, name, rules);
+    }
+    if (!applied.ok()) return applied.failure();
+    if (!*applied) return unknown_key(file, key, "[extract]", valid);
+  }
+  const toml::node* append_node = allow_append ? table.get("append") : nullptr;
+  if (append_node == nullptr) return Status::Ok();
+  auto append = read_table(file, *append_node, "extract.append");
+  if (!append.ok()) return append.failure();
+  for (const auto& [key, node] : **append) {
+    const std::string name = "extract.append." + std::string(key.str());
+    Result<bool> applied = apply_extract_list(file, key.str(), node, name, Merge::kAppend, rules);
+    if (!applied.ok()) return applied.failure();
+    if (!*applied) return unknown_key(file, key, "[extract.append] (lists only)", extract_list_keys());
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// [crawl]: the keys of CrawlRules, described by tables so that the valid keys are listed once.
+
+struct DurationField {
+  std::string_view key;
+  int64_t CrawlRules::*member;
+  int64_t min_ms;
+  int64_t max_ms;
+};
+constexpr DurationField kDurationFields[] = {
+    {"delay", &CrawlRules::delay_ms, 0, kHourMs},
+    {"max_crawl_delay", &CrawlRules::max_crawl_delay_ms, 0, kDayMs},
+    {"revisit_interval", &CrawlRules::revisit_interval_ms, kMinuteMs, 3650 * kDayMs},
+    {"connect_timeout", &CrawlRules::connect_timeout_ms, 100, 10 * kMinuteMs},
+    {"total_timeout", &CrawlRules::total_timeout_ms, kSecondMs, kDayMs},
+};
+
+struct SizeField {
+  std::string_view key;
+  int64_t CrawlRules::*member;
+  int64_t min;
+  int64_t max;
+};
+constexpr SizeField kSizeFields[] = {
+    {"max_body_bytes", &CrawlRules::max_body_bytes, 1LL << 10, 1LL << 30},
+    {"max_attachment_bytes", &CrawlRules::max_attachment_bytes, 1LL << 10, 4LL << 30},
+};
+
+struct IntegerField {
+  std::string_view key;
+  int64_t min;
+  int64_t max;
+};
+constexpr IntegerField kIntegerFields[] = {
+    {"max_pages", 1, 1'000'000'000}, {"max_depth", 0, 1000}, {"max_url_length", 64, 65536},
+    {"max_repeated_segments", 1, 100}, {"max_retries", 0, 20},
+};
+
+void set_integer(CrawlRules& rules, std::string_view key, int64_t value) {
+  if (key == "max_pages") rules.max_pages = value;
+  if (key == "max_depth") rules.max_depth = static_cast<int>(value);
+  if (key == "max_url_length") rules.max_url_length = static_cast<int>(value);
+  if (key == "max_repeated_segments") rules.max_repeated_segments = static_cast<int>(value);
+  if (key == "max_retries") rules.max_retries = static_cast<int>(value);
+}
+
+struct BoolField {
+  std::string_view key;
+  bool CrawlRules::*member;
+};
+constexpr BoolField kBoolFields[] = {
+    {"fetch_attachments", &CrawlRules::fetch_attachments},
+    {"fetch_images", &CrawlRules::fetch_images},
+    {"use_sitemaps", &CrawlRules::use_sitemaps},
+    {"verify_tls", &CrawlRules::verify_tls},
+};
+
+std::vector<Pattern>* crawl_pattern_field(CrawlRules& rules, std::string_view key) {
+  if (key == "article_url_patterns") return &rules.article_url_patterns;
+  if (key == "listing_url_patterns") return &rules.listing_url_patterns;
+  if (key == "include") return &rules.include;
+  if (key == "exclude") return &rules.exclude;
+  return nullptr;
+}
+
+// listing_urls name hosts, so only a site's [crawl] may hold them.
+std::vector<std::string_view> crawl_list_keys(bool for_site) {
+  std::vector<std::string_view> keys = {"article_url_patterns", "listing_url_patterns", "include",
+                                        "exclude", "strip_query_params"};
+  if (for_site) keys.insert(keys.begin(), "listing_urls");
+  return keys;
+}
+
+std::vector<std::string_view> crawl_keys(bool for_site) {
+  std::vector<std::string_view> keys = crawl_list_keys(for_site);
+  for (const auto& field : kDurationFields) keys.push_back(field.key);
+  for (const auto& field : kIntegerFields) keys.push_back(field.key);
+  for (const auto& field : kSizeFields) keys.push_back(field.key);
+  for (const auto& field : kBoolFields) keys.push_back(field.key);
+  if (for_site) keys.push_back("append");
+  return keys;
+}
+
+// An absolute http(s) URL whose authority is one of `hosts`; fails at `where` otherwise.
+Status check_url_in_hosts(const TomlFile& file, const StringValue& url, const std::string& name,
+                          const std::vector<std::string>& hosts) {
+  Result<std::string> authority = url_authority(url.text);
+  if (!authority.ok()) {
+    return file.error(url.where, "invalid URL in " + in_quotes(name) + ": " + authority.error(),
+                      "an absolute http(s) URL such as \"https://" +
+                          (hosts.empty() ? std::string("host") : hosts[0]) + "/\"");
+  }
+  if (std::find(hosts.begin(), hosts.end(), *authority) == hosts.end()) {
+    return file.error(url.where,
+                      "host " + in_quotes(*authority) + " of " + in_quotes(url.text) + " in " +
+                          in_quotes(name) + " is not in hosts",
+                      "a URL on one of the site's hosts: " + join(hosts));
+  }
+  return Status::Ok();
+}
+
+// Applies one list key of [crawl] or [crawl.append]; false when `key` is not a list key.
+// `hosts` is null for a platform file.
+Result<bool> apply_crawl_list(const TomlFile& file, std::string_view key, const toml::node& node,
+                              const std::string& name, Merge merge,
+                              const std::vector<std::string>* hosts, CrawlRules& rules) {
+  if (std::vector<Pattern>* field = crawl_pattern_field(rules, key)) {
+    auto patterns = read_patterns(file, node, name);
+    if (!patterns.ok()) return patterns.failure();
+    merge_list(*field, std::move(*patterns), merge);
+  } else if (key == "strip_query_params") {
+    auto values = read_string_array(file, node, name);
+    if (!values.ok()) return values.failure();
+    std::vector<std::string> params;
+    for (StringValue& value : *values) params.push_back(std::move(value.text));
+    merge_list(rules.strip_query_params, std::move(params), merge);
+  } else if (key == "listing_urls" && hosts != nullptr) {
+    auto values = read_string_array(file, node, name);
+    if (!values.ok()) return values.failure();
+    std::vector<std::string> urls;
+    for (StringValue& value : *values) {
+      Status in_scope = check_url_in_hosts(file, value, name, *hosts);
+      if (!in_scope.ok()) return in_scope.failure();
+      urls.push_back(std::move(value.text));
+    }
+    merge_list(rules.listing_urls, std::move(urls), merge);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Applies one scalar key of [crawl]; false when `key` is not a scalar key.
+Result<bool> apply_crawl_scalar(const TomlFile& file, std::string_view key, const toml::node& node,
+                                const std::string& name, CrawlRules& rules) {
+  for (const DurationField& field : kDurationFields) {
+    if (field.key != key) continue;
+    auto ms = read_duration_ms(file, node, name, field.min_ms, field.max_ms);
+    if (!ms.ok()) return ms.failure();
+    rules.*field.member = *ms;
+    return true;
+  }
+  for (const SizeField& field : kSizeFields) {
+    if (field.key != key) continue;
+    auto bytes = read_size_bytes(file, node, name, field.min, field.max);
+    if (!bytes.ok()) return bytes.failure();
+    rules.*field.member = *bytes;
+    return true;
+  }
+  for (const IntegerField& field : kIntegerFields) {
+    if (field.key != key) continue;
+    auto value = read_integer(file, node, name, field.min, field.max);
+    if (!value.ok()) return value.failure();
+    set_integer(rules, key, *value);
+    return true;
+  }
+  for (const BoolField& field : kBoolFields) {
+    if (field.key != key) continue;
+    auto flag = read_bool(file, node, name);
+    if (!flag.ok()) return flag.failure();
+    rules.*field.member = *flag;
+    return true;
+  }
+  return false;
+}
+
+// Applies a [crawl] table over `rules`: its keys replace, then for a site (`hosts` not null) the
+// lists of its [crawl.append] subtable are appended.
+Status apply_crawl_table(const TomlFile& file, const toml::table& table,
+                         const std::vector<std::string>* hosts, CrawlRules& rules) {
+  const bool for_site = hosts != nullptr;
+  for (const auto& [key, node] : table) {
+    if (for_site && key.str() == "append") continue;  // after every replacement
+    const std::string name = "crawl." + std::string(key.str());
+    Result<bool> applied =
+        apply_crawl_list(file, key.str(), node, name, Merge::kReplace, hosts, rules);
+    if (applied.ok() && !*applied) applied = apply_crawl_scalar(file, key.str(), node, name, rules);
+    if (!applied.ok()) return applied.failure();
+    if (!*applied) return unknown_key(file, key, "[crawl]", crawl_keys(for_site));
+  }
+  const toml::node* append_node = for_site ? table.get("append") : nullptr;
+  if (append_node == nullptr) return Status::Ok();
+  auto append = read_table(file, *append_node, "crawl.append");
+  if (!append.ok()) return append.failure();
+  for (const auto& [key, node] : **append) {
+    const std::string name = "crawl.append." + std::string(key.str());
+    Result<bool> applied =
+        apply_crawl_list(file, key.str(), node, name, Merge::kAppend, hosts, rules);
+    if (!applied.ok()) return applied.failure();
+    if (!*applied) return unknown_key(file, key, "[crawl.append] (lists only)", crawl_list_keys(true));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules' digest: parser_version changes whenever any rule of the preset or the site does.
+
+std::string escaped(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+// One "key=value" line per value, keys in alphabetical order; list elements keep their order,
+// which matters (the first selector that matches wins).
+std::string canonical_rules(const ExtractRules& rules) {
+  std::string out;
+  auto add = [&out](std::string_view key, std::string_view value) {
+    out.append(key).append("=").append(escaped(value)).append("\n");
+  };
+  auto add_selectors = [&add](std::string_view key, const std::vector<Selector>& list) {
+    for (const Selector& s : list) add(key, s.source());
+  };
+  auto add_patterns = [&add](std::string_view key, const std::vector<Pattern>& list) {
+    for (const Pattern& p : list) add(key, p.source());
+  };
+  auto add_strings = [&add](std::string_view key, const std::vector<std::string>& list) {
+    for (const std::string& s : list) add(key, s);
+  };
+  add_strings("attachment_extensions", rules.attachment_extensions);
+  add_selectors("author", rules.author);
+  add("author_from_last_block", rules.author_from_last_block ? "true" : "false");
+  add("author_max_words", std::to_string(rules.author_max_words));
+  add_selectors("body", rules.body);
+  add_selectors("captions", rules.captions);
+  add_strings("chrome_lines", rules.chrome_lines);
+  add_patterns("chrome_patterns", rules.chrome_patterns);
+  add_selectors("date", rules.date);
+  add("date_order", rules.date_order == DateOrder::kMonthFirst ? "month-first" : "day-first");
+  add("generic_fallback", rules.generic_fallback ? "true" : "false");
+  add("platform", rules.platform);
+  add_selectors("remove", rules.remove);
+  add_strings("stop_lines", rules.stop_lines);
+  add_selectors("title", rules.title);
+  add_patterns("title_strip", rules.title_strip);
+  add_selectors("updated", rules.updated);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform presets.
+
+struct Preset {
+  ExtractRules extract;
+  CrawlRules crawl;  // CrawlRules' defaults with the preset's [crawl] applied
+};
+
+// Stems of the *.toml files in `dir`, sorted; empty when the directory cannot be read.
+std::vector<std::string> toml_stems(const std::string& dir) {
+  std::vector<std::string> stems;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".toml" && it->is_regular_file(ec)) {
+      stems.push_back(it->path().stem().string());
+    }
+  }
+  std::sort(stems.begin(), stems.end());
+  return stems;
+}
+
+bool platform_exists(const std::string& platforms_dir, const std::string& name) {
+  std::error_code ec;
+  return is_identifier(name) &&
+         fs::is_regular_file(fs::path(platforms_dir) / (name + ".toml"), ec);
+}
+
+std::string available_platforms(const std::string& platforms_dir) {
+  std::vector<std::string> stems = toml_stems(platforms_dir);
+  if (stems.empty()) return "a preset in " + platforms_dir + " (none found)";
+  return "one of " + join(stems) + " (the presets in " + platforms_dir + ")";
+}
+
+// Reads a required, non-empty string key of a file's root table.
+Result<StringValue> required_string(const TomlFile& file, std::string_view key,
+                                    std::string_view expected) {
+  auto node = require_key(file, file.root(), key, expected);
+  if (!node.ok()) return node.failure();
+  auto text = read_string(file, **node, key);
+  if (!text.ok()) return text.failure();
+  if (text->empty()) return file.error((*node)->source(), in_quotes(key) + " is empty", expected);
+  return StringValue{std::move(*text), (*node)->source()};
+}
+
+Result<Preset> read_preset(const std::string& path) {
+  auto file = TomlFile::open(path);
+  if (!file.ok()) return file.failure();
+  Status keys = check_keys(*file, file->root(), "the platform file",
+                           {"name", "description", "extract", "crawl"});
+  if (!keys.ok()) return keys.failure();
+  const std::string stem = file_stem(path);
+  auto name = required_string(*file, "name", "name = \"" + stem + "\" (the file name)");
+  if (!name.ok()) return name.failure();
+  if (name->text != stem) {
+    return file->error(name->where, "name " + in_quotes(name->text) + " differs from the file name",
+                       "name = \"" + stem + "\"");
+  }
+  auto description = required_string(*file, "description", "description = \"<one line>\"");
+  if (!description.ok()) return description.failure();
+
+  Preset preset;
+  preset.extract.platform = stem;
+  if (const toml::node* node = file->root().get("extract")) {
+    auto table = read_table(*file, *node, "extract");
+    if (!table.ok()) return table.failure();
+    Status applied = apply_extract_table(*file, **table, /*allow_append=*/false, preset.extract);
+    if (!applied.ok()) return applied.failure();
+  }
+  if (const toml::node* node = file->root().get("crawl")) {
+    auto table = read_table(*file, *node, "crawl");
+    if (!table.ok()) return table.failure();
+    Status applied = apply_crawl_table(*file, **table, /*hosts=*/nullptr, preset.crawl);
+    if (!applied.ok()) return applied.failure();
+  }
+  return preset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site files.
+
+Result<std::vector<std::string>> read_hosts(const TomlFile& file) {
+  constexpr std::string_view kExpected = "hosts = [\"<host or host:port>\", ...]";
+  auto node = require_key(file, file.root(), "hosts", kExpected);
+  if (!node.ok()) return node.failure();
+  auto values = read_string_array(file, **node, "hosts");
+  if (!values.ok()) return values.failure();
+  if (values->empty()) return file.error((*node)->source(), "\"hosts\" is empty", "at least one host");
+  std::vector<std::string> hosts;
+  for (StringValue& value : *values) {
+    // A host is valid when curl reads it back unchanged as the authority of http://<host>/.
+    Result<std::string> authority = url_authority("http://" + value.text + "/");
+    if (!authority.ok() || *authority != value.text) {
+      return file.error(value.where, "invalid host " + in_quotes(value.text) + " in \"hosts\"",
+                        "a lowercase host name with an optional \":port\", without scheme or path");
+    }
+    hosts.push_back(std::move(value.text));
+  }
+  return hosts;
+}
+
+Result<std::vector<std::string>> read_start_urls(const TomlFile& file,
+                                                 const std::vector<std::string>& hosts) {
+  constexpr std::string_view kExpected = "start_urls = [\"https://<host>/\", ...]";
+  auto node = require_key(file, file.root(), "start_urls", kExpected);
+  if (!node.ok()) return node.failure();
+  auto values = read_string_array(file, **node, "start_urls");
+  if (!values.ok()) return values.failure();
+  if (values->empty()) return file.error((*node)->source(), "\"start_urls\" is empty", kExpected);
+  std::vector<std::string> urls;
+  for (StringValue& value : *values) {
+    Status in_scope = check_url_in_hosts(file, value, "start_urls", hosts);
+    if (!in_scope.ok()) return in_scope.failure();
+    urls.push_back(std::move(value.text));
+  }
+  return urls;
+}
+
+// The site's identity: id, name, province, contact_url. Fails on the first bad key.
+Status read_identity(const TomlFile& file, SiteConfig& site) {
+  const std::string stem = file_stem(file.path());
+  auto id = required_string(file, "id", "id = \"" + stem + "\" (the file name)");
+  if (!id.ok()) return id.failure();
+  if (!is_identifier(id->text)) {
+    return file.error(id->where, "invalid id " + in_quotes(id->text),
+                      "1 to 64 of the characters a-z, 0-9 and \"-\"");
+  }
+  if (id->text != stem) {
+    return file.error(id->where, "id " + in_quotes(id->text) + " differs from the file name",
+                      "id = \"" + stem + "\"");
+  }
+  site.id = id->text;
+  auto name = required_string(file, "name", "name = \"<the department's full name>\"");
+  if (!name.ok()) return name.failure();
+  site.name = name->text;
+  auto province = required_string(file, "province", "province = \"<province name>\"");
+  if (!province.ok()) return province.failure();
+  site.province = province->text;
+  auto contact = required_string(file, "contact_url", "contact_url = \"https://<your contact page>\"");
+  if (!contact.ok()) return contact.failure();
+  Result<UrlParts> parts = parse_url(contact->text);
+  if (!parts.ok()) {
+    return file.error(contact->where, "invalid \"contact_url\": " + parts.error(),
+                      "an absolute http(s) URL where site operators can reach you");
+  }
+  site.contact_url = contact->text;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ExtractRules> load_platform(const std::string& platforms_dir, const std::string& name) {
+  if (!platform_exists(platforms_dir, name)) {
+    return fail("unknown platform " + in_quotes(name) + "; expected " +
+                available_platforms(platforms_dir));
+  }
+  auto preset = read_preset((fs::path(platforms_dir) / (name + ".toml")).string());
+  if (!preset.ok()) return preset.failure();
+  preset->extract.digest = sha256_hex(canonical_rules(preset->extract));
+  return std::move(preset->extract);
+}
+
+Result<SiteConfig> load_site(const std::string& path, const std::string& platforms_dir) {
+  auto file = TomlFile::open(path);
+  if (!file.ok()) return file.failure();
+  Status keys = check_keys(*file, file->root(), "the site file",
+                           {"id", "name", "province", "platform", "hosts", "start_urls",
+                            "contact_url", "extract", "crawl"});
+  if (!keys.ok()) return keys.failure();
+
+  SiteConfig site;
+  site.source_path = path;
+  Status identity = read_identity(*file, site);
+  if (!identity.ok()) return identity.failure();
+
+  auto platform = required_string(*file, "platform", "platform = \"<a preset name>\"");
+  if (!platform.ok()) return platform.failure();
+  if (!platform_exists(platforms_dir, platform->text)) {
+    return file->error(platform->where, "unknown platform " + in_quotes(platform->text),
+                       available_platforms(platforms_dir));
+  }
+  // A broken preset reports its own file and position.
+  auto preset = read_preset((fs::path(platforms_dir) / (platform->text + ".toml")).string());
+  if (!preset.ok()) return preset.failure();
+  site.platform = platform->text;
+
+  auto hosts = read_hosts(*file);
+  if (!hosts.ok()) return hosts.failure();
+  site.hosts = std::move(*hosts);
+  auto start_urls = read_start_urls(*file, site.hosts);
+  if (!start_urls.ok()) return start_urls.failure();
+  site.start_urls = std::move(*start_urls);
+
+  site.extract = std::move(preset->extract);
+  if (const toml::node* node = file->root().get("extract")) {
+    auto table = read_table(*file, *node, "extract");
+    if (!table.ok()) return table.failure();
+    Status applied = apply_extract_table(*file, **table, /*allow_append=*/true, site.extract);
+    if (!applied.ok()) return applied.failure();
+  }
+  site.crawl = std::move(preset->crawl);
+  if (const toml::node* node = file->root().get("crawl")) {
+    auto table = read_table(*file, *node, "crawl");
+    if (!table.ok()) return table.failure();
+    Status applied = apply_crawl_table(*file, **table, &site.hosts, site.crawl);
+    if (!applied.ok()) return applied.failure();
+  }
+  site.extract.digest = sha256_hex(canonical_rules(site.extract));
+  return site;
+}
+
+Result<std::vector<SiteConfig>> load_all_sites(const std::string& sites_dir,
+                                               const std::string& platforms_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(sites_dir, ec)) {
+    return fail(sites_dir + ": not a directory; expected a directory of <id>.toml site files");
+  }
+  std::vector<SiteConfig> sites;
+  std::map<std::string, std::string> path_of_id;
+  for (const std::string& stem : toml_stems(sites_dir)) {
+    auto site = load_site((fs::path(sites_dir) / (stem + ".toml")).string(), platforms_dir);
+    if (!site.ok()) return site.failure();
+    // Unreachable while ids must equal file stems, but kept as the registry's invariant in case
+    // that rule is ever relaxed.
+    auto [it, inserted] = path_of_id.emplace(site->id, site->source_path);
+    if (!inserted) {
+      return fail(site->source_path + ":1:1: duplicate site id " + in_quotes(site->id) +
+                  ", already defined in " + it->second + "; expected unique ids");
+    }
+    sites.push_back(std::move(*site));
+  }
+  std::sort(sites.begin(), sites.end(),
+            [](const SiteConfig& a, const SiteConfig& b) { return a.id < b.id; });
+  return sites;
+}
+
+}  // namespace provarc
