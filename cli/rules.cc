@@ -9,6 +9,14 @@ std::string config_dir(const GlobalOptions& global) {
   return global.config_dir.empty() ? default_config_dir() : global.config_dir;
 }
 
+std::string platforms_dir(const GlobalOptions& global) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path own = fs::path(config_dir(global)) / "platforms";
+  if (fs::is_directory(own, ec)) return own.string();
+  return (fs::path(default_config_dir()) / "platforms").string();
+}
+
 Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id) {
   namespace fs = std::filesystem;
   const std::string dir = config_dir(global);
@@ -28,7 +36,7 @@ Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id
     return fail("unknown site id \"" + id + "\" (no " + path.string() + "; known: " +
                 (list.empty() ? "none" : list) + ")");
   }
-  return load_site(path.string(), (fs::path(dir) / "platforms").string());
+  return load_site(path.string(), platforms_dir(global));
 }
 
 Result<ExtractRules> rules_for_site(const GlobalOptions& global, const std::string& id) {
@@ -38,7 +46,7 @@ Result<ExtractRules> rules_for_site(const GlobalOptions& global, const std::stri
 }
 
 Result<ExtractRules> rules_for_platform(const GlobalOptions& global, const std::string& name) {
-  return load_platform((std::filesystem::path(config_dir(global)) / "platforms").string(), name);
+  return load_platform(platforms_dir(global), name);
 }
 
 }  // namespace provarc

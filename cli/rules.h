@@ -14,6 +14,10 @@ namespace provarc {
 // The config directory: --config, else default_config_dir().
 std::string config_dir(const GlobalOptions& global);
 
+// The presets: <config>/platforms when the config dir has one, else the default config's, so a
+// user's config dir may hold only sites/.
+std::string platforms_dir(const GlobalOptions& global);
+
 // The site `id` from <config>/sites/<id>.toml. An unknown id fails listing the known ones.
 Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id);
 

@@ -74,10 +74,12 @@ ExtractRules rules_for(const std::string& site) {
   auto it = cache.find(site);
   if (it != cache.end()) return it->second;
   std::string dir = config_dir_for(site);
+  // Test-only sites use the shipped presets: a new province needs only its site file.
+  std::string platforms = source_dir() + "/config/platforms";
   Result<ExtractRules> rules =
-      site.empty() ? load_platform(dir + "/platforms", "generic")
+      site.empty() ? load_platform(platforms, "generic")
                    : [&]() -> Result<ExtractRules> {
-                       auto s = load_site(dir + "/sites/" + site + ".toml", dir + "/platforms");
+                       auto s = load_site(dir + "/sites/" + site + ".toml", platforms);
                        if (!s.ok()) return s.failure();
                        return s->extract;
                      }();
