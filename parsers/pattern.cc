@@ -7,6 +7,9 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace provarc {
 
 struct Pattern::Impl {
@@ -64,6 +67,11 @@ size_t utf8_offset(std::string_view s, int32_t utf16_offset) {
   return static_cast<size_t>(i);
 }
 
+// ICU's view of a pattern or replacement string (truncated at 2 GiB, which no pattern reaches).
+icu::StringPiece string_piece(std::string_view s) {
+  return icu::StringPiece(s.data(), static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX)));
+}
+
 // The span of group `group` of the last match as a string, or "" when the group took no part.
 std::string group_text(const icu::RegexMatcher& matcher, std::string_view text, int32_t group) {
   UErrorCode status = U_ZERO_ERROR;
@@ -78,8 +86,7 @@ std::string group_text(const icu::RegexMatcher& matcher, std::string_view text, 
 }  // namespace
 
 Result<Pattern> Pattern::compile(std::string_view source) {
-  icu::UnicodeString regex_source = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(source.data(), static_cast<int32_t>(std::min<size_t>(source.size(), INT32_MAX))));
+  icu::UnicodeString regex_source = icu::UnicodeString::fromUTF8(string_piece(source));
   UParseError parse_error{};
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexPattern> regex(
@@ -137,10 +144,8 @@ std::string Pattern::replace_all(std::string_view text, std::string_view replace
   std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, utext.get());
   if (!matcher) return std::string(text);
   UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString replaced = matcher->replaceAll(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(
-          replacement.data(), static_cast<int32_t>(std::min<size_t>(replacement.size(), INT32_MAX)))),
-      status);
+  icu::UnicodeString replaced =
+      matcher->replaceAll(icu::UnicodeString::fromUTF8(string_piece(replacement)), status);
   if (U_FAILURE(status)) return std::string(text);
   std::string out;
   replaced.toUTF8String(out);

@@ -4,21 +4,21 @@
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <cstring>
 #include <memory>
 
 namespace provarc {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-constexpr size_t kMetaPrescanBytes = 1024;                  // as in the HTML5 prescan
-constexpr size_t kDetectorBytes = 64 * 1024;                // enough for ucsdet, and bounded
+constexpr size_t kMetaPrescanBytes = 1024;                 // as in the HTML5 prescan
+constexpr size_t kDetectorBytes = 64 * 1024;               // enough for ucsdet, and bounded
 
 // ---------------------------------------------------------------------------------------------
 // UTF-8 validation and repair
@@ -122,14 +122,56 @@ size_t piece_end(std::string_view s, size_t begin, const icu::Normalizer2& nfc) 
   size_t fallback = end;
   for (int tries = 0; tries < 4096 && end > begin; ++tries) {
     int32_t i = 0;
+    int32_t length = static_cast<int32_t>(std::min<size_t>(4, s.size() - end));
     UChar32 c;
-    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data() + end), i, 4, c);
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data() + end), i, length, c);
     if (c >= 0 && nfc.hasBoundaryBefore(c)) return end;
     do {
       --end;
     } while (end > begin && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80);
   }
-  return fallback > begin ? fallback : s.size();
+  return fallback > begin ? fallback : begin + kNormalizeChunk;
+}
+
+// A run of more than this many combining marks gets a U+034F COMBINING GRAPHEME JOINER (a
+// starter, invisible) inserted, as in UAX #15's Stream-Safe Text Format. ICU puts a run of marks
+// in canonical order by insertion, in time quadratic in the run's length: without this, a page of
+// 300 KB of alternating marks takes half a minute to normalise. Real text has a few marks at most.
+constexpr int kMaxCombiningRun = 30;
+constexpr std::string_view kGraphemeJoiner = "\xCD\x8F";
+
+// When valid UTF-8 `s` holds a run of more than kMaxCombiningRun combining marks, sets *safe to
+// `s` with a joiner inserted after every kMaxCombiningRun marks of such a run and returns true.
+// Returns false, leaving *safe alone, for all real text.
+bool make_stream_safe(std::string_view s, std::string* safe) {
+  bool inserted = false;
+  size_t copied = 0;  // s[0, copied) is in *safe already
+  int run = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      run = 0;
+      ++i;
+      continue;
+    }
+    int32_t k = 0;
+    int32_t length = static_cast<int32_t>(std::min<size_t>(4, s.size() - i));
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data() + i), k, length, c);
+    if (c < 0 || u_getCombiningClass(c) == 0) {
+      run = 0;
+    } else if (++run > kMaxCombiningRun) {
+      if (!inserted) safe->clear();
+      inserted = true;
+      safe->append(s.data() + copied, i - copied);
+      *safe += kGraphemeJoiner;
+      copied = i;
+      run = 1;
+    }
+    i += k;
+  }
+  if (inserted) safe->append(s.data() + copied, s.size() - copied);
+  return inserted;
 }
 
 // NFC of valid UTF-8. If ICU cannot load its normalisation data the text is returned as is: better
@@ -144,7 +186,11 @@ std::string nfc_of_valid_utf8(std::string_view s) {
   size_t begin = 0;
   while (begin < s.size()) {
     size_t end = piece_end(s, begin, *nfc);
+    std::string safe;
     icu::StringPiece piece(s.data() + begin, static_cast<int32_t>(end - begin));
+    if (make_stream_safe(std::string_view(piece.data(), piece.size()), &safe)) {
+      piece = icu::StringPiece(safe.data(), static_cast<int32_t>(safe.size()));
+    }
     status = U_ZERO_ERROR;
     if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
       out.append(piece.data(), piece.size());
@@ -167,9 +213,7 @@ std::string nfc_of_valid_utf8(std::string_view s) {
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool is_html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 std::string lowercase_trimmed(std::string_view s) {
   while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);
@@ -187,12 +231,24 @@ std::string whatwg_label(const std::string& label) {
     const char* label;
     const char* encoding;
   } kAliases[] = {
-      {"iso-8859-1", "windows-1252"}, {"iso8859-1", "windows-1252"}, {"iso_8859-1", "windows-1252"},
-      {"latin1", "windows-1252"},     {"l1", "windows-1252"},        {"cp819", "windows-1252"},
-      {"ibm819", "windows-1252"},     {"us-ascii", "windows-1252"},  {"ascii", "windows-1252"},
-      {"iso-8859-9", "windows-1254"}, {"latin5", "windows-1254"},    {"tis-620", "windows-874"},
-      {"iso-8859-11", "windows-874"}, {"gb2312", "GBK"},             {"x-gbk", "GBK"},
-      {"utf-16", "UTF-16LE"},         {"unicode", "UTF-16LE"},       {"ucs-2", "UTF-16LE"},
+      {"iso-8859-1", "windows-1252"},
+      {"iso8859-1", "windows-1252"},
+      {"iso_8859-1", "windows-1252"},
+      {"latin1", "windows-1252"},
+      {"l1", "windows-1252"},
+      {"cp819", "windows-1252"},
+      {"ibm819", "windows-1252"},
+      {"us-ascii", "windows-1252"},
+      {"ascii", "windows-1252"},
+      {"iso-8859-9", "windows-1254"},
+      {"latin5", "windows-1254"},
+      {"tis-620", "windows-874"},
+      {"iso-8859-11", "windows-874"},
+      {"gb2312", "GBK"},
+      {"x-gbk", "GBK"},
+      {"utf-16", "UTF-16LE"},
+      {"unicode", "UTF-16LE"},
+      {"ucs-2", "UTF-16LE"},
   };
   for (const auto& alias : kAliases) {
     if (label == alias.label) return alias.encoding;
@@ -202,9 +258,16 @@ std::string whatwg_label(const std::string& label) {
 
 // Encodings ICU knows but no web page is served in; reading ASCII markup with them gives garbage.
 bool is_non_web_encoding(std::string_view icu_name) {
-  static const char* const kNames[] = {"UTF-7",     "UTF-32",   "UTF-32BE", "UTF-32LE",
-                                       "SCSU",      "BOCU-1",   "CESU-8",   "IMAP-mailbox-name",
-                                       "UTF16_OppositeEndian", "UTF16_PlatformEndian"};
+  static const char* const kNames[] = {"UTF-7",
+                                       "UTF-32",
+                                       "UTF-32BE",
+                                       "UTF-32LE",
+                                       "SCSU",
+                                       "BOCU-1",
+                                       "CESU-8",
+                                       "IMAP-mailbox-name",
+                                       "UTF16_OppositeEndian",
+                                       "UTF16_PlatformEndian"};
   for (const char* name : kNames) {
     if (icu_name == name) return true;
   }
@@ -387,9 +450,9 @@ Converter prescan_meta(std::string_view bytes) {
       Converter converter = open_converter(label);
       if (converter && is_utf16(converter.get())) converter = open_converter("UTF-8");
       if (converter) return converter;
-    } else if (i + 1 < s.size() && (is_ascii_letter(s[i + 1]) ||
-                                    (s[i + 1] == '/' && i + 2 < s.size() &&
-                                     is_ascii_letter(s[i + 2])))) {
+    } else if (i + 1 < s.size() &&
+               (is_ascii_letter(s[i + 1]) ||
+                (s[i + 1] == '/' && i + 2 < s.size() && is_ascii_letter(s[i + 2])))) {
       ++i;
       skip_tag(s, &i);
     } else if (i + 1 < s.size() && (s[i + 1] == '!' || s[i + 1] == '/' || s[i + 1] == '?')) {
@@ -509,8 +572,8 @@ CharClass classify(std::string_view s, size_t i, size_t* len) {
   CharClass cls = CharClass::kOther;
   if (b0 == 0xE1 && b1 == 0x9A && b2 == 0x80) cls = CharClass::kSpace;  // U+1680
   if (b0 == 0xE2 && b1 == 0x80) {
-    if (b2 >= 0x80 && b2 <= 0x8A) cls = CharClass::kSpace;              // U+2000..U+200A
-    if (b2 >= 0x8B && b2 <= 0x8D) cls = CharClass::kZeroWidth;          // U+200B..U+200D
+    if (b2 >= 0x80 && b2 <= 0x8A) cls = CharClass::kSpace;                // U+2000..U+200A
+    if (b2 >= 0x8B && b2 <= 0x8D) cls = CharClass::kZeroWidth;            // U+200B..U+200D
     if (b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF) cls = CharClass::kSpace;  // U+2028/9, U+202F
   }
   if (b0 == 0xE2 && b1 == 0x81 && b2 == 0x9F) cls = CharClass::kSpace;      // U+205F

@@ -24,7 +24,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 TEST(Pattern, CompileErrorNamesPatternIcuErrorAndOffset) {
   Result<Pattern> p = Pattern::compile("Cập nhật lúc: (\\d+");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.error().rfind("regex \"Cập nhật lúc: (\\d+\": U_REGEX_MISMATCHED_PAREN at offset ", 0), 0u)
+  EXPECT_EQ(
+      p.error().rfind("regex \"Cập nhật lúc: (\\d+\": U_REGEX_MISMATCHED_PAREN at offset ", 0), 0u)
       << p.error();
 
   Result<Pattern> q = Pattern::compile("ab[");
@@ -45,7 +46,8 @@ TEST(Pattern, OffsetInErrorCountsBytesOfTheSource) {
   ASSERT_FALSE(ascii.ok());
   size_t at = p.error().rfind(' ');
   size_t ascii_at = ascii.error().rfind(' ');
-  EXPECT_EQ(std::stoul(p.error().substr(at + 1)), std::stoul(ascii.error().substr(ascii_at + 1)) + 2);
+  EXPECT_EQ(std::stoul(p.error().substr(at + 1)),
+            std::stoul(ascii.error().substr(ascii_at + 1)) + 2);
 }
 
 TEST(Pattern, SearchGivesByteOffsetsAndGroups) {
@@ -107,7 +109,8 @@ TEST(Pattern, ReplaceAll) {
   Pattern date_suffix = compiled("\\s*\\((\\d{2}/\\d{2}/\\d{4}) \\d{1,2}:\\d{2} [AP]M\\)$");
   EXPECT_EQ(date_suffix.replace_all("Giao ban Cụm 2 năm 2018 (03/12/2018 10:10 AM)", ""),
             "Giao ban Cụm 2 năm 2018");
-  EXPECT_EQ(date_suffix.replace_all("Giao ban (03/12/2018 10:10 AM)", "[$1]"), "Giao ban[03/12/2018]");
+  EXPECT_EQ(date_suffix.replace_all("Giao ban (03/12/2018 10:10 AM)", "[$1]"),
+            "Giao ban[03/12/2018]");
   EXPECT_EQ(compiled("\\s+").replace_all("a  b\u00A0\u00A0c", " "), "a b c");
   EXPECT_EQ(compiled("z").replace_all("Sở", "y"), "Sở");
 }
@@ -130,7 +133,8 @@ TEST(Pattern, LongLegitimateSearchIsNotCutShort) {
   // The time limit must not stop an ordinary search through a large page (2 MB of text; the limit
   // counts engine steps, so this does not depend on the machine's speed).
   std::string page;
-  while (page.size() < 2u * 1024 * 1024) page += "Trong 6 tháng đầu năm, Sở đã ban hành 75 quyết định. ";
+  while (page.size() < 2u * 1024 * 1024)
+    page += "Trong 6 tháng đầu năm, Sở đã ban hành 75 quyết định. ";
   page += "Cập nhật lúc: 12/04/2023";
   Pattern p = compiled("(?i)cập\\s+nhật\\s+lúc:\\s*(\\d{1,2}/\\d{1,2}/\\d{4})");
   std::optional<Pattern::Match> m = p.search(page);
@@ -144,7 +148,10 @@ TEST(Pattern, LongLegitimateSearchIsNotCutShort) {
 }
 
 TEST(Pattern, InvalidUtf8TextDoesNotCrash) {
-  std::string text = "a\xFF\xFE" "b\xE1\xBB" "12/04/2023\xC0";
+  std::string text =
+      "a\xFF\xFE"
+      "b\xE1\xBB"
+      "12/04/2023\xC0";
   std::optional<Pattern::Match> m = compiled("\\d+/\\d+/\\d+").search(text);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->groups[0], "12/04/2023");
@@ -171,10 +178,12 @@ TEST(Pattern, ConcurrentSearchesOnOnePattern) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {
-        std::string text = "Ngày " + std::to_string(1 + (t + i) % 28) + "/4/" + std::to_string(2000 + t);
+        std::string text =
+            "Ngày " + std::to_string(1 + (t + i) % 28) + "/4/" + std::to_string(2000 + t);
         std::optional<Pattern::Match> m = p.search(text);
         if (m && m->groups[1] == std::to_string(1 + (t + i) % 28) &&
-            m->groups[3] == std::to_string(2000 + t) && m->begin == text.find('/') - m->groups[1].size()) {
+            m->groups[3] == std::to_string(2000 + t) &&
+            m->begin == text.find('/') - m->groups[1].size()) {
           ++correct[t];
         }
       }

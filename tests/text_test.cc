@@ -46,7 +46,10 @@ TEST(DecodeHtml, Windows1258ComesOutComposed) {
 
 TEST(DecodeHtml, DecomposedUtf8BecomesNfc) {
   // "Truyền" typed as e + U+0302 circumflex + U+0300 grave (old Unikey "Unicode tổ hợp").
-  std::string nfd = "Truy" "e\xCC\x82\xCC\x80" "n";
+  std::string nfd =
+      "Truy"
+      "e\xCC\x82\xCC\x80"
+      "n";
   DecodedText d = decode_html(nfd, "text/html; charset=utf-8");
   EXPECT_EQ(d.utf8, "Truy\u1EC1n");
   EXPECT_EQ(d.charset, "UTF-8");
@@ -60,7 +63,10 @@ TEST(DecodeHtml, Utf8BomWinsOverHeader) {
 }
 
 TEST(DecodeHtml, Utf16BomsAreRead) {
-  DecodedText le = decode_html(std::string("\xFF\xFE" "S\0\xDF\x1E", 6), "");
+  DecodedText le = decode_html(std::string("\xFF\xFE"
+                                           "S\0\xDF\x1E",
+                                           6),
+                               "");
   EXPECT_EQ(le.utf8, kSoNfc);
   EXPECT_EQ(le.charset, "UTF-16LE");
   EXPECT_EQ(le.source, "bom");
@@ -79,9 +85,9 @@ TEST(DecodeHtml, HeaderWinsOverMeta) {
 }
 
 TEST(DecodeHtml, MetaCharsetAttribute) {
-  for (const std::string& meta : {std::string("<meta charset=windows-1258>"),
-                                  std::string("<META CHARSET='Windows-1258' />"),
-                                  std::string("<meta\tname=x charset = \"windows-1258\">")}) {
+  for (const std::string& meta :
+       {std::string("<meta charset=windows-1258>"), std::string("<META CHARSET='Windows-1258' />"),
+        std::string("<meta\tname=x charset = \"windows-1258\">")}) {
     DecodedText d = decode_html("<html><head>" + meta + "</head><p>" + kSoCp1258, "text/html");
     EXPECT_EQ(d.source, "meta") << meta;
     EXPECT_EQ(d.charset, "windows-1258") << meta;
@@ -91,9 +97,11 @@ TEST(DecodeHtml, MetaCharsetAttribute) {
 
 TEST(DecodeHtml, MetaHttpEquivContentType) {
   for (const std::string& meta :
-       {std::string("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">"),
+       {std::string(
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">"),
         std::string("<META HTTP-EQUIV=content-type CONTENT='text/html;CHARSET=\"windows-1258\"'>"),
-        std::string("<meta content=\"text/html; charset=windows-1258\" http-equiv=\"content-type\"/>")}) {
+        std::string(
+            "<meta content=\"text/html; charset=windows-1258\" http-equiv=\"content-type\"/>")}) {
     DecodedText d = decode_html("<head>" + meta + "</head>" + kSoCp1258, "");
     EXPECT_EQ(d.source, "meta") << meta;
     EXPECT_EQ(d.charset, "windows-1258") << meta;
@@ -108,8 +116,10 @@ TEST(DecodeHtml, MetaWithoutHttpEquivIsIgnored) {
 }
 
 TEST(DecodeHtml, MetaInsideCommentOrAttributeIsSkipped) {
-  std::string page = "<!-- <meta charset=\"koi8-r\"> --><div title='<meta charset=koi8-r>'>"
-                     "<meta charset=\"windows-1258\"></div>" + kSoCp1258;
+  std::string page =
+      "<!-- <meta charset=\"koi8-r\"> --><div title='<meta charset=koi8-r>'>"
+      "<meta charset=\"windows-1258\"></div>" +
+      kSoCp1258;
   DecodedText d = decode_html(page, "");
   EXPECT_EQ(d.source, "meta");
   EXPECT_EQ(d.charset, "windows-1258");
@@ -125,7 +135,8 @@ TEST(DecodeHtml, MetaBeyond1024BytesIsNotSeen) {
 
 TEST(DecodeHtml, UnknownLabelsAreSkipped) {
   // TCVN3 is not in ICU: the header is skipped, the meta is next.
-  DecodedText d = decode_html("<meta charset=\"windows-1258\">" + kSoCp1258, "text/html; charset=TCVN3");
+  DecodedText d =
+      decode_html("<meta charset=\"windows-1258\">" + kSoCp1258, "text/html; charset=TCVN3");
   EXPECT_EQ(d.source, "meta");
   EXPECT_EQ(d.charset, "windows-1258");
   // An unknown meta label is skipped and the prescan goes on to the next <meta>.
@@ -154,7 +165,12 @@ TEST(DecodeHtml, Utf16InMetaMeansUtf8) {
 }
 
 TEST(DecodeHtml, InvalidUtf8BecomesReplacementCharacter) {
-  DecodedText d = decode_html("a\xFF" "b\xE1\xBB" "c\xC0\xAF" "d", "text/html; charset=UTF-8");
+  DecodedText d = decode_html(
+      "a\xFF"
+      "b\xE1\xBB"
+      "c\xC0\xAF"
+      "d",
+      "text/html; charset=UTF-8");
   // One U+FFFD per maximal ill-formed subpart: \xFF; the truncated \xE1\xBB; \xC0 and \xAF.
   EXPECT_EQ(d.utf8, "a\uFFFDb\uFFFDc\uFFFD\uFFFDd");
 }
@@ -223,15 +239,32 @@ TEST(DecodeHtml, FiftyMegabytesInReasonableTime) {
 
 TEST(ToNfc, ComposesAndRepairs) {
   EXPECT_EQ(to_nfc("Vie\xCC\xA3\xCC\x82t"), "Vi\u1EC7t");  // e + dot below + circumflex
-  EXPECT_EQ(to_nfc("Vie\xCC\x82\xCC\xA3t"), "Vi\u1EC7t");   // marks in the other order
+  EXPECT_EQ(to_nfc("Vie\xCC\x82\xCC\xA3t"), "Vi\u1EC7t");  // marks in the other order
   EXPECT_EQ(to_nfc(kTtttNfc), kTtttNfc);
   EXPECT_EQ(to_nfc("x\xE2\x82"), "x\uFFFD");
   EXPECT_EQ(to_nfc(""), "");
 }
 
+TEST(ToNfc, HostileRunOfCombiningMarksIsLinear) {
+  // ICU reorders a run of marks in quadratic time; 200 000 alternating marks (400 KB) would take
+  // minutes. The run is cut with U+034F COMBINING GRAPHEME JOINER (UAX #15 Stream-Safe format).
+  std::string hostile = "a";
+  for (int i = 0; i < 200000; ++i) hostile += (i % 2) ? "\u0323" : "\u0301";
+  auto start = std::chrono::steady_clock::now();
+  std::string out = to_nfc(hostile);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 5.0);
+  EXPECT_TRUE(is_well_formed_utf8(out));
+  EXPECT_NE(out.find("\u034F"), std::string::npos);
+  EXPECT_EQ(to_nfc(out), out);
+  // Real text, a letter with two marks, is left alone.
+  EXPECT_EQ(to_nfc("Vie\xCC\x82\xCC\xA3t"), "Vi\u1EC7t");
+}
+
 TEST(CollapseWhitespace, RunsBecomeOneSpaceAndEndsAreTrimmed) {
   EXPECT_EQ(collapse_whitespace("  a \t\n b  "), "a b");
-  EXPECT_EQ(collapse_whitespace("\u00A0Cập nhật lúc: 12/04/2023 \u00A0"), "Cập nhật lúc: 12/04/2023");
+  EXPECT_EQ(collapse_whitespace("\u00A0Cập nhật lúc: 12/04/2023 \u00A0"),
+            "Cập nhật lúc: 12/04/2023");
   // The Đồng Tháp Word-paste indentation.
   EXPECT_EQ(collapse_whitespace("\u00A0 \u00A0 \u00A0 Thảo luận"), "Thảo luận");
   EXPECT_EQ(collapse_whitespace("1\u00A02\u00A03\u00A0\u00A0...\u00A0\u00A0"), "1 2 3 ...");
@@ -249,7 +282,8 @@ TEST(CollapseWhitespace, OtherTextIsUntouched) {
   std::string vietnamese = "Đồng chí Hoàng Văn Thiên – Giám đốc Sở “TT&TT” phát biểu…";
   EXPECT_EQ(collapse_whitespace(vietnamese), vietnamese);
   // Characters whose UTF-8 shares a lead byte with a space: U+2010 hyphen, U+2026, U+3001, U+FEFE.
-  EXPECT_EQ(collapse_whitespace("\u2010\u2026\u3001\uFEFE\u00A9"), "\u2010\u2026\u3001\uFEFE\u00A9");
+  EXPECT_EQ(collapse_whitespace("\u2010\u2026\u3001\uFEFE\u00A9"),
+            "\u2010\u2026\u3001\uFEFE\u00A9");
   EXPECT_EQ(collapse_whitespace(std::string("a\xE2\x80", 3)), std::string("a\xE2\x80", 3));
 }
 
