@@ -684,9 +684,12 @@ Result<SiteConfig> load_site(const std::string& path, const std::string& platfor
     return file->error(platform->where, "unknown platform " + in_quotes(platform->text),
                        available_platforms(platforms_dir));
   }
-  // A broken preset reports its own file and position.
+  // A broken preset's error names its own file and position; the prefix says which site used it.
   auto preset = read_preset((fs::path(platforms_dir) / (platform->text + ".toml")).string());
-  if (!preset.ok()) return preset.failure();
+  if (!preset.ok()) {
+    return file->error(platform->where, "platform " + in_quotes(platform->text) + " is invalid: " +
+                       preset.error(), "");
+  }
   site.platform = platform->text;
 
   auto hosts = read_hosts(*file);
