@@ -1,0 +1,111 @@
+// `provarc sites`: the site registry. `sites list` shows the configured sites; `sites check`
+// validates config files before they are used (each subcommand is one function below).
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/rules.h"
+#include "config/config.h"
+
+namespace provarc {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ListOptions {
+  std::string format = "text";
+};
+
+struct CheckOptions {
+  std::vector<std::string> files;
+};
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+nlohmann::ordered_json site_to_json(const SiteConfig& site) {
+  nlohmann::ordered_json json;
+  json["id"] = site.id;
+  json["name"] = site.name;
+  json["province"] = site.province;
+  json["platform"] = site.platform;
+  json["hosts"] = site.hosts;
+  json["start_urls"] = site.start_urls;
+  json["contact_url"] = site.contact_url;
+  json["rules_digest"] = site.extract.digest;
+  json["source_path"] = site.source_path;
+  return json;
+}
+
+// One line per site, tab-separated so that scripts can cut it: id, platform, province, hosts.
+int run_list(const ListOptions& options, const GlobalOptions& global) {
+  const fs::path dir = config_dir(global);
+  auto sites = load_all_sites((dir / "sites").string(), platforms_dir(global));
+  if (!sites.ok()) {
+    std::cerr << "provarc sites list: " << sites.error() << "\n";
+    return kExitUsage;
+  }
+  if (options.format == "json") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const SiteConfig& site : *sites) list.push_back(site_to_json(site));
+    std::cout << list.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const SiteConfig& site : *sites) {
+    std::cout << site.id << "\t" << site.platform << "\t" << site.province << "\t"
+              << join(site.hosts, ",") << "\n";
+  }
+  return kExitOk;
+}
+
+// A file in a directory named "platforms" is a preset; any other is a site file, whose preset is
+// read from platforms_dir() (the config directory's).
+Status check_file(const std::string& path, const GlobalOptions& global) {
+  const fs::path file(path);
+  if (file.parent_path().filename() == "platforms") {
+    auto rules = load_platform(file.parent_path().string(), file.stem().string());
+    return rules.ok() ? Status::Ok() : Status(rules.failure());
+  }
+  auto site = load_site(path, platforms_dir(global));
+  return site.ok() ? Status::Ok() : Status(site.failure());
+}
+
+int run_check(const CheckOptions& options, const GlobalOptions& global) {
+  int exit_code = kExitOk;
+  for (const std::string& path : options.files) {
+    Status status = check_file(path, global);
+    if (status.ok()) {
+      std::cout << path << ": ok\n";
+    } else {
+      std::cerr << status.error() << "\n";  // the message starts with the file and position
+      exit_code = kExitUsage;
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void add_sites_commands(CLI::App& app, GlobalOptions& global) {
+  CLI::App* sites = app.add_subcommand("sites", "the configured sites and their config files");
+  sites->require_subcommand(1);
+
+  auto list_options = std::make_shared<ListOptions>();
+  CLI::App* list = sites->add_subcommand("list", "one line per site: id, platform, province, hosts");
+  list->add_option("--format", list_options->format, "text (tab-separated) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  list->callback([list_options, &global] { global.exit_code = run_list(*list_options, global); });
+
+  auto check_options = std::make_shared<CheckOptions>();
+  CLI::App* check = sites->add_subcommand(
+      "check", "validate site files (and platform files under a platforms/ directory)");
+  check->add_option("files", check_options->files, "TOML files to validate")->required();
+  check->callback([check_options, &global] { global.exit_code = run_check(*check_options, global); });
+}
+
+}  // namespace provarc
