@@ -81,7 +81,9 @@ enum class ParseEffect {
 struct ParseWrite {
   ParseEffect effect = ParseEffect::kFailed;
   int64_t article_id = 0;
-  int64_t version_id = 0;  // the new version, or the latest one when unchanged; 0 when failed
+  int64_t version_id = 0;  // the new version, or the one the capture reads as when unchanged;
+                           // 0 when failed
+  int version_number = 0;  // that version's number (1: the article's first version)
 };
 
 // One stored version of an article.
@@ -155,6 +157,8 @@ struct FrontierCounts {
 // own. Any number of Archives, in any number of threads or processes, may open the same file:
 // readers never block and are never blocked (WAL); one writer at a time, others wait up to
 // busy_timeout_ms.
+class ArchiveCore;  // archive/archive_core.h
+
 class Archive {
  public:
   // Opens (or, with options.create, creates) the archive at `path`, migrating an older schema
@@ -279,11 +283,10 @@ class Archive {
   Result<FrontierCounts> frontier_counts(std::string_view site);
 
  private:
-  struct Impl;
-  Archive(std::string path, std::unique_ptr<Impl> impl);
+  explicit Archive(std::unique_ptr<ArchiveCore> core);
 
   std::string path_;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<ArchiveCore> core_;
 };
 
 }  // namespace provarc

@@ -1,0 +1,518 @@
+// The Archive's opening, transactions, runs, captures, statistics and maintenance. Articles and
+// versions are in versions.cc, the frontier in frontier.cc.
+#include "archive/archive.h"
+
+#include <sys/stat.h>
+
+#include <ctime>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive_core.h"
+#include "archive/schema.h"
+#include "common/digest.h"
+
+namespace provarc {
+namespace {
+
+using Json = nlohmann::json;
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Headers come from the network: invalid UTF-8 is replaced, never thrown on.
+std::string headers_to_json(const std::vector<HttpHeader>& headers) {
+  Json array = Json::array();
+  for (const HttpHeader& h : headers) array.push_back({h.name, h.value});
+  return array.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::vector<HttpHeader> headers_from_json(const std::string& text) {
+  std::vector<HttpHeader> headers;
+  Json array = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return headers;
+  for (const Json& pair : array) {
+    if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+      headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+    }
+  }
+  return headers;
+}
+
+CaptureOutcome outcome_from_name(const std::string& name) {
+  if (name == "ok") return CaptureOutcome::kOk;
+  if (name == "not-modified") return CaptureOutcome::kNotModified;
+  return CaptureOutcome::kError;
+}
+
+// Opens the connection, sets it up and brings the schema up to date.
+Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
+                                                 const ArchiveOptions& options) {
+  const bool exists = file_exists(path);
+  if (!exists && (options.read_only || !options.create)) {
+    return fail(path + ": no archive there (run `provarc import` or `provarc crawl` first, or "
+                       "give --db)");
+  }
+  int flags = options.read_only ? SQLITE_OPEN_READONLY
+                                : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+  Result<std::unique_ptr<sql::Connection>> opened = sql::Connection::open(path, flags);
+  if (!opened.ok()) return fail(path + ": cannot open the archive: " + opened.error());
+  sql::Connection& db = **opened;
+  sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
+
+  // The first read is where SQLite notices a file that is not a database.
+  Result<int64_t> version = db.query_int("PRAGMA user_version");
+  if (!version.ok()) return fail(path + ": not a readable provarc archive: " + version.error());
+  Result<int64_t> application = db.query_int("PRAGMA application_id");
+  Result<int64_t> tables = db.query_int("SELECT count(*) FROM sqlite_master");
+  if (!application.ok() || !tables.ok()) {
+    return fail(path + ": not a readable provarc archive: " +
+                (application.ok() ? tables.error() : application.error()));
+  }
+  if (*application != kArchiveApplicationId && (*version != 0 || *tables != 0)) {
+    return fail(path + ": an SQLite database, but not a provarc archive (application_id " +
+                std::to_string(*application) + ")");
+  }
+  const int target = archive_schema_version();
+  if (*version > target) {
+    return fail(path + ": archive schema version " + std::to_string(*version) +
+                " is newer than this provarc supports (" + std::to_string(target) +
+                "); use a newer provarc");
+  }
+  if (Status s = db.exec("PRAGMA foreign_keys = ON"); !s.ok()) {
+    return fail(path + ": cannot enable foreign keys: " + s.error());
+  }
+  if (options.read_only) {
+    if (*version < target) {
+      return fail(path + ": archive schema version " + std::to_string(*version) +
+                  " is older than this provarc's (" + std::to_string(target) +
+                  "); open it once for writing (e.g. `provarc stats`) to migrate it");
+    }
+    return opened;
+  }
+  // WAL: readers (show, export) work while a crawl or re-parse writes. NORMAL sync in WAL mode
+  // survives any process crash; a power cut may lose the last transactions, never corrupt.
+  if (Status s = db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"); !s.ok()) {
+    return fail(path + ": cannot switch to WAL mode: " + s.error());
+  }
+  if (options.max_page_count > 0) {
+    std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_page_count);
+    if (Status s = db.exec(pragma.c_str()); !s.ok()) {
+      return fail(path + ": cannot cap the size: " + s.error());
+    }
+  }
+  if (*version < target) {
+    if (Status s = migrate(db, path, archive_migrations()); !s.ok()) return s.failure();
+  }
+  return opened;
+}
+
+// The sites that have page blobs (only `only_site` when not empty), sorted.
+Result<std::vector<std::string>> page_sites(ArchiveCore& core, std::string_view only_site) {
+  Result<sql::Statement> stmt = core.db().prepare(
+      "SELECT DISTINCT site FROM blobs WHERE kind = 'page' AND (?1 = '' OR site = ?1)"
+      " ORDER BY site");
+  if (!stmt.ok()) return core.failed("compacting", stmt.error());
+  stmt->bind(1, only_site);
+  std::vector<std::string> sites;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("compacting", row.error());
+    if (!*row) break;
+    sites.push_back(stmt->text_at(0));
+  }
+  return sites;
+}
+
+// Trains a dictionary for `site` when it has enough pages and none yet, or when it has grown
+// fourfold since its newest one was trained. Failing to train is not an error: blobs are then
+// recompressed with the dictionary the site has, or none.
+Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
+  const int min_pages = core.options().dictionary_min_pages;
+  if (min_pages <= 0) return Status::Ok();
+  int64_t pages = 0;
+  int64_t trained_at = 0;
+  bool has_dictionary = false;
+  {
+    Result<sql::Statement> stmt = core.db().prepare(
+        "SELECT (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'),"
+        "       (SELECT pages FROM dictionaries WHERE site = ?1 ORDER BY id DESC LIMIT 1)");
+    if (!stmt.ok()) return core.failed("compacting site " + site, stmt.error());
+    stmt->bind(1, site);
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("compacting site " + site, row.error());
+    pages = stmt->int_at(0);
+    has_dictionary = !stmt->is_null(1);
+    trained_at = stmt->int_at(1);
+  }
+  if (pages < min_pages || (has_dictionary && pages < trained_at * 4)) return Status::Ok();
+  Status trained = core.transaction([&]() -> Status {
+    Result<int64_t> id = core.train_site_dictionary(site);
+    return id.ok() ? Status::Ok() : Status(id.failure());
+  });
+  return trained.ok() || trained.error().find("SQLITE_") == std::string::npos ? Status::Ok()
+                                                                              : trained;
+}
+
+// The ids of up to `limit` page blobs of `site` after `after_id` not compressed with
+// `dictionary_id` (0: none).
+Result<std::vector<int64_t>> blobs_to_recompress(ArchiveCore& core, const std::string& site,
+                                                 int64_t dictionary_id, int64_t after_id,
+                                                 int64_t limit) {
+  Result<sql::Statement> stmt = core.db().prepare(
+      "SELECT id FROM blobs WHERE site = ? AND kind = 'page' AND id > ?"
+      " AND (codec = 'none' OR dictionary_id IS NOT ?) ORDER BY id LIMIT ?");
+  if (!stmt.ok()) return core.failed("compacting site " + site, stmt.error());
+  stmt->bind(1, site).bind(2, after_id).bind(4, limit);
+  if (dictionary_id == 0) stmt->bind_null(3); else stmt->bind(3, dictionary_id);
+  std::vector<int64_t> ids;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("compacting site " + site, row.error());
+    if (!*row) break;
+    ids.push_back(stmt->int_at(0));
+  }
+  return ids;
+}
+
+// Rewrites blob `blob_id` compressed with `dictionary_id`; false when that would not make it
+// smaller (it then stays as it is). Call inside a transaction.
+Result<bool> recompress_blob(ArchiveCore& core, int64_t blob_id, int64_t dictionary_id) {
+  Result<std::string> body = core.read_blob(blob_id);
+  if (!body.ok()) return body.failure();
+  if (Status s = core.load_dictionary(dictionary_id); !s.ok()) return s.failure();
+  Result<std::string> compressed =
+      core.codec().compress(*body, core.options().compression_level, dictionary_id);
+  if (!compressed.ok()) {
+    return fail(core.path() + ": recompressing blob " + std::to_string(blob_id) + ": " +
+                compressed.error());
+  }
+  Result<sql::Statement> stmt = core.db().prepare(
+      "SELECT stored_size FROM blobs WHERE id = ?");
+  if (!stmt.ok()) return core.failed("recompressing blobs", stmt.error());
+  stmt->bind(1, blob_id);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return core.failed("recompressing blob " + std::to_string(blob_id), row.error());
+  if (!*row || static_cast<int64_t>(compressed->size()) >= stmt->int_at(0)) return false;
+  Result<sql::Statement> update = core.db().prepare(
+      "UPDATE blobs SET codec = 'zstd', dictionary_id = ?, stored_size = ?, data = ? WHERE id = ?");
+  if (!update.ok()) return core.failed("recompressing blobs", update.error());
+  if (dictionary_id == 0) update->bind_null(1); else update->bind(1, dictionary_id);
+  update->bind(2, static_cast<int64_t>(compressed->size()))
+      .bind_blob(3, *compressed)
+      .bind(4, blob_id);
+  if (Status s = update->run(); !s.ok()) {
+    return core.failed("recompressing blob " + std::to_string(blob_id), s.error());
+  }
+  return true;
+}
+
+// Recompresses `site`'s page blobs with its newest dictionary, in batches each committed on its
+// own, so an interrupted compact keeps its progress. Returns the number rewritten.
+Result<int64_t> compact_site(ArchiveCore& core, const std::string& site) {
+  if (Status s = refresh_dictionary(core, site); !s.ok()) return s.failure();
+  Result<int64_t> newest = core.newest_dictionary(site);
+  if (!newest.ok()) return newest.failure();
+  constexpr int64_t kBatch = 200;
+  int64_t rewritten = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    Result<std::vector<int64_t>> ids = blobs_to_recompress(core, site, *newest, after_id, kBatch);
+    if (!ids.ok()) return ids.failure();
+    if (ids->empty()) return rewritten;
+    after_id = ids->back();
+    Status s = core.transaction([&]() -> Status {
+      for (int64_t id : *ids) {
+        Result<bool> changed = recompress_blob(core, id, *newest);
+        if (!changed.ok()) return changed.failure();
+        if (*changed) ++rewritten;
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.failure();
+  }
+}
+
+}  // namespace
+
+int archive_schema_version() { return archive_migrations().back().to; }
+
+std::string format_utc(std::chrono::system_clock::time_point time) {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[96];  // room for any int the format could print
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string utc_now() { return format_utc(std::chrono::system_clock::now()); }
+
+Result<std::unique_ptr<Archive>> Archive::open(const std::string& path,
+                                               const ArchiveOptions& options) {
+  Result<std::unique_ptr<sql::Connection>> db = connect(path, options);
+  if (!db.ok()) return db.failure();
+  auto core = std::make_unique<ArchiveCore>(path, options, std::move(*db));
+  return std::unique_ptr<Archive>(new Archive(std::move(core)));
+}
+
+Archive::Archive(std::unique_ptr<ArchiveCore> core) : path_(core->path()), core_(std::move(core)) {}
+
+Archive::~Archive() = default;
+
+Status Archive::transaction(const std::function<Status()>& body) {
+  return core_->transaction(body);
+}
+
+// ---- Runs
+
+Result<int64_t> Archive::begin_run(std::string_view kind, const std::vector<std::string>& sites) {
+  int64_t id = 0;
+  Status s = core_->transaction([&]() -> Status {
+    Result<sql::Statement> stmt = core_->db().prepare(
+        "INSERT INTO runs (kind, started_at, sites) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return core_->failed("starting a run", stmt.error());
+    stmt->bind(1, kind).bind(2, utc_now()).bind(3, Json(sites).dump(-1, ' ', false,
+                                                                    Json::error_handler_t::replace));
+    if (Status run = stmt->run(); !run.ok()) return core_->failed("starting a run", run.error());
+    id = core_->db().last_insert_id();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return id;
+}
+
+Status Archive::end_run(int64_t run_id, std::string_view counts_json) {
+  return core_->transaction([&]() -> Status {
+    Result<sql::Statement> stmt =
+        core_->db().prepare("UPDATE runs SET ended_at = ?, counts = ? WHERE id = ?");
+    if (!stmt.ok()) return core_->failed("ending a run", stmt.error());
+    stmt->bind(1, utc_now()).bind(2, counts_json).bind(3, run_id);
+    if (Status s = stmt->run(); !s.ok()) {
+      return core_->failed("ending run " + std::to_string(run_id), s.error());
+    }
+    if (core_->db().changes() == 0) return fail(path_ + ": no run " + std::to_string(run_id));
+    return Status::Ok();
+  });
+}
+
+// ---- Captures
+
+Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
+  int64_t capture_id = 0;
+  const std::string doing = "storing the capture of " + c.url;
+  Status s = core_->transaction([&]() -> Status {
+    int64_t blob_id = 0;
+    std::string digest;
+    if (!c.body.empty()) {
+      digest = sha256_hex(c.body);
+      Result<int64_t> blob = core_->store_blob(c.site, c.kind, c.body, digest);
+      if (!blob.ok()) return blob.failure();
+      blob_id = *blob;
+    }
+    Result<sql::Statement> stmt = core_->db().prepare(
+        "INSERT INTO captures (run_id, url, site, kind, parent_url, fetched_at, outcome, error,"
+        " status, http_version, request_headers, response_headers, content_type, etag,"
+        " last_modified, redirect_target, ip, payload_digest, body_size, blob_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (run_id > 0) stmt->bind(1, run_id); else stmt->bind_null(1);
+    stmt->bind(2, c.url)
+        .bind(3, c.site)
+        .bind(4, std::string_view(capture_kind_name(c.kind)))
+        .bind_or_null(5, c.parent_url)
+        .bind(6, c.fetched_at.empty() ? utc_now() : c.fetched_at)
+        .bind(7, std::string_view(capture_outcome_name(c.outcome)))
+        .bind_or_null(8, c.error)
+        .bind(9, int64_t{c.status})
+        .bind_or_null(10, c.http_version)
+        .bind(11, headers_to_json(c.request_headers))
+        .bind(12, headers_to_json(c.response_headers))
+        .bind_or_null(13, header_value(c.response_headers, "Content-Type"))
+        .bind_or_null(14, header_value(c.response_headers, "ETag"))
+        .bind_or_null(15, header_value(c.response_headers, "Last-Modified"))
+        .bind_or_null(16, c.redirect_target)
+        .bind_or_null(17, c.ip)
+        .bind_or_null(18, digest)
+        .bind(19, static_cast<int64_t>(c.body.size()));
+    if (blob_id > 0) stmt->bind(20, blob_id); else stmt->bind_null(20);
+    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.error());
+    capture_id = core_->db().last_insert_id();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return capture_id;
+}
+
+Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
+  const std::string what = "capture " + std::to_string(id);
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT run_id, url, site, kind, parent_url, fetched_at, outcome, error, status,"
+      " http_version, request_headers, response_headers, redirect_target, ip, payload_digest,"
+      " body_size, blob_id FROM captures WHERE id = ?");
+  if (!stmt.ok()) return core_->failed("reading " + what, stmt.error());
+  stmt->bind(1, id);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return core_->failed("reading " + what, row.error());
+  if (!*row) return fail(path_ + ": no " + what);
+  StoredCapture out;
+  out.id = id;
+  out.run_id = stmt->is_null(0) ? 0 : stmt->int_at(0);
+  Capture& c = out.capture;
+  c.url = stmt->text_at(1);
+  c.site = stmt->text_at(2);
+  c.kind = capture_kind_from_name(stmt->text_at(3));
+  c.parent_url = stmt->text_at(4);
+  c.fetched_at = stmt->text_at(5);
+  c.outcome = outcome_from_name(stmt->text_at(6));
+  c.error = stmt->text_at(7);
+  c.status = static_cast<int>(stmt->int_at(8));
+  c.http_version = stmt->text_at(9);
+  c.request_headers = headers_from_json(stmt->text_at(10));
+  c.response_headers = headers_from_json(stmt->text_at(11));
+  c.redirect_target = stmt->text_at(12);
+  c.ip = stmt->text_at(13);
+  out.payload_digest = stmt->text_at(14);
+  out.body_size = stmt->int_at(15);
+  int64_t blob_id = stmt->is_null(16) ? 0 : stmt->int_at(16);
+  if (with_body && blob_id != 0) {
+    Result<std::string> body = core_->read_blob(blob_id);
+    if (!body.ok()) return fail(body.error() + " (the body of " + what + ", " + c.url + ")");
+    c.body = std::move(*body);
+  }
+  return out;
+}
+
+Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view url, bool with_body) {
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT id FROM captures WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1");
+  if (!stmt.ok()) return core_->failed("finding the latest capture", stmt.error());
+  stmt->bind(1, url);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return core_->failed("finding the latest capture of " + std::string(url), row.error());
+  if (!*row) return std::optional<StoredCapture>();
+  int64_t id = stmt->int_at(0);
+  Result<StoredCapture> found = capture(id, with_body);
+  if (!found.ok()) return found.failure();
+  return std::optional<StoredCapture>(std::move(*found));
+}
+
+Result<Validators> Archive::validators(std::string_view url) {
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT etag, last_modified FROM captures WHERE url = ? AND outcome = 'ok'"
+      " AND status BETWEEN 200 AND 299 AND blob_id IS NOT NULL"
+      " ORDER BY fetched_at DESC, id DESC LIMIT 1");
+  if (!stmt.ok()) return core_->failed("reading validators", stmt.error());
+  stmt->bind(1, url);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return core_->failed("reading the validators of " + std::string(url), row.error());
+  Validators v;
+  if (*row) {
+    v.etag = stmt->text_at(0);
+    v.last_modified = stmt->text_at(1);
+  }
+  return v;
+}
+
+// ---- Statistics and maintenance
+
+Result<std::vector<SiteStats>> Archive::stats() {
+  std::map<std::string, SiteStats> by_site;
+  // Each query adds its columns to the site's row: site, then up to three numbers.
+  struct Part {
+    const char* sql;
+    void (*apply)(SiteStats&, const sql::Statement&);
+  };
+  static const Part parts[] = {
+      {"SELECT site, count(*), sum(body_size) FROM captures GROUP BY site",
+       [](SiteStats& s, const sql::Statement& st) {
+         s.captures = st.int_at(1);
+         s.raw_bytes = st.int_at(2);
+       }},
+      {"SELECT site, count(*), sum(version_count) FROM articles GROUP BY site",
+       [](SiteStats& s, const sql::Statement& st) {
+         s.articles = st.int_at(1);
+         s.versions = st.int_at(2);
+       }},
+      {"SELECT site, count(*), sum(stored_size) FROM blobs GROUP BY site",
+       [](SiteStats& s, const sql::Statement& st) {
+         s.blobs = st.int_at(1);
+         s.stored_bytes += st.int_at(2);
+       }},
+      {"SELECT site, count(*), sum(size) FROM dictionaries GROUP BY site",
+       [](SiteStats& s, const sql::Statement& st) { s.stored_bytes += st.int_at(2); }},
+  };
+  // One read transaction: the four queries see the same snapshot while a crawl writes.
+  if (Status s = core_->db().exec("BEGIN"); !s.ok()) return core_->failed("reading statistics", s.error());
+  for (const Part& part : parts) {
+    Result<sql::Statement> stmt = core_->db().prepare(part.sql);
+    if (!stmt.ok()) {
+      (void)core_->db().exec("ROLLBACK");
+      return core_->failed("reading statistics", stmt.error());
+    }
+    for (;;) {
+      Result<bool> row = stmt->step();
+      if (!row.ok()) {
+        (void)core_->db().exec("ROLLBACK");
+        return core_->failed("reading statistics", row.error());
+      }
+      if (!*row) break;
+      SiteStats& site = by_site[stmt->text_at(0)];
+      site.site = stmt->text_at(0);
+      part.apply(site, *stmt);
+    }
+  }
+  (void)core_->db().exec("COMMIT");
+  std::vector<SiteStats> out;
+  for (auto& [site, stats] : by_site) out.push_back(stats);
+  return out;
+}
+
+Result<int64_t> Archive::compact(std::string_view only_site) {
+  Result<std::vector<std::string>> sites = page_sites(*core_, only_site);
+  if (!sites.ok()) return sites.failure();
+  int64_t rewritten = 0;
+  for (const std::string& site : *sites) {
+    Result<int64_t> count = compact_site(*core_, site);
+    if (!count.ok()) return count.failure();
+    rewritten += *count;
+  }
+  // Dictionaries no blob uses any more, except each site's newest (new blobs will use it).
+  Status s = core_->transaction([&]() -> Status {
+    Result<sql::Statement> stmt = core_->db().prepare(
+        "DELETE FROM dictionaries WHERE id NOT IN (SELECT dictionary_id FROM blobs"
+        " WHERE dictionary_id IS NOT NULL) AND id NOT IN (SELECT max(id) FROM dictionaries"
+        " GROUP BY site)");
+    if (!stmt.ok()) return core_->failed("deleting unused dictionaries", stmt.error());
+    if (Status run = stmt->run(); !run.ok()) {
+      return core_->failed("deleting unused dictionaries", run.error());
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return rewritten;
+}
+
+Status Archive::check_integrity() {
+  Result<sql::Statement> stmt = core_->db().prepare("PRAGMA integrity_check");
+  if (!stmt.ok()) return core_->failed("checking integrity", stmt.error());
+  std::string problems;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core_->failed("checking integrity", row.error());
+    if (!*row) break;
+    std::string line = stmt->text_at(0);
+    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+  }
+  if (!problems.empty()) return fail(path_ + ": integrity check failed: " + problems);
+  return Status::Ok();
+}
+
+}  // namespace provarc

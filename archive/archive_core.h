@@ -1,0 +1,78 @@
+// archive/archive_core.h: the state behind one Archive (its connection, codec and caches) and the
+// helpers its methods share across archive/*.cc. Internal to archive/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "archive/archive.h"
+#include "archive/blob_codec.h"
+#include "archive/sqlite.h"
+#include "common/result.h"
+
+namespace provarc {
+
+// The CaptureKind whose capture_kind_name() is `name`; kPage for an unknown name.
+CaptureKind capture_kind_from_name(const std::string& name);
+
+class ArchiveCore {
+ public:
+  ArchiveCore(std::string path, ArchiveOptions options, std::unique_ptr<sql::Connection> db)
+      : path_(std::move(path)), options_(options), db_(std::move(db)) {}
+
+  sql::Connection& db() { return *db_; }
+  const ArchiveOptions& options() const { return options_; }
+  const std::string& path() const { return path_; }
+
+  // "<path>: <doing>: <why>", plus advice when `why` is one of SQLite's busy, full, read-only or
+  // corrupt errors.
+  Failure failed(std::string_view doing, const std::string& why) const;
+
+  // See Archive::transaction. Caches that may hold rows written by a rolled-back transaction are
+  // dropped on rollback.
+  Status transaction(const std::function<Status()>& body);
+
+  // Stores `body` (whose SHA-256 is `digest`) unless a blob with that digest exists; returns the
+  // blob's id. Page bodies are compressed with the site's current dictionary, training the next
+  // one first when the site has grown enough. Call inside a transaction.
+  Result<int64_t> store_blob(std::string_view site, CaptureKind kind, std::string_view body,
+                             const std::string& digest);
+
+  // The raw body of blob `blob_id`, checked against its digest. Fails naming the blob.
+  Result<std::string> read_blob(int64_t blob_id);
+
+  // Trains a new dictionary for `site` from its newest page blobs and stores it; returns its id.
+  // Fails when the site has too few pages or zstd cannot train (callers carry on without one).
+  Result<int64_t> train_site_dictionary(std::string_view site);
+
+  // The id of `site`'s newest dictionary, 0 when it has none, loaded into the codec.
+  Result<int64_t> newest_dictionary(std::string_view site);
+
+  // Loads dictionary `id` (0: none) into the codec unless it is there.
+  Status load_dictionary(int64_t id);
+
+  BlobCodec& codec() { return codec_; }
+
+ private:
+  // What this connection knows of a site's dictionaries, to avoid counting blobs at every store.
+  struct SiteDictionaryState {
+    int64_t dictionary_id = 0;  // newest, 0 when none
+    int64_t page_blobs = 0;     // page blobs stored for the site (at least)
+    int64_t train_at = 0;       // train the next dictionary when page_blobs reaches this
+  };
+
+  Result<SiteDictionaryState*> site_state(std::string_view site);
+
+  std::string path_;
+  ArchiveOptions options_;
+  std::unique_ptr<sql::Connection> db_;
+  BlobCodec codec_;
+  std::map<std::string, SiteDictionaryState, std::less<>> sites_;
+  int depth_ = 0;  // transaction nesting
+};
+
+}  // namespace provarc

@@ -1,0 +1,215 @@
+// The Archive's crawl frontier: a persistent queue of URLs per site, idempotent on (site, url).
+#include "archive/archive.h"
+#include "archive/archive_core.h"
+
+namespace provarc {
+namespace {
+
+const char* state_name(FrontierState state) {
+  switch (state) {
+    case FrontierState::kQueued: return "queued";
+    case FrontierState::kInProgress: return "in-progress";
+    case FrontierState::kDone: return "done";
+    case FrontierState::kFailed: return "failed";
+  }
+  return "queued";
+}
+
+FrontierState state_from_name(const std::string& name) {
+  for (FrontierState s : {FrontierState::kQueued, FrontierState::kInProgress, FrontierState::kDone,
+                          FrontierState::kFailed}) {
+    if (name == state_name(s)) return s;
+  }
+  return FrontierState::kQueued;
+}
+
+#define ENTRY_COLUMNS \
+  " id, site, url, depth, kind, parent_url, priority, not_before, state, attempts, last_error "
+
+FrontierEntry entry_from_row(const sql::Statement& st) {
+  FrontierEntry e;
+  e.id = st.int_at(0);
+  e.site = st.text_at(1);
+  e.url = st.text_at(2);
+  e.depth = static_cast<int>(st.int_at(3));
+  e.kind = capture_kind_from_name(st.text_at(4));
+  e.parent_url = st.text_at(5);
+  e.priority = static_cast<int>(st.int_at(6));
+  e.not_before = st.text_at(7);
+  e.state = state_from_name(st.text_at(8));
+  e.attempts = static_cast<int>(st.int_at(9));
+  e.last_error = st.text_at(10);
+  return e;
+}
+
+// Runs one UPDATE of a frontier entry by id inside a transaction; fails when there is no such entry.
+Status update_entry(ArchiveCore& core, const char* sql, int64_t entry_id,
+                    const std::function<void(sql::Statement&)>& bind) {
+  const std::string what = "frontier entry " + std::to_string(entry_id);
+  return core.transaction([&]() -> Status {
+    Result<sql::Statement> stmt = core.db().prepare(sql);
+    if (!stmt.ok()) return core.failed("updating " + what, stmt.error());
+    bind(*stmt);
+    if (Status s = stmt->run(); !s.ok()) return core.failed("updating " + what, s.error());
+    if (core.db().changes() == 0) return fail(core.path() + ": no " + what);
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
+Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
+  bool added = false;
+  const std::string doing = "enqueueing " + entry.url;
+  Status s = core_->transaction([&]() -> Status {
+    const std::string now = utc_now();
+    Result<sql::Statement> insert = core_->db().prepare(
+        "INSERT INTO frontier (site, url, depth, kind, parent_url, priority, not_before, state,"
+        " enqueued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
+        " ON CONFLICT (site, url) DO NOTHING");
+    if (!insert.ok()) return core_->failed(doing, insert.error());
+    insert->bind(1, entry.site)
+        .bind(2, entry.url)
+        .bind(3, int64_t{entry.depth})
+        .bind(4, std::string_view(capture_kind_name(entry.kind)))
+        .bind_or_null(5, entry.parent_url)
+        .bind(6, int64_t{entry.priority})
+        .bind(7, entry.not_before)
+        .bind(8, now)
+        .bind(9, now);
+    if (Status run = insert->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (core_->db().changes() > 0) {
+      added = true;
+      return Status::Ok();
+    }
+    if (mode != EnqueueMode::kRevisit) return Status::Ok();
+    Result<sql::Statement> requeue = core_->db().prepare(
+        "UPDATE frontier SET state = 'queued', not_before = ?, priority = ?, attempts = 0,"
+        " last_error = NULL, claimed_by = NULL, updated_at = ?"
+        " WHERE site = ? AND url = ? AND state IN ('done', 'failed')");
+    if (!requeue.ok()) return core_->failed(doing, requeue.error());
+    requeue->bind(1, entry.not_before)
+        .bind(2, int64_t{entry.priority})
+        .bind(3, now)
+        .bind(4, entry.site)
+        .bind(5, entry.url);
+    if (Status run = requeue->run(); !run.ok()) return core_->failed(doing, run.error());
+    added = core_->db().changes() > 0;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return added;
+}
+
+Result<std::vector<FrontierEntry>> Archive::claim(std::string_view site, std::string_view now,
+                                                  int limit, int64_t run_id) {
+  std::vector<FrontierEntry> claimed;
+  const std::string doing = "claiming frontier entries of site " + std::string(site);
+  Status s = core_->transaction([&]() -> Status {
+    claimed.clear();
+    {
+      Result<sql::Statement> select = core_->db().prepare(
+          "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND state = 'queued'"
+          " AND not_before <= ? ORDER BY priority DESC, not_before, id LIMIT ?");
+      if (!select.ok()) return core_->failed(doing, select.error());
+      select->bind(1, site).bind(2, now).bind(3, int64_t{limit});
+      for (;;) {
+        Result<bool> row = select->step();
+        if (!row.ok()) return core_->failed(doing, row.error());
+        if (!*row) break;
+        claimed.push_back(entry_from_row(*select));
+      }
+    }
+    const std::string stamp = utc_now();
+    for (FrontierEntry& e : claimed) {
+      Result<sql::Statement> update = core_->db().prepare(
+          "UPDATE frontier SET state = 'in-progress', claimed_by = ?, updated_at = ? WHERE id = ?");
+      if (!update.ok()) return core_->failed(doing, update.error());
+      if (run_id > 0) update->bind(1, run_id); else update->bind_null(1);
+      update->bind(2, stamp).bind(3, e.id);
+      if (Status run = update->run(); !run.ok()) return core_->failed(doing, run.error());
+      e.state = FrontierState::kInProgress;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return claimed;
+}
+
+Status Archive::mark_done(int64_t entry_id) {
+  return update_entry(*core_,
+                      "UPDATE frontier SET state = 'done', last_error = NULL, updated_at = ?"
+                      " WHERE id = ?",
+                      entry_id, [&](sql::Statement& st) { st.bind(1, utc_now()).bind(2, entry_id); });
+}
+
+Status Archive::mark_failed(int64_t entry_id, std::string_view error) {
+  return update_entry(*core_,
+                      "UPDATE frontier SET state = 'failed', attempts = attempts + 1,"
+                      " last_error = ?, updated_at = ? WHERE id = ?",
+                      entry_id, [&](sql::Statement& st) {
+                        st.bind(1, error).bind(2, utc_now()).bind(3, entry_id);
+                      });
+}
+
+Status Archive::retry_at(int64_t entry_id, std::string_view not_before, std::string_view error) {
+  return update_entry(*core_,
+                      "UPDATE frontier SET state = 'queued', attempts = attempts + 1,"
+                      " not_before = ?, last_error = ?, claimed_by = NULL, updated_at = ?"
+                      " WHERE id = ?",
+                      entry_id, [&](sql::Statement& st) {
+                        st.bind(1, not_before).bind(2, error).bind(3, utc_now()).bind(4, entry_id);
+                      });
+}
+
+Result<int64_t> Archive::requeue_in_progress() {
+  int64_t count = 0;
+  Status s = core_->transaction([&]() -> Status {
+    Result<sql::Statement> stmt = core_->db().prepare(
+        "UPDATE frontier SET state = 'queued', claimed_by = NULL, updated_at = ?"
+        " WHERE state = 'in-progress'");
+    if (!stmt.ok()) return core_->failed("requeueing the frontier", stmt.error());
+    stmt->bind(1, utc_now());
+    if (Status run = stmt->run(); !run.ok()) {
+      return core_->failed("requeueing the frontier", run.error());
+    }
+    count = core_->db().changes();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return count;
+}
+
+Result<std::optional<FrontierEntry>> Archive::frontier_entry(std::string_view site,
+                                                             std::string_view url) {
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND url = ?");
+  if (!stmt.ok()) return core_->failed("reading the frontier", stmt.error());
+  stmt->bind(1, site).bind(2, url);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return core_->failed("reading the frontier entry of " + std::string(url), row.error());
+  if (!*row) return std::optional<FrontierEntry>();
+  return std::optional<FrontierEntry>(entry_from_row(*stmt));
+}
+
+Result<FrontierCounts> Archive::frontier_counts(std::string_view site) {
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT state, count(*) FROM frontier WHERE site = ? GROUP BY state");
+  if (!stmt.ok()) return core_->failed("counting the frontier", stmt.error());
+  stmt->bind(1, site);
+  FrontierCounts counts;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core_->failed("counting the frontier of " + std::string(site), row.error());
+    if (!*row) return counts;
+    int64_t n = stmt->int_at(1);
+    switch (state_from_name(stmt->text_at(0))) {
+      case FrontierState::kQueued: counts.queued = n; break;
+      case FrontierState::kInProgress: counts.in_progress = n; break;
+      case FrontierState::kDone: counts.done = n; break;
+      case FrontierState::kFailed: counts.failed = n; break;
+    }
+  }
+}
+
+}  // namespace provarc

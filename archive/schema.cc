@@ -1,0 +1,172 @@
+#include "archive/schema.h"
+
+#include <string>
+
+namespace provarc {
+namespace {
+
+// Version 1: the whole model. Times are format_utc() strings; JSON columns are UTF-8 text.
+// Keep docs/archive.md in step with this text.
+const char* const kSchemaV1 = R"sql(
+CREATE TABLE runs (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,                 -- crawl, import, reparse, compact
+  started_at  TEXT NOT NULL,
+  ended_at    TEXT,                          -- NULL while running, or when the run was killed
+  sites       TEXT NOT NULL,                 -- JSON array of site ids
+  counts      TEXT                           -- JSON object, written by end_run
+);
+
+CREATE TABLE dictionaries (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: blobs name it
+  site        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  pages       INTEGER NOT NULL,              -- the site's page blobs when it was trained
+  samples     INTEGER NOT NULL,              -- how many of them were used as samples
+  size        INTEGER NOT NULL,
+  data        BLOB NOT NULL                  -- a zstd dictionary (ZDICT_trainFromBuffer)
+);
+CREATE INDEX dictionaries_by_site ON dictionaries(site, id);
+
+CREATE TABLE blobs (
+  id            INTEGER PRIMARY KEY,
+  digest        TEXT NOT NULL UNIQUE,        -- SHA-256 hex of the raw body
+  site          TEXT NOT NULL,               -- the site that stored it first
+  kind          TEXT NOT NULL,               -- capture kind of its first capture (page, image...)
+  raw_size      INTEGER NOT NULL,
+  stored_size   INTEGER NOT NULL,            -- length(data)
+  codec         TEXT NOT NULL CHECK (codec IN ('zstd', 'none')),
+  dictionary_id INTEGER REFERENCES dictionaries(id),
+  data          BLOB NOT NULL
+);
+CREATE INDEX blobs_by_site ON blobs(site, kind, dictionary_id);
+CREATE INDEX blobs_by_dictionary ON blobs(dictionary_id);
+
+CREATE TABLE captures (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER REFERENCES runs(id),
+  url              TEXT NOT NULL,            -- canonical URL requested
+  site             TEXT NOT NULL,
+  kind             TEXT NOT NULL,            -- page, robots, sitemap, image, attachment
+  parent_url       TEXT,
+  fetched_at       TEXT NOT NULL,
+  outcome          TEXT NOT NULL CHECK (outcome IN ('ok', 'not-modified', 'error')),
+  error            TEXT,
+  status           INTEGER NOT NULL,
+  http_version     TEXT,
+  request_headers  TEXT NOT NULL,            -- JSON [[name, value], ...] as sent
+  response_headers TEXT NOT NULL,            -- JSON [[name, value], ...] as received
+  content_type     TEXT,
+  etag             TEXT,
+  last_modified    TEXT,
+  redirect_target  TEXT,
+  ip               TEXT,
+  payload_digest   TEXT,                     -- = blobs.digest; NULL when no body
+  body_size        INTEGER NOT NULL DEFAULT 0,
+  blob_id          INTEGER REFERENCES blobs(id)
+);
+CREATE INDEX captures_by_url ON captures(url, fetched_at, id);
+CREATE INDEX captures_by_site ON captures(site, id);
+CREATE INDEX captures_by_blob ON captures(blob_id);
+
+CREATE TABLE articles (
+  id                INTEGER PRIMARY KEY,
+  url               TEXT NOT NULL UNIQUE,    -- canonical article URL: the article's identity
+  site              TEXT NOT NULL,
+  registered_at     TEXT NOT NULL,
+  latest_version_id INTEGER REFERENCES article_versions(id),
+  version_count     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX articles_by_site ON articles(site, id);
+
+CREATE TABLE article_versions (
+  id             INTEGER PRIMARY KEY,
+  article_id     INTEGER NOT NULL REFERENCES articles(id),
+  number         INTEGER NOT NULL,           -- 1, 2, 3... in the order written
+  capture_id     INTEGER NOT NULL REFERENCES captures(id),
+  parser_version TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  title          TEXT,
+  published      TEXT,
+  content_hash   TEXT NOT NULL,              -- SHA-256 hex of the content, parser_version excluded
+  json           TEXT NOT NULL,              -- the article as `provarc parse` prints it, one line
+  UNIQUE (article_id, number)
+);
+CREATE INDEX article_versions_by_capture ON article_versions(capture_id);
+
+CREATE TABLE parses (
+  id             INTEGER PRIMARY KEY,        -- grows with every parse: the newest parse wins
+  capture_id     INTEGER NOT NULL REFERENCES captures(id),
+  parser_version TEXT NOT NULL,
+  parsed_at      TEXT NOT NULL,
+  outcome        TEXT NOT NULL CHECK (outcome IN ('changed', 'unchanged', 'failed')),
+  version_id     INTEGER REFERENCES article_versions(id),  -- what the capture reads as
+  error          TEXT,
+  UNIQUE (capture_id, parser_version)
+);
+CREATE INDEX parses_by_version ON parses(version_id);
+
+CREATE TABLE frontier (
+  id          INTEGER PRIMARY KEY,
+  site        TEXT NOT NULL,
+  url         TEXT NOT NULL,
+  depth       INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  parent_url  TEXT,
+  priority    INTEGER NOT NULL DEFAULT 0,
+  not_before  TEXT NOT NULL DEFAULT '',
+  state       TEXT NOT NULL CHECK (state IN ('queued', 'in-progress', 'done', 'failed')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT,
+  claimed_by  INTEGER REFERENCES runs(id),
+  enqueued_at TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  UNIQUE (site, url)
+);
+CREATE INDEX frontier_due ON frontier(site, state, priority DESC, not_before, id);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& archive_migrations() {
+  static const std::vector<Migration> migrations = {{1, kSchemaV1}};
+  return migrations;
+}
+
+Status migrate(sql::Connection& db, const std::string& path,
+               const std::vector<Migration>& migrations) {
+  const int target = migrations.empty() ? 0 : migrations.back().to;
+  if (Status s = db.exec("BEGIN IMMEDIATE"); !s.ok()) {
+    return fail(path + ": cannot start the schema migration: " + s.error());
+  }
+  auto abort = [&](const std::string& message) -> Status {
+    (void)db.exec("ROLLBACK");
+    return fail(message);
+  };
+  Result<int64_t> current = db.query_int("PRAGMA user_version");
+  if (!current.ok()) return abort(path + ": cannot read the schema version: " + current.error());
+  if (*current > target) {
+    return abort(path + ": archive schema version " + std::to_string(*current) +
+                 " is newer than this provarc supports (" + std::to_string(target) +
+                 "); use a newer provarc");
+  }
+  for (const Migration& m : migrations) {
+    if (m.to <= *current) continue;
+    if (Status s = db.exec(m.sql); !s.ok()) {
+      return abort(path + ": migrating the schema to version " + std::to_string(m.to) + ": " +
+                   s.error());
+    }
+  }
+  // PRAGMA takes no bound parameters; both values are integers of ours.
+  std::string stamp = "PRAGMA user_version = " + std::to_string(target) +
+                      "; PRAGMA application_id = " + std::to_string(kArchiveApplicationId) + ";";
+  if (Status s = db.exec(stamp.c_str()); !s.ok()) {
+    return abort(path + ": setting the schema version: " + s.error());
+  }
+  if (Status s = db.exec("COMMIT"); !s.ok()) {
+    return abort(path + ": committing the schema migration: " + s.error());
+  }
+  return Status::Ok();
+}
+
+}  // namespace provarc

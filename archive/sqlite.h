@@ -1,0 +1,97 @@
+// archive/sqlite.h: a thin RAII layer over one SQLite connection (cached prepared statements, bound
+// parameters, errors as values with messages that say what SQLite reported). Internal to archive/.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace provarc::sql {
+
+// "database is locked (SQLITE_BUSY)": SQLite's message for `rc` on `db`, with the code's name.
+std::string describe(sqlite3* db, int rc);
+
+class Connection;
+
+// A prepared statement borrowed from a Connection's cache. Parameters are bound by 1-based index;
+// on destruction the statement is reset and its bindings cleared, ready for the next user.
+// Not thread-safe (neither is its Connection).
+class Statement {
+ public:
+  // `owned`: finalize on destruction (an uncached statement) rather than reset for reuse.
+  Statement(Connection* connection, sqlite3_stmt* stmt, bool owned = false)
+      : connection_(connection), stmt_(stmt), owned_(owned) {}
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, std::string_view text);  // "" binds an empty string, not NULL
+  Statement& bind_optional(int index, const std::optional<std::string>& text);  // nullopt: NULL
+  Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_null(int index);
+  // Binds NULL when `text` is empty (optional columns such as etag).
+  Statement& bind_or_null(int index, std::string_view text);
+
+  // Steps once: true when a row is ready, false when done. Fails with describe() of the error.
+  Result<bool> step();
+  // Steps until done, for statements that return no rows.
+  Status run();
+
+  int64_t int_at(int column) const;
+  std::string text_at(int column) const;        // "" for NULL
+  std::optional<std::string> optional_text_at(int column) const;  // nullopt for NULL
+  std::string_view blob_at(int column) const;   // valid until the next step
+  bool is_null(int column) const;
+
+ private:
+  Connection* connection_;
+  sqlite3_stmt* stmt_;
+  bool owned_;
+};
+
+// One connection to one database file. Not thread-safe: use one per thread.
+class Connection {
+ public:
+  // Opens `path` with sqlite3_open_v2 `flags`. Fails with describe() of the error.
+  static Result<std::unique_ptr<Connection>> open(const std::string& path, int flags);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // A cached statement for `sql`, which must be a string literal (the cache is keyed by its
+  // address). Prepared once per connection. Fails when `sql` is invalid.
+  Result<Statement> prepare(const char* sql);
+  // A statement of its own, for a loop that may run other statements while it steps.
+  Result<Statement> prepare_uncached(const char* sql);
+  // Runs one or more statements that take no parameters (DDL, PRAGMA, BEGIN, COMMIT).
+  Status exec(const char* sql);
+  // The single integer a query such as "PRAGMA user_version" returns.
+  Result<int64_t> query_int(const char* sql);
+
+  int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  sqlite3* handle() const { return db_; }
+
+  // The result code of the last failed call, for callers that map codes to messages (busy, full).
+  int last_error_code() const { return last_error_code_; }
+  Failure failure(int rc);  // records rc and builds a Failure from describe()
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the SQL literal's address
+  int last_error_code_ = SQLITE_OK;
+};
+
+}  // namespace provarc::sql
