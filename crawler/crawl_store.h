@@ -1,0 +1,90 @@
+// crawler/crawl_store.h: the narrow interface through which the crawler keeps its frontier and
+// hands over what it fetched. The crawler knows nothing of how captures are stored: the
+// application (cli/crawl_command.cc) implements this over the archive; tests keep it in memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/capture.h"
+#include "common/result.h"
+
+namespace provarc {
+
+// One URL on the frontier.
+struct CrawlItem {
+  int64_t id = 0;             // given by the store; 0 before enqueue
+  std::string site;
+  std::string url;            // canonical
+  CaptureKind kind = CaptureKind::kPage;
+  std::string parent_url;     // images and attachments: the article that links them
+  int depth = 0;              // links followed from a start URL, listing URL or sitemap
+  int priority = 0;           // higher is claimed first
+  std::string not_before;     // UTC "2026-11-21T23:55:25.123Z"; "" means as soon as possible
+  int attempts = 0;           // read back: failed attempts so far
+};
+
+// What became of an article page the store was given.
+enum class ArticleChange {
+  kNone,       // not an article page, or nothing to parse (redirect, 304, error, non-2xx)
+  kNew,        // the article's first version was written
+  kChanged,    // a new version of a known article was written
+  kUnchanged,  // parsed: same content as the latest version
+  kFailed,     // parsed: extraction failed (recorded by the store)
+};
+
+struct RecordedCapture {
+  int64_t capture_id = 0;
+  ArticleChange change = ArticleChange::kNone;
+  // When the page was parsed as an article: what its body shows, absolute URLs in page order.
+  std::vector<std::string> images;
+  std::vector<std::string> attachments;
+  std::string parse_error;  // when kFailed
+};
+
+// Conditional-GET validators of a URL's latest ok capture ("" when absent).
+struct CachedValidators {
+  std::string etag;
+  std::string last_modified;
+};
+
+// Every method returns a failure (naming the store and what failed) only when the store itself
+// fails (a full disk, a locked database); the crawl then stops, keeping what was committed.
+// Implementations need not be thread-safe: the crawler calls them from its one thread.
+class CrawlStore {
+ public:
+  virtual ~CrawlStore() = default;
+
+  // Runs `body` so that everything it writes is committed together or not at all.
+  virtual Status atomically(const std::function<Status()>& body) = 0;
+
+  // Adds `item` (queued) unless (site, url) is present. With `revisit`, a done or failed entry is
+  // queued again with item's priority and not_before. Returns true when something was queued.
+  virtual Result<bool> enqueue(const CrawlItem& item, bool revisit) = 0;
+  // Up to `limit` queued items of `site` due at `now` (UTC string), highest priority first, then
+  // earliest not_before, then first enqueued. They are in progress until marked.
+  virtual Result<std::vector<CrawlItem>> claim(const std::string& site, const std::string& now,
+                                               int limit) = 0;
+  virtual Status mark_done(int64_t id) = 0;
+  // Not retried (until enqueued again with revisit).
+  virtual Status mark_failed(int64_t id, const std::string& error) = 0;
+  // Queued again, due at `not_before`; attempts grows by one.
+  virtual Status retry_at(int64_t id, const std::string& not_before, const std::string& error) = 0;
+  // Puts in-progress items back in the queue (after a kill, or to release claimed items at the end
+  // of a run). Returns how many.
+  virtual Result<int64_t> requeue_in_progress() = 0;
+  // How many items of `site` are queued (due or not) or in progress.
+  virtual Result<int64_t> pending_count(const std::string& site) = 0;
+
+  // When `url` was last fetched (any outcome), as a UTC string; "" when never.
+  virtual Result<std::string> last_fetched(const std::string& url) = 0;
+  virtual Result<CachedValidators> validators(const std::string& url) = 0;
+
+  // Stores `capture` (every response and every failed fetch becomes one) and, when `is_article`
+  // and the capture is a parseable page, extracts its article. Returns what happened.
+  virtual Result<RecordedCapture> record(const Capture& capture, bool is_article) = 0;
+};
+
+}  // namespace provarc

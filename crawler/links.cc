@@ -1,0 +1,228 @@
+#include "crawler/links.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <unordered_set>
+
+#include "common/url.h"
+#include "parsers/dom.h"
+#include "parsers/text.h"
+
+namespace provarc {
+namespace {
+
+bool iequals_prefix(std::string_view s, size_t pos, std::string_view prefix) {
+  if (pos + prefix.size() > s.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[pos + i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.remove_prefix(1);
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20) s.remove_suffix(1);
+  return s;
+}
+
+std::string drop_fragment(std::string url) {
+  size_t hash = url.find('#');
+  if (hash != std::string::npos) url.erase(hash);
+  return url;
+}
+
+// Collects resolved, deduplicated URLs up to kMaxLinksPerDocument.
+class UrlCollector {
+ public:
+  explicit UrlCollector(std::vector<std::string>& out) : out_(out) {}
+  bool full() const { return out_.size() >= kMaxLinksPerDocument; }
+  void add(std::string_view base, std::string_view ref) {
+    ref = trim(ref);
+    if (ref.empty() || ref[0] == '#' || full()) return;
+    auto resolved = resolve_url(base, ref);
+    if (!resolved.ok()) return;
+    std::string url = drop_fragment(std::move(*resolved));
+    if (seen_.insert(url).second) out_.push_back(std::move(url));
+  }
+
+ private:
+  std::vector<std::string>& out_;
+  std::unordered_set<std::string> seen_;
+};
+
+// Appends the UTF-8 encoding of `code` (invalid code points become U+FFFD).
+void append_utf8(std::string& out, unsigned long code) {
+  if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) code = 0xFFFD;
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// Decodes XML's five named entities and numeric references; CDATA sections are unwrapped.
+// Anything unknown is kept as written.
+std::string decode_xml_text(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.substr(i, 9) == "<![CDATA[") {
+      size_t end = text.find("]]>", i + 9);
+      if (end == std::string_view::npos) end = text.size();
+      out.append(text.substr(i + 9, end - i - 9));
+      i = end + 3;
+      continue;
+    }
+    if (text[i] != '&') {
+      out += text[i++];
+      continue;
+    }
+    size_t semi = text.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out += text[i++];
+      continue;
+    }
+    std::string name(text.substr(i + 1, semi - i - 1));
+    if (name == "amp") out += '&';
+    else if (name == "lt") out += '<';
+    else if (name == "gt") out += '>';
+    else if (name == "quot") out += '"';
+    else if (name == "apos") out += '\'';
+    else if (name.size() > 1 && name[0] == '#') {
+      bool hex = name[1] == 'x' || name[1] == 'X';
+      append_utf8(out, std::strtoul(name.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10));
+    } else {
+      out.append(text.substr(i, semi - i + 1));
+    }
+    i = semi + 1;
+  }
+  return out;
+}
+
+// The local name of the tag starting at text[lt] ('<'), lowercase, without a namespace prefix;
+// "" for comments, processing instructions and closing tags.
+std::string tag_at(std::string_view text, size_t lt) {
+  size_t i = lt + 1;
+  if (i >= text.size() || !std::isalpha(static_cast<unsigned char>(text[i]))) return "";
+  std::string name;
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) ||
+                             text[i] == ':' || text[i] == '-' || text[i] == '_')) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
+    if (c == ':') name.clear(); else name += c;
+  }
+  return name;
+}
+
+void parse_xml_sitemap(std::string_view body, std::string_view base, UrlCollector& pages,
+                       UrlCollector& sitemaps) {
+  bool in_sitemap_entry = false;  // inside <sitemap> (an index entry) rather than <url>
+  size_t i = 0;
+  while ((i = body.find('<', i)) != std::string_view::npos && !pages.full() && !sitemaps.full()) {
+    if (body.substr(i, 4) == "<!--") {
+      size_t end = body.find("-->", i + 4);
+      if (end == std::string_view::npos) return;
+      i = end + 3;
+      continue;
+    }
+    std::string tag = tag_at(body, i);
+    size_t close = body.find('>', i);
+    if (close == std::string_view::npos) return;
+    if (tag == "sitemap") in_sitemap_entry = true;
+    if (tag == "url") in_sitemap_entry = false;
+    if (tag != "loc") {
+      i = close + 1;
+      continue;
+    }
+    // The text runs to the next "</": a CDATA section may hold '<' but not "</".
+    size_t end = body.find("</", close + 1);
+    if (end == std::string_view::npos) return;
+    std::string loc = decode_xml_text(body.substr(close + 1, end - close - 1));
+    (in_sitemap_entry ? sitemaps : pages).add(base, loc);
+    i = end + 2;
+  }
+}
+
+void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollector& pages) {
+  size_t i = 0;
+  while (i < body.size() && !pages.full()) {
+    size_t eol = body.find('\n', i);
+    if (eol == std::string_view::npos) eol = body.size();
+    std::string_view line = trim(body.substr(i, eol - i));
+    i = eol + 1;
+    if (iequals_prefix(line, 0, "http://") || iequals_prefix(line, 0, "https://")) {
+      pages.add(base, line);
+    }
+  }
+}
+
+}  // namespace
+
+bool is_html(std::string_view content_type, std::string_view body) {
+  std::string type;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (type == "text/html" || type == "application/xhtml+xml") return true;
+  if (!type.empty() && type != "application/octet-stream") return false;
+  // No usable type: sniff, as browsers do, for markup at the start.
+  std::string_view start = trim(body.substr(0, 1024));
+  return iequals_prefix(start, 0, "<!doctype html") || iequals_prefix(start, 0, "<html") ||
+         iequals_prefix(start, 0, "<head") || iequals_prefix(start, 0, "<body");
+}
+
+std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
+                                       std::string_view page_url) {
+  std::vector<std::string> links;
+  DecodedText text = decode_html(body, content_type);
+  std::unique_ptr<Document> doc = Document::parse(text.utf8);
+  std::string base(page_url);
+  // The first <base href> decides, as in browsers; it is resolved against the page URL.
+  bool base_found = false;
+  walk(doc->root(), [&](GumboNode* node) {
+    if (base_found) return false;
+    if (is_element(node) && tag_name(node) == "base" && has_attr(node, "href")) {
+      base_found = true;
+      auto resolved = resolve_url(page_url, attr(node, "href"));
+      if (resolved.ok()) base = *resolved;
+    }
+    return !base_found;
+  });
+  UrlCollector collector(links);
+  walk(doc->root(), [&](GumboNode* node) {
+    if (!is_element(node) || collector.full()) return !collector.full();
+    std::string tag = tag_name(node);
+    if (tag == "a" || tag == "area") collector.add(base, attr(node, "href"));
+    if (tag == "frame" || tag == "iframe") collector.add(base, attr(node, "src"));
+    return true;
+  });
+  return links;
+}
+
+SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url) {
+  SitemapUrls urls;
+  UrlCollector pages(urls.pages);
+  UrlCollector sitemaps(urls.sitemaps);
+  std::string_view start = body;
+  if (start.substr(0, 3) == "\xEF\xBB\xBF") start.remove_prefix(3);
+  start = trim(start);
+  if (!start.empty() && start[0] == '<') {
+    parse_xml_sitemap(start, sitemap_url, pages, sitemaps);
+  } else {
+    parse_text_sitemap(start, sitemap_url, pages);
+  }
+  return urls;
+}
+
+}  // namespace provarc

@@ -1,0 +1,34 @@
+// crawler/links.h: discovery: the links of an HTML page (through the parsers' DOM) and the URLs of
+// a sitemap (XML urlset or sitemapindex, or a plain list of URLs).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace provarc {
+
+// Links kept per page or sitemap: more is hostile or broken, and the rest is dropped.
+inline constexpr size_t kMaxLinksPerDocument = 50000;
+
+// True when a response with this Content-Type (may be "") and body should be read as HTML.
+bool is_html(std::string_view content_type, std::string_view body);
+
+// The navigable links of an HTML page: href of <a> and <area>, src of <frame> and <iframe>,
+// resolved against `page_url` and the page's <base href>, fragments dropped, without duplicates,
+// in document order, at most kMaxLinksPerDocument. Non-http(s) and malformed links are skipped.
+// Never fails; thread-safe.
+std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
+                                       std::string_view page_url);
+
+struct SitemapUrls {
+  std::vector<std::string> pages;     // <urlset><url><loc>, or the lines of a text sitemap
+  std::vector<std::string> sitemaps;  // <sitemapindex><sitemap><loc>
+};
+
+// The URLs a sitemap lists (sitemaps.org 0.9), resolved against `sitemap_url` and deduplicated,
+// at most kMaxLinksPerDocument of each kind. XML entities and CDATA in <loc> are decoded. A body that
+// is not XML is read as a text sitemap: one absolute URL per line. Never fails; thread-safe.
+SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url);
+
+}  // namespace provarc

@@ -1,0 +1,72 @@
+// crawler/politeness.h: the per-host politeness state (one per authority, as Heritrix queues them):
+// one request at a time, a minimum gap between request starts, Retry-After and exponential backoff.
+// Pure state over explicit time points, so the rules are tested without sleeping.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+namespace provarc {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using Millis = std::chrono::milliseconds;
+
+struct PolitenessRules {
+  Millis delay{1000};             // the site's minimum gap between request starts
+  Millis max_crawl_delay{30000};  // robots.txt Crawl-delay is honoured up to this
+  Millis max_backoff{300000};     // cap of the exponential backoff (and the length of a pause)
+  int pause_after_failures = 6;   // consecutive transient failures that pause the host
+  int give_up_after_failures = 12;  // ... after which the run leaves the host alone
+};
+
+// Not thread-safe: owned and used by the crawler's single event loop.
+class HostPoliteness {
+ public:
+  explicit HostPoliteness(const PolitenessRules& rules);
+
+  // Applies a robots.txt Crawl-delay (seconds; nullopt or negative for none), capped at
+  // rules.max_crawl_delay. The effective delay never drops below the site's own.
+  void set_crawl_delay(std::optional<double> seconds);
+  // Raises the site delay (a second site sharing this host asks for a longer one).
+  void raise_delay(Millis delay);
+
+  // The gap enforced between request starts: max(site delay, capped Crawl-delay).
+  Millis delay() const;
+
+  // True when a request may start at `now`: none in flight, the gap since the last start has
+  // passed, any backoff or Retry-After wait is over, and the run has not given up on the host.
+  bool ready(SteadyTime now) const;
+  // The earliest time a request may start (ignores busy()).
+  SteadyTime next_start() const { return next_start_; }
+  bool busy() const { return busy_; }
+
+  // A request starts at `start`: the host is busy until on_finish().
+  void on_start(SteadyTime start);
+  // The request that started finished. `sent` is when its bytes actually left (after connecting);
+  // the next start is at least `delay()` after it, so the server never sees two requests closer.
+  void on_finish(SteadyTime sent);
+
+  // The host answered normally: the failure streak ends.
+  void on_success();
+  // A transient failure (5xx, timeout, reset, 429/503 without a usable Retry-After) at `now`:
+  // waits delay × 2^streak, capped at rules.max_backoff; from rules.pause_after_failures on, the
+  // host pauses for the whole cap. Returns the wait applied.
+  Millis on_transient_failure(SteadyTime now);
+  // A 429/503 with Retry-After: no request before `now + wait` (nor before the usual gap). Counts
+  // as a failure of the streak, without growing the wait beyond what the server asked.
+  void on_retry_after(SteadyTime now, Millis wait);
+
+  int failure_streak() const { return streak_; }
+  // True once the streak reached rules.give_up_after_failures: the run stops using this host.
+  bool gave_up() const { return streak_ >= rules_.give_up_after_failures; }
+
+ private:
+  PolitenessRules rules_;
+  Millis crawl_delay_{0};
+  SteadyTime last_start_{};
+  SteadyTime next_start_{};
+  bool busy_ = false;
+  int streak_ = 0;
+};
+
+}  // namespace provarc

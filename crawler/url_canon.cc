@@ -1,0 +1,229 @@
+#include "crawler/url_canon.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+
+namespace provarc {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 200) out += "...";
+  return out + "\"";
+}
+
+std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* text = nullptr;
+  if (curl_url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) return "";
+  std::string result(text);
+  curl_free(text);
+  return result;
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && lowercase(s.substr(0, prefix.size())) == prefix;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_unreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// Bytes that may stand raw in a path or query (RFC 3986 pchar, '/', '?', and '%' escapes are
+// handled by the caller). Everything else is escaped.
+bool may_stay_raw(unsigned char c) {
+  if (is_unreserved(c)) return true;
+  switch (c) {
+    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
+    case ';': case '=': case ':': case '@': case '/': case '?':
+      return true;
+    default:
+      return false;
+  }
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  static const char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[c >> 4];
+  out += kHex[c & 0xF];
+}
+
+// Removes ";jsessionid=..." parameters from path segments and ASP.NET cookieless session
+// segments such as "/(S(lit3py55t21z5v55vlm25s55))/": both put a session in the path.
+std::string strip_path_sessions(std::string_view path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t slash = path.find('/', i + 1);
+    std::string_view segment = path.substr(i, slash == std::string_view::npos ? path.size() - i
+                                                                              : slash - i);
+    i += segment.size();
+    // `segment` starts with '/' (the path always does).
+    std::string_view name = segment.substr(1);
+    if (name.size() > 5 && name.front() == '(' && name.back() == ')' && name[2] == '(' &&
+        std::string_view("SAFsaf").find(name[1]) != std::string_view::npos) {
+      continue;  // "(S(...))", "(A(...))", "(F(...))"
+    }
+    size_t semi = 0;
+    std::string kept(segment);
+    while ((semi = kept.find(';')) != std::string::npos &&
+           starts_with_ci(std::string_view(kept).substr(semi + 1), "jsessionid=")) {
+      size_t end = kept.find(';', semi + 1);
+      kept.erase(semi, end == std::string::npos ? std::string::npos : end - semi);
+    }
+    out += kept;
+  }
+  return out.empty() ? "/" : out;
+}
+
+bool all_hex(std::string_view s) {
+  for (char c : s) {
+    if (hex_value(c) < 0) return false;
+  }
+  return true;
+}
+
+// True for query parameters that carry a session and never identify a resource.
+bool is_session_param(const std::string& name, std::string_view value) {
+  static const char* const kNames[] = {"jsessionid", "phpsessid", "cfid", "cftoken",
+                                       "sessionid", "session_id", "oscsid"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  if (name.rfind("aspsessionid", 0) == 0) return true;
+  return name == "sid" && value.size() == 32 && all_hex(value);
+}
+
+std::string normalize_query(std::string_view query, const std::vector<std::string>& strip) {
+  std::string out;
+  size_t i = 0;
+  while (i <= query.size()) {
+    size_t amp = query.find('&', i);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string param = normalize_percent_encoding(query.substr(i, amp - i));
+    i = amp + 1;
+    if (param.empty()) continue;
+    size_t eq = param.find('=');
+    std::string name = lowercase(param.substr(0, eq));
+    std::string_view value =
+        eq == std::string::npos ? std::string_view() : std::string_view(param).substr(eq + 1);
+    bool drop = is_session_param(name, value);
+    for (const std::string& s : strip) drop = drop || lowercase(s) == name;
+    if (drop) continue;
+    if (!out.empty()) out += '&';
+    out += param;
+  }
+  return out;
+}
+
+Result<UrlHandle> parse(std::string_view url) {
+  if (url.find('\0') != std::string_view::npos) return fail("malformed URL " + quoted(url));
+  UrlHandle u(curl_url());
+  if (!u) return fail("out of memory parsing URL");
+  std::string s(url);
+  CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, s.c_str(),
+                              CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
+  if (rc != CURLUE_OK) return fail("malformed URL " + quoted(url) + ": " + curl_url_strerror(rc));
+  std::string scheme = lowercase(get_part(u.get(), CURLUPART_SCHEME));
+  if (scheme != "http" && scheme != "https") return fail("not an http(s) URL " + quoted(url));
+  return u;
+}
+
+std::string host_of(CURLU* u) {
+  // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
+  // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
+  std::string host = lowercase(get_part(u, CURLUPART_HOST));
+  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  return host;
+}
+
+std::string origin_of(CURLU* u) {
+  std::string scheme = lowercase(get_part(u, CURLUPART_SCHEME));
+  std::string port = get_part(u, CURLUPART_PORT);
+  if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443")) port.clear();
+  std::string origin = scheme + "://" + host_of(u);
+  if (!port.empty()) origin += ":" + port;
+  return origin;
+}
+
+}  // namespace
+
+std::string normalize_percent_encoding(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '%') {
+      int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+      if (hi < 0 || lo < 0) {
+        out += "%25";
+        continue;
+      }
+      unsigned char decoded = static_cast<unsigned char>(hi * 16 + lo);
+      if (is_unreserved(decoded)) {
+        out += static_cast<char>(decoded);
+      } else {
+        append_escape(out, decoded);
+      }
+      i += 2;
+    } else if (may_stay_raw(c)) {
+      out += static_cast<char>(c);
+    } else {
+      append_escape(out, c);
+    }
+  }
+  return out;
+}
+
+Result<std::string> canonicalize_url(std::string_view url,
+                                     const std::vector<std::string>& strip_query_params) {
+  auto u = parse(url);
+  if (!u.ok()) return u.failure();
+  std::string path = get_part(u->get(), CURLUPART_PATH);
+  if (path.empty() || path[0] != '/') path = "/" + path;
+  path = normalize_percent_encoding(strip_path_sessions(path));
+  std::string query =
+      normalize_query(get_part(u->get(), CURLUPART_QUERY), strip_query_params);
+  std::string out = origin_of(u->get()) + path;
+  if (!query.empty()) out += "?" + query;
+  return out;
+}
+
+Result<std::string> url_path_and_query(std::string_view url) {
+  auto u = parse(url);
+  if (!u.ok()) return u.failure();
+  std::string path = get_part(u->get(), CURLUPART_PATH);
+  if (path.empty()) path = "/";
+  std::string query = get_part(u->get(), CURLUPART_QUERY);
+  return query.empty() ? path : path + "?" + query;
+}
+
+Result<std::string> url_origin(std::string_view url) {
+  auto u = parse(url);
+  if (!u.ok()) return u.failure();
+  return origin_of(u->get());
+}
+
+}  // namespace provarc
