@@ -313,7 +313,7 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
     std::string digest;
     if (!c.body.empty()) {
       digest = sha256_hex(c.body);
-      Result<int64_t> blob = core_->store_blob(c.site, c.kind, c.body, digest);
+      Result<int64_t> blob = core_->store_blob(c.site, c.kind, c.body, digest, c.url);
       if (!blob.ok()) return blob.failure();
       blob_id = *blob;
     }

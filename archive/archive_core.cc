@@ -159,12 +159,14 @@ Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
 }
 
 Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
-                                        std::string_view body, const std::string& digest) {
+                                        std::string_view body, const std::string& digest,
+                                        std::string_view url) {
+  const std::string doing = "storing the body of " + std::string(url) + " (blob " + digest + ")";
   Result<sql::Statement> find = db_->prepare("SELECT id FROM blobs WHERE digest = ?");
-  if (!find.ok()) return failed("looking up a blob", find.error());
+  if (!find.ok()) return failed(doing, find.error());
   find->bind(1, digest);
   Result<bool> found = find->step();
-  if (!found.ok()) return failed("looking up blob " + digest, found.error());
+  if (!found.ok()) return failed(doing, found.error());
   if (*found) return find->int_at(0);
 
   const bool page = kind == CaptureKind::kPage;
@@ -192,13 +194,13 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
   if (Status s = load_dictionary(dictionary_id); !s.ok()) return s.failure();
   Result<std::string> compressed =
       codec_.compress(body, page ? options_.compression_level : kOtherLevel, dictionary_id);
-  if (!compressed.ok()) return fail(path_ + ": compressing blob " + digest + ": " + compressed.error());
+  if (!compressed.ok()) return fail(path_ + ": " + doing + ": " + compressed.error());
   // Bodies zstd cannot shrink (JPEG, ZIP) are kept as they are.
   const bool keep_raw = compressed->size() >= body.size();
   Result<sql::Statement> insert = db_->prepare(
       "INSERT INTO blobs (digest, site, kind, raw_size, stored_size, codec, dictionary_id, data)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return failed("storing a blob", insert.error());
+  if (!insert.ok()) return failed(doing, insert.error());
   std::string_view data = keep_raw ? body : std::string_view(*compressed);
   insert->bind(1, digest)
       .bind(2, site)
@@ -212,7 +214,7 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
     insert->bind(7, dictionary_id);
   }
   insert->bind_blob(8, data);
-  if (Status s = insert->run(); !s.ok()) return failed("storing blob " + digest, s.error());
+  if (Status s = insert->run(); !s.ok()) return failed(doing, s.error());
   return db_->last_insert_id();
 }
 

@@ -38,9 +38,10 @@ class ArchiveCore {
 
   // Stores `body` (whose SHA-256 is `digest`) unless a blob with that digest exists; returns the
   // blob's id. Page bodies are compressed with the site's current dictionary, training the next
-  // one first when the site has grown enough. Call inside a transaction.
+  // one first when the site has grown enough. Messages say "storing the body of <url>". Call
+  // inside a transaction.
   Result<int64_t> store_blob(std::string_view site, CaptureKind kind, std::string_view body,
-                             const std::string& digest);
+                             const std::string& digest, std::string_view url);
 
   // The raw body of blob `blob_id`, checked against its digest. Fails naming the blob.
   Result<std::string> read_blob(int64_t blob_id);
