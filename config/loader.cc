@@ -219,10 +219,14 @@ Result<bool> apply_extract_scalar(const TomlFile& file, std::string_view key,
       return file.error(node.source(), in_quotes(name) + " is " + in_quotes(*order),
                         "\"day-first\" or \"month-first\"");
     }
-  } else if (key == "author_from_last_block" || key == "generic_fallback") {
+  } else if (key == "author_from_last_block") {
     auto flag = read_bool(file, node, name);
     if (!flag.ok()) return flag.failure();
-    (key == "generic_fallback" ? rules.generic_fallback : rules.author_from_last_block) = *flag;
+    rules.author_from_last_block = *flag;
+  } else if (key == "generic_fallback") {
+    auto flag = read_bool(file, node, name);
+    if (!flag.ok()) return flag.failure();
+    rules.generic_fallback = *flag;
   } else if (key == "author_max_words") {
     auto words = read_integer(file, node, name, 1, 50);
     if (!words.ok()) return words.failure();
@@ -233,8 +237,8 @@ Result<bool> apply_extract_scalar(const TomlFile& file, std::string_view key,
   return true;
 }
 
-// Applies an [extract] table over `rules`: its keys replace, then (when `allow_append`) the lists
-// of its [extract.append] subtable are appended. `prefix` is "extract".
+// Applies an [extract] table over `rules`: its keys replace, then (when `allow_append`, for a site)
+// the lists of its [extract.append] subtable are appended.
 Status apply_extract_table(const TomlFile& file, const toml::table& table, bool allow_append,
                            ExtractRules& rules) {
   const auto& valid = allow_append ? site_extract_keys() : extract_keys();
@@ -289,23 +293,29 @@ constexpr SizeField kSizeFields[] = {
     {"max_attachment_bytes", &CrawlRules::max_attachment_bytes, 1LL << 10, 4LL << 30},
 };
 
-struct IntegerField {
+// max_pages is 64-bit; the other counts are int.
+struct CountField {
   std::string_view key;
+  int64_t CrawlRules::*member;
   int64_t min;
   int64_t max;
 };
-constexpr IntegerField kIntegerFields[] = {
-    {"max_pages", 1, 1'000'000'000}, {"max_depth", 0, 1000}, {"max_url_length", 64, 65536},
-    {"max_repeated_segments", 1, 100}, {"max_retries", 0, 20},
+constexpr CountField kCountFields[] = {
+    {"max_pages", &CrawlRules::max_pages, 1, 1'000'000'000},
 };
 
-void set_integer(CrawlRules& rules, std::string_view key, int64_t value) {
-  if (key == "max_pages") rules.max_pages = value;
-  if (key == "max_depth") rules.max_depth = static_cast<int>(value);
-  if (key == "max_url_length") rules.max_url_length = static_cast<int>(value);
-  if (key == "max_repeated_segments") rules.max_repeated_segments = static_cast<int>(value);
-  if (key == "max_retries") rules.max_retries = static_cast<int>(value);
-}
+struct IntField {
+  std::string_view key;
+  int CrawlRules::*member;
+  int min;
+  int max;
+};
+constexpr IntField kIntFields[] = {
+    {"max_depth", &CrawlRules::max_depth, 0, 1000},
+    {"max_url_length", &CrawlRules::max_url_length, 64, 65536},
+    {"max_repeated_segments", &CrawlRules::max_repeated_segments, 1, 100},
+    {"max_retries", &CrawlRules::max_retries, 0, 20},
+};
 
 struct BoolField {
   std::string_view key;
@@ -337,7 +347,8 @@ std::vector<std::string_view> crawl_list_keys(bool for_site) {
 std::vector<std::string_view> crawl_keys(bool for_site) {
   std::vector<std::string_view> keys = crawl_list_keys(for_site);
   for (const auto& field : kDurationFields) keys.push_back(field.key);
-  for (const auto& field : kIntegerFields) keys.push_back(field.key);
+  for (const auto& field : kCountFields) keys.push_back(field.key);
+  for (const auto& field : kIntFields) keys.push_back(field.key);
   for (const auto& field : kSizeFields) keys.push_back(field.key);
   for (const auto& field : kBoolFields) keys.push_back(field.key);
   if (for_site) keys.push_back("append");
@@ -410,11 +421,18 @@ Result<bool> apply_crawl_scalar(const TomlFile& file, std::string_view key, cons
     rules.*field.member = *bytes;
     return true;
   }
-  for (const IntegerField& field : kIntegerFields) {
+  for (const CountField& field : kCountFields) {
     if (field.key != key) continue;
     auto value = read_integer(file, node, name, field.min, field.max);
     if (!value.ok()) return value.failure();
-    set_integer(rules, key, *value);
+    rules.*field.member = *value;
+    return true;
+  }
+  for (const IntField& field : kIntFields) {
+    if (field.key != key) continue;
+    auto value = read_integer(file, node, name, field.min, field.max);
+    if (!value.ok()) return value.failure();
+    rules.*field.member = static_cast<int>(*value);  // within [min, max], so it fits
     return true;
   }
   for (const BoolField& field : kBoolFields) {
