@@ -12,12 +12,18 @@
 
 namespace provarc {
 
+class ParseArena;  // dom.cc: the memory Gumbo allocates for one Document
+
 // An HTML5 document parsed by Gumbo from UTF-8 text. Owns the tree; nodes handed out are valid
 // while the Document lives. Not thread-safe; distinct Documents may be used from distinct threads.
 class Document {
  public:
   // Parses `utf8` (must be valid UTF-8, as decode_html() gives). Never fails: Gumbo builds a
-  // tree from any input. Pages deeper than Gumbo's own limits are flattened by Gumbo, not us.
+  // tree from any input. Two guards keep hostile pages cheap (see dom.cc for why):
+  // - no element is nested deeper than 512: deeper ones become siblings of the innermost, as in
+  //   browsers (Gumbo's parse time grows with the square of the depth);
+  // - a parse that outgrows its memory or time budget is abandoned, and the Document is then an
+  //   empty page with exceeded_budget() true.
   static std::unique_ptr<Document> parse(std::string_view utf8);
   ~Document();
   Document(const Document&) = delete;
@@ -27,10 +33,15 @@ class Document {
   GumboNode* head() const;  // nullptr when absent
   GumboNode* body() const;  // nullptr when absent
 
+  // True when the page outgrew the parse budget and this Document is an empty page instead.
+  bool exceeded_budget() const { return exceeded_budget_; }
+
  private:
-  Document() = default;
+  Document();
   std::string text_;  // Gumbo points into it
-  GumboOutput* output_ = nullptr;
+  std::unique_ptr<ParseArena> arena_;  // owns every block Gumbo allocated, detached nodes too
+  GumboOutput* output_ = nullptr;      // allocated in arena_
+  bool exceeded_budget_ = false;
 };
 
 // True for GUMBO_NODE_ELEMENT and GUMBO_NODE_TEMPLATE.
@@ -54,7 +65,9 @@ void walk(GumboNode* node, const std::function<bool(GumboNode*)>& visit);
 // <style>, <noscript>, <template> and comments. Not collapsed: see collapse_whitespace().
 std::string text_content(const GumboNode* node);
 
-// Removes `node` from its parent and frees it. Safe on nodes already detached.
+// Detaches `node` from its parent. The node and its subtree stay valid until their Document is
+// destroyed, which frees them: removing every node of a select_all() result, where some contain
+// others, is therefore safe. A no-op on nodes already detached (and on nullptr).
 void remove_node(GumboNode* node);
 
 // True when `ancestor` is `node` or one of its ancestors.
