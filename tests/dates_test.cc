@@ -132,6 +132,7 @@ TEST(FindDate, RejectsTheNonDatesOfThePortals) {
            "75 quyết định, 1.135 văn bản",
            "1.135.2020 đồng",
            "12/04/23",
+           "7/3/18, 6:29:27 PM",  // Java en-US SHORT+MEDIUM: two-digit year
            "12/04/20231",
            "112/04/2023",
            "12/04/2023/QĐ-UBND",
