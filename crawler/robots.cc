@@ -1,8 +1,8 @@
 #include "crawler/robots.h"
 
-#include <algorithm>
-#include <string.h>  // memmem
+#include <string.h>  // memmem (glibc)
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <unordered_set>

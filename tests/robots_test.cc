@@ -185,6 +185,48 @@ TEST(RobotsPattern, PrefixWildcardAndEndAnchor) {
   EXPECT_FALSE(robots_pattern_matches("fish", "/fish"));
 }
 
+// The textbook dynamic program, as a reference: reachable[j] is true when the pattern read so far
+// can match path[0, j). Slow (O(|pattern| * |path|)) but obviously right.
+bool reference_match(std::string_view pattern, std::string_view path) {
+  bool anchored = !pattern.empty() && pattern.back() == '$';
+  if (anchored) pattern.remove_suffix(1);
+  std::vector<bool> reachable(path.size() + 1, false);
+  reachable[0] = true;
+  for (char p : pattern) {
+    std::vector<bool> next(path.size() + 1, false);
+    for (size_t j = 0; j <= path.size(); ++j) {
+      if (p == '*') {
+        next[j] = reachable[j] || (j > 0 && next[j - 1]);
+      } else {
+        next[j] = j > 0 && reachable[j - 1] && path[j - 1] == p;
+      }
+    }
+    reachable = std::move(next);
+  }
+  if (anchored) return reachable[path.size()];
+  for (bool r : reachable) {
+    if (r) return true;
+  }
+  return false;
+}
+
+TEST(RobotsPattern, AgreesWithTheReferenceOnRandomInputs) {
+  uint32_t state = 2024;
+  auto next = [&state](uint32_t bound) {
+    state = state * 1664525 + 1013904223;
+    return (state >> 8) % bound;
+  };
+  static constexpr char kPatternChars[] = "/ab*$";
+  static constexpr char kPathChars[] = "/ab$";
+  for (int i = 0; i < 50000; ++i) {
+    std::string pattern, path;
+    for (uint32_t n = next(9); n > 0; --n) pattern += kPatternChars[next(5)];
+    for (uint32_t n = next(9); n > 0; --n) path += kPathChars[next(4)];
+    ASSERT_EQ(robots_pattern_matches(pattern, path), reference_match(pattern, path))
+        << "pattern \"" << pattern << "\" path \"" << path << "\"";
+  }
+}
+
 TEST(RobotsPattern, ManyStarsAreNotExponential) {
   std::string pattern = "/";
   for (int i = 0; i < 5000; ++i) pattern += "*a";
