@@ -458,6 +458,27 @@ std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeS
   return {text, link};
 }
 
+// Elements with a block element somewhere below them, found in one post-order pass (a test per
+// element would be quadratic on deeply nested pages).
+std::unordered_set<const GumboNode*> elements_with_block_descendants(const GumboNode* root) {
+  std::unordered_set<const GumboNode*> found;
+  visit(
+      root, [](const GumboNode* n) { return is_element(n); },
+      [&](const GumboNode* n) {
+        if ((is_block(n->v.element.tag) || found.count(n)) && n->parent != nullptr) {
+          found.insert(n->parent);
+        }
+      });
+  return found;
+}
+
+const GumboNode* block_ancestor(const GumboNode* node) {
+  for (const GumboNode* p = node->parent; p != nullptr; p = p->parent) {
+    if (is_element(p) && is_block(p->v.element.tag)) return p;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool is_invisible(const GumboNode* node) {
@@ -505,6 +526,7 @@ BodyContent read_body(const GumboNode* body, const NodeSet& excluded, const std:
 
 const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& excluded) {
   // Score paragraphs into their parent (full) and grandparent (half), as Readability does.
+  const auto has_blocks = elements_with_block_descendants(root);
   std::unordered_map<const GumboNode*, double> scores;
   std::vector<const GumboNode*> order;  // first-scored first, so ties resolve the same every run
   auto add_score = [&](const GumboNode* node, double score) {
@@ -517,13 +539,10 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
       [&](const GumboNode* n) {
         if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
         GumboTag tag = n->v.element.tag;
-        bool paragraph = tag == GUMBO_TAG_P || tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_TD;
-        if (tag == GUMBO_TAG_DIV) {
-          // A div holding text directly (no block children) reads as a paragraph.
-          paragraph = true;
-          for (GumboNode* child : element_children(n)) {
-            if (is_block(child->v.element.tag)) paragraph = false;
-          }
+        bool paragraph = tag == GUMBO_TAG_P || tag == GUMBO_TAG_PRE;
+        if (tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_TD) {
+          // A div or cell holding text directly (no block descendants) reads as a paragraph.
+          paragraph = !has_blocks.count(n);
         }
         if (!paragraph) return true;
         std::string text = visible_text(n, excluded);
@@ -532,11 +551,12 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
         if (bytes > 0 && link * 2 > bytes) return false;  // a link, not a paragraph
         double score = 1.0 + static_cast<double>(std::count(text.begin(), text.end(), ','));
         score += std::min(3.0, static_cast<double>(text.size()) / 100.0);
-        const GumboNode* parent = n->parent;
-        if (parent != nullptr && is_element(parent)) {
+        // Inline wrappers (<font>, <span>) are not containers: score the block ancestors.
+        const GumboNode* parent = block_ancestor(n);
+        if (parent != nullptr) {
           add_score(parent, score);
-          const GumboNode* grand = parent->parent;
-          if (grand != nullptr && is_element(grand)) add_score(grand, score / 2);
+          const GumboNode* grand = block_ancestor(parent);
+          if (grand != nullptr) add_score(grand, score / 2);
         }
         return false;
       },

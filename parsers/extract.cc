@@ -19,6 +19,8 @@ using internal::visible_text;
 namespace {
 
 // Longest title we believe; beyond it a selector has caught a container, not a headline.
+// Matches examined per selector: bounds the work on hostile pages (100 000 nested matches).
+constexpr size_t kMaxCandidates = 64;
 constexpr size_t kMaxTitleBytes = 600;
 constexpr size_t kMaxAuthorBytes = 120;
 
@@ -34,7 +36,9 @@ bool inside_excluded(const GumboNode* node, const NodeSet& excluded) {
 const GumboNode* first_with_text(const std::vector<Selector>& selectors, GumboNode* root,
                                  const NodeSet& excluded, size_t max_bytes, std::string* text) {
   for (const Selector& selector : selectors) {
+    size_t examined = 0;
     for (GumboNode* node : selector.select_all(root)) {
+      if (++examined > kMaxCandidates) break;
       if (inside_excluded(node, excluded)) continue;
       std::string t = visible_text(node, excluded);
       if (t.empty() || t.size() > max_bytes) continue;
@@ -51,8 +55,9 @@ const GumboNode* find_body_by_rules(const ExtractRules& rules, GumboNode* root,
                                     const NodeSet& excluded, std::string* rule) {
   for (const Selector& selector : rules.body) {
     const GumboNode* best = nullptr;
-    size_t best_size = 0;
+    size_t best_size = 0, examined = 0;
     for (GumboNode* node : selector.select_all(root)) {
+      if (++examined > kMaxCandidates) break;
       if (inside_excluded(node, excluded)) continue;
       size_t size = visible_text(node, excluded).size();
       if (size > best_size) {
@@ -280,6 +285,29 @@ void drop_link_lists(std::vector<RawBlock>* blocks) {
   *blocks = std::move(kept);
 }
 
+// A publication date printed near the body, as templates put it between the headline and the
+// text: a labelled or parenthesised date in one of the six elements before the body or before one
+// of its three nearest ancestors, nearest first. Long elements (news lists with dates) are skipped.
+std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& excluded,
+                                          DateOrder order) {
+  const GumboNode* node = body;
+  for (int level = 0; level < 4 && node != nullptr && node->parent != nullptr; ++level) {
+    const GumboNode* parent = node->parent;
+    if (!is_element(parent)) break;
+    int seen = 0;
+    for (unsigned i = node->index_within_parent; i-- > 0 && seen < 6;) {
+      const GumboNode* sibling = static_cast<const GumboNode*>(parent->v.element.children.data[i]);
+      if (!is_element(sibling) || excluded.count(sibling)) continue;
+      ++seen;
+      std::string text = visible_text(sibling, excluded);
+      if (text.empty() || text.size() > 200) continue;
+      if (auto found = find_labelled_date(text, order)) return found->iso;
+    }
+    node = parent;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string parser_program_version() { return PROVARC_VERSION; }
@@ -358,6 +386,9 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
         article.published = f->iso;
       }
     }
+  }
+  if (!article.published) {
+    if (auto near = date_near_body(body, excluded, rules.date_order)) article.published = *near;
   }
   std::string updated_text;
   const GumboNode* updated_node =

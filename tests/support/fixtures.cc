@@ -14,6 +14,8 @@ namespace provarc::testing {
 
 namespace fs = std::filesystem;
 
+void PrintTo(const FixturePage& page, std::ostream* os) { *os << page.folder << "/" << page.file; }
+
 std::vector<FixturePage> all_fixture_pages() {
   std::vector<FixturePage> pages;
   fs::path root = fs::path(source_dir()) / "tests" / "fixtures";

@@ -2,6 +2,7 @@
 // goldens, chrome.txt) and the rules that read them, for golden, leak and benchmark code.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct FixturePage {
   std::string content_type;
   std::string site;          // golden's site id, "" for generic pages
 };
+
+// Names the page in test output (instead of gtest's byte dump).
+void PrintTo(const FixturePage& page, std::ostream* os);
 
 // Every page listed by a tests/fixtures/*/manifest.json, sorted by folder then file.
 std::vector<FixturePage> all_fixture_pages();
