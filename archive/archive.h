@@ -235,7 +235,8 @@ class Archive {
 
   // The ids of the captures `reparse` should parse with `parser_version`: ok 2xx page captures
   // with a body, of `site`'s registered article URLs, that have no parse record for that version
-  // yet; by URL, then fetch time (so each article's versions are written in time order).
+  // yet (all of them when `parser_version` is ""); by URL, then fetch time (so each article's
+  // versions are written in time order).
   Result<std::vector<int64_t>> pending_parses(std::string_view site,
                                               std::string_view parser_version);
 

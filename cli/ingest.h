@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "archive/archive.h"
 #include "common/capture.h"
@@ -42,9 +44,14 @@ enum class IngestEffect {
 struct IngestOutcome {
   int64_t capture_id = 0;
   IngestEffect effect = IngestEffect::kStoredOnly;
-  int64_t article_id = 0;  // 0 when not an article
-  int64_t version_id = 0;  // the new or latest version; 0 when none
-  std::string error;       // when kFailed: why extraction failed
+  int64_t article_id = 0;      // 0 when not an article
+  int64_t version_id = 0;      // the new version, or the one the capture reads as; 0 when none
+  bool first_version = false;  // kChanged, and it is the article's first version
+  std::string error;           // when kFailed: why extraction failed
+  // When parsed by ingest_capture: the article's images and attachments (absolute URLs, in page
+  // order), for a crawler to fetch.
+  std::vector<std::string> images;
+  std::vector<std::string> attachments;
 };
 
 // Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
@@ -63,5 +70,24 @@ Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const 
 // Writes `record` (from parse_capture) for an already registered article URL, mapping the
 // archive's effect to an IngestOutcome. Used by reparse's writer thread.
 Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record);
+
+struct ReparseCounts {
+  int64_t examined = 0;   // captures parsed (or whose body could not be read)
+  int64_t changed = 0;    // new versions written
+  int64_t unchanged = 0;
+  int64_t failed = 0;     // extraction failed, or the stored body could not be read
+  std::vector<std::string> errors;  // the first few messages of bodies that could not be read
+};
+
+// Re-parses, with `site`'s current rules, every stored capture of its articles that has not been
+// parsed with them yet (every one, when `force`), and records the results; no network. `jobs`
+// worker threads each read and parse captures through their own read-only connection to the
+// archive at `archive.path()`; the calling thread writes the results through `archive`, in order,
+// in batched transactions, so a killed re-parse keeps what it committed and the next run goes on
+// from there. `progress` (may be empty) is called from the calling thread after each batch with
+// the counts so far and the number of captures to examine. Fails only on archive errors.
+Result<ReparseCounts> reparse_site(
+    Archive& archive, const SiteConfig& site, int jobs, bool force,
+    const std::function<void(const ReparseCounts&, int64_t total)>& progress);
 
 }  // namespace provarc

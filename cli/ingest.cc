@@ -1,0 +1,306 @@
+#include "cli/ingest.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/digest.h"
+
+namespace provarc {
+namespace {
+
+IngestEffect effect_of(ParseEffect effect) {
+  switch (effect) {
+    case ParseEffect::kChanged: return IngestEffect::kChanged;
+    case ParseEffect::kUnchanged: return IngestEffect::kUnchanged;
+    case ParseEffect::kFailed: return IngestEffect::kFailed;
+  }
+  return IngestEffect::kFailed;
+}
+
+// Registers the capture's URL as an article and records its parse, inside the caller's transaction.
+Status register_and_record(Archive& archive, const Capture& capture, const SiteConfig& site,
+                           const ParseRecord& record, IngestOutcome& outcome) {
+  Result<int64_t> article_id = archive.ensure_article(site.id, capture.url);
+  if (!article_id.ok()) return article_id.failure();
+  outcome.article_id = *article_id;
+  if (record.capture_id == 0) return Status::Ok();  // nothing to parse
+  Result<IngestOutcome> written = record_parsed(archive, record);
+  if (!written.ok()) return written.failure();
+  outcome = *written;
+  return Status::Ok();
+}
+
+struct Parsed {
+  ParseRecord record;
+  std::optional<Article> article;  // when extraction succeeded
+};
+
+Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfig& site) {
+  Parsed parsed;
+  ParseRecord& record = parsed.record;
+  record.capture_id = capture_id;
+  record.parser_version = parser_version_for(site.extract);
+  Result<Article> article =
+      extract_article(capture.body, header_value(capture.response_headers, "Content-Type"),
+                      capture.url, site.extract);
+  if (!article.ok()) {
+    record.error = article.error();
+    return parsed;
+  }
+  article->site = site.id;
+  article->url = capture.url;
+  record.ok = true;
+  record.parser_version = article->parser_version;
+  record.title = article->title;
+  record.published = article->published;
+  record.content_hash = content_hash(*article);
+  record.json = article_to_json(*article, -1);
+  parsed.article = std::move(*article);
+  return parsed;
+}
+
+}  // namespace
+
+std::string parser_version_for(const ExtractRules& rules) {
+  std::string version = parser_program_version();
+  if (!rules.digest.empty()) version += "+" + rules.digest.substr(0, 12);
+  return version;
+}
+
+std::string content_hash(const Article& article) {
+  Article content = article;
+  content.parser_version.clear();
+  return sha256_hex(article_to_json(content, -1));
+}
+
+bool is_parseable(const Capture& capture) {
+  return capture.kind == CaptureKind::kPage && capture.outcome == CaptureOutcome::kOk &&
+         capture.status >= 200 && capture.status <= 299 && !capture.body.empty();
+}
+
+ParseRecord parse_capture(const Capture& capture, int64_t capture_id, const SiteConfig& site) {
+  return parse_article(capture, capture_id, site).record;
+}
+
+Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record) {
+  Result<ParseWrite> write = archive.record_parse(record);
+  if (!write.ok()) return write.failure();
+  IngestOutcome outcome;
+  outcome.capture_id = record.capture_id;
+  outcome.effect = effect_of(write->effect);
+  outcome.article_id = write->article_id;
+  outcome.version_id = write->version_id;
+  outcome.first_version = write->effect == ParseEffect::kChanged && write->version_number == 1;
+  outcome.error = record.error;
+  return outcome;
+}
+
+Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
+                                     const SiteConfig& site, int64_t run_id, bool is_article) {
+  // Extract first: the write transaction then only writes.
+  const bool parse = is_article && is_parseable(capture);
+  Parsed parsed;
+  if (parse) parsed = parse_article(capture, 0, site);
+  ParseRecord& record = parsed.record;
+  IngestOutcome outcome;
+  Status s = archive.transaction([&]() -> Status {
+    Result<int64_t> capture_id = archive.store_capture(capture, run_id);
+    if (!capture_id.ok()) return capture_id.failure();
+    outcome = IngestOutcome{};
+    outcome.capture_id = *capture_id;
+    if (!is_article) return Status::Ok();
+    record.capture_id = parse ? *capture_id : 0;
+    return register_and_record(archive, capture, site, record, outcome);
+  });
+  if (!s.ok()) return s.failure();
+  if (parsed.article) {
+    for (const Image& image : parsed.article->images) outcome.images.push_back(image.url);
+    for (const Attachment& a : parsed.article->attachments) outcome.attachments.push_back(a.url);
+  }
+  return outcome;
+}
+
+Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const SiteConfig& site) {
+  Result<StoredCapture> stored = archive.capture(capture_id, /*with_body=*/true);
+  if (!stored.ok()) return stored.failure();
+  const Capture& capture = stored->capture;
+  const bool parse = is_parseable(capture);
+  ParseRecord record;
+  if (parse) record = parse_capture(capture, capture_id, site);
+  IngestOutcome outcome;
+  outcome.capture_id = capture_id;
+  Status s = archive.transaction([&]() -> Status {
+    return register_and_record(archive, capture, site, record, outcome);
+  });
+  if (!s.ok()) return s.failure();
+  outcome.capture_id = capture_id;
+  return outcome;
+}
+
+namespace {
+
+// One capture's trip through the re-parse pipeline.
+struct ReparseItem {
+  ParseRecord record;
+  std::string read_error;  // the body could not be read: nothing is recorded for it
+};
+
+// The state shared by reparse's workers and its writer. Workers take the next index of `ids`,
+// but never run more than `window` ahead of what the writer has written: memory stays bounded
+// however many captures there are.
+class ReparseQueue {
+ public:
+  ReparseQueue(std::vector<int64_t> ids, size_t window) : ids_(std::move(ids)), window_(window) {}
+
+  size_t size() const { return ids_.size(); }
+
+  // The next (index, capture id) to parse; false when there is none left or the run stopped.
+  bool take(size_t& index, int64_t& capture_id) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    space_.wait(lock, [&] { return stopped_ || next_ >= ids_.size() || next_ < written_ + window_; });
+    if (stopped_ || next_ >= ids_.size()) return false;
+    index = next_++;
+    capture_id = ids_[index];
+    return true;
+  }
+
+  void put(size_t index, ReparseItem item) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ready_.emplace(index, std::move(item));
+    ready_cv_.notify_one();
+  }
+
+  // Waits for the next item in order, then returns it and any that follow it without a gap (at
+  // most `max`). Empty when the run stopped.
+  std::vector<ReparseItem> next_batch(size_t max) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_cv_.wait(lock, [&] { return stopped_ || ready_.count(taken_) != 0; });
+    std::vector<ReparseItem> batch;
+    if (stopped_) return batch;
+    for (auto it = ready_.find(taken_); it != ready_.end() && it->first == taken_ &&
+                                        batch.size() < max;
+         it = ready_.find(taken_)) {
+      batch.push_back(std::move(it->second));
+      ready_.erase(it);
+      ++taken_;
+    }
+    return batch;
+  }
+
+  // The writer committed `count` more items: workers may run further ahead.
+  void written(size_t count) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    written_ += count;
+    space_.notify_all();
+  }
+
+  void stop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopped_ = true;
+    space_.notify_all();
+    ready_cv_.notify_all();
+  }
+
+ private:
+  const std::vector<int64_t> ids_;
+  const size_t window_;
+  std::mutex mutex_;
+  std::condition_variable space_;
+  std::condition_variable ready_cv_;
+  std::map<size_t, ReparseItem> ready_;
+  size_t next_ = 0;     // next index a worker takes
+  size_t taken_ = 0;    // next index the writer takes
+  size_t written_ = 0;  // indexes the writer has committed
+  bool stopped_ = false;
+};
+
+void reparse_worker(ReparseQueue& queue, const std::string& path, const SiteConfig& site) {
+  Result<std::unique_ptr<Archive>> reader = Archive::open(path, ArchiveOptions{.read_only = true});
+  size_t index = 0;
+  int64_t capture_id = 0;
+  while (queue.take(index, capture_id)) {
+    ReparseItem item;
+    item.record.capture_id = capture_id;
+    Result<StoredCapture> stored = reader.ok() ? (*reader)->capture(capture_id, true)
+                                               : Result<StoredCapture>(reader.failure());
+    if (!stored.ok()) {
+      item.read_error = stored.error();
+    } else {
+      item.record = parse_capture(stored->capture, capture_id, site);
+    }
+    queue.put(index, std::move(item));
+  }
+}
+
+// Writes one batch in one transaction and adds its outcomes to `counts`.
+Status write_batch(Archive& archive, const std::vector<ReparseItem>& batch, ReparseCounts& counts) {
+  ReparseCounts added;
+  Status s = archive.transaction([&]() -> Status {
+    added = ReparseCounts{};
+    for (const ReparseItem& item : batch) {
+      ++added.examined;
+      if (!item.read_error.empty()) {
+        ++added.failed;
+        if (added.errors.size() < 10) added.errors.push_back(item.read_error);
+        continue;
+      }
+      Result<IngestOutcome> outcome = record_parsed(archive, item.record);
+      if (!outcome.ok()) return outcome.failure();
+      switch (outcome->effect) {
+        case IngestEffect::kChanged: ++added.changed; break;
+        case IngestEffect::kUnchanged: ++added.unchanged; break;
+        default: ++added.failed; break;
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  counts.examined += added.examined;
+  counts.changed += added.changed;
+  counts.unchanged += added.unchanged;
+  counts.failed += added.failed;
+  for (std::string& e : added.errors) {
+    if (counts.errors.size() < 10) counts.errors.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ReparseCounts> reparse_site(
+    Archive& archive, const SiteConfig& site, int jobs, bool force,
+    const std::function<void(const ReparseCounts&, int64_t total)>& progress) {
+  Result<std::vector<int64_t>> ids =
+      archive.pending_parses(site.id, force ? "" : parser_version_for(site.extract));
+  if (!ids.ok()) return ids.failure();
+  ReparseCounts counts;
+  if (ids->empty()) return counts;
+  const int workers = std::clamp(jobs, 1, 256);
+  // Batches amortise the commit; small enough that a kill loses little work.
+  constexpr size_t kBatch = 128;
+  ReparseQueue queue(std::move(*ids), kBatch * 2 + static_cast<size_t>(workers) * 16);
+  const int64_t total = static_cast<int64_t>(queue.size());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    threads.emplace_back(reparse_worker, std::ref(queue), archive.path(), std::cref(site));
+  }
+  Status status;
+  while (counts.examined < total) {
+    std::vector<ReparseItem> batch = queue.next_batch(kBatch);
+    if (batch.empty()) break;
+    status = write_batch(archive, batch, counts);
+    if (!status.ok()) break;
+    queue.written(batch.size());
+    if (progress) progress(counts, total);
+  }
+  queue.stop();
+  for (std::thread& t : threads) t.join();
+  if (!status.ok()) return status.failure();
+  return counts;
+}
+
+}  // namespace provarc
