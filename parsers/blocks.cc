@@ -174,11 +174,19 @@ enum class TableKind { kData, kImage, kLayout };
 // A data table holds text in rows of two or more cells; an image table holds an image and its
 // caption; anything else (one-cell wrappers, nested layout) is read as plain containers.
 TableKind classify_table(const GumboNode* table, const NodeSet& excluded) {
+  // Tables nest up to the parser's depth cap; bounding each look keeps a page of hundreds of
+  // nested tables linear. A table too big to look at is read as layout.
+  constexpr size_t kMaxElementsExamined = 20000;
+  size_t examined = 0;
   bool has_image = false, has_nested_table = false;
   visit(
       table,
       [&](const GumboNode* n) {
         if (!is_element(n) || excluded.count(n)) return false;
+        if (++examined > kMaxElementsExamined) {
+          has_nested_table = true;
+          return false;
+        }
         if (n->v.element.tag == GUMBO_TAG_IMG) has_image = true;
         if (n != table && n->v.element.tag == GUMBO_TAG_TABLE) has_nested_table = true;
         return true;

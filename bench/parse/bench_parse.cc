@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
                                            : std::string(PROVARC_SOURCE_CONFIG_DIR) +
                                                  "/../tests/fixtures/config";
                      auto s = provarc::load_site(dir + "/sites/" + p.site + ".toml",
-                                                 dir + "/platforms");
+                                                 config + "/platforms");
                      if (!s.ok()) return s.failure();
                      return s->extract;
                    }();
