@@ -158,7 +158,9 @@ bool make_stream_safe(std::string_view s, std::string* safe) {
     int32_t length = static_cast<int32_t>(std::min<size_t>(4, s.size() - i));
     UChar32 c;
     U8_NEXT(reinterpret_cast<const uint8_t*>(s.data() + i), k, length, c);
-    if (c < 0 || u_getCombiningClass(c) == 0) {
+    // Below U+0300 and in the precomposed Vietnamese block nothing combines: skip ICU's lookup.
+    bool never_combining = c < 0x300 || (c >= 0x1EA0 && c <= 0x1EFF);
+    if (c < 0 || never_combining || u_getCombiningClass(c) == 0) {
       run = 0;
     } else if (++run > kMaxCombiningRun) {
       if (!inserted) safe->clear();
