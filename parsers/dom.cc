@@ -12,7 +12,9 @@
 //    siblings of the innermost one. We do the same in the text before parsing: before a start
 //    tag 512 levels deep we insert the end tag of the innermost open element, and drop that
 //    element's own end tag when it comes (flatten_deep_nesting, a conservative model of the
-//    tree builder). Every element and attribute is kept; only the shape changes.
+//    tree builder). Every element and attribute is kept; only the shape changes. A page can
+//    still cost ~6 us per start tag at depth 512 (25 s for 20 MB of hostile markup), and the
+//    model can be fooled by exotic markup: the time budget of (3) is the backstop.
 // 3. Gumbo re-creates unclosed formatting elements (<b>, <font>, ...) in every new block: a
 //    165 kB page with 500 of them becomes 10 million nodes and 3.6 GB. No cheap pre-scan can
 //    predict this, so the arena has a budget (memory and time); a parse that exceeds it is
@@ -28,8 +30,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <utility>
 
 namespace provarc {
 
@@ -160,10 +160,9 @@ std::chrono::steady_clock::duration time_budget_for(size_t text_size) {
 // needed; the rules below (void elements, implied end tags, end tags closing the nearest match)
 // keep real pages, including ones with unclosed <p>, <li>, <td> and <font>, far below the cap.
 
+// Searches of the model's stack go at most this deep too; Gumbo's own searches of its stack of
+// open elements for the same tags cost as much, so the scan never dominates the parse.
 constexpr size_t kMaxNesting = 512;
-// How far below the top an end tag or an implied end looks for its element. Bounded, so the
-// scan stays linear; a miss only over-estimates depth.
-constexpr size_t kSearchDepth = 32;
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_html_space(char c) {
@@ -252,7 +251,7 @@ bool is_formatting(GumboTag tag) {
   }
 }
 
-// For a start tag that implicitly ends an open sibling (<p>, <li>, <td>, ...): whether `open`,
+// For a start tag that implicitly ends open elements (<p>, <li>, <td>, ...): whether `open`,
 // an element on the stack, is one it ends, and where the search for one stops.
 bool implicitly_ends(GumboTag start, GumboTag open) {
   switch (start) {
@@ -270,6 +269,19 @@ bool implicitly_ends(GumboTag start, GumboTag open) {
     case GUMBO_TAG_RB: case GUMBO_TAG_RT: case GUMBO_TAG_RTC: case GUMBO_TAG_RP:
       return open == GUMBO_TAG_RB || open == GUMBO_TAG_RT || open == GUMBO_TAG_RTC ||
              open == GUMBO_TAG_RP;
+    default: return false;
+  }
+}
+// Whether end tag `end` reaches past `open` to its element, as </table> closes an open cell.
+bool end_tag_passes(GumboTag end, GumboTag open) {
+  switch (end) {
+    case GUMBO_TAG_TABLE:
+      return open == GUMBO_TAG_CAPTION || open == GUMBO_TAG_COLGROUP ||
+             open == GUMBO_TAG_THEAD || open == GUMBO_TAG_TBODY || open == GUMBO_TAG_TFOOT ||
+             open == GUMBO_TAG_TR || open == GUMBO_TAG_TD || open == GUMBO_TAG_TH;
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT:
+      return open == GUMBO_TAG_TR || open == GUMBO_TAG_TD || open == GUMBO_TAG_TH;
+    case GUMBO_TAG_TR: return open == GUMBO_TAG_TD || open == GUMBO_TAG_TH;
     default: return false;
   }
 }
@@ -388,30 +400,32 @@ class NestingModel {
     std::string_view name;  // as written, for the end tag start() may insert
   };
 
-  // Pops an open sibling that `start` implicitly ends, as <p> ends an open <p>.
+  // Pops the elements `start` implicitly ends, as <p> ends an open <p> and <tr> ends the open
+  // cell and row: up to and including the lowest one before a boundary.
   void end_implied_by(GumboTag start) {
-    size_t stop = open_.size() > kSearchDepth ? open_.size() - kSearchDepth : 0;
-    for (size_t i = open_.size(); i > stop; --i) {
+    size_t keep = open_.size();
+    for (size_t i = open_.size(); i > 0; --i) {
       GumboTag open = open_[i - 1].tag;
       if (implicitly_ends(start, open)) {
-        open_.resize(i - 1);
-        return;
+        keep = i - 1;
+      } else if (stops_implied_end(start, open)) {
+        break;
       }
-      if (stops_implied_end(start, open)) return;
     }
+    open_.resize(keep);
   }
 
   // Pops up to and including the nearest open `tag`, unless an element that the end tag
   // cannot reach past comes first.
   void close_nearest(GumboTag tag) {
     bool ordinary = !is_special(tag) && !is_formatting(tag);
-    size_t stop = open_.size() > kSearchDepth ? open_.size() - kSearchDepth : 0;
-    for (size_t i = open_.size(); i > stop; --i) {
+    for (size_t i = open_.size(); i > 0; --i) {
       GumboTag open = open_[i - 1].tag;
       if (open == tag) {
         open_.resize(i - 1);
         return;
       }
+      if (end_tag_passes(tag, open)) continue;
       if (is_scope_boundary(open) || (ordinary && is_special(open))) return;
     }
   }
@@ -534,10 +548,8 @@ bool hides_text(const GumboNode* node) {
 
 Document::Document() = default;
 
-Document::~Document() {
-  // The arena frees every block Gumbo allocated, output_ and detached subtrees included.
-  output_ = nullptr;
-}
+// arena_ frees every block Gumbo allocated: output_, the tree, and subtrees remove_node() cut.
+Document::~Document() = default;
 
 std::unique_ptr<Document> Document::parse(std::string_view utf8) {
   std::unique_ptr<Document> doc(new Document());

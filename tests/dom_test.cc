@@ -158,21 +158,31 @@ TEST(Document, KeepsNestingBelowTheCapExactly) {
   EXPECT_EQ(max_element_depth(doc->root()), kDepth + 1);
 }
 
-// Real pages are long and sloppy: thousands of unclosed <p>, <li>, <td> and <font>, markup inside
-// scripts. None of it may count as nesting, or the cap would cut real elements.
+// Real pages are long and sloppy: thousands of unclosed <p>, <li>, <td>, <tr> and <font>, tables
+// in cells closed only by </table>, blocks closing 40 unclosed <font>s, markup inside scripts. None of it may count as nesting: after
+// it, 450 nested <div>s must keep their exact depth (an over-count of 60 would flatten them).
 TEST(Document, SloppyButShallowPagesAreNotFlattened) {
-  std::string page = "<body><div id=content>" + repeat("<p>paragraph", 3000) + "<ul>" +
-                     repeat("<li>item", 3000) + "</ul><table>" +
-                     repeat("<tr><td><font face=Arial>cell<td><b>bold", 1500) + "</table>" +
-                     "<script>" + repeat("document.write('<div>');", 1000) + "</script>" +
-                     "<style>" + repeat("div > p { }", 1000) + "</style>" +
-                     repeat("<p><font color=red>unclosed font</p>", 1000) +
-                     "<div id=end class=marker>end</div></div></body>";
+  std::string sloppy = repeat("<p>paragraph", 3000) + "<ul>" + repeat("<li>item", 3000) +
+                       "</ul><table>" +
+                       repeat("<tr><td><font face=Arial>cell<td><b>bold", 1500) +
+                       "<tr><td id=cell><div id=in-cell>x</div></table>" +
+                       repeat(repeat("<table><tr><td>cell", 20) + repeat("</table>", 20), 50) +
+                       "<dl>" + repeat("<dt>term<dd>definition", 1000) + "</dl><select>" +
+                       repeat("<option>choice", 1000) + "</select>" +
+                       "<script>" + repeat("document.write('<div>');", 1000) + "</script>" +
+                       "<style>" + repeat("div > p { }", 1000) + "</style>" +
+                       repeat("<p><font color=red>unclosed font</p>", 1000) +
+                       repeat("<div>" + repeat("<font size=2>", 40) + "text</div>", 100);
+  std::string page = "<body><div id=content>" + sloppy + "</div><div id=after>" +
+                     repeat("<div>", 449) + "<div id=deep>x</div>";
   auto doc = Document::parse(page);
-  GumboNode* end = element_by_id(*doc, "end");
-  ASSERT_NE(end, nullptr);
-  EXPECT_TRUE(has_class(end, "marker"));
-  EXPECT_EQ(attr(element_by_id(*doc, "content"), "id"), "content");
+  GumboNode* deep = element_by_id(*doc, "deep");
+  ASSERT_NE(deep, nullptr);
+  // html, body, div#after and 449 <div>s.
+  EXPECT_EQ(element_depth(deep), 452u);
+  GumboNode* in_cell = element_by_id(*doc, "in-cell");
+  ASSERT_NE(in_cell, nullptr);
+  EXPECT_EQ(attr(in_cell->parent, "id"), "cell");
   size_t paragraphs = 0;
   for (GumboNode* node : all_elements(doc->root())) paragraphs += tag_name(node) == "p";
   EXPECT_EQ(paragraphs, 4000u);
