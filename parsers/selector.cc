@@ -24,6 +24,7 @@ namespace {
 
 constexpr size_t kMaxSelectorLength = 4096;  // bytes
 constexpr size_t kMaxCompounds = 64;         // in the whole list, :not() arguments included
+static_assert(kMaxCompounds <= 64, "Matcher's memo holds one bit per compound in a uint64_t");
 
 enum class AttrOp { kExists, kEquals, kIncludes, kPrefix, kSuffix, kSubstring, kDashMatch };
 
@@ -170,7 +171,7 @@ class Parser {
   Result<Compound> parse_compound(bool inside_not) {
     if (++compounds_seen_ > kMaxCompounds) {
       return error("more than " + std::to_string(kMaxCompounds) +
-                   " compound selectors; expected a simpler selector");
+                   " compound selectors; expected at most " + std::to_string(kMaxCompounds));
     }
     Compound compound;
     bool empty = true;
@@ -202,8 +203,8 @@ class Parser {
       } else if (c == ':') {
         added = parse_pseudo_class(inside_not, &compound);
       } else if (c == '*' || is_name_start(c) || c == '\\') {
-        return error(empty ? "expected a selector"
-                           : "a type selector or '*' must come first in a compound selector");
+        return unexpected("'#', '.', '[', ':', a combinator, ',' or the end (a type selector or "
+                          "'*' comes first in a compound selector)");
       } else {
         break;
       }
@@ -475,7 +476,8 @@ const GumboVector* siblings_of(const GumboNode* node) {
   return &parent->v.element.children;
 }
 
-// The index of `node` among its siblings (trusting Gumbo's index when it is consistent).
+// The index of `node` among its siblings (trusting Gumbo's index when it is consistent), or
+// siblings->length when it is not among them.
 size_t index_of(const GumboNode* node, const GumboVector* siblings) {
   size_t index = node->index_within_parent;
   if (index < siblings->length && siblings->data[index] == node) return index;
@@ -485,14 +487,24 @@ size_t index_of(const GumboNode* node, const GumboVector* siblings) {
   return siblings->length;
 }
 
-// The element sibling just before (step -1) or after (step +1) `node`, or nullptr.
-const GumboNode* element_sibling(const GumboNode* node, int step) {
+// The nearest element before `node` among its siblings, or nullptr.
+const GumboNode* previous_element_sibling(const GumboNode* node) {
   const GumboVector* siblings = siblings_of(node);
   if (siblings == nullptr) return nullptr;
   size_t index = index_of(node, siblings);
-  if (index >= siblings->length) return nullptr;
-  for (size_t i = index; step < 0 ? i > 0 : i + 1 < siblings->length;) {
-    i = step < 0 ? i - 1 : i + 1;
+  if (index == siblings->length) return nullptr;
+  for (size_t i = index; i > 0; --i) {
+    auto* sibling = static_cast<const GumboNode*>(siblings->data[i - 1]);
+    if (is_element(sibling)) return sibling;
+  }
+  return nullptr;
+}
+
+// The nearest element after `node` among its siblings, or nullptr.
+const GumboNode* next_element_sibling(const GumboNode* node) {
+  const GumboVector* siblings = siblings_of(node);
+  if (siblings == nullptr) return nullptr;
+  for (size_t i = index_of(node, siblings) + 1; i < siblings->length; ++i) {
     auto* sibling = static_cast<const GumboNode*>(siblings->data[i]);
     if (is_element(sibling)) return sibling;
   }
@@ -587,8 +599,8 @@ bool compound_matches(const Compound& compound, const GumboNode* node) {
   for (const AttrTest& test : compound.attributes) {
     if (!attribute_matches(test, node)) return false;
   }
-  if (compound.first_child && element_sibling(node, -1) != nullptr) return false;
-  if (compound.last_child && element_sibling(node, +1) != nullptr) return false;
+  if (compound.first_child && previous_element_sibling(node) != nullptr) return false;
+  if (compound.last_child && next_element_sibling(node) != nullptr) return false;
   for (const Compound& negated : compound.negations) {
     if (compound_matches(negated, node)) return false;
   }
@@ -641,7 +653,7 @@ class Matcher {
       case Combinator::kDescendant:
         return some_ancestor_matches(complex, i - 1, node);
       case Combinator::kAdjacent: {
-        const GumboNode* previous = element_sibling(node, -1);
+        const GumboNode* previous = previous_element_sibling(node);
         return previous != nullptr && matches_through(complex, i - 1, previous);
       }
       case Combinator::kSibling:
@@ -659,12 +671,8 @@ class Matcher {
   }
 
   bool some_previous_sibling_matches(const Complex& complex, size_t i, const GumboNode* node) {
-    return search_and_remember(complex, i, node, &previous_element, &Memo::sibling_known,
-                               &Memo::sibling_found);
-  }
-
-  static const GumboNode* previous_element(const GumboNode* node) {
-    return element_sibling(node, -1);
+    return search_and_remember(complex, i, node, &previous_element_sibling,
+                               &Memo::sibling_known, &Memo::sibling_found);
   }
 
   bool search_and_remember(const Complex& complex, size_t i, const GumboNode* node,
