@@ -30,11 +30,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <vector>
 
 namespace provarc {
 
 // ---------------------------------------------------------------------------------------------
-// ParseArena: every block Gumbo allocates for one Document, on an intrusive doubly linked list.
+// ParseArena: every block Gumbo allocates for one Document. Small blocks (nodes, vectors, short
+// strings: nearly all of Gumbo's) are carved from 64 KiB slabs and recycled through free lists
+// per size class, since a malloc and free per block cost as much as the tokenizer's own work;
+// large blocks are malloc'ed on an intrusive list. The destructor frees slabs and the list.
 
 class ParseArena {
  public:
@@ -74,10 +78,14 @@ class ParseArena {
   // Frees every block still allocated.
   void release_all() {
     while (head_.next != &head_) {
-      Block* block = head_.next;
+      Large* block = head_.next;
       unlink(block);
       std::free(block);
     }
+    for (void* slab : slabs_) std::free(slab);
+    slabs_.clear();
+    slab_next_ = slab_end_ = nullptr;
+    free_lists_.fill(nullptr);
     live_bytes_ = 0;
   }
 
@@ -88,12 +96,21 @@ class ParseArena {
   }
 
  private:
-  // The header in front of each block. Aligned like malloc's blocks, so the payload is too.
-  struct alignas(std::max_align_t) Block {
-    Block* prev;
-    Block* next;
-    size_t size;
+  // In front of every payload: its size class (kLarge for malloc'ed blocks) and byte size.
+  // 16 bytes, so payloads stay aligned like malloc's.
+  struct alignas(16) Tag {
+    uint64_t size_class;
+    uint64_t size;
   };
+  // In front of a large block's Tag: its links on the list of large blocks.
+  struct alignas(16) Large {
+    Large* prev;
+    Large* next;
+  };
+  static constexpr uint64_t kLarge = ~uint64_t{0};
+  static constexpr size_t kGranule = 16;
+  static constexpr size_t kSmallClasses = 32;  // payloads up to 512 bytes
+  static constexpr size_t kSlabBytes = 64 * 1024;
 
   // How often allocate() reads the clock: reading it costs about as much as a small malloc.
   static constexpr uint64_t kClockEvery = 4096;
@@ -101,27 +118,66 @@ class ParseArena {
   static void* allocate(void* userdata, size_t size) {
     auto* arena = static_cast<ParseArena*>(userdata);
     if (arena->escape_armed_ && arena->over_budget(size)) std::longjmp(arena->escape_, 1);
-    auto* block = static_cast<Block*>(std::malloc(sizeof(Block) + size));
-    if (block == nullptr) {
+    void* payload = size <= kSmallClasses * kGranule ? arena->allocate_small(size)
+                                                     : arena->allocate_large(size);
+    if (payload == nullptr) {
       // Gumbo does not check for NULL: abandon the parse, or stop before a wild write.
       if (arena->escape_armed_) std::longjmp(arena->escape_, 1);
       std::abort();
     }
-    block->size = size;
-    block->prev = &arena->head_;
-    block->next = arena->head_.next;
-    arena->head_.next->prev = block;
-    arena->head_.next = block;
-    arena->live_bytes_ += size;
-    return block + 1;
+    return payload;
   }
 
   static void deallocate(void* userdata, void* payload) {
     if (payload == nullptr) return;
     auto* arena = static_cast<ParseArena*>(userdata);
-    Block* block = static_cast<Block*>(payload) - 1;
-    arena->unlink(block);
-    std::free(block);
+    Tag* tag = static_cast<Tag*>(payload) - 1;
+    arena->live_bytes_ -= tag->size;
+    if (tag->size_class == kLarge) {
+      Large* block = reinterpret_cast<Large*>(tag) - 1;
+      arena->unlink(block);
+      std::free(block);
+      return;
+    }
+    // The payload holds the free list's link until the block is handed out again.
+    *static_cast<void**>(payload) = arena->free_lists_[tag->size_class];
+    arena->free_lists_[tag->size_class] = payload;
+  }
+
+  void* allocate_small(size_t size) {
+    size_t size_class = size == 0 ? 0 : (size - 1) / kGranule;
+    size_t bytes = (size_class + 1) * kGranule;
+    live_bytes_ += bytes;
+    if (void* payload = free_lists_[size_class]) {
+      free_lists_[size_class] = *static_cast<void**>(payload);
+      return payload;
+    }
+    if (slab_end_ - slab_next_ < static_cast<ptrdiff_t>(sizeof(Tag) + bytes)) {
+      auto* slab = static_cast<char*>(std::malloc(kSlabBytes));
+      if (slab == nullptr) return nullptr;
+      slabs_.push_back(slab);
+      slab_next_ = slab;
+      slab_end_ = slab + kSlabBytes;
+    }
+    Tag* tag = reinterpret_cast<Tag*>(slab_next_);
+    tag->size_class = size_class;
+    tag->size = bytes;
+    slab_next_ += sizeof(Tag) + bytes;
+    return tag + 1;
+  }
+
+  void* allocate_large(size_t size) {
+    auto* block = static_cast<Large*>(std::malloc(sizeof(Large) + sizeof(Tag) + size));
+    if (block == nullptr) return nullptr;
+    block->prev = &head_;
+    block->next = head_.next;
+    head_.next->prev = block;
+    head_.next = block;
+    Tag* tag = reinterpret_cast<Tag*>(block + 1);
+    tag->size_class = kLarge;
+    tag->size = size;
+    live_bytes_ += size;
+    return tag + 1;
   }
 
   bool over_budget(size_t size) {
@@ -130,13 +186,16 @@ class ParseArena {
     return std::chrono::steady_clock::now() > deadline_;
   }
 
-  void unlink(Block* block) {
+  void unlink(Large* block) {
     block->prev->next = block->next;
     block->next->prev = block->prev;
-    live_bytes_ -= block->size;
   }
 
-  Block head_{&head_, &head_, 0};  // sentinel of the circular list; the arena never moves
+  Large head_{&head_, &head_};  // sentinel of the circular list; the arena never moves
+  std::vector<void*> slabs_;
+  char* slab_next_ = nullptr;
+  char* slab_end_ = nullptr;
+  std::array<void*, kSmallClasses> free_lists_{};
   size_t live_bytes_ = 0;
   size_t byte_budget_;
   std::chrono::steady_clock::time_point deadline_;
