@@ -316,6 +316,10 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
                                 std::string_view url, const ExtractRules& rules) {
   DecodedText decoded = decode_html(bytes, content_type);
   std::unique_ptr<Document> doc = Document::parse(decoded.utf8);
+  if (doc->exceeded_budget()) {
+    return fail("page too complex to parse: Gumbo exceeded its memory or time budget on " +
+                std::to_string(bytes.size()) + " bytes");
+  }
   GumboNode* root = doc->root();
   const std::string base = base_url_of(*doc, url);
 
