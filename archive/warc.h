@@ -1,0 +1,275 @@
+// archive/warc.h: WARC files (ISO 28500): exporting captures as WARC 1.1 with a CDXJ index, and
+// reading WARC 1.0/1.1 files written by provarc, GNU wget or Heritrix back into captures.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <istream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/archive.h"
+#include "common/capture.h"
+#include "common/result.h"
+
+namespace provarc {
+
+// ---- Writing
+//
+// Each capture becomes a `request` record (when the capture knows the request headers it sent)
+// and a `response` record, each record its own gzip member. A 304 becomes a `revisit` record of
+// the server-not-modified profile; a response whose payload equals one already written in the
+// same export becomes a `revisit` of the identical-payload-digest profile pointing at the first
+// (WARC-Refers-To, -Target-URI, -Date). Captures that got no response (outcome error) have no
+// HTTP message to record and are skipped. Every file starts with a `warcinfo` record.
+//
+// The archive keeps a body decoded (Content-Encoding and Transfer-Encoding undone), so a response
+// record holds the message as stored, not the bytes as they crossed the wire: its
+// Content-Encoding and Transfer-Encoding headers are renamed X-Archive-Orig-Content-Encoding and
+// X-Archive-Orig-Transfer-Encoding, and a Content-Length that does not give the stored size is
+// renamed X-Archive-Orig-Content-Length and followed by the right one (the convention of
+// warcio's and pywb's "X-Archive-Orig-" headers). The block is then a valid HTTP message whose
+// body is exactly the payload, and WARC-Payload-Digest is the SHA-1 of that payload. A response
+// that had no Content-Length gets none: its body ends with the block, as it ended with the
+// connection. Reading a record undoes the renaming (see WarcCaptureReader).
+
+inline constexpr int64_t kDefaultWarcFileBytes = 1'000'000'000;
+
+struct WarcWriterOptions {
+  std::string directory;  // where the files go; created when missing
+  // Files are named <prefix>-<14-digit UTC start time>-<5-digit serial>.warc.gz; the index is
+  // <prefix>-<time>.cdxj beside them. A file is written as "<name>.open" and renamed when closed.
+  std::string prefix = "provarc";
+  // A new file is started before a capture when the current one has reached this size, so files
+  // end near it (a capture's records are never split across files).
+  int64_t max_file_bytes = kDefaultWarcFileBytes;
+  std::string software = std::string("provarc/") + PROVARC_VERSION;  // for warcinfo
+};
+
+struct WarcExportCounts {
+  int64_t responses = 0;
+  int64_t requests = 0;
+  int64_t identical_revisits = 0;     // identical-payload-digest
+  int64_t not_modified_revisits = 0;  // server-not-modified
+  int64_t skipped = 0;                // captures with no response, or with an unusable URL
+  std::vector<std::string> files;     // the WARC files written, in order (full paths)
+  std::string index;                  // the CDXJ index (full path)
+};
+
+// Writes captures into rotated WARC files and their CDXJ index. Not thread-safe. A writer that is
+// destroyed without finish() leaves its last file as "<name>.open" and writes no index.
+class WarcWriter {
+ public:
+  // Creates the directory when missing. Fails, naming the directory, when it cannot.
+  static Result<std::unique_ptr<WarcWriter>> create(const WarcWriterOptions& options);
+  ~WarcWriter();
+  WarcWriter(const WarcWriter&) = delete;
+  WarcWriter& operator=(const WarcWriter&) = delete;
+
+  // Writes the records of one capture (see above). A capture that cannot be recorded (no
+  // response, a URL that is not absolute http(s), a malformed fetched_at) is counted as skipped
+  // and returns ok. Fails, naming the file, when writing fails (full disk).
+  Status write(const Capture& capture);
+
+  // Closes the last file and writes the index: one line per response and revisit record,
+  // `<SURT> <14-digit time> {"url":..,"mime":..,"status":..,"digest":"sha1:..","length":..,
+  // "offset":..,"filename":..}`, sorted bytewise (as `LC_ALL=C sort` would). The index is held in
+  // memory until then (some 300 bytes a capture). Returns what was written.
+  Result<WarcExportCounts> finish();
+
+ private:
+  struct Written {  // the first response record of a payload, for identical-payload revisits
+    std::string uri;
+    std::string date;
+    std::string record_id;
+  };
+
+  explicit WarcWriter(const WarcWriterOptions& options);
+  Status open_file();
+  Status close_file();
+  Status append(const std::string& record_bytes, int64_t* offset);
+  Status write_response(const Capture& capture, const std::string& date,
+                        const std::string& request_id);
+  void index(const Capture& capture, const std::string& date, const std::string& mime,
+             const std::string& payload_digest, int64_t offset, int64_t length);
+  std::string new_record_id();
+
+  WarcWriterOptions options_;
+  std::string stamp_;         // the 14-digit start time in file names
+  int serial_ = 0;
+  std::FILE* file_ = nullptr;
+  std::string file_name_;     // without directory
+  int64_t file_size_ = 0;
+  std::string warcinfo_id_;
+  std::map<std::string, Written> payloads_;  // by "sha1:..." payload digest
+  std::vector<std::string> index_lines_;
+  WarcExportCounts counts_;
+  std::mt19937_64 random_;
+};
+
+// Writes every capture of `site` ("" for every site) in `archive`, in fetch order, with a
+// WarcWriter. Fails, naming the capture or file, on archive or write errors; what was written
+// until then stays on disk.
+Result<WarcExportCounts> export_warc(Archive& archive, std::string_view site,
+                                     const WarcWriterOptions& options);
+
+// ---- Reading
+
+struct WarcReaderOptions {
+  // A record whose block is larger than this is skipped with an error (memory stays bounded);
+  // so is a response whose decoded payload would be.
+  int64_t max_record_bytes = 256LL * 1024 * 1024;
+};
+
+// One WARC record as it is in the file.
+struct WarcRecord {
+  int64_t offset = 0;       // of its gzip member, or of its first byte in a plain file
+  std::string version;      // "WARC/1.0", "WARC/1.1"
+  std::vector<HttpHeader> fields;  // the named fields, in file order
+  std::string block;
+
+  // The value of the first field `name` (case-insensitive), "" when absent.
+  std::string field(std::string_view name) const;
+  std::string type() const;        // WARC-Type, lowercase
+  std::string target_uri() const;  // WARC-Target-URI without the <> WARC 1.0 writers (wget) add
+};
+
+// Reads the records of one WARC file, gzipped (a member per record, or several records in one
+// member) or plain, one record in memory at a time. Not thread-safe.
+class WarcReader {
+ public:
+  // Opens `path`. Fails, naming it, when it cannot be opened.
+  static Result<std::unique_ptr<WarcReader>> open(const std::string& path,
+                                                  const WarcReaderOptions& options = {});
+  // Reads from `in` (not owned; it must outlive the reader); `name` names it in messages.
+  WarcReader(std::istream& in, std::string name, const WarcReaderOptions& options = {});
+  ~WarcReader();
+  WarcReader(const WarcReader&) = delete;
+  WarcReader& operator=(const WarcReader&) = delete;
+
+  // The next record, or nullopt at the end. Fails on a malformed record with a message naming
+  // the file and the record's byte offset ("x.warc.gz: byte offset 1234: ..."), on a record
+  // larger than the limit, on a WARC-Block-Digest (sha1) that does not match the block, and on a
+  // corrupt or truncated gzip member. After a failure next() may be called again: it goes on
+  // with the following record when it can find it (the next gzip member, or past an oversized
+  // record) and otherwise reports the end.
+  Result<std::optional<WarcRecord>> next();
+
+  const std::string& name() const { return name_; }
+  const WarcReaderOptions& options() const { return options_; }
+
+ private:
+  Result<WarcRecord> read_record(int64_t offset);
+  Failure record_error(int64_t offset, const std::string& what);
+
+  std::unique_ptr<std::istream> owned_;
+  std::string name_;
+  WarcReaderOptions options_;
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+  bool ended_ = false;
+};
+
+// How a capture read from a WARC file was recorded.
+enum class WarcCaptureType {
+  kResponse,
+  kIdenticalRevisit,    // revisit, identical-payload-digest: the body is that of an earlier record
+  kNotModifiedRevisit,  // revisit, server-not-modified: a 304 (outcome kNotModified)
+};
+
+struct WarcCapture {
+  Capture capture;  // `site` is left empty: the caller knows the sites
+  WarcCaptureType type = WarcCaptureType::kResponse;
+  std::string payload_digest;  // "sha1:<base32>" of the payload (for a revisit, as recorded)
+  std::string refers_to_uri;   // revisits: WARC-Refers-To-Target-URI, "" when absent
+  std::string refers_to_date;  // revisits: WARC-Refers-To-Date, "" when absent
+  int64_t offset = 0;          // the record's byte offset in its file
+};
+
+// Reads the captures of one WARC file: response and revisit records of http(s) URIs become
+// captures, with the request headers of the request record that goes with them (before or after
+// them: wget writes the request first, Heritrix after). Other records (warcinfo, metadata,
+// resource, dns: responses) are counted and skipped. For a response the body is the payload:
+// chunked Transfer-Encoding and gzip or deflate Content-Encoding are undone (the headers are
+// kept as received); a body that does not decode as its headers say is kept as recorded. The
+// X-Archive-Orig- renaming of WarcWriter is undone, so an exported capture reads back as it was.
+// Not thread-safe.
+class WarcCaptureReader {
+ public:
+  explicit WarcCaptureReader(std::unique_ptr<WarcReader> reader);
+
+  // The next capture, or nullopt at the end. Fails as WarcReader::next() does, and on a response
+  // whose HTTP message is malformed (naming the file and offset); next() may then be called again.
+  Result<std::optional<WarcCapture>> next();
+
+  int64_t records() const { return records_; }          // records read so far
+  int64_t other_records() const { return others_; }     // records that were not captures
+
+ private:
+  Result<std::optional<WarcCapture>> next_pair();
+
+  std::unique_ptr<WarcReader> reader_;
+  std::optional<WarcCapture> pending_;  // a capture waiting for its request record
+  std::optional<WarcRecord> request_;   // a request record waiting for its capture
+  std::vector<std::string> pending_errors_;
+  int64_t records_ = 0;
+  int64_t others_ = 0;
+};
+
+// Turns one record into a capture: nullopt for records that are not captures (see
+// WarcCaptureReader). Fails, naming `file` and the record's offset, when a response's HTTP
+// message or its WARC-Date is malformed.
+Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
+                                                       const std::string& file,
+                                                       int64_t max_payload_bytes);
+
+// ---- Importing
+
+struct WarcImportCounts {
+  int64_t files = 0;
+  int64_t records = 0;           // WARC records read
+  int64_t captures = 0;          // captures handed to the store function
+  int64_t already_stored = 0;    // the archive already had the capture (same URL, time, payload)
+  int64_t other_records = 0;     // warcinfo, metadata, resource, non-HTTP and unpaired request
+                                 // records
+  int64_t unresolved_revisits = 0;  // identical-payload revisits whose payload was not found
+  std::vector<std::string> errors;  // one message per record that could not be read
+};
+
+// Imports the captures of WARC files into an archive, through a store function that the
+// application layer supplies (it decides the site and parses pages). The payload of an
+// identical-payload-digest revisit is taken from the capture with that payload digest stored
+// earlier in this import, else from the archive's latest capture of WARC-Refers-To-Target-URI
+// when its payload has that digest; otherwise the revisit is counted as unresolved and not stored.
+// Not thread-safe.
+class WarcImport {
+ public:
+  // Stores one capture and returns its capture id. A failure stops the import.
+  using StoreFunction = std::function<Result<int64_t>(const Capture&)>;
+
+  WarcImport(Archive& archive, StoreFunction store, const WarcReaderOptions& options = {});
+
+  // Imports every capture of the WARC file `path`. Records that cannot be read are counted in
+  // counts().errors and skipped. Fails when the file cannot be opened or when the store function
+  // or the archive fails.
+  Status import_file(const std::string& path);
+
+  const WarcImportCounts& counts() const { return counts_; }
+
+ private:
+  Result<bool> resolve_revisit(WarcCapture& revisit);
+
+  Archive& archive_;
+  StoreFunction store_;
+  WarcReaderOptions options_;
+  std::map<std::string, int64_t> payloads_;  // "sha1:..." payload digest -> capture id
+  WarcImportCounts counts_;
+};
+
+}  // namespace provarc
