@@ -1,0 +1,9 @@
+// tests/fuzz/extract_websphere_fuzz.cc: libFuzzer entry of the "extract-websphere" fuzz target; the logic is in targets.cc.
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return provarc::fuzz::run_fuzzer_input("extract-websphere", data, size);
+}
