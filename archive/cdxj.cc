@@ -81,9 +81,9 @@ std::string cdxj_timestamp(std::string_view warc_date) {
 }
 
 std::string cdxj_line(const CdxjEntry& entry) {
-  nlohmann::ordered_json block = {{"url", entry.url},
-                                  {"mime", entry.mime},
-                                  {"status", std::to_string(entry.status)}};
+  nlohmann::ordered_json block = {{"url", entry.url}};
+  if (!entry.mime.empty()) block["mime"] = entry.mime;
+  block["status"] = std::to_string(entry.status);
   if (!entry.digest.empty()) block["digest"] = entry.digest;
   block["length"] = std::to_string(entry.length);
   block["offset"] = std::to_string(entry.offset);

@@ -22,7 +22,7 @@ std::string cdxj_timestamp(std::string_view warc_date);
 struct CdxjEntry {
   std::string url;
   std::string date;           // its WARC-Date
-  std::string mime;           // the HTTP Content-Type without parameters; "warc/revisit" for revisits
+  std::string mime;           // Content-Type without parameters; "warc/revisit" for revisits
   int status = 0;
   std::string digest;         // "sha1:<base32>" payload digest, "" when the record has none
   int64_t length = 0;         // bytes of the record in the file (its gzip member)
