@@ -134,6 +134,7 @@ std::vector<Selector>* selector_field(ExtractRules& rules, std::string_view key)
   if (key == "updated") return &rules.updated;
   if (key == "author") return &rules.author;
   if (key == "captions") return &rules.captions;
+  if (key == "lead") return &rules.lead;
   return nullptr;
 }
 
@@ -153,7 +154,7 @@ const std::vector<std::string_view>& extract_list_keys() {
   static const std::vector<std::string_view> keys = {
       "remove",       "body",       "title",           "date",        "updated",
       "author",       "captions",   "chrome_lines",    "stop_lines",  "chrome_patterns",
-      "title_strip",  "attachment_extensions"};
+      "title_strip",  "attachment_extensions", "lead"};
   return keys;
 }
 
@@ -511,6 +512,7 @@ std::string canonical_rules(const ExtractRules& rules) {
   add_strings("chrome_lines", rules.chrome_lines);
   add_patterns("chrome_patterns", rules.chrome_patterns);
   add_selectors("date", rules.date);
+  add_selectors("lead", rules.lead);
   add("date_order", rules.date_order == DateOrder::kMonthFirst ? "month-first" : "day-first");
   add("generic_fallback", rules.generic_fallback ? "true" : "false");
   add("platform", rules.platform);

@@ -424,7 +424,7 @@ bool may_start_date(char c) {
 
 // The publication labels of dates.h, longest first where one is a prefix of another.
 constexpr std::string_view kLabels[] = {
-    "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "ngày đăng tin",
+    "cập nhật lúc", "cập nhật ngày", "cập nhật", "ngày cập nhật", "ngày đăng tin",
     "ngày đăng",    "đăng ngày",     "ngày xuất bản", "thời gian đăng",
 };
 

@@ -213,6 +213,21 @@ std::string strip_title(std::string title, const ExtractRules& rules) {
   return title;
 }
 
+// The name of a byline without its label: "Tác giả: Minh Khang", "Viết bởi Lò Thị Thanh Hà".
+std::string strip_byline_label(std::string text) {
+  static constexpr std::string_view kLabels[] = {
+      "Tác giả:", "Tác giả", "Viết bởi", "Người viết:", "Bài và ảnh:", "Bài, ảnh:", "Bài:",
+      "Tin và ảnh:", "Tin, ảnh:", "Tin:", "bởi", "By", "by",
+  };
+  for (std::string_view label : kLabels) {
+    if (text.size() > label.size() + 1 && text.compare(0, label.size(), label) == 0 &&
+        (text[label.size()] == ' ' || label.back() == ':')) {
+      return collapse_whitespace(text.substr(label.size()));
+    }
+  }
+  return text;
+}
+
 bool ends_sentence(const std::string& text) {
   if (text.empty()) return false;
   char last = text.back();
@@ -406,15 +421,28 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   std::string author_text;
   const GumboNode* author_node =
       first_with_text(rules.author, root, excluded, kMaxAuthorBytes, &author_text);
-  if (author_node != nullptr) article.author = author_text;
+  if (author_node != nullptr) article.author = strip_byline_label(author_text);
 
-  for (const GumboNode* node : {title_node, date_node, updated_node, author_node}) {
+  // A lead paragraph printed outside the body element (WCM summaries, sapo).
+  std::string lead_text;
+  const GumboNode* lead_node = first_with_text(rules.lead, root, excluded, 4000, &lead_text);
+  if (lead_node != nullptr && (contains(body, lead_node) || contains(lead_node, body))) {
+    lead_node = nullptr;
+  }
+
+  for (const GumboNode* node : {title_node, date_node, updated_node, author_node, lead_node}) {
     if (node != nullptr && !contains(node, body)) excluded.insert(node);
   }
 
   // 3. The body's blocks, then the text rules.
   BodyContent content = internal::read_body(body, excluded, base, rules);
   std::vector<RawBlock>& raw = content.blocks;
+  if (lead_node != nullptr) {
+    RawBlock lead;
+    lead.kind = "paragraph";
+    lead.text = lead_text;
+    raw.insert(raw.begin(), std::move(lead));
+  }
   for (size_t i = 0; i < raw.size(); ++i) {
     for (const std::string& stop : rules.stop_lines) {
       if (raw[i].text == stop) {
@@ -470,7 +498,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
                     count_words(last.text) <= 4;
       if (i > 0 && last.kind == "paragraph" && short_line && styled && !ends_sentence(last.text) &&
           has_letter(last.text)) {
-        article.author = last.text;
+        article.author = strip_byline_label(last.text);
         kept.erase(kept.begin() + static_cast<long>(i));
       }
       break;

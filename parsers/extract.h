@@ -28,6 +28,8 @@ struct ExtractRules {
   std::vector<Selector> updated;   // element whose text holds the updated date (optional)
   std::vector<Selector> author;    // byline element (removed from the body when inside it)
   std::vector<Selector> captions;  // elements inside the body that are image captions
+  // A lead (sapo, summary) printed outside the body element: read as the body's first paragraph.
+  std::vector<Selector> lead;
 
   // Lines (text blocks after whitespace collapse) dropped wherever they appear: exact strings,
   // and patterns that must match the whole line.
