@@ -93,6 +93,13 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
     }
     return opened;
   }
+  if (*tables == 0) {
+    // A new file: let compact give the space of rewritten blobs back to the file system. Only
+    // possible before the file's first page is written (journal_mode = WAL writes it).
+    if (Status s = db.exec("PRAGMA auto_vacuum = INCREMENTAL"); !s.ok()) {
+      return fail(path + ": cannot set up the new archive: " + s.error());
+    }
+  }
   // WAL: readers (show, export) work while a crawl or re-parse writes. NORMAL sync in WAL mode
   // survives any process crash; a power cut may lose the last transactions, never corrupt.
   if (Status s = db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"); !s.ok()) {
@@ -127,8 +134,8 @@ Result<std::vector<std::string>> page_sites(ArchiveCore& core, std::string_view 
   return sites;
 }
 
-// Trains a dictionary for `site` when it has enough pages and none yet, or when it has grown
-// fourfold since its newest one was trained. Failing to train is not an error: blobs are then
+// Trains a dictionary for `site` when it has enough pages and none yet, or when it has doubled
+// since its newest one was trained (compact is the time to spend on it). Failing to train is not an error: blobs are then
 // recompressed with the dictionary the site has, or none.
 Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
   const int min_pages = core.options().dictionary_min_pages;
@@ -148,7 +155,7 @@ Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
     has_dictionary = !stmt->is_null(1);
     trained_at = stmt->int_at(1);
   }
-  if (pages < min_pages || (has_dictionary && pages < trained_at * 4)) return Status::Ok();
+  if (pages < min_pages || (has_dictionary && pages < trained_at * 2)) return Status::Ok();
   Status trained = core.transaction([&]() -> Status {
     Result<int64_t> id = core.train_site_dictionary(site);
     return id.ok() ? Status::Ok() : Status(id.failure());
@@ -157,17 +164,18 @@ Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
                                                                               : trained;
 }
 
-// The ids of up to `limit` page blobs of `site` after `after_id` not compressed with
-// `dictionary_id` (0: none).
+// The ids of up to `limit` page blobs of `site` after `after_id` that compact has not yet
+// rewritten with `dictionary_id` (0: none) at compact_level.
 Result<std::vector<int64_t>> blobs_to_recompress(ArchiveCore& core, const std::string& site,
                                                  int64_t dictionary_id, int64_t after_id,
                                                  int64_t limit) {
   Result<sql::Statement> stmt = core.db().prepare(
-      "SELECT id FROM blobs WHERE site = ? AND kind = 'page' AND id > ?"
-      " AND (codec = 'none' OR dictionary_id IS NOT ?) ORDER BY id LIMIT ?");
+      "SELECT id FROM blobs WHERE site = ?1 AND kind = 'page' AND id > ?2"
+      " AND NOT (level >= ?3 AND (codec = 'none' OR dictionary_id IS ?4)) ORDER BY id LIMIT ?5");
   if (!stmt.ok()) return core.failed("compacting site " + site, stmt.error());
-  stmt->bind(1, site).bind(2, after_id).bind(4, limit);
-  if (dictionary_id == 0) stmt->bind_null(3); else stmt->bind(3, dictionary_id);
+  stmt->bind(1, site).bind(2, after_id).bind(3, int64_t{core.options().compact_level});
+  if (dictionary_id == 0) stmt->bind_null(4); else stmt->bind(4, dictionary_id);
+  stmt->bind(5, limit);
   std::vector<int64_t> ids;
   for (;;) {
     Result<bool> row = stmt->step();
@@ -178,36 +186,32 @@ Result<std::vector<int64_t>> blobs_to_recompress(ArchiveCore& core, const std::s
   return ids;
 }
 
-// Rewrites blob `blob_id` compressed with `dictionary_id`; false when that would not make it
-// smaller (it then stays as it is). Call inside a transaction.
-Result<bool> recompress_blob(ArchiveCore& core, int64_t blob_id, int64_t dictionary_id) {
+// Rewrites blob `blob_id` compressed with `dictionary_id` at compact_level, or raw when that does
+// not make it smaller than raw. Every blob ends up on the newest dictionary (or none), so older
+// dictionaries can be deleted. Call inside a transaction.
+Status recompress_blob(ArchiveCore& core, int64_t blob_id, int64_t dictionary_id) {
   Result<std::string> body = core.read_blob(blob_id);
   if (!body.ok()) return body.failure();
-  if (Status s = core.load_dictionary(dictionary_id); !s.ok()) return s.failure();
-  Result<std::string> compressed =
-      core.codec().compress(*body, core.options().compression_level, dictionary_id);
+  if (Status s = core.load_dictionary(dictionary_id); !s.ok()) return s;
+  const int level = core.options().compact_level;
+  Result<std::string> compressed = core.codec().compress(*body, level, dictionary_id);
   if (!compressed.ok()) {
     return fail(core.path() + ": recompressing blob " + std::to_string(blob_id) + ": " +
                 compressed.error());
   }
-  Result<sql::Statement> stmt = core.db().prepare(
-      "SELECT stored_size FROM blobs WHERE id = ?");
-  if (!stmt.ok()) return core.failed("recompressing blobs", stmt.error());
-  stmt->bind(1, blob_id);
-  Result<bool> row = stmt->step();
-  if (!row.ok()) return core.failed("recompressing blob " + std::to_string(blob_id), row.error());
-  if (!*row || static_cast<int64_t>(compressed->size()) >= stmt->int_at(0)) return false;
+  const bool raw = compressed->size() >= body->size();
+  const std::string& data = raw ? *body : *compressed;
   Result<sql::Statement> update = core.db().prepare(
-      "UPDATE blobs SET codec = 'zstd', dictionary_id = ?, stored_size = ?, data = ? WHERE id = ?");
+      "UPDATE blobs SET codec = ?, level = ?, dictionary_id = ?, stored_size = ?, data = ?"
+      " WHERE id = ?");
   if (!update.ok()) return core.failed("recompressing blobs", update.error());
-  if (dictionary_id == 0) update->bind_null(1); else update->bind(1, dictionary_id);
-  update->bind(2, static_cast<int64_t>(compressed->size()))
-      .bind_blob(3, *compressed)
-      .bind(4, blob_id);
+  update->bind(1, std::string_view(raw ? "none" : "zstd")).bind(2, int64_t{level});
+  if (raw || dictionary_id == 0) update->bind_null(3); else update->bind(3, dictionary_id);
+  update->bind(4, static_cast<int64_t>(data.size())).bind_blob(5, data).bind(6, blob_id);
   if (Status s = update->run(); !s.ok()) {
     return core.failed("recompressing blob " + std::to_string(blob_id), s.error());
   }
-  return true;
+  return Status::Ok();
 }
 
 // Recompresses `site`'s page blobs with its newest dictionary, in batches each committed on its
@@ -226,9 +230,8 @@ Result<int64_t> compact_site(ArchiveCore& core, const std::string& site) {
     after_id = ids->back();
     Status s = core.transaction([&]() -> Status {
       for (int64_t id : *ids) {
-        Result<bool> changed = recompress_blob(core, id, *newest);
-        if (!changed.ok()) return changed.failure();
-        if (*changed) ++rewritten;
+        if (Status r = recompress_blob(core, id, *newest); !r.ok()) return r;
+        ++rewritten;
       }
       return Status::Ok();
     });
@@ -446,7 +449,7 @@ Result<std::vector<SiteStats>> Archive::stats() {
          s.blobs = st.int_at(1);
          s.stored_bytes += st.int_at(2);
        }},
-      {"SELECT site, count(*), sum(size) FROM dictionaries GROUP BY site",
+      {"SELECT site, count(*), sum(stored_size) FROM dictionaries GROUP BY site",
        [](SiteStats& s, const sql::Statement& st) { s.stored_bytes += st.int_at(2); }},
   };
   // One read transaction: the four queries see the same snapshot while a crawl writes.
@@ -497,7 +500,16 @@ Result<int64_t> Archive::compact(std::string_view only_site) {
     return Status::Ok();
   });
   if (!s.ok()) return s.failure();
+  // Rewritten blobs left free pages behind: return them to the file system.
+  if (Status vacuum = core_->db().exec("PRAGMA incremental_vacuum"); !vacuum.ok()) {
+    return core_->failed("freeing space after compacting", vacuum.error());
+  }
   return rewritten;
+}
+
+Status Archive::vacuum() {
+  if (Status s = core_->db().exec("VACUUM"); !s.ok()) return core_->failed("vacuuming", s.error());
+  return Status::Ok();
 }
 
 Status Archive::check_integrity() {

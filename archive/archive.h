@@ -31,13 +31,15 @@ struct ArchiveOptions {
   // How long a statement waits for another connection's write lock before failing with a
   // "locked" error naming the file.
   int busy_timeout_ms = 5000;
-  // zstd level for page bodies; images and attachments (already compressed) use level 3.
+  // zstd level for page bodies as they are stored; images and attachments (already compressed)
+  // use level 3. compact() recompresses pages at compact_level.
   int compression_level = 12;
+  int compact_level = 19;
   // A site's first dictionary is trained once it has this many page blobs; a new one each time its
   // count has grown fourfold since the last (so a site gets a handful of dictionaries, not one per
   // page). 0 disables dictionaries.
   int dictionary_min_pages = 32;
-  int dictionary_size = 112640;  // bytes, zstd's default
+  int dictionary_size = 256 * 1024;  // bytes; stored compressed, so size costs little
   // When > 0, caps the file at this many pages (PRAGMA max_page_count): a write beyond it fails as
   // a full disk does. Tests use it to simulate SQLITE_FULL.
   int64_t max_page_count = 0;
@@ -249,10 +251,16 @@ class Archive {
   Result<std::vector<SiteStats>> stats();
 
   // Recompresses every page blob of `site` ("" for all) that is not compressed with its site's
-  // newest dictionary, training one first if the site has enough pages and none yet; then deletes
-  // dictionaries no blob uses. Returns the number of blobs rewritten. Committed in batches, so it
-  // can be interrupted and re-run.
+  // newest dictionary at compact_level, training a new dictionary first when the site has enough
+  // pages and none yet, or has doubled since its newest; then deletes dictionaries no blob
+  // uses, and gives the freed pages back to the file system. Returns the number of blobs
+  // rewritten. Committed in batches, so it can be interrupted and re-run.
   Result<int64_t> compact(std::string_view site);
+
+  // Rewrites the whole file without free space (SQLite VACUUM): compact leaves pages half empty
+  // where blobs shrank. Needs free disk space of about the file's size; other writers wait
+  // meanwhile (and fail after busy_timeout_ms).
+  Status vacuum();
 
   // PRAGMA integrity_check: ok, or a failure listing the problems.
   Status check_integrity();

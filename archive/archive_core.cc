@@ -1,5 +1,6 @@
 #include "archive/archive_core.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "common/digest.h"
@@ -11,9 +12,14 @@ namespace {
 // about 100 times the dictionary's size; more only slows training down).
 constexpr int kMaxTrainingSamples = 2000;
 constexpr size_t kMaxTrainingBytes = 16u << 20;
+constexpr size_t kSamplesPerDictionaryByte = 25;
+constexpr size_t kMinDictionarySize = 4096;
 
 // Images, attachments and other non-pages are mostly compressed already: a fast level suffices.
 constexpr int kOtherLevel = 3;
+
+// Dictionaries are written once and read by every page of their site: compress them hard.
+constexpr int kDictionaryLevel = 19;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -71,13 +77,16 @@ Status ArchiveCore::transaction(const std::function<Status()>& body) {
 
 Status ArchiveCore::load_dictionary(int64_t id) {
   if (id == 0 || codec_.has_dictionary(id)) return Status::Ok();
-  Result<sql::Statement> stmt = db_->prepare("SELECT data FROM dictionaries WHERE id = ?");
-  if (!stmt.ok()) return failed("reading dictionary " + std::to_string(id), stmt.error());
+  const std::string what = "dictionary " + std::to_string(id);
+  Result<sql::Statement> stmt = db_->prepare("SELECT size, data FROM dictionaries WHERE id = ?");
+  if (!stmt.ok()) return failed("reading " + what, stmt.error());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return failed("reading dictionary " + std::to_string(id), row.error());
-  if (!*row) return fail(path_ + ": dictionary " + std::to_string(id) + " is missing");
-  codec_.add_dictionary(id, std::string(stmt->blob_at(0)));
+  if (!row.ok()) return failed("reading " + what, row.error());
+  if (!*row) return fail(path_ + ": " + what + " is missing");
+  Result<std::string> bytes = codec_.decompress(stmt->blob_at(1), stmt->int_at(0), 0);
+  if (!bytes.ok()) return fail(path_ + ": " + what + " is damaged: " + bytes.error());
+  codec_.add_dictionary(id, std::move(*bytes));
   return Status::Ok();
 }
 
@@ -138,18 +147,33 @@ Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
   if (samples.size() < 8) {
     return fail(path_ + ": too few pages of site " + std::string(site) + " to train a dictionary");
   }
-  Result<std::string> dictionary =
-      train_dictionary(samples, static_cast<size_t>(options_.dictionary_size));
+  // zstd's trainer wants samples of many times the dictionary's size; asked for more, it gives
+  // up and returns a small, poor dictionary. So the target follows the samples, and a result
+  // under half the target is retrained at half the size.
+  const size_t capacity =
+      std::min(static_cast<size_t>(options_.dictionary_size), total / kSamplesPerDictionaryByte);
+  if (capacity < kMinDictionarySize) {
+    return fail(path_ + ": too few page bytes of site " + std::string(site) +
+                " to train a dictionary");
+  }
+  Result<std::string> dictionary = train_dictionary(samples, capacity);
+  if (dictionary.ok() && dictionary->size() < capacity / 2) {
+    dictionary = train_dictionary(samples, capacity / 2);
+  }
   if (!dictionary.ok()) return fail(path_ + ": site " + std::string(site) + ": " + dictionary.error());
+  // A dictionary is mostly the site's template: it compresses well on its own.
+  Result<std::string> stored = codec_.compress(*dictionary, kDictionaryLevel, 0);
+  if (!stored.ok()) return fail(path_ + ": compressing a dictionary: " + stored.error());
   Result<sql::Statement> insert = db_->prepare(
-      "INSERT INTO dictionaries (site, created_at, pages, samples, size, data)"
-      " VALUES (?, ?, (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'), ?, ?, ?)");
+      "INSERT INTO dictionaries (site, created_at, pages, samples, size, stored_size, data)"
+      " VALUES (?, ?, (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'), ?, ?, ?, ?)");
   if (!insert.ok()) return failed("storing a dictionary", insert.error());
   insert->bind(1, site)
       .bind(2, utc_now())
       .bind(3, static_cast<int64_t>(samples.size()))
       .bind(4, static_cast<int64_t>(dictionary->size()))
-      .bind_blob(5, *dictionary);
+      .bind(5, static_cast<int64_t>(stored->size()))
+      .bind_blob(6, *stored);
   if (Status s = insert->run(); !s.ok()) {
     return failed("storing a dictionary for site " + std::string(site), s.error());
   }
@@ -192,14 +216,14 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
     ++current.page_blobs;
   }
   if (Status s = load_dictionary(dictionary_id); !s.ok()) return s.failure();
-  Result<std::string> compressed =
-      codec_.compress(body, page ? options_.compression_level : kOtherLevel, dictionary_id);
+  const int level = page ? options_.compression_level : kOtherLevel;
+  Result<std::string> compressed = codec_.compress(body, level, dictionary_id);
   if (!compressed.ok()) return fail(path_ + ": " + doing + ": " + compressed.error());
   // Bodies zstd cannot shrink (JPEG, ZIP) are kept as they are.
   const bool keep_raw = compressed->size() >= body.size();
   Result<sql::Statement> insert = db_->prepare(
-      "INSERT INTO blobs (digest, site, kind, raw_size, stored_size, codec, dictionary_id, data)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO blobs (digest, site, kind, raw_size, stored_size, codec, level, dictionary_id,"
+      " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return failed(doing, insert.error());
   std::string_view data = keep_raw ? body : std::string_view(*compressed);
   insert->bind(1, digest)
@@ -207,13 +231,14 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
       .bind(3, std::string_view(capture_kind_name(kind)))
       .bind(4, static_cast<int64_t>(body.size()))
       .bind(5, static_cast<int64_t>(data.size()))
-      .bind(6, std::string_view(keep_raw ? "none" : "zstd"));
+      .bind(6, std::string_view(keep_raw ? "none" : "zstd"))
+      .bind(7, int64_t{keep_raw ? 0 : level});
   if (keep_raw || dictionary_id == 0) {
-    insert->bind_null(7);
+    insert->bind_null(8);
   } else {
-    insert->bind(7, dictionary_id);
+    insert->bind(8, dictionary_id);
   }
-  insert->bind_blob(8, data);
+  insert->bind_blob(9, data);
   if (Status s = insert->run(); !s.ok()) return failed(doing, s.error());
   return db_->last_insert_id();
 }

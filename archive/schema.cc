@@ -23,8 +23,10 @@ CREATE TABLE dictionaries (
   created_at  TEXT NOT NULL,
   pages       INTEGER NOT NULL,              -- the site's page blobs when it was trained
   samples     INTEGER NOT NULL,              -- how many of them were used as samples
-  size        INTEGER NOT NULL,
-  data        BLOB NOT NULL                  -- a zstd dictionary (ZDICT_trainFromBuffer)
+  size        INTEGER NOT NULL,              -- bytes of the dictionary
+  stored_size INTEGER NOT NULL,              -- length(data)
+  data        BLOB NOT NULL                  -- the zstd dictionary (ZDICT_trainFromBuffer), itself
+                                             -- zstd-compressed (no dictionary)
 );
 CREATE INDEX dictionaries_by_site ON dictionaries(site, id);
 
@@ -36,6 +38,7 @@ CREATE TABLE blobs (
   raw_size      INTEGER NOT NULL,
   stored_size   INTEGER NOT NULL,            -- length(data)
   codec         TEXT NOT NULL CHECK (codec IN ('zstd', 'none')),
+  level         INTEGER NOT NULL DEFAULT 0,  -- zstd level it was compressed at (0 for none)
   dictionary_id INTEGER REFERENCES dictionaries(id),
   data          BLOB NOT NULL
 );

@@ -322,6 +322,7 @@ int run_history(const std::string& url, const GlobalOptions& global) {
 
 struct ExportOptions {
   std::string format = "jsonl";
+  std::string out;  // --out DIR, for warc
   std::string site;
   bool all_versions = false;
 };
@@ -343,13 +344,14 @@ Status write_jsonl_line(const ArticleVersion& v, std::ostream& out) {
 
 using ExportWriter = Status (*)(const ArticleVersion&, std::ostream&);
 
-// The writer of each --format; `warc` is to come.
+// The writer of each line-per-version --format (warc is written by run_export_warc).
 ExportWriter export_writer(const std::string& format) {
   if (format == "jsonl") return write_jsonl_line;
   return nullptr;
 }
 
 int run_export(const ExportOptions& opts, const GlobalOptions& global) {
+  if (opts.format == "warc") return run_export_warc(opts.out, opts.site, global);
   ExportWriter writer = export_writer(opts.format);
   if (writer == nullptr) return report("export", "unknown --format " + opts.format, kExitUsage);
   Result<std::unique_ptr<Archive>> archive = open_for_reading(global);
@@ -421,12 +423,15 @@ int run_stats(const std::string& format, const GlobalOptions& global) {
   return kExitOk;
 }
 
-int run_compact(const std::string& site, const GlobalOptions& global) {
+int run_compact(const std::string& site, bool vacuum, const GlobalOptions& global) {
   Result<std::unique_ptr<Archive>> archive = open_for_writing(global, /*create=*/false);
   if (!archive.ok()) return report("compact", archive.error());
   Result<int64_t> rewritten = (*archive)->compact(site);
   if (!rewritten.ok()) return report("compact", rewritten.error());
   std::cout << "recompressed " << *rewritten << " blobs\n";
+  if (vacuum) {
+    if (Status s = (*archive)->vacuum(); !s.ok()) return report("compact", s.error());
+  }
   return kExitOk;
 }
 
@@ -484,9 +489,12 @@ void add_archive_commands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto opts = std::make_shared<ExportOptions>();
-    CLI::App* cmd = app.add_subcommand("export", "write articles to standard output");
-    cmd->add_option("--format", opts->format, "jsonl (one article version per line)")
-        ->check(CLI::IsMember({"jsonl"}));
+    CLI::App* cmd = app.add_subcommand(
+        "export", "write articles to standard output, or captures as WARC files (--format warc)");
+    cmd->add_option("--format", opts->format,
+                    "jsonl (one article version per line), or warc (every capture, into --out)")
+        ->check(CLI::IsMember({"jsonl", "warc"}));
+    cmd->add_option("--out", opts->out, "directory for --format warc's files and CDXJ index");
     cmd->add_option("--site", opts->site, "only this site");
     cmd->add_flag("--all-versions", opts->all_versions, "every version, not only the latest");
     cmd->callback([opts, &global] { global.exit_code = run_export(*opts, global); });
@@ -500,10 +508,15 @@ void add_archive_commands(CLI::App& app, GlobalOptions& global) {
   }
   {
     auto site = std::make_shared<std::string>();
+    auto vacuum = std::make_shared<bool>(false);
     CLI::App* cmd = app.add_subcommand(
         "compact", "recompress stored pages with their site's newest compression dictionary");
     cmd->add_option("--site", *site, "only this site");
-    cmd->callback([site, &global] { global.exit_code = run_compact(*site, global); });
+    cmd->add_flag("--vacuum", *vacuum,
+                  "then rewrite the file without free space (needs its size in free disk)");
+    cmd->callback([site, vacuum, &global] {
+      global.exit_code = run_compact(*site, *vacuum, global);
+    });
   }
 }
 
