@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/url.h"
 

@@ -21,13 +21,13 @@ std::string cdxj_timestamp(std::string_view warc_date);
 // Where a record is and what it holds, for one index line.
 struct CdxjEntry {
   std::string url;
-  std::string date;           // its WARC-Date
-  std::string mime;           // Content-Type without parameters; "warc/revisit" for revisits
+  std::string date;  // its WARC-Date
+  std::string mime;  // Content-Type without parameters; "warc/revisit" for revisits
   int status = 0;
-  std::string digest;         // "sha1:<base32>" payload digest, "" when the record has none
-  int64_t length = 0;         // bytes of the record in the file (its gzip member)
+  std::string digest;  // "sha1:<base32>" payload digest, "" when the record has none
+  int64_t length = 0;  // bytes of the record in the file (its gzip member)
   int64_t offset = 0;
-  std::string filename;       // the WARC file's name, without directory
+  std::string filename;  // the WARC file's name, without directory
 };
 
 // `<surt> <timestamp> {"url":..,"mime":..,"status":"200","digest":"sha1:..","length":"..",

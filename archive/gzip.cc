@@ -61,7 +61,8 @@ Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t 
       return fail("compressed content is truncated");
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return fail(std::string("compressed content is invalid: ") + (z->msg ? z->msg : "zlib error"));
+      return fail(std::string("compressed content is invalid: ") +
+                  (z->msg ? z->msg : "zlib error"));
     }
   }
 }
@@ -71,7 +72,8 @@ Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t 
 Result<std::string> gzip_member(std::string_view data) {
   z_stream zs{};
   // 16 + 15: a gzip wrapper around a full-window deflate stream.
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     return fail("zlib: cannot start compressing (out of memory?)");
   }
   std::string out;

@@ -63,7 +63,7 @@ class MemberStream {
   bool failed() const { return !failed_.empty(); }
 
  private:
-  Result<bool> fill();        // ensures a byte is buffered unless at the end; false at the end
+  Result<bool> fill();  // ensures a byte is buffered unless at the end; false at the end
   Result<bool> fill_plain();
   Result<bool> fill_gzip();
   Result<bool> start_member();  // at a member boundary: begins the next member; false at the end
@@ -72,15 +72,15 @@ class MemberStream {
   Failure stop(std::string message);
 
   std::istream& in_;
-  bool started_ = false;    // the first read has happened (and gzip_ is known)
+  bool started_ = false;  // the first read has happened (and gzip_ is known)
   bool gzip_ = false;
-  std::string failed_;      // set once a gzip error has stopped the stream
+  std::string failed_;  // set once a gzip error has stopped the stream
   z_stream_s* zs_ = nullptr;
-  bool in_member_ = false;  // inflating a member that has not ended yet
-  std::string input_;       // compressed bytes read from `in_`; zlib consumes them in place
-  int64_t input_offset_ = 0;   // file offset of input_[0]
-  int64_t member_start_ = 0;   // file offset of the member being inflated
-  std::string output_;      // decoded bytes not yet consumed
+  bool in_member_ = false;    // inflating a member that has not ended yet
+  std::string input_;         // compressed bytes read from `in_`; zlib consumes them in place
+  int64_t input_offset_ = 0;  // file offset of input_[0]
+  int64_t member_start_ = 0;  // file offset of the member being inflated
+  std::string output_;        // decoded bytes not yet consumed
   size_t output_pos_ = 0;
   int64_t output_member_ = 0;  // gzip: the member output_ came from; plain: offset of output_[0]
 };

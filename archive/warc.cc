@@ -96,8 +96,8 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::create(const WarcWriterOptions& 
 // A random (version 4) UUID as a WARC record id: "<urn:uuid:...>".
 std::string WarcWriter::new_record_id() {
   uint64_t high = random_(), low = random_();
-  high = (high & ~0xf000ULL) | 0x4000ULL;                      // version 4
-  low = (low & ~(0xc0ULL << 56)) | (0x80ULL << 56);            // RFC 4122 variant
+  high = (high & ~0xf000ULL) | 0x4000ULL;            // version 4
+  low = (low & ~(0xc0ULL << 56)) | (0x80ULL << 56);  // RFC 4122 variant
   char text[64];
   std::snprintf(text, sizeof text, "<urn:uuid:%08x-%04x-%04x-%04x-%012llx>",
                 static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
@@ -131,7 +131,8 @@ Status WarcWriter::open_file() {
                            "\r\nformat: WARC File Format 1.1\r\n"
                            "conformsTo: http://iipc.github.io/warc-specifications/"
                            "specifications/warc-format/warc-1.1/\r\n"
-                           "isPartOf: " + options_.prefix + "-" + stamp_ + "\r\n";
+                           "isPartOf: " +
+                           options_.prefix + "-" + stamp_ + "\r\n";
   std::vector<HttpHeader> fields = {
       {"WARC-Type", "warcinfo"},
       {"WARC-Record-ID", warcinfo_id_},
@@ -174,9 +175,9 @@ void WarcWriter::index(const Capture& capture, const std::string& date, const st
 Status WarcWriter::write(const Capture& capture) {
   Result<UrlParts> parts = parse_url(capture.url);
   Result<std::string> date = normalize_warc_date(capture.fetched_at);
-  const bool has_response = capture.outcome == CaptureOutcome::kNotModified ||
-                            (capture.outcome == CaptureOutcome::kOk && capture.status >= 100 &&
-                             capture.status <= 999);
+  const bool has_response =
+      capture.outcome == CaptureOutcome::kNotModified ||
+      (capture.outcome == CaptureOutcome::kOk && capture.status >= 100 && capture.status <= 999);
   if (!parts.ok() || !date.ok() || !has_response || !is_header_safe(capture.url)) {
     ++counts_.skipped;
     return Status::Ok();
@@ -218,8 +219,8 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   // A revisit holds the HTTP head only; its payload is the referred record's.
   std::optional<int64_t> payload_size;
   if (!not_modified) payload_size = static_cast<int64_t>(capture.body.size());
-  std::string block = http_head(status_line(capture),
-                                headers_for_record(capture.response_headers, payload_size));
+  std::string block =
+      http_head(status_line(capture), headers_for_record(capture.response_headers, payload_size));
   if (!not_modified && !identical) block += capture.body;
 
   const std::string record_id = new_record_id();
@@ -255,7 +256,8 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
     ++counts_.identical_revisits;
   } else {
     ++counts_.responses;
-    if (!capture.body.empty()) payloads_.emplace(payload_digest, Written{capture.url, date, record_id});
+    if (!capture.body.empty())
+      payloads_.emplace(payload_digest, Written{capture.url, date, record_id});
   }
   index(capture, date, not_modified || identical ? "warc/revisit" : mime_of(capture),
         payload_digest, offset, file_size_ - before);
@@ -289,8 +291,8 @@ Result<std::vector<int64_t>> capture_ids(const std::string& archive_path, std::s
   Result<std::unique_ptr<sql::Connection>> db =
       sql::Connection::open(archive_path, SQLITE_OPEN_READONLY);
   if (!db.ok()) return fail(archive_path + ": " + db.error());
-  Result<sql::Statement> select = (*db)->prepare(
-      "SELECT id FROM captures WHERE ?1 = '' OR site = ?1 ORDER BY fetched_at, id");
+  Result<sql::Statement> select =
+      (*db)->prepare("SELECT id FROM captures WHERE ?1 = '' OR site = ?1 ORDER BY fetched_at, id");
   if (!select.ok()) return fail(archive_path + ": listing captures: " + select.error());
   select->bind(1, site);
   std::vector<int64_t> ids;

@@ -20,6 +20,10 @@
 
 namespace provarc {
 
+namespace sql {
+class Connection;  // archive/sqlite.h
+}
+
 // ---- Writing
 //
 // Each capture becomes a `request` record (when the capture knows the request headers it sent)
@@ -101,10 +105,10 @@ class WarcWriter {
   std::string new_record_id();
 
   WarcWriterOptions options_;
-  std::string stamp_;         // the 14-digit start time in file names
+  std::string stamp_;  // the 14-digit start time in file names
   int serial_ = 0;
   std::FILE* file_ = nullptr;
-  std::string file_name_;     // without directory
+  std::string file_name_;  // without directory
   int64_t file_size_ = 0;
   std::string warcinfo_id_;
   std::map<std::string, Written> payloads_;  // by "sha1:..." payload digest
@@ -129,8 +133,8 @@ struct WarcReaderOptions {
 
 // One WARC record as it is in the file.
 struct WarcRecord {
-  int64_t offset = 0;       // of its gzip member, or of its first byte in a plain file
-  std::string version;      // "WARC/1.0", "WARC/1.1"
+  int64_t offset = 0;              // of its gzip member, or of its first byte in a plain file
+  std::string version;             // "WARC/1.0", "WARC/1.1"
   std::vector<HttpHeader> fields;  // the named fields, in file order
   std::string block;
 
@@ -208,8 +212,8 @@ class WarcCaptureReader {
   // whose HTTP message is malformed (naming the file and offset); next() may then be called again.
   Result<std::optional<WarcCapture>> next();
 
-  int64_t records() const { return records_; }          // records read so far
-  int64_t other_records() const { return others_; }     // records that were not captures
+  int64_t records() const { return records_; }       // records read so far
+  int64_t other_records() const { return others_; }  // records that were not captures
 
  private:
   Result<std::optional<WarcCapture>> next_pair();
@@ -233,21 +237,22 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
 
 struct WarcImportCounts {
   int64_t files = 0;
-  int64_t records = 0;           // WARC records read
-  int64_t captures = 0;          // captures handed to the store function
-  int64_t already_stored = 0;    // the archive already had the capture (same URL, time, payload)
-  int64_t other_records = 0;     // warcinfo, metadata, resource, non-HTTP and unpaired request
-                                 // records
+  int64_t records = 0;              // WARC records read
+  int64_t captures = 0;             // captures handed to the store function
+  int64_t already_stored = 0;       // the archive already had the capture (same URL, time, payload)
+  int64_t other_records = 0;        // warcinfo, metadata, resource, non-HTTP and unpaired request
+                                    // records
   int64_t unresolved_revisits = 0;  // identical-payload revisits whose payload was not found
   std::vector<std::string> errors;  // one message per record that could not be read
 };
 
 // Imports the captures of WARC files into an archive, through a store function that the
 // application layer supplies (it decides the site and parses pages). The payload of an
-// identical-payload-digest revisit is taken from the capture with that payload digest stored
-// earlier in this import, else from the archive's latest capture of WARC-Refers-To-Target-URI
-// when its payload has that digest; otherwise the revisit is counted as unresolved and not stored.
-// Not thread-safe.
+// identical-payload-digest revisit is taken from the response with that payload digest read
+// earlier in this import, else from the archive's capture of WARC-Refers-To-Target-URI fetched
+// at WARC-Refers-To-Date (or its latest with a body) when its payload has that digest; otherwise
+// the revisit is counted as unresolved and not stored. Captures the archive already holds (same
+// URL, time, status and payload) are counted and not stored again. Not thread-safe.
 class WarcImport {
  public:
   // Stores one capture and returns its capture id. A failure stops the import.
@@ -263,7 +268,8 @@ class WarcImport {
   const WarcImportCounts& counts() const { return counts_; }
 
  private:
-  Result<bool> resolve_revisit(WarcCapture& revisit);
+  Result<bool> resolve_revisit(sql::Connection& db, WarcCapture& revisit);
+  Status import_capture(sql::Connection& db, const std::string& path, WarcCapture& capture);
 
   Archive& archive_;
   StoreFunction store_;

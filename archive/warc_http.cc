@@ -30,7 +30,8 @@ std::string safe_value(std::string_view value) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -63,8 +64,8 @@ Result<HttpHead> parse_head(std::string_view block, std::string_view what) {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) continue;  // not a header: skipped
-    head.headers.push_back({std::string(trim(line.substr(0, colon))),
-                            std::string(trim(line.substr(colon + 1)))});
+    head.headers.push_back(
+        {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
   head.body_offset = pos;
   return head;
@@ -164,7 +165,8 @@ std::vector<HttpHeader> headers_for_record(const std::vector<HttpHeader>& header
 std::vector<HttpHeader> original_headers(const std::vector<HttpHeader>& headers) {
   auto is_orig = [](const HttpHeader& h, std::string_view name) {
     return h.name.size() == kOrigPrefix.size() + name.size() &&
-           equals_ignore_case(std::string_view(h.name).substr(0, kOrigPrefix.size()), kOrigPrefix) &&
+           equals_ignore_case(std::string_view(h.name).substr(0, kOrigPrefix.size()),
+                              kOrigPrefix) &&
            equals_ignore_case(std::string_view(h.name).substr(kOrigPrefix.size()), name);
   };
   bool length_replaced = false;
@@ -196,14 +198,15 @@ Result<HttpHead> parse_response_head(std::string_view block) {
   // "HTTP/1.1 200 OK": a version, a space, three digits, then a space or the end.
   std::string_view line = head->start_line;
   size_t space = line.find(' ');
-  if (line.substr(0, 5) != "HTTP/" || space == std::string_view::npos ||
-      line.size() < space + 4 || !is_digit(line[space + 1]) || !is_digit(line[space + 2]) ||
-      !is_digit(line[space + 3]) || (line.size() > space + 4 && line[space + 4] != ' ')) {
-    return fail("HTTP response has a malformed status line \"" +
-                std::string(line.substr(0, 60)) + "\"");
+  if (line.substr(0, 5) != "HTTP/" || space == std::string_view::npos || line.size() < space + 4 ||
+      !is_digit(line[space + 1]) || !is_digit(line[space + 2]) || !is_digit(line[space + 3]) ||
+      (line.size() > space + 4 && line[space + 4] != ' ')) {
+    return fail("HTTP response has a malformed status line \"" + std::string(line.substr(0, 60)) +
+                "\"");
   }
   head->version = std::string(line.substr(0, space));
-  head->status = (line[space + 1] - '0') * 100 + (line[space + 2] - '0') * 10 + (line[space + 3] - '0');
+  head->status =
+      (line[space + 1] - '0') * 100 + (line[space + 2] - '0') * 10 + (line[space + 3] - '0');
   return head;
 }
 
@@ -214,8 +217,8 @@ Result<HttpHead> parse_request_head(std::string_view block) {
   size_t first = line.find(' ');
   size_t last = line.rfind(' ');
   if (first == std::string_view::npos || first == last) {
-    return fail("HTTP request has a malformed request line \"" +
-                std::string(line.substr(0, 60)) + "\"");
+    return fail("HTTP request has a malformed request line \"" + std::string(line.substr(0, 60)) +
+                "\"");
   }
   head->version = std::string(line.substr(last + 1));
   return head;

@@ -45,8 +45,8 @@ std::string http_head(std::string_view start_line, const std::vector<HttpHeader>
 // The start line and headers of an HTTP message at the start of a WARC block.
 struct HttpHead {
   std::string start_line;
-  std::string version;  // "HTTP/1.1"; for a request, its third word
-  int status = 0;       // responses only
+  std::string version;              // "HTTP/1.1"; for a request, its third word
+  int status = 0;                   // responses only
   std::vector<HttpHeader> headers;  // folded (obs-fold) lines are joined to the header before
   size_t body_offset = 0;           // where the body starts in the block
 };

@@ -231,8 +231,8 @@ Result<WarcRecord> WarcReader::read_record(int64_t offset) {
     }
     size_t colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {
-      return record_error(offset, "malformed header line " + quoted(line) +
-                                      " (expected \"Name: value\")");
+      return record_error(offset,
+                          "malformed header line " + quoted(line) + " (expected \"Name: value\")");
     }
     record.fields.push_back({trimmed(std::string_view(line).substr(0, colon)),
                              trimmed(std::string_view(line).substr(colon + 1))});
@@ -317,8 +317,8 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
     c.http_version = head->version;
     c.response_headers = original_headers(head->headers);
     if (type == "response") {
-      c.body = decode_payload(record.block.substr(head->body_offset), head->headers,
-                              max_payload_bytes);
+      c.body =
+          decode_payload(record.block.substr(head->body_offset), head->headers, max_payload_bytes);
     }
   }
   c.kind = kind_of(*parts, header_value(c.response_headers, "Content-Type"));
@@ -422,13 +422,13 @@ Result<std::optional<WarcCapture>> WarcCaptureReader::next_pair() {
 
 namespace {
 
-// True when the archive already holds this capture: same URL, time, status and payload (a file
-// imported again, or two files that overlap). Asked through a connection of the import's own,
-// since the Archive API only looks up a URL's latest capture.
-Result<bool> already_stored(sql::Connection& db, const std::string& archive_path,
-                            const Capture& capture) {
+// The id of the capture the archive already holds with this URL, time, status and payload (a
+// file imported again, or two files that overlap), or 0. Asked through a connection of the
+// import's own: the Archive API looks up a URL's latest capture only.
+Result<int64_t> stored_capture_id(sql::Connection& db, const std::string& archive_path,
+                                  const Capture& capture) {
   Result<sql::Statement> select = db.prepare(
-      "SELECT 1 FROM captures WHERE url = ?1 AND fetched_at = ?2 AND status = ?3 "
+      "SELECT id FROM captures WHERE url = ?1 AND fetched_at = ?2 AND status = ?3 "
       "AND coalesce(payload_digest, '') = ?4 LIMIT 1");
   if (!select.ok()) return fail(archive_path + ": " + select.error());
   select->bind(1, capture.url)
@@ -437,7 +437,21 @@ Result<bool> already_stored(sql::Connection& db, const std::string& archive_path
       .bind(4, capture.body.empty() ? std::string() : sha256_hex(capture.body));
   Result<bool> row = select->step();
   if (!row.ok()) return fail(archive_path + ": looking up " + capture.url + ": " + row.error());
-  return *row;
+  return *row ? select->int_at(0) : int64_t{0};
+}
+
+// The id of the capture of `uri` with a body that a revisit refers to: the one fetched at `date`
+// when there is one, else the latest; 0 when the archive has none.
+Result<int64_t> referred_capture_id(sql::Connection& db, const std::string& archive_path,
+                                    const std::string& uri, const std::string& date) {
+  Result<sql::Statement> select = db.prepare(
+      "SELECT id FROM captures WHERE url = ?1 AND payload_digest IS NOT NULL "
+      "ORDER BY fetched_at = ?2 DESC, fetched_at DESC LIMIT 1");
+  if (!select.ok()) return fail(archive_path + ": " + select.error());
+  select->bind(1, uri).bind(2, date);
+  Result<bool> row = select->step();
+  if (!row.ok()) return fail(archive_path + ": looking up " + uri + ": " + row.error());
+  return *row ? select->int_at(0) : int64_t{0};
 }
 
 }  // namespace
@@ -445,22 +459,58 @@ Result<bool> already_stored(sql::Connection& db, const std::string& archive_path
 WarcImport::WarcImport(Archive& archive, StoreFunction store, const WarcReaderOptions& options)
     : archive_(archive), store_(std::move(store)), options_(options) {}
 
-Result<bool> WarcImport::resolve_revisit(WarcCapture& revisit) {
+// Fills the body of an identical-payload revisit; false when its payload cannot be found.
+Result<bool> WarcImport::resolve_revisit(sql::Connection& db, WarcCapture& revisit) {
+  int64_t id = 0;
   auto earlier = payloads_.find(revisit.payload_digest);
   if (earlier != payloads_.end()) {
-    Result<StoredCapture> stored = archive_.capture(earlier->second, /*with_body=*/true);
-    if (!stored.ok()) return stored.failure();
-    revisit.capture.body = std::move(stored->capture.body);
-    return true;
+    id = earlier->second;
+  } else if (!revisit.refers_to_uri.empty()) {
+    Result<std::string> date = normalize_warc_date(revisit.refers_to_date);
+    Result<int64_t> referred =
+        referred_capture_id(db, archive_.path(), revisit.refers_to_uri, date.ok() ? *date : "");
+    if (!referred.ok()) return referred.failure();
+    id = *referred;
   }
-  if (revisit.refers_to_uri.empty()) return false;
-  Result<std::optional<StoredCapture>> latest =
-      archive_.latest_capture(revisit.refers_to_uri, /*with_body=*/true);
-  if (!latest.ok()) return latest.failure();
-  if (!latest->has_value() || (*latest)->capture.body.empty()) return false;
-  if ("sha1:" + sha1_base32((*latest)->capture.body) != revisit.payload_digest) return false;
-  revisit.capture.body = std::move((*latest)->capture.body);
+  if (id == 0) return false;
+  Result<StoredCapture> stored = archive_.capture(id, /*with_body=*/true);
+  if (!stored.ok()) return stored.failure();
+  // A digest of another payload (or of the wire bytes, as wget's): not this revisit's.
+  if (earlier == payloads_.end() &&
+      "sha1:" + sha1_base32(stored->capture.body) != revisit.payload_digest) {
+    return false;
+  }
+  revisit.capture.body = std::move(stored->capture.body);
   return true;
+}
+
+Status WarcImport::import_capture(sql::Connection& db, const std::string& path, WarcCapture& c) {
+  if (c.type == WarcCaptureType::kIdenticalRevisit) {
+    Result<bool> resolved = resolve_revisit(db, c);
+    if (!resolved.ok()) return resolved.failure();
+    if (!*resolved) {
+      ++counts_.unresolved_revisits;
+      counts_.errors.push_back(path + ": byte offset " + std::to_string(c.offset) +
+                               ": revisit of " + c.capture.url + " refers to a payload (" +
+                               c.payload_digest + ") found neither in these files nor in " +
+                               archive_.path() + "; not imported");
+      return Status::Ok();
+    }
+  }
+  Result<int64_t> id = stored_capture_id(db, archive_.path(), c.capture);
+  if (!id.ok()) return id.failure();
+  if (*id != 0) {
+    ++counts_.already_stored;
+  } else {
+    id = store_(c.capture);
+    if (!id.ok()) return id.failure();
+    ++counts_.captures;
+  }
+  // Remembered even when stored before, for the revisits that refer to it.
+  if (c.type == WarcCaptureType::kResponse && !c.capture.body.empty()) {
+    payloads_.emplace(c.payload_digest, *id);
+  }
+  return Status::Ok();
 }
 
 Status WarcImport::import_file(const std::string& path) {
@@ -472,47 +522,14 @@ Status WarcImport::import_file(const std::string& path) {
   ++counts_.files;
   WarcCaptureReader captures(std::move(*reader));
   Status status;
-  while (true) {
+  while (status.ok()) {
     Result<std::optional<WarcCapture>> next = captures.next();
     if (!next.ok()) {
       counts_.errors.push_back(next.error());
       continue;
     }
     if (!next->has_value()) break;
-    WarcCapture& c = **next;
-    if (c.type == WarcCaptureType::kIdenticalRevisit) {
-      Result<bool> resolved = resolve_revisit(c);
-      if (!resolved.ok()) {
-        status = resolved.failure();
-        break;
-      }
-      if (!*resolved) {
-        ++counts_.unresolved_revisits;
-        counts_.errors.push_back(path + ": byte offset " + std::to_string(c.offset) +
-                                 ": revisit of " + c.capture.url + " refers to a payload (" +
-                                 c.payload_digest + ") found neither in these files nor in " +
-                                 archive_.path() + "; not imported");
-        continue;
-      }
-    }
-    Result<bool> stored = already_stored(**db, archive_.path(), c.capture);
-    if (!stored.ok()) {
-      status = stored.failure();
-      break;
-    }
-    if (*stored) {
-      ++counts_.already_stored;
-      continue;
-    }
-    Result<int64_t> id = store_(c.capture);
-    if (!id.ok()) {
-      status = id.failure();
-      break;
-    }
-    ++counts_.captures;
-    if (c.type == WarcCaptureType::kResponse && !c.capture.body.empty()) {
-      payloads_.emplace(c.payload_digest, *id);
-    }
+    status = import_capture(**db, path, **next);
   }
   counts_.records += captures.records();
   counts_.other_records += captures.other_records();

@@ -27,5 +27,12 @@ void add_sites_commands(CLI::App& app, GlobalOptions& options);    // cli/sites_
 void add_archive_commands(CLI::App& app, GlobalOptions& options);  // cli/archive_commands.cc
 void add_robots_command(CLI::App& app, GlobalOptions& options);    // cli/robots_command.cc
 void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_command.cc
+void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_commands.cc
+
+// `provarc export --format warc --out DIR [--site ID]` (cli/warc_commands.cc): writes the
+// archive's captures as WARC files and their CDXJ index into `out_dir` (created when missing),
+// prints what it wrote, and returns the exit code.
+int run_export_warc(const std::string& out_dir, const std::string& site,
+                    const GlobalOptions& global);
 
 }  // namespace provarc

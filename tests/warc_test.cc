@@ -7,12 +7,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "archive/cdxj.h"
 #include "archive/gzip.h"
@@ -264,7 +263,9 @@ TEST(Warc, ResponseBlockIsAValidHttpMessageOfTheStoredPayload) {
   EXPECT_EQ(read.records[0].type(), "warcinfo");
   EXPECT_EQ(read.records[0].version, "WARC/1.1");
   EXPECT_EQ(read.records[1].type(), "request");
-  EXPECT_EQ(read.records[1].block.rfind("GET /tin-a.aspx HTTP/1.1\r\nHost: sotttt.backan.gov.vn\r\n", 0), 0u);
+  EXPECT_EQ(
+      read.records[1].block.rfind("GET /tin-a.aspx HTTP/1.1\r\nHost: sotttt.backan.gov.vn\r\n", 0),
+      0u);
   const WarcRecord& response = read.records[2];
   EXPECT_EQ(response.type(), "response");
   EXPECT_EQ(response.field("WARC-Date"), "2026-11-21T23:55:25.123Z");
@@ -280,7 +281,8 @@ TEST(Warc, ResponseBlockIsAValidHttpMessageOfTheStoredPayload) {
       "X-Archive-Orig-Transfer-Encoding: chunked\r\n"
       "ETag: \"a1\"\r\n"
       "X-Archive-Orig-Content-Length: 17\r\n"
-      "Content-Length: " + std::to_string(kArticleA.size()) + "\r\n\r\n";
+      "Content-Length: " +
+      std::to_string(kArticleA.size()) + "\r\n\r\n";
   EXPECT_EQ(response.block, expected_head + kArticleA);
 }
 
@@ -482,10 +484,11 @@ TEST(WarcImport, AFileThatCannotBeOpenedFailsNamingIt) {
 
 TEST(Warc, FilesRotateAtTheSizeLimitEachWithItsWarcinfo) {
   const std::string dir = temp_dir();
-  std::vector<Capture> captures = {
-      page_capture("https://sotttt.backan.gov.vn/tin-a.aspx", kArticleA, "2026-11-21T23:55:25.123Z"),
-      page_capture("https://sotttt.backan.gov.vn/tin-b.aspx", kArticleB, "2026-11-21T23:55:26.000Z"),
-      not_found_capture()};
+  std::vector<Capture> captures = {page_capture("https://sotttt.backan.gov.vn/tin-a.aspx",
+                                                kArticleA, "2026-11-21T23:55:25.123Z"),
+                                   page_capture("https://sotttt.backan.gov.vn/tin-b.aspx",
+                                                kArticleB, "2026-11-21T23:55:26.000Z"),
+                                   not_found_capture()};
   WarcExportCounts counts = write_all(captures, dir, /*max_file_bytes=*/200);
   ASSERT_EQ(counts.files.size(), 3u);
   for (size_t i = 0; i < counts.files.size(); ++i) {
@@ -497,7 +500,8 @@ TEST(Warc, FilesRotateAtTheSizeLimitEachWithItsWarcinfo) {
     ASSERT_TRUE(read.errors.empty()) << read.errors[0];
     ASSERT_FALSE(read.records.empty());
     EXPECT_EQ(read.records[0].type(), "warcinfo");
-    EXPECT_EQ(read.records[0].field("WARC-Filename"), fs::path(counts.files[i]).filename().string());
+    EXPECT_EQ(read.records[0].field("WARC-Filename"),
+              fs::path(counts.files[i]).filename().string());
     EXPECT_EQ(read.records.back().target_uri(), captures[i].url);
   }
   // A large limit keeps them together.
@@ -508,11 +512,15 @@ TEST(Warc, FilesRotateAtTheSizeLimitEachWithItsWarcinfo) {
 TEST(Warc, IndexIsSortedAndEachLinePointsAtItsGzipMember) {
   const std::string dir = temp_dir();
   std::vector<Capture> captures = {
-      page_capture("https://www.sotttt.backan.gov.vn/tin-b.aspx", kArticleB, "2026-11-21T23:55:26.000Z"),
-      page_capture("https://sotttt.backan.gov.vn/tin-a.aspx", kArticleA, "2026-11-21T23:55:25.123Z"),
-      page_capture("https://sotttt.backan.gov.vn/in/tin-a.aspx", kArticleA, "2026-11-21T23:56:00.000Z"),
+      page_capture("https://www.sotttt.backan.gov.vn/tin-b.aspx", kArticleB,
+                   "2026-11-21T23:55:26.000Z"),
+      page_capture("https://sotttt.backan.gov.vn/tin-a.aspx", kArticleA,
+                   "2026-11-21T23:55:25.123Z"),
+      page_capture("https://sotttt.backan.gov.vn/in/tin-a.aspx", kArticleA,
+                   "2026-11-21T23:56:00.000Z"),
       not_modified_capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-28T00:00:00.000Z"),
-      image_capture(), not_found_capture()};
+      image_capture(),
+      not_found_capture()};
   WarcExportCounts counts = write_all(captures, dir, /*max_file_bytes=*/1500);
   ASSERT_GE(counts.files.size(), 2u);
   std::vector<std::string> lines = lines_of(read_file(counts.index));
@@ -536,7 +544,8 @@ TEST(Warc, IndexIsSortedAndEachLinePointsAtItsGzipMember) {
     const WarcRecord& record = read.records[0];
     EXPECT_EQ(record.target_uri(), entry["url"]);
     EXPECT_EQ(line.substr(0, first), surt(record.target_uri()));
-    EXPECT_EQ(line.substr(first + 1, second - first - 1), cdxj_timestamp(record.field("WARC-Date")));
+    EXPECT_EQ(line.substr(first + 1, second - first - 1),
+              cdxj_timestamp(record.field("WARC-Date")));
     if (record.type() == "revisit") {
       EXPECT_EQ(entry["mime"], "warc/revisit");
     } else {
@@ -605,8 +614,9 @@ TEST(WarcRead, HeritrixOrderAndDnsRecords) {
       plain_record("warcinfo", "", "application/warc-fields", "software: Heritrix/3.4\r\n") +
       plain_record("response", "dns:sotttt.backan.gov.vn", "text/dns",
                    "20240520080000\nsotttt.backan.gov.vn.\t300\tIN\tA\t203.162.0.10\n") +
-      plain_record("response", "https://sotttt.backan.gov.vn/", "application/http; msgtype=response",
-                   http_block, "WARC-Payload-Digest: sha1:" + sha1_base32("hello") + "\r\n") +
+      plain_record("response", "https://sotttt.backan.gov.vn/",
+                   "application/http; msgtype=response", http_block,
+                   "WARC-Payload-Digest: sha1:" + sha1_base32("hello") + "\r\n") +
       plain_record("request", "https://sotttt.backan.gov.vn/", "application/http; msgtype=request",
                    "GET / HTTP/1.1\r\nUser-Agent: Mozilla/5.0 (compatible; heritrix/3.4)\r\n\r\n") +
       plain_record("metadata", "https://sotttt.backan.gov.vn/", "application/warc-fields",
@@ -618,7 +628,8 @@ TEST(WarcRead, HeritrixOrderAndDnsRecords) {
   EXPECT_EQ(c.url, "https://sotttt.backan.gov.vn/");
   EXPECT_EQ(c.body, "hello");
   EXPECT_EQ(c.fetched_at, "2024-05-20T08:00:00.000Z");
-  EXPECT_EQ(header_value(c.request_headers, "User-Agent"), "Mozilla/5.0 (compatible; heritrix/3.4)");
+  EXPECT_EQ(header_value(c.request_headers, "User-Agent"),
+            "Mozilla/5.0 (compatible; heritrix/3.4)");
   EXPECT_EQ(back.others, 3);  // warcinfo, dns, metadata
 }
 
@@ -633,7 +644,8 @@ TEST(WarcRead, ChunkedAndDeflatedBodiesAreDecoded) {
     chunked += size + piece + "\r\n";
   }
   chunked += "0\r\nTrailer: x\r\n\r\n";
-  std::string block = "HTTP/1.1 200 OK\nContent-Encoding: gzip\nTransfer-Encoding: chunked\n\n" + chunked;
+  std::string block =
+      "HTTP/1.1 200 OK\nContent-Encoding: gzip\nTransfer-Encoding: chunked\n\n" + chunked;
   ReadBack back = read_bytes_captures(
       plain_record("response", "<http://a.vn/>", "application/http;msgtype=response", block));
   ASSERT_EQ(back.captures.size(), 1u);
@@ -669,8 +681,7 @@ TEST(WarcRead, TruncatedGzipEndsWithAnErrorNamingTheMember) {
   std::string cut = bytes.substr(0, bytes.size() / 2);
   ReadBack back = read_bytes_captures(cut);
   ASSERT_EQ(back.errors.size(), 1u);
-  EXPECT_EQ(back.errors[0].find("mem.warc: gzip member at byte offset "), 0u)
-      << back.errors[0];
+  EXPECT_EQ(back.errors[0].find("mem.warc: gzip member at byte offset "), 0u) << back.errors[0];
   EXPECT_NE(back.errors[0].find("truncated"), std::string::npos) << back.errors[0];
   EXPECT_GE(back.captures.size(), 1u);  // what came before the cut is read
   EXPECT_LT(back.captures.size(), 5u);
@@ -690,7 +701,8 @@ TEST(WarcRead, CorruptGzipMemberIsSkippedByTheNextOne) {
   Records read = read_records(members[0] + members[1] + members[2]);
   ASSERT_EQ(read.errors.size(), 1u);
   EXPECT_NE(read.errors[0].find("byte offset " + std::to_string(members[0].size())),
-            std::string::npos) << read.errors[0];
+            std::string::npos)
+      << read.errors[0];
   // A zlib error stops the stream: the records before it are kept.
   ASSERT_GE(read.records.size(), 1u);
   EXPECT_EQ(read.records[0].target_uri(), "http://a.vn/1");
@@ -699,7 +711,8 @@ TEST(WarcRead, CorruptGzipMemberIsSkippedByTheNextOne) {
 TEST(WarcRead, BadHeaderInOneMemberDoesNotLoseTheNext) {
   Result<std::string> good1 = gzip_member(
       plain_record("response", "http://a.vn/1", "application/http", "HTTP/1.1 200 OK\r\n\r\n1"));
-  Result<std::string> bad = gzip_member("WARC/1.1\r\nthis line has no colon\r\nContent-Length: 0\r\n\r\n");
+  Result<std::string> bad =
+      gzip_member("WARC/1.1\r\nthis line has no colon\r\nContent-Length: 0\r\n\r\n");
   Result<std::string> good2 = gzip_member(
       plain_record("response", "http://a.vn/2", "application/http", "HTTP/1.1 200 OK\r\n\r\n2"));
   ASSERT_TRUE(good1.ok() && bad.ok() && good2.ok());
@@ -707,13 +720,15 @@ TEST(WarcRead, BadHeaderInOneMemberDoesNotLoseTheNext) {
   ASSERT_EQ(back.errors.size(), 1u);
   EXPECT_EQ(back.errors[0].find("mem.warc: byte offset " + std::to_string(good1->size()) +
                                 ": malformed header line \"this line has no colon\""),
-            0u) << back.errors[0];
+            0u)
+      << back.errors[0];
   ASSERT_EQ(back.captures.size(), 2u);
   EXPECT_EQ(back.captures[1].capture.body, "2");
 }
 
 TEST(WarcRead, HugeContentLengthIsACleanError) {
-  std::string bytes = "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999999999999999\r\n\r\nxx";
+  std::string bytes =
+      "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99999999999999999\r\n\r\nxx";
   Records read = read_records(bytes);
   ASSERT_EQ(read.errors.size(), 1u);
   EXPECT_EQ(read.errors[0],
@@ -724,7 +739,8 @@ TEST(WarcRead, HugeContentLengthIsACleanError) {
   // Over the limit but present: skipped without being held, and the next record is read.
   WarcReaderOptions small;
   small.max_record_bytes = 10;
-  std::string big = plain_record("resource", "http://a.vn/big", "text/plain", std::string(100, 'x'));
+  std::string big =
+      plain_record("resource", "http://a.vn/big", "text/plain", std::string(100, 'x'));
   std::string next = plain_record("resource", "http://a.vn/next", "text/plain", "ok");
   read = read_records(big + next, small);
   ASSERT_EQ(read.errors.size(), 1u);
@@ -743,14 +759,17 @@ TEST(WarcRead, MalformedRecordsGiveErrorsWithOffsets) {
   const std::string good = plain_record("resource", "http://a.vn/", "text/plain", "ok");
   const std::vector<Case> cases = {
       {"<html>not a warc</html>\n", "mem.warc: byte offset 0: expected a WARC record"},
-      {good + "GARBAGE\r\n", "byte offset " + std::to_string(good.size()) + ": expected a WARC record"},
+      {good + "GARBAGE\r\n",
+       "byte offset " + std::to_string(good.size()) + ": expected a WARC record"},
       {"WARC/1.1\r\nWARC-Type: resource\r\n\r\n", "missing or malformed Content-Length"},
       {"WARC/1.1\r\nContent-Length: -5\r\n\r\n", "missing or malformed Content-Length \"-5\""},
-      {"WARC/1.1\r\nContent-Length: 100\r\n\r\nshort", "truncated: the block of 100 bytes ends after 5"},
+      {"WARC/1.1\r\nContent-Length: 100\r\n\r\nshort",
+       "truncated: the block of 100 bytes ends after 5"},
       {"WARC/1.1\r\nWARC-Type: resource\r\nContent-Len", "the data ends inside a header line"},
       {"WARC/1.1\r\nWARC-Type: x\r\n", "the data ends inside the record's header"},
       {"WARC/1.1\r\n" + std::string(100000, 'a'), "a header line longer than"},
-      {"WARC/1.1\r\nWARC-Block-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\nContent-Length: 2\r\n\r\nok",
+      {"WARC/1.1\r\nWARC-Block-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\nContent-Length: "
+       "2\r\n\r\nok",
        "WARC-Block-Digest does not match"},
   };
   for (const Case& c : cases) {
@@ -770,19 +789,21 @@ TEST(WarcRead, MalformedHttpAndDatesInResponsesAreErrors) {
   ASSERT_EQ(back.errors.size(), 2u);
   EXPECT_NE(back.errors[0].find("malformed status line \"SMTP 250 ok\" in the response record of "
                                 "http://a.vn/"),
-            std::string::npos) << back.errors[0];
+            std::string::npos)
+      << back.errors[0];
   EXPECT_NE(back.errors[1].find("headers do not end with an empty line"), std::string::npos);
   ASSERT_EQ(back.captures.size(), 1u);
   EXPECT_EQ(back.captures[0].capture.url, "http://a.vn/3");
 
-  std::string bad_date = plain_record("response", "http://a.vn/", "application/http",
-                                      "HTTP/1.1 200 OK\r\n\r\n");
+  std::string bad_date =
+      plain_record("response", "http://a.vn/", "application/http", "HTTP/1.1 200 OK\r\n\r\n");
   bad_date.replace(bad_date.find("2024-05-20T08:00:00Z"), 20, "20 May 2024 08:00:00");
   back = read_bytes_captures(bad_date);
   ASSERT_EQ(back.errors.size(), 1u);
   EXPECT_NE(back.errors[0].find("mem.warc: byte offset 0: WARC-Date: \"20 May 2024 08:00:00\" is "
                                 "not a WARC date"),
-            std::string::npos) << back.errors[0];
+            std::string::npos)
+      << back.errors[0];
 }
 
 TEST(WarcRead, MutatedFilesNeverCrashOrHang) {
@@ -790,7 +811,8 @@ TEST(WarcRead, MutatedFilesNeverCrashOrHang) {
   // plain): every read ends, with records or errors.
   const std::string dir = temp_dir();
   WarcExportCounts counts = write_all(
-      {page_capture("https://sotttt.backan.gov.vn/tin-a.aspx", kArticleA, "2026-11-21T23:55:25.123Z"),
+      {page_capture("https://sotttt.backan.gov.vn/tin-a.aspx", kArticleA,
+                    "2026-11-21T23:55:25.123Z"),
        image_capture(), not_found_capture(),
        not_modified_capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-28T00:00:00.000Z")},
       dir);
@@ -848,9 +870,9 @@ TEST(WarcHttp, WarcDates) {
   EXPECT_EQ(*normalize_warc_date("2026-11-21T23:55:25Z"), "2026-11-21T23:55:25.000Z");
   EXPECT_EQ(*normalize_warc_date("2026-11-21T23:55:25.1Z"), "2026-11-21T23:55:25.100Z");
   EXPECT_EQ(*normalize_warc_date("2026-11-21T23:55:25.123456789Z"), "2026-11-21T23:55:25.123Z");
-  for (const char* bad : {"", "2026-11-21", "2026-11-21T23:55:25", "2026-11-21T23:55:25.Z",
-                          "2026-11-21T23:55:25.1234567890Z", "2026-11-21 23:55:25Z",
-                          "2026-1a-21T23:55:25Z"}) {
+  for (const char* bad :
+       {"", "2026-11-21", "2026-11-21T23:55:25", "2026-11-21T23:55:25.Z",
+        "2026-11-21T23:55:25.1234567890Z", "2026-11-21 23:55:25Z", "2026-1a-21T23:55:25Z"}) {
     EXPECT_FALSE(normalize_warc_date(bad).ok()) << bad;
   }
 }

@@ -1,18 +1,16 @@
 // WARC files written by provarc, validated by an independent reader: warcio.js (installed by
 // scripts/setup into tools/node_modules) reads every record, checks every digest and revisit, and
 // indexes the files; its index must locate the same records as provarc's CDXJ.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "archive/warc.h"
 #include "tests/support/paths.h"
@@ -59,30 +57,34 @@ Capture capture(const std::string& url, const std::string& fetched_at, int statu
 
 // Every kind of record provarc writes, over several rotated files.
 std::vector<Capture> sample_captures() {
-  const std::string page = "<html><body><h1>Chuyển đổi số</h1>" + std::string(3000, 'x') + "</body></html>";
+  const std::string page =
+      "<html><body><h1>Chuyển đổi số</h1>" + std::string(3000, 'x') + "</body></html>";
   std::vector<Capture> captures;
-  captures.push_back(capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-21T23:55:25.123Z",
-                             200, page));
+  captures.push_back(
+      capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-21T23:55:25.123Z", 200, page));
   Capture chunked = capture("https://sotttt.backan.gov.vn/tin-b.aspx?id=2&cat=1",
                             "2026-11-21T23:55:26.000Z", 200, "<html>b</html>");
   chunked.response_headers = {{"Content-Type", "text/html"}, {"Transfer-Encoding", "chunked"}};
   captures.push_back(chunked);
-  captures.push_back(capture("https://sotttt.backan.gov.vn/in/tin-a.aspx", "2026-11-21T23:55:27.000Z",
-                             200, page));  // identical payload: a revisit
+  captures.push_back(capture("https://sotttt.backan.gov.vn/in/tin-a.aspx",
+                             "2026-11-21T23:55:27.000Z", 200,
+                             page));  // identical payload: a revisit
   Capture image = capture("https://sotttt.backan.gov.vn/anh.png", "2026-11-21T23:55:28.000Z", 200,
                           std::string("\x89PNG\r\n\x1a\n\0\0\0", 11));
   image.response_headers = {{"Content-Type", "image/png"}};
   image.request_headers.clear();  // no request record
   captures.push_back(image);
-  Capture moved = capture("https://sotttt.backan.gov.vn/cu.aspx", "2026-11-21T23:55:29.000Z", 301, "");
+  Capture moved =
+      capture("https://sotttt.backan.gov.vn/cu.aspx", "2026-11-21T23:55:29.000Z", 301, "");
   moved.response_headers = {{"Location", "https://sotttt.backan.gov.vn/tin-a.aspx"}};
   captures.push_back(moved);
-  Capture same = capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-28T23:55:25.000Z", 304, "");
+  Capture same =
+      capture("https://sotttt.backan.gov.vn/tin-a.aspx", "2026-11-28T23:55:25.000Z", 304, "");
   same.outcome = CaptureOutcome::kNotModified;
   same.response_headers = {{"ETag", "\"a1\""}};
   captures.push_back(same);
-  captures.push_back(capture("https://sotttt.backan.gov.vn/khong-co.aspx", "2026-11-29T00:00:00.000Z",
-                             404, "not found"));
+  captures.push_back(capture("https://sotttt.backan.gov.vn/khong-co.aspx",
+                             "2026-11-29T00:00:00.000Z", 404, "not found"));
   return captures;
 }
 
@@ -133,7 +135,8 @@ TEST(WarcWarcio, WarcioReadsEveryRecordAndAgreesWithTheIndex) {
     SCOPED_TRACE(line);
     size_t first = line.find(' '), second = line.find(' ', first + 1);
     nlohmann::json entry = nlohmann::json::parse(line.substr(second + 1));
-    auto it = theirs.find(entry["filename"].get<std::string>() + " " + entry["offset"].get<std::string>());
+    auto it = theirs.find(entry["filename"].get<std::string>() + " " +
+                          entry["offset"].get<std::string>());
     ASSERT_NE(it, theirs.end()) << "warcio has no record at this offset";
     const nlohmann::json& warcio = it->second;
     EXPECT_EQ(line.substr(0, first), warcio["urlkey"]);
@@ -142,9 +145,8 @@ TEST(WarcWarcio, WarcioReadsEveryRecordAndAgreesWithTheIndex) {
     EXPECT_EQ(entry["length"], warcio["length"].dump());
     EXPECT_EQ(entry["status"], warcio["status"].dump());
     EXPECT_EQ(entry.value("mime", ""), warcio.value("mime", ""));
-    EXPECT_EQ(entry.value("digest", ""), warcio.contains("digest")
-                                             ? "sha1:" + warcio["digest"].get<std::string>()
-                                             : "");
+    EXPECT_EQ(entry.value("digest", ""),
+              warcio.contains("digest") ? "sha1:" + warcio["digest"].get<std::string>() : "");
   }
   EXPECT_EQ(lines, theirs.size());
 }

@@ -1,0 +1,213 @@
+// WARC at the command line: `provarc import-warc FILE...` (captures from other crawlers' WARC
+// files, parsed like a crawl's) and the `warc` format of `provarc export` (run_export_warc, called
+// from cli/archive_commands.cc). The WARC work itself is archive/warc.h's.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "archive/warc.h"
+#include "cli/commands.h"
+#include "cli/ingest.h"
+#include "cli/rules.h"
+#include "common/url.h"
+#include "config/config.h"
+#include "crawler/scope.h"
+
+namespace provarc {
+namespace {
+
+namespace fs = std::filesystem;
+
+void print_error(const char* command, const std::string& message) {
+  std::cerr << "provarc " << command << ": " << message << "\n";
+}
+
+// Prints the message and returns `code`, for returning from a command.
+int report(const char* command, const std::string& message, int code) {
+  print_error(command, message);
+  return code;
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The configured sites, found by the authority ("host" or "host:port") of a URL.
+class SiteFinder {
+ public:
+  explicit SiteFinder(std::vector<SiteConfig> sites) : sites_(std::move(sites)) {
+    for (const SiteConfig& site : sites_) {
+      scopes_.push_back(std::make_unique<SiteScope>(site));
+      for (const std::string& host : site.hosts) by_host_[lowercase(host)] = scopes_.size() - 1;
+    }
+  }
+
+  // The index of the site that claims `url`'s authority, or -1.
+  int find(const std::string& url) const {
+    Result<std::string> authority = url_authority(url);
+    if (!authority.ok()) return -1;
+    auto it = by_host_.find(lowercase(*authority));
+    return it == by_host_.end() ? -1 : static_cast<int>(it->second);
+  }
+
+  const SiteConfig& site(int i) const { return sites_[i]; }
+
+  // An article page, as a crawl of the site would have judged it: a parseable page whose URL is
+  // not a start or listing URL and whose role is article.
+  bool is_article(int i, const Capture& capture) const {
+    const SiteConfig& site = sites_[i];
+    if (!is_parseable(capture)) return false;
+    auto is = [&](const std::vector<std::string>& urls) {
+      return std::find(urls.begin(), urls.end(), capture.url) != urls.end();
+    };
+    if (is(site.start_urls) || is(site.crawl.listing_urls)) return false;
+    return scopes_[i]->role_of(capture.url) == PageRole::kArticle;
+  }
+
+  std::vector<std::string> ids() const {
+    std::vector<std::string> ids;
+    for (const SiteConfig& site : sites_) ids.push_back(site.id);
+    return ids;
+  }
+
+ private:
+  std::vector<SiteConfig> sites_;
+  std::vector<std::unique_ptr<SiteScope>> scopes_;
+  std::map<std::string, size_t> by_host_;
+};
+
+struct ImportWarcCounts {
+  int64_t changed = 0, unchanged = 0, failed = 0, stored_only = 0, unreadable_files = 0;
+  std::map<std::string, int64_t> unmatched_hosts;  // authority -> captures stored unparsed
+};
+
+// Stores one capture read from a WARC file: parsed through ingest when a site claims its host,
+// stored as it is otherwise (under site "").
+Result<int64_t> store_warc_capture(Archive& archive, const SiteFinder& sites, int64_t run_id,
+                                   Capture capture, ImportWarcCounts& counts) {
+  const int i = sites.find(capture.url);
+  if (i < 0) {
+    Result<std::string> authority = url_authority(capture.url);
+    ++counts.unmatched_hosts[authority.ok() ? *authority : capture.url];
+    capture.site.clear();
+    return archive.store_capture(capture, run_id);
+  }
+  capture.site = sites.site(i).id;
+  Result<IngestOutcome> outcome =
+      ingest_capture(archive, capture, sites.site(i), run_id, sites.is_article(i, capture));
+  if (!outcome.ok()) return outcome.failure();
+  switch (outcome->effect) {
+    case IngestEffect::kChanged: ++counts.changed; break;
+    case IngestEffect::kUnchanged: ++counts.unchanged; break;
+    case IngestEffect::kStoredOnly: ++counts.stored_only; break;
+    case IngestEffect::kFailed:
+      ++counts.failed;
+      print_error("import-warc", capture.url + ": " + outcome->error);
+      break;
+  }
+  return outcome->capture_id;
+}
+
+std::string hosts_summary(const std::map<std::string, int64_t>& hosts) {
+  std::string out;
+  for (const auto& [host, n] : hosts) {
+    out += (out.empty() ? "" : ", ") + host + " (" + std::to_string(n) + ")";
+  }
+  return out;
+}
+
+int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& global) {
+  Result<std::vector<SiteConfig>> configured =
+      load_all_sites((fs::path(config_dir(global)) / "sites").string(), platforms_dir(global));
+  if (!configured.ok()) return report("import-warc", configured.error(), kExitUsage);
+  SiteFinder sites(std::move(*configured));
+  Result<std::unique_ptr<Archive>> opened =
+      Archive::open(global.db_path, ArchiveOptions{.create = true});
+  if (!opened.ok()) return report("import-warc", opened.error(), kExitFailure);
+  Archive& archive = **opened;
+  Result<int64_t> run = archive.begin_run("import", sites.ids());
+  if (!run.ok()) return report("import-warc", run.error(), kExitFailure);
+
+  ImportWarcCounts counts;
+  WarcImport import(archive, [&](const Capture& capture) {
+    return store_warc_capture(archive, sites, *run, capture, counts);
+  });
+  for (const std::string& file : files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+      print_error("import-warc", file + ": no such file");
+      ++counts.unreadable_files;
+      continue;
+    }
+    if (Status s = import.import_file(file); !s.ok()) {
+      return report("import-warc", s.error(), kExitFailure);
+    }
+  }
+  const WarcImportCounts& read = import.counts();
+  for (const std::string& error : read.errors) print_error("import-warc", error);
+  nlohmann::ordered_json json = {{"files", read.files},
+                                 {"records", read.records},
+                                 {"captures", read.captures},
+                                 {"already_stored", read.already_stored},
+                                 {"changed", counts.changed},
+                                 {"unchanged", counts.unchanged},
+                                 {"failed", counts.failed},
+                                 {"unreadable_records", read.errors.size()},
+                                 {"unresolved_revisits", read.unresolved_revisits}};
+  (void)archive.end_run(*run, json.dump());
+
+  int64_t unmatched = 0;
+  for (const auto& [host, n] : counts.unmatched_hosts) unmatched += n;
+  std::cout << "imported " << read.captures << " captures from " << read.files << " files ("
+            << read.records << " records, " << read.other_records
+            << " not captures); already stored " << read.already_stored << "; articles changed "
+            << counts.changed << ", unchanged " << counts.unchanged << ", failed " << counts.failed
+            << "; stored unparsed " << counts.stored_only + unmatched << "; unreadable records "
+            << read.errors.size() << "\n";
+  if (unmatched > 0) {
+    std::cout << "hosts no configured site claims (stored, not parsed): "
+              << hosts_summary(counts.unmatched_hosts) << "\n";
+  }
+  const bool partial = counts.failed > 0 || !read.errors.empty() || counts.unreadable_files > 0;
+  return partial ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+int run_export_warc(const std::string& out_dir, const std::string& site,
+                    const GlobalOptions& global) {
+  if (out_dir.empty()) return report("export", "--format warc needs --out DIR", kExitUsage);
+  Result<std::unique_ptr<Archive>> archive =
+      Archive::open(global.db_path, ArchiveOptions{.read_only = true});
+  if (!archive.ok()) return report("export", archive.error(), kExitFailure);
+  WarcWriterOptions options;
+  options.directory = out_dir;
+  Result<WarcExportCounts> counts = export_warc(**archive, site, options);
+  if (!counts.ok()) return report("export", counts.error(), kExitFailure);
+  std::cout << "wrote " << counts->files.size() << " WARC files: " << counts->responses
+            << " responses, " << counts->requests << " requests, " << counts->identical_revisits
+            << " identical-payload revisits, " << counts->not_modified_revisits
+            << " not-modified revisits; skipped " << counts->skipped
+            << " captures without a response\n";
+  for (const std::string& file : counts->files) std::cout << file << "\n";
+  std::cout << counts->index << "\n";
+  return kExitOk;
+}
+
+void add_warc_commands(CLI::App& app, GlobalOptions& global) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand(
+      "import-warc",
+      "store the captures of WARC files (wget --warc-file, Heritrix, provarc export) and parse "
+      "the pages of configured sites");
+  cmd->add_option("files", *files, "WARC files (.warc or .warc.gz)")->required();
+  cmd->callback([files, &global] { global.exit_code = run_import_warc(*files, global); });
+}
+
+}  // namespace provarc

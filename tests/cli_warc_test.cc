@@ -1,0 +1,305 @@
+// `provarc export --format warc` and `provarc import-warc` end to end: an archive exported and
+// imported into a new one keeps every capture's URL, time, status, headers and payload digest,
+// and its articles; GNU wget's WARC files come in as captures of the site that claims their host.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "archive/archive.h"
+#include "tests/support/paths.h"
+
+namespace provarc {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::fixture_path;
+using testing::provarc_binary;
+using testing::read_file;
+using testing::run_command;
+using testing::RunResult;
+using testing::source_dir;
+using testing::temp_dir;
+
+const char kWgetFixture[] = "warc/wget-1.21.3.warc.gz";
+const char kWgetArticle[] = "http://127.0.0.1:8765/tin-tuc/ra-mat-nen-tang.html";
+
+RunResult provarc(const std::string& db, std::vector<std::string> args,
+                  const std::string& config = source_dir() + "/config") {
+  args.insert(args.begin(), {provarc_binary(), "--config", config, "--db", db});
+  return run_command(args);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Imports the pages of a fixture folder's manifest as captures of `site` fetched at `fetched_at`.
+void import_fixture_pages(const std::string& db, const std::string& folder, const std::string& site,
+                          const std::string& fetched_at, size_t count) {
+  json manifest = json::parse(read_file(fixture_path(folder + "/manifest.json")));
+  for (size_t i = 0; i < count && i < manifest.size(); ++i) {
+    const json& page = manifest[i];
+    RunResult r = provarc(db, {"import", "--site", site, "--fetched-at", fetched_at,
+                               "--content-type", page["content_type"], "--url", page["url"],
+                               fixture_path(folder + "/" + page["file"].get<std::string>())});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+}
+
+// Captures `provarc import` cannot make: a crawl's, with request headers, a gzipped transfer, a
+// redirect, an image, a 304, the same page under a print URL, and a fetch that failed. They are
+// stored, not parsed.
+void store_crawled_captures(const std::string& db) {
+  Result<std::unique_ptr<Archive>> archive = Archive::open(db);
+  ASSERT_TRUE(archive.ok()) << archive.error();
+  Capture page;
+  page.url = "https://sotttt.backan.gov.vn/Pages/tin-crawl.aspx";
+  page.site = "bac-kan";
+  page.fetched_at = "2026-11-21T23:55:25.123Z";
+  page.status = 200;
+  page.http_version = "HTTP/1.1";
+  page.request_headers = {{"Host", "sotttt.backan.gov.vn"},
+                          {"User-Agent", "provarc/0.1.0 (+https://github.com/provarc/provarc)"},
+                          {"Accept-Encoding", "gzip"}};
+  page.response_headers = {{"Content-Type", "text/html; charset=utf-8"},
+                           {"Content-Encoding", "gzip"},
+                           {"Content-Length", "1234"},
+                           {"ETag", "\"a1\""},
+                           {"Server", "Microsoft-IIS/7.5"}};
+  page.body = read_file(fixture_path("bac-kan/ha-tang-vien-thong-9-thang-2023.html"));
+  page.ip = "203.162.0.10";
+  ASSERT_TRUE((*archive)->store_capture(page, 0).ok());
+
+  Capture again = page;
+  again.fetched_at = "2026-11-28T23:55:25.000Z";
+  again.outcome = CaptureOutcome::kNotModified;
+  again.status = 304;
+  again.request_headers.push_back({"If-None-Match", "\"a1\""});
+  again.response_headers = {{"ETag", "\"a1\""}};
+  again.body.clear();
+  ASSERT_TRUE((*archive)->store_capture(again, 0).ok());
+
+  Capture print = page;  // an identical payload: exported as a revisit
+  print.url = page.url + "?print=1";
+  print.fetched_at = "2026-11-21T23:55:29.500Z";
+  ASSERT_TRUE((*archive)->store_capture(print, 0).ok());
+
+  Capture moved;
+  moved.url = "https://sotttt.backan.gov.vn/tin-cu.aspx";
+  moved.site = "bac-kan";
+  moved.fetched_at = "2026-11-21T23:55:26.000Z";
+  moved.status = 302;
+  moved.http_version = "HTTP/1.1";
+  moved.response_headers = {{"Location", "/Pages/tin-crawl.aspx"}, {"Content-Length", "0"}};
+  moved.redirect_target = page.url;
+  ASSERT_TRUE((*archive)->store_capture(moved, 0).ok());
+
+  Capture image;
+  image.url = "https://sotttt.backan.gov.vn/PublishingImages/anh.png";
+  image.site = "bac-kan";
+  image.kind = CaptureKind::kImage;
+  image.parent_url = page.url;
+  image.fetched_at = "2026-11-21T23:55:27.000Z";
+  image.status = 200;
+  image.http_version = "HTTP/1.1";
+  image.response_headers = {{"Content-Type", "image/png"}};
+  image.body = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  ASSERT_TRUE((*archive)->store_capture(image, 0).ok());
+
+  Capture failed;
+  failed.url = "https://sotttt.backan.gov.vn/cham.aspx";
+  failed.site = "bac-kan";
+  failed.fetched_at = "2026-11-21T23:55:28.000Z";
+  failed.outcome = CaptureOutcome::kError;
+  failed.error = "timeout after 120 s";
+  ASSERT_TRUE((*archive)->store_capture(failed, 0).ok());
+}
+
+// What a round trip must keep of each capture, one row each, in a stable order.
+std::vector<std::vector<std::string>> capture_rows(const std::string& db, bool with_errors) {
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  const char* sql =
+      "SELECT url, fetched_at, status, outcome, kind, response_headers, request_headers, "
+      "coalesce(payload_digest, ''), coalesce(redirect_target, ''), coalesce(ip, ''), site "
+      "FROM captures WHERE ?1 OR outcome != 'error' ORDER BY url, fetched_at";
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(handle, sql, -1, &stmt, nullptr), SQLITE_OK);
+  sqlite3_bind_int(stmt, 1, with_errors ? 1 : 0);
+  std::vector<std::vector<std::string>> rows;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const unsigned char* text = sqlite3_column_text(stmt, i);
+      row.push_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return rows;
+}
+
+// `provarc export --format jsonl`, without the "archive" object (ids differ between archives).
+std::vector<json> articles(const std::string& db) {
+  RunResult r = provarc(db, {"export", "--format", "jsonl", "--all-versions"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<json> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    json article = json::parse(line);
+    article.erase("archive");
+    out.push_back(article);
+  }
+  return out;
+}
+
+std::vector<std::string> warc_files(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().string().ends_with(".warc.gz")) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(CliWarc, ExportThenImportIntoANewArchiveKeepsEveryCapture) {
+  const std::string dir = temp_dir();
+  const std::string a = dir + "/a.sqlite", b = dir + "/b.sqlite";
+  import_fixture_pages(a, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 3);
+  import_fixture_pages(a, "nghe-an", "nghe-an", "2026-05-02T10:00:00.000Z", 2);
+  store_crawled_captures(a);
+
+  RunResult exported = provarc(a, {"export", "--format", "warc", "--out", dir + "/warc"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_TRUE(contains(exported.out,
+                       "1 identical-payload revisits, 1 not-modified revisits; "
+                       "skipped 1 captures without a response"))
+      << exported.out;
+  std::vector<std::string> files = warc_files(dir + "/warc");
+  ASSERT_EQ(files.size(), 1u);
+
+  RunResult imported = provarc(b, {"import-warc", files[0]});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  EXPECT_TRUE(contains(imported.out, "imported 10 captures from 1 files")) << imported.out;
+  EXPECT_EQ(imported.err, "");
+
+  // Every capture that had a response comes back as it was (the error capture had nothing to
+  // record), and so do the articles parsed from them. The crawled page, stored unparsed in the
+  // first archive, is an article of the second: import-warc parses what a crawl would.
+  std::vector<std::vector<std::string>> before = capture_rows(a, /*with_errors=*/false);
+  std::vector<std::vector<std::string>> after = capture_rows(b, /*with_errors=*/true);
+  ASSERT_EQ(before.size(), 10u);
+  EXPECT_EQ(after, before);
+  std::vector<json> articles_before = articles(a), articles_after = articles(b);
+  ASSERT_EQ(articles_before.size(), 5u);
+  ASSERT_EQ(articles_after.size(), 6u);
+  for (const json& article : articles_before) {
+    EXPECT_NE(std::find(articles_after.begin(), articles_after.end(), article),
+              articles_after.end())
+        << article["url"];
+  }
+  EXPECT_NE(std::find_if(articles_after.begin(), articles_after.end(),
+                         [](const json& j) {
+                           return j["url"] == "https://sotttt.backan.gov.vn/Pages/tin-crawl.aspx";
+                         }),
+            articles_after.end());
+
+  // Importing the same file again adds nothing.
+  RunResult again = provarc(b, {"import-warc", files[0]});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "imported 0 captures from 1 files")) << again.out;
+  EXPECT_TRUE(contains(again.out, "already stored 10")) << again.out;
+  EXPECT_EQ(capture_rows(b, true).size(), 10u);
+}
+
+TEST(CliWarc, ExportOfOneSiteHoldsOnlyItsCaptures) {
+  const std::string dir = temp_dir();
+  const std::string a = dir + "/a.sqlite";
+  import_fixture_pages(a, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 2);
+  import_fixture_pages(a, "nghe-an", "nghe-an", "2026-05-02T10:00:00.000Z", 1);
+  RunResult r =
+      provarc(a, {"export", "--format", "warc", "--out", dir + "/w", "--site", "nghe-an"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "wrote 1 WARC files: 1 responses")) << r.out;
+  std::string index;
+  for (const auto& entry : fs::directory_iterator(dir + "/w")) {
+    if (entry.path().extension() == ".cdxj") index = read_file(entry.path().string());
+  }
+  EXPECT_EQ(std::count(index.begin(), index.end(), '\n'), 1);
+  EXPECT_TRUE(contains(index, "vn,gov,nghean,stttt)/")) << index;
+}
+
+TEST(CliWarc, ExportNeedsAnOutputDirectory) {
+  const std::string dir = temp_dir();
+  const std::string a = dir + "/a.sqlite";
+  import_fixture_pages(a, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 1);
+  RunResult r = provarc(a, {"export", "--format", "warc"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "--format warc needs --out DIR")) << r.err;
+}
+
+TEST(CliWarc, WgetFileComesInAsCapturesOfTheSiteThatClaimsItsHost) {
+  const std::string dir = temp_dir();
+  const std::string config = dir + "/config";
+  fs::create_directories(config + "/sites");
+  std::ofstream(config + "/sites/local.toml") << R"toml(id = "local"
+name = "Sở Thông tin và Truyền thông (wget fixture)"
+province = "Quảng Ngãi"
+platform = "generic"
+hosts = ["127.0.0.1:8765"]
+start_urls = ["http://127.0.0.1:8765/"]
+contact_url = "https://github.com/provarc/provarc"
+)toml";
+  const std::string db = dir + "/a.sqlite";
+  RunResult r = provarc(db, {"import-warc", fixture_path(kWgetFixture)}, config);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "imported 5 captures from 1 files (13 records, 3 not captures)"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "articles changed 1, unchanged 0, failed 0; stored unparsed 4"))
+      << r.out;
+
+  RunResult show = provarc(db, {"show", kWgetArticle, "--format", "json"}, config);
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  json golden =
+      json::parse(read_file(fixture_path("generic/html5-article-quang-ngai-2024.expected.json")));
+  json article = json::parse(show.out);
+  EXPECT_EQ(article["title"], golden["title"]);
+  EXPECT_EQ(article["published"], golden["published"]);
+  EXPECT_EQ(article["site"], "local");
+
+  // Without a site for that host the captures are stored, not parsed, and the summary says so.
+  const std::string other = dir + "/b.sqlite";
+  r = provarc(other, {"import-warc", fixture_path(kWgetFixture)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out,
+                       "hosts no configured site claims (stored, not parsed): "
+                       "127.0.0.1:8765 (5)"))
+      << r.out;
+  EXPECT_EQ(capture_rows(other, true).size(), 5u);
+}
+
+TEST(CliWarc, DamagedAndMissingFilesArePartialFailuresNamingTheFile) {
+  const std::string dir = temp_dir();
+  const std::string bytes = read_file(fixture_path(kWgetFixture));
+  const std::string cut = dir + "/cut.warc.gz";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  RunResult r = provarc(dir + "/a.sqlite", {"import-warc", cut, dir + "/missing.warc.gz"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "provarc import-warc: " + cut + ": gzip member at byte offset "))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "truncated")) << r.err;
+  EXPECT_TRUE(contains(r.err, dir + "/missing.warc.gz: no such file")) << r.err;
+  EXPECT_GE(capture_rows(dir + "/a.sqlite", true).size(), 1u);  // what came before the cut
+}
+
+}  // namespace
+}  // namespace provarc
