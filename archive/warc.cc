@@ -213,9 +213,17 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
                                   const std::string& request_id) {
   const bool not_modified = capture.outcome == CaptureOutcome::kNotModified;
   const std::string payload_digest = not_modified ? "" : "sha1:" + sha1_base32(capture.body);
-  auto earlier = payload_digest.empty() || capture.body.empty() ? payloads_.end()
-                                                                : payloads_.find(payload_digest);
-  const bool identical = earlier != payloads_.end();
+  // What a revisit refers to: for a 304, the URL's last record with a payload; for a payload
+  // written before, the record that holds it. Empty bodies are not worth a revisit.
+  const Written* referred = nullptr;
+  if (not_modified) {
+    auto last = latest_by_url_.find(capture.url);
+    if (last != latest_by_url_.end()) referred = &last->second;
+  } else if (!capture.body.empty()) {
+    auto first = payloads_.find(payload_digest);
+    if (first != payloads_.end()) referred = &first->second;
+  }
+  const bool identical = !not_modified && referred != nullptr;
   // A revisit holds the HTTP head only; its payload is the referred record's.
   std::optional<int64_t> payload_size;
   if (!not_modified) payload_size = static_cast<int64_t>(capture.body.size());
@@ -235,13 +243,12 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   }
   fields.push_back({"WARC-Warcinfo-ID", warcinfo_id_});
   if (!request_id.empty()) fields.push_back({"WARC-Concurrent-To", request_id});
-  if (not_modified) {
-    fields.push_back({"WARC-Profile", kNotModifiedProfile});
-  } else if (identical) {
-    fields.push_back({"WARC-Profile", kIdenticalProfile});
-    fields.push_back({"WARC-Refers-To", earlier->second.record_id});
-    fields.push_back({"WARC-Refers-To-Target-URI", earlier->second.uri});
-    fields.push_back({"WARC-Refers-To-Date", earlier->second.date});
+  if (not_modified) fields.push_back({"WARC-Profile", kNotModifiedProfile});
+  if (identical) fields.push_back({"WARC-Profile", kIdenticalProfile});
+  if (referred != nullptr) {
+    fields.push_back({"WARC-Refers-To", referred->record_id});
+    fields.push_back({"WARC-Refers-To-Target-URI", referred->uri});
+    fields.push_back({"WARC-Refers-To-Date", referred->date});
   }
   fields.push_back({"WARC-Block-Digest", "sha1:" + sha1_base32(block)});
   if (!payload_digest.empty()) fields.push_back({"WARC-Payload-Digest", payload_digest});
@@ -250,17 +257,20 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   int64_t offset = 0;
   const int64_t before = file_size_;
   if (Status s = append(record_bytes(fields, block), &offset); !s.ok()) return s;
+  index(capture, date, not_modified || identical ? "warc/revisit" : mime_of(capture),
+        payload_digest, offset, file_size_ - before);
   if (not_modified) {
     ++counts_.not_modified_revisits;
-  } else if (identical) {
+    return Status::Ok();
+  }
+  const Written written = identical ? *referred : Written{capture.url, date, record_id};
+  if (identical) {
     ++counts_.identical_revisits;
   } else {
     ++counts_.responses;
-    if (!capture.body.empty())
-      payloads_.emplace(payload_digest, Written{capture.url, date, record_id});
+    if (!capture.body.empty()) payloads_.emplace(payload_digest, written);
   }
-  index(capture, date, not_modified || identical ? "warc/revisit" : mime_of(capture),
-        payload_digest, offset, file_size_ - before);
+  latest_by_url_[capture.url] = written;
   return Status::Ok();
 }
 

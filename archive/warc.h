@@ -28,10 +28,12 @@ class Connection;  // archive/sqlite.h
 //
 // Each capture becomes a `request` record (when the capture knows the request headers it sent)
 // and a `response` record, each record its own gzip member. A 304 becomes a `revisit` record of
-// the server-not-modified profile; a response whose payload equals one already written in the
-// same export becomes a `revisit` of the identical-payload-digest profile pointing at the first
-// (WARC-Refers-To, -Target-URI, -Date). Captures that got no response (outcome error) have no
-// HTTP message to record and are skipped. Every file starts with a `warcinfo` record.
+// the server-not-modified profile, pointing at the URL's last record with a payload when this
+// export wrote one; a response whose payload (not empty) equals one already written in the same
+// export becomes a `revisit` of the identical-payload-digest profile pointing at the first. The
+// pointers are WARC-Refers-To, WARC-Refers-To-Target-URI and WARC-Refers-To-Date. Captures that got
+// no response (outcome error) have no HTTP message to record and are skipped. Every file starts
+// with a `warcinfo` record.
 //
 // The archive keeps a body decoded (Content-Encoding and Transfer-Encoding undone), so a response
 // record holds the message as stored, not the bytes as they crossed the wire: its
@@ -88,7 +90,7 @@ class WarcWriter {
   Result<WarcExportCounts> finish();
 
  private:
-  struct Written {  // the first response record of a payload, for identical-payload revisits
+  struct Written {  // a record holding a payload, for the revisits that refer to it
     std::string uri;
     std::string date;
     std::string record_id;
@@ -111,7 +113,8 @@ class WarcWriter {
   std::string file_name_;  // without directory
   int64_t file_size_ = 0;
   std::string warcinfo_id_;
-  std::map<std::string, Written> payloads_;  // by "sha1:..." payload digest
+  std::map<std::string, Written> payloads_;       // the first of each "sha1:..." payload
+  std::map<std::string, Written> latest_by_url_;  // each URL's last record with a payload
   std::vector<std::string> index_lines_;
   WarcExportCounts counts_;
   std::mt19937_64 random_;

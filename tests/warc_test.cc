@@ -365,12 +365,26 @@ TEST(Warc, NotModifiedBecomesAServerNotModifiedRevisit) {
   EXPECT_EQ(revisit.field("WARC-Profile"),
             "http://netpreserve.org/warc/1.1/revisit/server-not-modified");
   EXPECT_EQ(revisit.field("WARC-Payload-Digest"), "");
+  EXPECT_EQ(revisit.field("WARC-Refers-To"), read.records[2].field("WARC-Record-ID"));
+  EXPECT_EQ(revisit.field("WARC-Refers-To-Target-URI"), first.url);
+  EXPECT_EQ(revisit.field("WARC-Refers-To-Date"), first.fetched_at);
   EXPECT_EQ(revisit.block, "HTTP/1.1 304 Not Modified\r\nETag: \"a1\"\r\n\r\n");
 
   ReadBack back = read_file_captures(counts.files[0]);
   ASSERT_EQ(back.captures.size(), 2u);
   EXPECT_EQ(back.captures[1].type, WarcCaptureType::kNotModifiedRevisit);
   expect_same_capture(again, back.captures[1].capture);
+}
+
+TEST(Warc, NotModifiedWithoutAnEarlierResponseRefersToNothing) {
+  const std::string dir = temp_dir();
+  WarcExportCounts counts =
+      write_all({not_modified_capture("https://a.vn/x", "2026-11-28T23:55:25.000Z")}, dir);
+  Records read = read_records(read_file(counts.files.at(0)));
+  ASSERT_EQ(read.records.size(), 3u);
+  EXPECT_EQ(read.records[2].type(), "revisit");
+  EXPECT_EQ(read.records[2].field("WARC-Refers-To"), "");
+  EXPECT_EQ(read.records[2].field("WARC-Refers-To-Target-URI"), "");
 }
 
 TEST(Warc, EmptyBodiesAreNotDeduplicated) {
