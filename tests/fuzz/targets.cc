@@ -13,8 +13,10 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <system_error>
 
+#include "archive/warc.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "crawler/links.h"
@@ -570,6 +572,49 @@ Status fuzz_sitemap(std::string_view input) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// warc: the input as a WARC file (gzipped or plain) read to its end through WarcCaptureReader,
+// calling next() again after each failure as warc.h allows.
+
+// Small, so that a hostile record cannot make one input slow; the reader's cap is the point.
+constexpr int64_t kWarcMaxRecordBytes = 1 << 20;
+
+Status check_warc_capture(const WarcCapture& found) {
+  const Capture& capture = found.capture;
+  std::string where = "capture at offset " + std::to_string(found.offset);
+  if (!parse_url(capture.url).ok()) return fail(where + ": URL " + excerpt(capture.url));
+  if (static_cast<int64_t>(capture.body.size()) > kWarcMaxRecordBytes) {
+    return fail(where + ": a body of " + std::to_string(capture.body.size()) +
+                " bytes, over max_record_bytes");
+  }
+  if (capture.fetched_at.empty() || capture.fetched_at.back() != 'Z') {
+    return fail(where + ": fetched_at " + excerpt(capture.fetched_at) + " is not UTC ISO 8601");
+  }
+  return Status::Ok();
+}
+
+Status fuzz_warc(std::string_view input) {
+  std::istringstream in{std::string(input)};
+  WarcReaderOptions options;
+  options.max_record_bytes = kWarcMaxRecordBytes;
+  WarcCaptureReader reader(std::make_unique<WarcReader>(in, "fuzz.warc", options));
+  // Each call reads at least one record or ends the file. Deflate expands at most 1032:1 and a
+  // record takes at least 16 bytes, so more calls than this is a reader that stopped moving.
+  const size_t max_calls = 100 * input.size() + 16;
+  for (size_t calls = 0;; ++calls) {
+    if (calls > max_calls) return fail("WarcCaptureReader::next() does not reach the end");
+    auto next = reader.next();
+    if (!next.ok()) {
+      if (next.error().find("fuzz.warc") == std::string::npos) {
+        return fail("a read error that does not name the file: " + excerpt(next.error()));
+      }
+      continue;
+    }
+    if (!next->has_value()) return Status::Ok();
+    if (Status s = check_warc_capture(**next); !s.ok()) return s;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The table of targets
 
 struct Target {
@@ -589,6 +634,7 @@ const std::vector<Target>& targets() {
     list.push_back({"config", fuzz_config});
     list.push_back({"url", fuzz_url});
     list.push_back({"sitemap", fuzz_sitemap});
+    list.push_back({"warc", fuzz_warc});
     return list;
   }();
   return kTargets;

@@ -19,7 +19,7 @@ namespace provarc::fuzz {
 
 // Every target's name, in the order scripts/fuzz and .ci/run list them: "robots", "decode",
 // "extract-sharepoint", "extract-websphere", "extract-aspnet", "extract-liferay",
-// "extract-generic", "dates", "selector", "config", "url", "sitemap".
+// "extract-generic", "dates", "selector", "config", "url", "sitemap", "warc".
 const std::vector<std::string>& target_names();
 
 // Runs the target `name` on `input`. Ok when every checked promise held; otherwise a failure

@@ -1,0 +1,9 @@
+// tests/fuzz/warc_fuzz.cc: libFuzzer entry of the "warc" fuzz target; the logic is in targets.cc.
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return provarc::fuzz::run_fuzzer_input("warc", data, size);
+}
