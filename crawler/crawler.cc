@@ -111,7 +111,7 @@ struct Site {
   int64_t page_budget = 0;
   std::string stop_reason;  // set when the site stops early
   bool claim_dirty = true;  // something may be claimable that was not at the last claim
-  bool exhausted = false;   // the last claim found nothing and no retry is due soon
+  bool exhausted = false;   // at the last claim nothing was left and no retry was due soon
   std::multiset<SteadyTime> retries_due;  // this run's retries, by when they are due
   int64_t in_memory = 0;    // claimed items held in host queues
   int64_t in_flight = 0;
@@ -262,7 +262,6 @@ Status Crawl::discover(Site& site, CrawlItem item, bool every_pass) {
   if (!added.ok()) return added.failure();
   if (*added) {
     site.claim_dirty = true;
-    site.exhausted = false;
     return Status::Ok();
   }
   if (site.resumed) return Status::Ok();
@@ -277,10 +276,7 @@ Status Crawl::discover(Site& site, CrawlItem item, bool every_pass) {
   if (!revisit) return Status::Ok();
   auto queued = store_.enqueue(item, /*revisit=*/true);
   if (!queued.ok()) return queued.failure();
-  if (*queued) {
-    site.claim_dirty = true;
-    site.exhausted = false;
-  }
+  if (*queued) site.claim_dirty = true;
   return Status::Ok();
 }
 
@@ -364,29 +360,31 @@ Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
   while (!site.retries_due.empty() && *site.retries_due.begin() <= now) {
     site.retries_due.erase(site.retries_due.begin());
     site.claim_dirty = true;
-    site.exhausted = false;
   }
-  if (site.in_memory >= kClaimLowWater || !site.claim_dirty) return Status::Ok();
-  auto items = store_.claim(site.config->id, wall_now_utc(), kClaimBatch);
-  if (!items.ok()) return items.failure();
-  site.claim_dirty = static_cast<int>(items->size()) == kClaimBatch;
-  for (CrawlItem& item : *items) {
-    auto authority = url_authority(item.url);
-    if (!authority.ok()) {
-      Status s = store_.mark_failed(item.id, authority.error());
-      if (!s.ok()) return s;
-      continue;
+  if (site.claim_dirty && site.in_memory < kClaimLowWater) {
+    auto items = store_.claim(site.config->id, wall_now_utc(), kClaimBatch);
+    if (!items.ok()) return items.failure();
+    // A full batch may have left more behind; a partial one took everything due.
+    site.claim_dirty = static_cast<int>(items->size()) == kClaimBatch;
+    for (CrawlItem& item : *items) {
+      auto authority = url_authority(item.url);
+      if (!authority.ok()) {
+        Status s = store_.mark_failed(item.id, authority.error());
+        if (!s.ok()) return s;
+        continue;
+      }
+      Host& host = host_for(*authority);
+      if (host.abandoned) continue;  // stays in progress; released at the end of the run
+      host.politeness.raise_delay(Millis(site.config->crawl.delay_ms));
+      host.queue.push_back(Task{std::move(item), index});
+      ++site.in_memory;
     }
-    Host& host = host_for(*authority);
-    if (host.abandoned) continue;  // stays in progress; released at the end of the run
-    host.politeness.raise_delay(Millis(site.config->crawl.delay_ms));
-    host.queue.push_back(Task{std::move(item), index});
-    ++site.in_memory;
   }
-  // Nothing claimable now and no retry due within reach: the site has no more work this run.
+  // Nothing left to claim and no retry due within reach: once its claimed items are done, the
+  // site has no more work in this run.
   bool retry_soon = !site.retries_due.empty() &&
                     *site.retries_due.begin() <= now + options_.max_retry_wait;
-  site.exhausted = items->empty() && !retry_soon && !site.claim_dirty;
+  site.exhausted = !site.claim_dirty && !retry_soon;
   return Status::Ok();
 }
 
@@ -746,7 +744,7 @@ Status Crawl::handle(FetchResult result) {
   InFlight flight = std::move(it->second);
   in_flight_.erase(it);
   Host& host = host_for(flight.authority);
-  host.politeness.on_finish(result.sent);
+  host.politeness.on_finish(result.received_by);
   size_t site_index = flight.robots ? flight.fetch.site : flight.task.site;
   --sites_[site_index]->in_flight;
   return flight.robots ? handle_robots(flight, result, host) : handle_item(flight, result, host);
@@ -759,7 +757,7 @@ void Crawl::stop_site(Site& site, const std::string& reason) {
 bool Crawl::site_done(const Site& site) const {
   if (site.in_flight > 0) return false;
   if (!site.stop_reason.empty() || stopping_) return true;
-  return site.in_memory == 0 && site.exhausted;
+  return site.in_memory == 0 && site.exhausted && !site.claim_dirty;
 }
 
 Status Crawl::report_progress(bool final_report) {

@@ -130,7 +130,7 @@ void Fetcher::start(const FetchRequest& request, SteadyTime now) {
   transfer->result.token = request.token;
   transfer->result.capture.url = request.url;
   transfer->result.started = now;
-  transfer->result.sent = now;
+  transfer->result.received_by = now;
   CURL* easy = curl_easy_init();
   if (easy == nullptr) {
     transfer->result.capture.outcome = CaptureOutcome::kError;
@@ -210,10 +210,12 @@ std::vector<FetchResult> Fetcher::wait(Millis timeout) {
 
 void Fetcher::Transfer::finish(CURLcode code) {
   Capture& capture = result.capture;
-  curl_off_t pretransfer_us = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us) == CURLE_OK &&
-      pretransfer_us > 0) {
-    result.sent = result.started + std::chrono::microseconds(pretransfer_us);
+  curl_off_t first_byte_us = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us) == CURLE_OK &&
+      first_byte_us > 0) {
+    result.received_by = result.started + std::chrono::microseconds(first_byte_us);
+  } else {
+    result.received_by = std::chrono::steady_clock::now();  // no answer: now is surely late enough
   }
   size_t line_start = 0;
   while (line_start < request_head.size()) {

@@ -36,7 +36,10 @@ struct FetchResult {
   bool timed_out = false;        // connect or total timeout (outcome kError)
   bool tls_failure = false;      // certificate or handshake failure (outcome kError)
   SteadyTime started{};          // when start() was called
-  SteadyTime sent{};             // when the request went out (after connecting)
+  // By when the server had certainly received the request: when the first byte of its answer
+  // came back, or when the transfer ended if none did. Politeness measures gaps from here, so the
+  // server never sees two requests closer than the delay, however long connecting took.
+  SteadyTime received_by{};
 };
 
 // Owns one CURLM and the easy handles of the transfers in flight. Not thread-safe: one thread

@@ -34,10 +34,10 @@ void HostPoliteness::on_start(SteadyTime start) {
   next_start_ = std::max(next_start_, start + delay());
 }
 
-void HostPoliteness::on_finish(SteadyTime sent) {
+void HostPoliteness::on_finish(SteadyTime received_by) {
   busy_ = false;
-  // The request may have waited for a connection: measure the gap from when it really went out.
-  last_start_ = std::max(last_start_, sent);
+  // The request may have waited for a connection: measure the gap from when it surely arrived.
+  last_start_ = std::max(last_start_, received_by);
   next_start_ = std::max(next_start_, last_start_ + delay());
 }
 

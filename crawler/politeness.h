@@ -42,9 +42,10 @@ class HostPoliteness {
 
   // A request starts at `start`: the host is busy until on_finish().
   void on_start(SteadyTime start);
-  // The request that started finished. `sent` is when its bytes actually left (after connecting);
-  // the next start is at least `delay()` after it, so the server never sees two requests closer.
-  void on_finish(SteadyTime sent);
+  // The request that started finished; the server had received it by `received_by` (the first
+  // byte of the answer). The next start is at least `delay()` after that, so the server never
+  // sees two requests closer, however long connecting took.
+  void on_finish(SteadyTime received_by);
 
   // The host answered normally: the failure streak ends.
   void on_success();

@@ -35,22 +35,22 @@ TEST(Politeness, OneRequestAtATimeAndTheDelayBetweenStarts) {
   EXPECT_TRUE(host.ready(t0() + milliseconds(1010)));
 }
 
-TEST(Politeness, GapIsMeasuredFromWhenTheRequestWentOut) {
+TEST(Politeness, GapIsMeasuredFromWhenTheServerSurelyHadTheRequest) {
   HostPoliteness host(rules_with_delay(100));
   host.on_start(t0());
-  // Connecting took 40 ms: the request reached the server at t0+40, so the next may start at 140.
+  // The answer began at t0+40 (a slow connect): the next may start at 140.
   host.on_finish(t0() + milliseconds(40));
   EXPECT_FALSE(host.ready(t0() + milliseconds(139)));
   EXPECT_TRUE(host.ready(t0() + milliseconds(140)));
 }
 
-TEST(Politeness, SlowResponsesDoNotShortenTheGap) {
+TEST(Politeness, ALongBodyDoesNotLengthenTheGap) {
   HostPoliteness host(rules_with_delay(100));
   host.on_start(t0());
   host.on_finish(t0());
   EXPECT_EQ(host.next_start(), t0() + milliseconds(100));
   host.on_start(t0() + milliseconds(100));
-  host.on_finish(t0() + milliseconds(100));  // sent at once, answered 5 s later: no matter
+  host.on_finish(t0() + milliseconds(100));  // a first byte at once, the rest later: no matter
   EXPECT_TRUE(host.ready(t0() + milliseconds(200)));
 }
 

@@ -1,0 +1,557 @@
+// Integration tests of crawler/crawler.h: real crawls, in real time, of the fixture web on
+// 127.0.0.1 into an in-memory store. Politeness is asserted from the server's own request log.
+#include "crawler/crawler.h"
+
+#include <atomic>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/crawl_test_sites.h"
+#include "tests/support/fixture_web.h"
+#include "tests/support/memory_crawl_store.h"
+#include "tests/support/paths.h"
+
+namespace provarc::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Gaps are asserted on the server's own clock, with 1 ms for the clock's and log's granularity.
+constexpr milliseconds kTolerance{1};
+const std::string kUserAgent =
+    std::string("provarc/") + PROVARC_VERSION + " (+https://example.org/provarc-tests)";
+
+FixtureResponse text(const std::string& body, int status = 200,
+                     const std::string& type = "text/plain") {
+  FixtureResponse r;
+  r.status = status;
+  r.content_type = type;
+  r.body = body;
+  return r;
+}
+
+FixtureResponse html(const std::string& body) { return text(body, 200, "text/html; charset=utf-8"); }
+
+std::string page_linking(const std::vector<std::string>& targets) {
+  std::string out = "<!DOCTYPE html><html><head><title>Trang chủ</title></head><body>";
+  for (const std::string& t : targets) out += "<a href=\"" + t + "\">link</a> ";
+  return out + "</body></html>";
+}
+
+std::vector<std::string> targets_of(const std::vector<RequestRecord>& log) {
+  std::vector<std::string> out;
+  for (const RequestRecord& r : log) out.push_back(r.target);
+  return out;
+}
+
+int count_of(const std::vector<RequestRecord>& log, const std::string& target) {
+  int n = 0;
+  for (const RequestRecord& r : log) n += r.target == target;
+  return n;
+}
+
+const SiteProgress& progress_of(const CrawlSummary& summary, const std::string& site) {
+  for (const SiteProgress& p : summary.sites) {
+    if (p.site == site) return p;
+  }
+  ADD_FAILURE() << "no progress for site " << site;
+  static SiteProgress none;
+  return none;
+}
+
+class CrawlTest : public ::testing::Test {
+ protected:
+  CrawlOptions options() {
+    CrawlOptions o;
+    o.on_log = [this](const std::string& line) { log_lines_.push_back(line); };
+    o.max_backoff = milliseconds(2000);
+    return o;
+  }
+
+  // A news site (add_news_site) on its own host with an allow-all robots.txt.
+  FixtureHost& news_host(const std::string& name, int articles, int per_page = 3,
+                         const std::string& fixtures = "") {
+    FixtureHost& host = web_.add_host(name);
+    add_news_site(host, fixtures, articles, per_page);
+    host.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+    return host;
+  }
+
+  SiteConfig site(const std::string& id, const FixtureHost& host, int delay_ms,
+                  const std::string& extra = "", const std::string& platform = "generic") {
+    write_test_site(config_dir_, id, {host.authority()},
+                    news_crawl_toml(host.authority(), delay_ms, extra), platform);
+    return load_test_site(config_dir_, id);
+  }
+
+  bool logged(const std::string& fragment) const {
+    for (const std::string& line : log_lines_) {
+      if (line.find(fragment) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  FixtureWeb web_;
+  std::string config_dir_ = temp_dir();
+  std::vector<std::string> log_lines_;
+};
+
+TEST_F(CrawlTest, ArchivesTwoSitesCompletelyPolitelyAndConcurrently) {
+  FixtureHost& a = web_.add_host("bac-kan");
+  std::vector<std::string> a_articles = add_news_site(a, fixture_path("bac-kan"), 5, 2);
+  a.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+  FixtureHost& b = news_host("generic", 8, 3);
+  // The fixture pages link their real site's menus: keep site a to the news section.
+  std::vector<SiteConfig> sites = {
+      site("a", a, 100, "include = ['/tin-tuc/', ':[0-9]+/$']\n", "sharepoint"), site("b", b, 100)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+
+  const SiteProgress& pa = progress_of(*summary, "a");
+  const SiteProgress& pb = progress_of(*summary, "b");
+  EXPECT_EQ(pa.new_articles, 5);
+  EXPECT_EQ(pb.new_articles, 8);
+  EXPECT_EQ(pb.parse_failures, 0);
+  EXPECT_TRUE(pa.finished);
+  EXPECT_TRUE(pb.finished);
+  EXPECT_EQ(pb.failed, 0);
+  EXPECT_EQ(pb.errors, 0);
+
+  for (FixtureHost* host : {&a, &b}) {
+    auto log = web_.requests_to(*host);
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.front().target, "/robots.txt") << "robots.txt comes first";
+    EXPECT_EQ(count_of(log, "/robots.txt"), 1);
+    EXPECT_EQ(politeness_violation(log, milliseconds(100) - kTolerance), "");
+    std::set<std::string> distinct;
+    for (const RequestRecord& r : log) {
+      EXPECT_TRUE(distinct.insert(r.target).second) << r.target << " fetched twice";
+      EXPECT_EQ(r.user_agent, kUserAgent);
+    }
+  }
+  // Every article of both sites, exactly once, with its images and attachments.
+  for (const std::string& t : a_articles) EXPECT_EQ(web_.count(a, t), 1) << t;
+  for (int n = 1; n <= 8; ++n) {
+    std::string id = std::to_string(n);
+    EXPECT_EQ(web_.count(b, "/tin-tuc/bai-viet-" + id + ".html"), 1);
+    EXPECT_EQ(web_.count(b, "/anh/bai-viet-" + id + ".jpg"), 1);
+    EXPECT_EQ(web_.count(b, "/van-ban/ke-hoach-" + id + ".pdf"), n % 2 == 1 ? 1 : 0);
+    EXPECT_EQ(store.versions_of(b.url("/tin-tuc/bai-viet-" + id + ".html")).size(), 1u);
+  }
+  int images = 0;
+  for (const Capture& c : store.captures()) {
+    if (c.kind == CaptureKind::kImage && c.site == "b") {
+      ++images;
+      EXPECT_EQ(c.parent_url.rfind(b.url("/tin-tuc/bai-viet-"), 0), 0u) << c.parent_url;
+      EXPECT_EQ(c.status, 200);
+    }
+  }
+  EXPECT_EQ(images, 8);
+  // The two hosts were crawled at the same time, not one after the other.
+  auto la = web_.requests_to(a), lb = web_.requests_to(b);
+  EXPECT_LT(lb.front().arrived, la.back().arrived);
+  EXPECT_LT(la.front().arrived, lb.back().arrived);
+}
+
+TEST_F(CrawlTest, ObeysRobotsTxtCrawlDelayAndReadsItsSitemaps) {
+  FixtureHost& host = news_host("h", 3);
+  host.set_page("/", page_linking({"/tin-tuc/", "/private/secret.html", "/private/"}));
+  host.set_page("/private/secret.html", "<p>secret</p>");
+  host.set_page("/tin-tuc/chi-trong-sitemap.html",
+                generated_article_html("Chỉ có trong sitemap", "/anh/sitemap.jpg", ""));
+  host.set_route("/sitemap.xml",
+                 Route({text("<?xml version=\"1.0\"?><urlset><url><loc>" +
+                             host.url("/tin-tuc/chi-trong-sitemap.html") + "</loc></url></urlset>",
+                             200, "application/xml")}));
+  host.set_route("/robots.txt", Route({text("User-agent: otherbot\nDisallow: /\n\n"
+                                             "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.25\n"
+                                             "Sitemap: " + host.url("/sitemap.xml") + "\n")}));
+  std::vector<SiteConfig> sites = {site("s", host, 50)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  auto log = web_.requests_to(host);
+  for (const RequestRecord& r : log) EXPECT_NE(r.target.rfind("/private/", 0), 0u) << r.target;
+  EXPECT_EQ(progress_of(*summary, "s").disallowed, 2);
+  EXPECT_EQ(web_.count(host, "/sitemap.xml"), 1);
+  EXPECT_EQ(web_.count(host, "/tin-tuc/chi-trong-sitemap.html"), 1);
+  EXPECT_EQ(progress_of(*summary, "s").new_articles, 4);
+  // Crawl-delay 0.25 s outweighs the site's 50 ms.
+  EXPECT_EQ(politeness_violation(log, milliseconds(250) - kTolerance), "");
+  EXPECT_EQ(progress_of(*summary, "s").delay_ms, 250);
+  const auto* entry = store.entry("s", host.url("/private/secret.html"));
+  ASSERT_NE(entry, nullptr);
+  EXPECT_NE(entry->error.find("Disallow: /private/"), std::string::npos) << entry->error;
+}
+
+TEST_F(CrawlTest, NothingIsFetchedWhileRobotsTxtAnswersServerErrors) {
+  FixtureHost& flaky = news_host("flaky", 3);
+  flaky.set_route("/robots.txt", Route({text("oops", 500), text("busy", 503),
+                                        text("User-agent: *\nAllow: /\n")}));
+  FixtureHost& down = news_host("down", 3);
+  down.set_route("/robots.txt", Route({text("down", 500)}));
+  std::vector<SiteConfig> sites = {site("flaky", flaky, 50), site("down", down, 50)};
+  MemoryCrawlStore store(sites);
+  CrawlOptions o = options();
+  o.pause_after_failures = 3;
+  o.give_up_after_failures = 4;
+  auto summary = crawl(sites, store, o);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+
+  auto log = web_.requests_to(flaky);
+  ASSERT_GE(log.size(), 4u);
+  EXPECT_EQ((std::vector<std::string>{log[0].target, log[1].target, log[2].target}),
+            (std::vector<std::string>{"/robots.txt", "/robots.txt", "/robots.txt"}));
+  // Backoff between the attempts: 2 x 50 ms, then 4 x 50 ms.
+  EXPECT_GE(log[1].arrived - log[0].arrived, milliseconds(100) - kTolerance);
+  EXPECT_GE(log[2].arrived - log[1].arrived, milliseconds(200) - kTolerance);
+  EXPECT_EQ(progress_of(*summary, "flaky").new_articles, 3);
+  EXPECT_TRUE(progress_of(*summary, "flaky").finished);
+
+  // A host whose robots.txt never answers is left alone after a few tries: only robots.txt.
+  auto down_log = web_.requests_to(down);
+  EXPECT_EQ(targets_of(down_log), std::vector<std::string>(4, "/robots.txt"));
+  EXPECT_FALSE(progress_of(*summary, "down").finished);
+  EXPECT_TRUE(logged("failures in a row")) << "the abandoned host is logged";
+  EXPECT_TRUE(logged("until robots.txt answers"));
+}
+
+TEST_F(CrawlTest, MissingRobotsTxtAllowsEverything) {
+  FixtureHost& host = news_host("h", 2);
+  host.set_route("/robots.txt", Route({text("nope", 404)}));
+  std::vector<SiteConfig> sites = {site("s", host, 20)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(progress_of(*summary, "s").new_articles, 2);
+}
+
+TEST_F(CrawlTest, RetryAfterIsRespected) {
+  FixtureHost& host = news_host("h", 2);
+  FixtureResponse limited = text("slow down", 429);
+  limited.headers.push_back({"Retry-After", "1"});
+  host.set_route("/tin-tuc/bai-viet-1.html",
+                 Route({limited, html(generated_article_html("Một", "/anh/1.jpg", ""))}));
+  std::vector<SiteConfig> sites = {site("s", host, 50)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  auto log = web_.requests_to(host);
+  size_t limited_at = log.size();
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (log[i].status == 429) limited_at = i;
+  }
+  ASSERT_LT(limited_at + 1, log.size());
+  EXPECT_GE(log[limited_at + 1].arrived - log[limited_at].arrived, milliseconds(1000) - kTolerance);
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-1.html"), 2);
+  EXPECT_EQ(progress_of(*summary, "s").new_articles, 2);
+  EXPECT_EQ(progress_of(*summary, "s").retries, 1);
+}
+
+TEST_F(CrawlTest, ServerErrorsAreRetriedWithBackoffThenGivenUp) {
+  FixtureHost& host = news_host("h", 1);
+  host.set_page("/", page_linking({"/tin-tuc/", "/mat-tich"}));
+  // A host that fails everything but robots.txt: nothing resets its failure streak.
+  FixtureHost& broken = web_.add_host("broken");
+  broken.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+  broken.set_route("/", Route({text("broken", 500)}));
+  write_test_site(config_dir_, "broken", {broken.authority()}, "delay = \"40ms\"\nmax_retries = 2\n");
+  std::vector<SiteConfig> sites = {site("s", host, 40), load_test_site(config_dir_, "broken")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  const SiteProgress& p = progress_of(*summary, "broken");
+  auto log = web_.requests_to(broken);
+  EXPECT_EQ(targets_of(log), (std::vector<std::string>{"/robots.txt", "/", "/", "/"}))
+      << "the first try and two retries";
+  EXPECT_EQ(p.failed, 1);
+  EXPECT_EQ(p.errors, 3);
+  EXPECT_EQ(p.retries, 2);
+  // Exponential backoff: 2 x 40 ms after the first 500, 4 x 40 ms after the second.
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_GE(log[2].arrived - log[1].arrived, milliseconds(80) - kTolerance);
+  EXPECT_GE(log[3].arrived - log[2].arrived, milliseconds(160) - kTolerance);
+  const auto* entry = store.entry("broken", broken.url("/"));
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->state, MemoryCrawlStore::State::kFailed);
+  EXPECT_NE(entry->error.find("HTTP 500"), std::string::npos);
+  EXPECT_TRUE(logged(broken.url("/") + ": HTTP 500 (gave up after 3 attempts)"));
+
+  // A 404 is the server's answer: recorded once, not retried, not a failure.
+  EXPECT_EQ(web_.count(host, "/mat-tich"), 1);
+  EXPECT_EQ(progress_of(*summary, "s").failed, 0);
+  int not_found = 0;
+  for (const Capture& c : store.captures()) not_found += c.url == host.url("/mat-tich") && c.status == 404;
+  EXPECT_EQ(not_found, 1);
+}
+
+TEST_F(CrawlTest, RedirectsAreRecordedFollowedAndBounded) {
+  FixtureHost& host = news_host("h", 1);
+  host.set_page("/", page_linking({"/tin-tuc/", "/cu", "/vong-a", "/chuoi/1"}));
+  host.set_redirect("/cu", "/tin-tuc/bai-viet-1.html");
+  host.set_redirect("/vong-a", "/vong-b", 302);
+  host.set_redirect("/vong-b", host.url("/vong-a"), 302);
+  for (int i = 1; i <= 9; ++i) {
+    host.set_redirect("/chuoi/" + std::to_string(i), "/chuoi/" + std::to_string(i + 1));
+  }
+  host.set_redirect("/tu-minh", "/tu-minh;jsessionid=ABC");  // to itself once canonicalised
+  host.set_page("/tin-tuc/", page_linking({"/tin-tuc/bai-viet-1.html", "/tu-minh"}));
+  std::vector<SiteConfig> sites = {site("s", host, 10)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-1.html"), 1);
+  EXPECT_EQ(web_.count(host, "/cu"), 1);
+  EXPECT_EQ(web_.count(host, "/vong-a"), 1);
+  EXPECT_EQ(web_.count(host, "/vong-b"), 1);
+  // /chuoi/1 plus five redirects followed; the sixth is given up.
+  for (int i = 1; i <= 6; ++i) EXPECT_EQ(web_.count(host, "/chuoi/" + std::to_string(i)), 1) << i;
+  EXPECT_EQ(web_.count(host, "/chuoi/7"), 0);
+  EXPECT_EQ(web_.count(host, "/tu-minh"), 1);
+  bool recorded = false;
+  for (const Capture& c : store.captures()) {
+    if (c.url == host.url("/cu")) {
+      recorded = true;
+      EXPECT_EQ(c.status, 301);
+      EXPECT_EQ(c.redirect_target, host.url("/tin-tuc/bai-viet-1.html"));
+    }
+  }
+  EXPECT_TRUE(recorded);
+  const auto* loop = store.entry("s", host.url("/tu-minh"));
+  ASSERT_NE(loop, nullptr);
+  EXPECT_NE(loop->error.find("redirect loop"), std::string::npos) << loop->error;
+  const auto* chain = store.entry("s", host.url("/chuoi/6"));
+  ASSERT_NE(chain, nullptr);
+  EXPECT_NE(chain->error.find("more than 5 redirects"), std::string::npos) << chain->error;
+}
+
+TEST_F(CrawlTest, HostileAnswersAreCutOffRecordedAndContained) {
+  FixtureHost& host = news_host("h", 2);
+  host.set_page("/", page_linking({"/tin-tuc/", "/cham", "/qua-lon", "/bom"}));
+  Route slow({html("<p>late</p>")});
+  slow.delay_ms = 3000;
+  host.set_route("/cham", slow);
+  host.set_route("/qua-lon", Route({html("<p>" + std::string(2 << 20, 'x') + "</p>")}));
+  FixtureResponse bomb = html(gzip_of_zeros(64u << 20));
+  bomb.headers.push_back({"Content-Encoding", "gzip"});
+  host.set_route("/bom", Route({bomb}));
+  FixtureHost& resetting = web_.add_host("reset", /*abortive_close=*/true);
+  resetting.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+  Route reset({html(std::string(100000, 'r'))});
+  reset.reset = true;
+  resetting.set_route("/", reset);
+  std::vector<SiteConfig> sites = {
+      site("s", host, 20, "max_retries = 1\ntotal_timeout = \"1s\"\nmax_body_bytes = \"1MiB\"\n"),
+      site("r", resetting, 20, "max_retries = 1\n")};
+  MemoryCrawlStore store(sites);
+  auto started = std::chrono::steady_clock::now();
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  EXPECT_EQ(progress_of(*summary, "s").new_articles, 2) << "the rest of the site is archived";
+  EXPECT_EQ(web_.count(host, "/cham"), 2);     // a timeout is transient: retried once
+  EXPECT_EQ(web_.count(host, "/qua-lon"), 1);  // a size cap is not
+  EXPECT_EQ(web_.count(host, "/bom"), 1);
+  EXPECT_EQ(web_.count(resetting, "/"), 2);    // a reset is transient: retried once
+  std::map<std::string, std::string> errors;
+  for (const Capture& c : store.captures()) {
+    if (c.outcome == CaptureOutcome::kError) {
+      errors[c.url] = c.error;
+      EXPECT_TRUE(c.body.empty());
+    }
+  }
+  EXPECT_NE(errors[host.url("/cham")].find("timeout"), std::string::npos) << errors[host.url("/cham")];
+  EXPECT_NE(errors[host.url("/qua-lon")].find("body larger than 1048576"), std::string::npos);
+  EXPECT_NE(errors[host.url("/bom")].find("body larger than 1048576"), std::string::npos);
+  EXPECT_FALSE(errors[resetting.url("/")].empty());
+  EXPECT_EQ(progress_of(*summary, "s").failed, 3);
+  EXPECT_EQ(progress_of(*summary, "r").failed, 1);
+}
+
+TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
+  FixtureHost& host = news_host("h", 2);
+  std::string long_link = "/dai/" + std::string(3000, 'a');
+  host.set_page("/", page_linking({"/tin-tuc/", "/lich?thang=1",
+                                   "/tin-tuc/bai-viet-1.html;jsessionid=0AB12CD",
+                                   "/tin-tuc/bai-viet-1.html?PHPSESSID=9f8e7d",
+                                   "/(S(lit3py55t21z5v55vlm25s55))/tin-tuc/bai-viet-2.html",
+                                   "/a/b/a/b/a/b/a/x.html", long_link}));
+  host.add_dynamic([](const std::string& target) -> std::optional<FixtureResponse> {
+    if (target.rfind("/lich?thang=", 0) != 0) return std::nullopt;
+    // Every month links the next one, forever.
+    int month = std::atoi(target.c_str() + 12);
+    return html(page_linking({"/lich?thang=" + std::to_string(month + 1)}));
+  });
+  std::vector<SiteConfig> sites = {site("s", host, 10, "max_depth = 4\n")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  int calendar = 0;
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    calendar += r.target.rfind("/lich", 0) == 0;
+    EXPECT_EQ(r.target.find("sessionid"), std::string::npos) << r.target;
+    EXPECT_EQ(r.target.find("SESSID"), std::string::npos) << r.target;
+    EXPECT_EQ(r.target.find("(S("), std::string::npos) << r.target;
+  }
+  EXPECT_EQ(calendar, 4) << "months 1..4 at depths 1..4; month 5 is deeper than max_depth";
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-1.html"), 1);
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-2.html"), 1);
+  EXPECT_EQ(web_.count(host, "/a/b/a/b/a/b/a/x.html"), 0);
+  EXPECT_EQ(web_.count(host, long_link), 0);
+}
+
+TEST_F(CrawlTest, RevisitsUseConditionalGetsAndTheRevisitInterval) {
+  FixtureHost& host = news_host("h", 0);
+  std::vector<std::string> articles;
+  for (int i = 1; i <= 3; ++i) {
+    std::string target = "/tin-tuc/co-etag-" + std::to_string(i) + ".html";
+    Route route({html(generated_article_html("Bài " + std::to_string(i), "/anh/e.jpg", ""))});
+    route.etag = "\"v" + std::to_string(i) + "\"";
+    host.set_route(target, route);
+    articles.push_back(target);
+  }
+  host.set_page("/tin-tuc/", page_linking(articles));
+  SiteConfig config = site("s", host, 10);
+  MemoryCrawlStore store({config});
+
+  auto first = crawl({config}, store, options());
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(progress_of(*first, "s").new_articles, 3);
+
+  // A new pass with the default revisit interval (7 days): listings again, articles not.
+  web_.clear_log();
+  auto second = crawl({config}, store, options());
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ(web_.count(host, "/tin-tuc/"), 1);
+  EXPECT_EQ(web_.count(host, "/"), 1);
+  for (const std::string& t : articles) EXPECT_EQ(web_.count(host, t), 0) << t;
+
+  // Once the interval has passed, articles are revalidated with If-None-Match: 304, no new version.
+  config.crawl.revisit_interval_ms = 0;
+  web_.clear_log();
+  auto third = crawl({config}, store, options());
+  ASSERT_TRUE(third.ok()) << third.error();
+  // Only the articles: a 304 has no body, so their image is not rediscovered.
+  EXPECT_EQ(progress_of(*third, "s").not_modified, 3);
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    if (r.target.rfind("/tin-tuc/co-etag-", 0) == 0) {
+      EXPECT_FALSE(r.if_none_match.empty()) << r.target;
+      EXPECT_EQ(r.status, 304);
+    }
+  }
+  for (const std::string& t : articles) EXPECT_EQ(store.versions_of(host.url(t)).size(), 1u);
+  int not_modified = 0;
+  for (const Capture& c : store.captures()) not_modified += c.outcome == CaptureOutcome::kNotModified;
+  EXPECT_EQ(not_modified, 3);
+}
+
+TEST_F(CrawlTest, AStoreFailureStopsTheRunAndTheNextRunResumesWithoutRefetching) {
+  FixtureHost& host = news_host("h", 9, 3);
+  SiteConfig config = site("s", host, 10);
+  MemoryCrawlStore store({config});
+  store.fail_after_captures = 8;
+  auto failed = crawl({config}, store, options());
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().find("disk full"), std::string::npos);
+  std::set<std::string> completed;
+  for (const Capture& c : store.captures()) {
+    if (c.kind != CaptureKind::kRobots) completed.insert(c.url);
+  }
+  ASSERT_EQ(store.captures().size(), 8u);
+
+  store.fail_after_captures = -1;
+  auto resumed = crawl({config}, store, options());
+  ASSERT_TRUE(resumed.ok()) << resumed.error();
+  EXPECT_TRUE(progress_of(*resumed, "s").finished);
+  for (int n = 1; n <= 9; ++n) {
+    std::string url = host.url("/tin-tuc/bai-viet-" + std::to_string(n) + ".html");
+    EXPECT_EQ(store.versions_of(url).size(), 1u) << url;
+    EXPECT_EQ(store.captures_of(url), 1) << url;
+  }
+  // What was committed before the failure was not fetched again.
+  for (const std::string& url : completed) {
+    std::string target = url.substr(host.url("").size());
+    EXPECT_EQ(web_.count(host, target), 1) << target;
+  }
+}
+
+TEST_F(CrawlTest, ThePageBudgetStopsASiteAndTheNextRunContinuesThePass) {
+  FixtureHost& host = news_host("h", 6, 2);
+  SiteConfig config = site("s", host, 10, "fetch_images = false\nfetch_attachments = false\n");
+  MemoryCrawlStore store({config});
+  CrawlOptions o = options();
+  o.max_pages = 3;
+  auto first = crawl({config}, store, o);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(progress_of(*first, "s").pages, 3);
+  EXPECT_EQ(progress_of(*first, "s").stop_reason, "page budget");
+  EXPECT_FALSE(progress_of(*first, "s").finished);
+  EXPECT_GT(progress_of(*first, "s").queued, 0);
+
+  auto second = crawl({config}, store, options());
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_TRUE(progress_of(*second, "s").finished);
+  EXPECT_EQ(store.article_count(), 6u);
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    if (r.target != "/robots.txt") {
+      EXPECT_EQ(web_.count(host, r.target), 1) << r.target;
+    }
+  }
+}
+
+TEST_F(CrawlTest, TimeLimitAndStopFlagEndTheRunEarly) {
+  FixtureHost& host = news_host("h", 10, 10);
+  SiteConfig config = site("s", host, 200);
+  MemoryCrawlStore store({config});
+  CrawlOptions o = options();
+  o.max_time = milliseconds(500);
+  auto started = std::chrono::steady_clock::now();
+  auto timed = crawl({config}, store, o);
+  ASSERT_TRUE(timed.ok()) << timed.error();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(1500));
+  EXPECT_TRUE(timed->time_limit_reached);
+  EXPECT_EQ(progress_of(*timed, "s").stop_reason, "time limit");
+  EXPECT_LE(web_.requests_to(host).size(), 4u);
+
+  std::atomic<bool> stop{false};
+  CrawlOptions s = options();
+  s.stop = &stop;
+  s.progress_interval = milliseconds(20);
+  s.on_progress = [&](const std::vector<SiteProgress>& sites) {
+    if (sites[0].fetched >= 2) stop = true;
+  };
+  web_.clear_log();
+  auto stopped = crawl({config}, store, s);
+  ASSERT_TRUE(stopped.ok()) << stopped.error();
+  EXPECT_TRUE(stopped->stopped);
+  EXPECT_FALSE(progress_of(*stopped, "s").finished);
+  EXPECT_LE(web_.requests().size(), 4u);
+}
+
+TEST_F(CrawlTest, ProgressIsReportedWithCurrentCounts) {
+  FixtureHost& host = news_host("h", 3);
+  SiteConfig config = site("s", host, 30);
+  MemoryCrawlStore store({config});
+  CrawlOptions o = options();
+  o.progress_interval = milliseconds(10);
+  std::vector<SiteProgress> last;
+  int reports = 0;
+  o.on_progress = [&](const std::vector<SiteProgress>& sites) {
+    ++reports;
+    last = sites;
+  };
+  auto summary = crawl({config}, store, o);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_GT(reports, 3);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].site, "s");
+  EXPECT_EQ(last[0].fetched, summary->sites[0].fetched);
+  EXPECT_EQ(last[0].delay_ms, 30);
+  EXPECT_EQ(last[0].queued, 0);
+  EXPECT_GT(last[0].bytes, 0);
+}
+
+}  // namespace
+}  // namespace provarc::testing

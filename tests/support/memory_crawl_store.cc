@@ -1,0 +1,192 @@
+#include "tests/support/memory_crawl_store.h"
+
+#include <algorithm>
+
+#include "common/digest.h"
+#include "parsers/extract.h"
+
+namespace provarc::testing {
+
+MemoryCrawlStore::MemoryCrawlStore(std::vector<SiteConfig> sites) {
+  for (SiteConfig& site : sites) sites_.emplace(site.id, std::move(site));
+}
+
+Status MemoryCrawlStore::atomically(const std::function<Status()>& body) {
+  // All or nothing, as a transaction: restore the state when the body fails.
+  auto frontier = frontier_;
+  auto captures = captures_;
+  auto versions = versions_;
+  Status status = body();
+  if (!status.ok()) {
+    frontier_ = std::move(frontier);
+    captures_ = std::move(captures);
+    versions_ = std::move(versions);
+  }
+  return status;
+}
+
+Result<bool> MemoryCrawlStore::enqueue(const CrawlItem& item, bool revisit) {
+  auto key = std::make_pair(item.site, item.url);
+  auto it = frontier_.find(key);
+  if (it == frontier_.end()) {
+    Entry entry;
+    entry.item = item;
+    entry.item.id = next_id_++;
+    entry.item.attempts = 0;
+    entry.seq = entry.item.id;
+    frontier_.emplace(key, std::move(entry));
+    return true;
+  }
+  Entry& entry = it->second;
+  if (!revisit || entry.state == State::kQueued || entry.state == State::kInProgress) return false;
+  entry.state = State::kQueued;
+  entry.item.priority = item.priority;
+  entry.item.not_before = item.not_before;
+  entry.error.clear();
+  return true;
+}
+
+Result<std::vector<CrawlItem>> MemoryCrawlStore::claim(const std::string& site,
+                                                       const std::string& now, int limit) {
+  std::vector<Entry*> due;
+  for (auto& [key, entry] : frontier_) {
+    if (key.first == site && entry.state == State::kQueued && entry.item.not_before <= now) {
+      due.push_back(&entry);
+    }
+  }
+  std::sort(due.begin(), due.end(), [](const Entry* a, const Entry* b) {
+    if (a->item.priority != b->item.priority) return a->item.priority > b->item.priority;
+    if (a->item.not_before != b->item.not_before) return a->item.not_before < b->item.not_before;
+    return a->seq < b->seq;
+  });
+  std::vector<CrawlItem> claimed;
+  for (Entry* entry : due) {
+    if (static_cast<int>(claimed.size()) >= limit) break;
+    entry->state = State::kInProgress;
+    claimed.push_back(entry->item);
+  }
+  return claimed;
+}
+
+MemoryCrawlStore::Entry* MemoryCrawlStore::by_id(int64_t id) {
+  for (auto& [key, entry] : frontier_) {
+    if (entry.item.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+Status MemoryCrawlStore::mark_done(int64_t id) {
+  Entry* entry = by_id(id);
+  if (entry == nullptr) return fail("memory store: no frontier entry " + std::to_string(id));
+  entry->state = State::kDone;
+  return Status::Ok();
+}
+
+Status MemoryCrawlStore::mark_failed(int64_t id, const std::string& error) {
+  Entry* entry = by_id(id);
+  if (entry == nullptr) return fail("memory store: no frontier entry " + std::to_string(id));
+  entry->state = State::kFailed;
+  entry->error = error;
+  return Status::Ok();
+}
+
+Status MemoryCrawlStore::retry_at(int64_t id, const std::string& not_before,
+                                  const std::string& error) {
+  Entry* entry = by_id(id);
+  if (entry == nullptr) return fail("memory store: no frontier entry " + std::to_string(id));
+  entry->state = State::kQueued;
+  entry->item.not_before = not_before;
+  entry->item.attempts += 1;
+  entry->error = error;
+  return Status::Ok();
+}
+
+Result<int64_t> MemoryCrawlStore::requeue_in_progress() {
+  int64_t n = 0;
+  for (auto& [key, entry] : frontier_) {
+    if (entry.state == State::kInProgress) {
+      entry.state = State::kQueued;
+      ++n;
+    }
+  }
+  return n;
+}
+
+Result<int64_t> MemoryCrawlStore::pending_count(const std::string& site) {
+  int64_t n = 0;
+  for (const auto& [key, entry] : frontier_) {
+    n += key.first == site && (entry.state == State::kQueued || entry.state == State::kInProgress);
+  }
+  return n;
+}
+
+Result<std::string> MemoryCrawlStore::last_fetched(const std::string& url) {
+  std::string last;
+  for (const Capture& c : captures_) {
+    if (c.url == url) last = std::max(last, c.fetched_at);
+  }
+  return last;
+}
+
+Result<CachedValidators> MemoryCrawlStore::validators(const std::string& url) {
+  CachedValidators v;
+  for (const Capture& c : captures_) {
+    if (c.url == url && c.outcome == CaptureOutcome::kOk && !c.body.empty()) {
+      v.etag = header_value(c.response_headers, "ETag");
+      v.last_modified = header_value(c.response_headers, "Last-Modified");
+    }
+  }
+  return v;
+}
+
+Result<RecordedCapture> MemoryCrawlStore::record(const Capture& capture, bool is_article) {
+  if (fail_after_captures >= 0 && static_cast<int>(captures_.size()) >= fail_after_captures) {
+    return fail("memory store: disk full (injected) storing " + capture.url);
+  }
+  captures_.push_back(capture);
+  RecordedCapture recorded;
+  recorded.capture_id = static_cast<int64_t>(captures_.size());
+  bool parseable = capture.kind == CaptureKind::kPage && capture.outcome == CaptureOutcome::kOk &&
+                   capture.status >= 200 && capture.status < 300 && !capture.body.empty();
+  auto site = sites_.find(capture.site);
+  if (!is_article || !parseable || site == sites_.end()) return recorded;
+  auto article = extract_article(capture.body, header_value(capture.response_headers, "Content-Type"),
+                                 capture.url, site->second.extract);
+  if (!article.ok()) {
+    recorded.change = ArticleChange::kFailed;
+    recorded.parse_error = article.error();
+    return recorded;
+  }
+  for (const Image& image : article->images) recorded.images.push_back(image.url);
+  for (const Attachment& a : article->attachments) recorded.attachments.push_back(a.url);
+  std::string hash = sha256_hex(article->title + "\n" + article->text());
+  std::vector<std::string>& versions = versions_[capture.url];
+  if (versions.empty()) {
+    recorded.change = ArticleChange::kNew;
+    versions.push_back(hash);
+  } else if (versions.back() != hash) {
+    recorded.change = ArticleChange::kChanged;
+    versions.push_back(hash);
+  } else {
+    recorded.change = ArticleChange::kUnchanged;
+  }
+  return recorded;
+}
+
+int MemoryCrawlStore::captures_of(const std::string& url) const {
+  return static_cast<int>(std::count_if(captures_.begin(), captures_.end(),
+                                        [&](const Capture& c) { return c.url == url; }));
+}
+
+std::vector<std::string> MemoryCrawlStore::versions_of(const std::string& url) const {
+  auto it = versions_.find(url);
+  return it == versions_.end() ? std::vector<std::string>() : it->second;
+}
+
+const MemoryCrawlStore::Entry* MemoryCrawlStore::entry(const std::string& site,
+                                                       const std::string& url) const {
+  auto it = frontier_.find({site, url});
+  return it == frontier_.end() ? nullptr : &it->second;
+}
+
+}  // namespace provarc::testing
