@@ -1,6 +1,7 @@
 #include "cli/ingest.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -57,8 +58,8 @@ Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfi
   record.parser_version = article->parser_version;
   record.title = article->title;
   record.published = article->published;
-  record.content_hash = content_hash(*article);
   record.json = article_to_json(*article, -1);
+  record.content_hash = content_hash_of_json(record.json);
   parsed.article = std::move(*article);
   return parsed;
 }
@@ -72,9 +73,14 @@ std::string parser_version_for(const ExtractRules& rules) {
 }
 
 std::string content_hash(const Article& article) {
-  Article content = article;
-  content.parser_version.clear();
-  return sha256_hex(article_to_json(content, -1));
+  return content_hash_of_json(article_to_json(article, -1));
+}
+
+std::string content_hash_of_json(std::string_view json) {
+  // parser_version is the object's last key (the JSON contract's order), so everything before
+  // it is the content; the key cannot occur unescaped inside a string value before it.
+  size_t key = json.rfind(",\"parser_version\":");
+  return sha256_hex(key == std::string_view::npos ? json : json.substr(0, key));
 }
 
 bool is_parseable(const Capture& capture) {
@@ -143,6 +149,11 @@ Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const 
 
 namespace {
 
+// Captures per write transaction: large enough to amortise the commit, small enough that a kill
+// loses little work. The writer never waits longer than kMaxBatchWait for a batch to fill.
+constexpr size_t kBatch = 128;
+constexpr std::chrono::milliseconds kMaxBatchWait{500};
+
 // One capture's trip through the re-parse pipeline.
 struct ReparseItem {
   ParseRecord record;
@@ -168,17 +179,23 @@ class ReparseQueue {
     return true;
   }
 
-  void put(size_t index, ReparseItem item) {
+  void put(size_t index, ReparseItem item, size_t batch) {
     std::lock_guard<std::mutex> lock(mutex_);
     ready_.emplace(index, std::move(item));
-    ready_cv_.notify_one();
+    // Wake the writer only when a batch may be complete, not for every item.
+    if (ready_.size() >= batch || index + 1 == ids_.size()) ready_cv_.notify_one();
   }
 
-  // Waits for the next item in order, then returns it and any that follow it without a gap (at
-  // most `max`). Empty when the run stopped.
+  // Waits until the next `max` items in order are ready (or all that remain, or, after
+  // kMaxBatchWait, at least one), then returns them. Empty when the run stopped. Waiting for a
+  // full batch keeps transactions large and wake-ups few.
   std::vector<ReparseItem> next_batch(size_t max) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_cv_.wait(lock, [&] { return stopped_ || ready_.count(taken_) != 0; });
+    const size_t want = std::min(max, ids_.size() - taken_);
+    auto full = [&] { return stopped_ || ready_in_order() >= want; };
+    if (!ready_cv_.wait_for(lock, kMaxBatchWait, full)) {
+      ready_cv_.wait(lock, [&] { return stopped_ || ready_in_order() > 0; });
+    }
     std::vector<ReparseItem> batch;
     if (stopped_) return batch;
     for (auto it = ready_.find(taken_); it != ready_.end() && it->first == taken_ &&
@@ -196,6 +213,13 @@ class ReparseQueue {
     std::lock_guard<std::mutex> lock(mutex_);
     written_ += count;
     space_.notify_all();
+  }
+
+  // How many items from the writer's next index on are ready, without a gap.
+  size_t ready_in_order() const {
+    size_t n = 0;
+    for (auto it = ready_.find(taken_); it != ready_.end() && it->first == taken_ + n; ++it) ++n;
+    return n;
   }
 
   void stop() {
@@ -232,7 +256,7 @@ void reparse_worker(ReparseQueue& queue, const std::string& path, const SiteConf
     } else {
       item.record = parse_capture(stored->capture, capture_id, site);
     }
-    queue.put(index, std::move(item));
+    queue.put(index, std::move(item), kBatch);
   }
 }
 
@@ -280,8 +304,6 @@ Result<ReparseCounts> reparse_site(
   ReparseCounts counts;
   if (ids->empty()) return counts;
   const int workers = std::clamp(jobs, 1, 256);
-  // Batches amortise the commit; small enough that a kill loses little work.
-  constexpr size_t kBatch = 128;
   ReparseQueue queue(std::move(*ids), kBatch * 2 + static_cast<size_t>(workers) * 16);
   const int64_t total = static_cast<int64_t>(queue.size());
   std::vector<std::thread> threads;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/archive.h"
@@ -21,9 +22,11 @@ namespace provarc {
 // version, plus "+" and the first 12 hex digits of the rules' digest when there is one.
 std::string parser_version_for(const ExtractRules& rules);
 
-// SHA-256 hex of the article's content: its JSON with parser_version left out, so that a new
-// parser producing the same output is not a new version.
+// SHA-256 hex of the article's content: its one-line JSON with parser_version left out, so that
+// a new parser producing the same output is not a new version.
 std::string content_hash(const Article& article);
+// The same, from the one-line JSON article_to_json(article, -1) wrote (saves serialising twice).
+std::string content_hash_of_json(std::string_view json);
 
 // True when `capture` is a page with something to parse: kind page, outcome ok, a 2xx status and
 // a non-empty body. Other captures (304, errors, redirects, images) are stored, never parsed.
