@@ -1,0 +1,417 @@
+// provarc crawl: fetches the configured sites into the archive (crawler/crawler.h over the archive,
+// each capture through cli/ingest.h), with a live display on a terminal and a summary at the end.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "cli/commands.h"
+#include "cli/ingest.h"
+#include "cli/rules.h"
+#include "config/config.h"
+#include "crawler/crawler.h"
+
+namespace provarc {
+namespace {
+
+// A site "seems to have changed its template" when at least this many article pages were parsed
+// in the run and at least half of them failed to extract.
+constexpr int64_t kTemplateCheckMinPages = 4;
+
+// ---- The archive as the crawler's store
+
+ArticleChange change_of(const IngestOutcome& outcome) {
+  switch (outcome.effect) {
+    case IngestEffect::kChanged:
+      return outcome.first_version ? ArticleChange::kNew : ArticleChange::kChanged;
+    case IngestEffect::kUnchanged: return ArticleChange::kUnchanged;
+    case IngestEffect::kFailed: return ArticleChange::kFailed;
+    case IngestEffect::kStoredOnly: return ArticleChange::kNone;
+  }
+  return ArticleChange::kNone;
+}
+
+CrawlItem item_of(const FrontierEntry& entry) {
+  CrawlItem item;
+  item.id = entry.id;
+  item.site = entry.site;
+  item.url = entry.url;
+  item.kind = entry.kind;
+  item.parent_url = entry.parent_url;
+  item.depth = entry.depth;
+  item.priority = entry.priority;
+  item.not_before = entry.not_before;
+  item.attempts = entry.attempts;
+  return item;
+}
+
+// The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest.
+// Not thread-safe (neither is the Archive); the crawler uses it from one thread.
+class ArchiveCrawlStore : public CrawlStore {
+ public:
+  ArchiveCrawlStore(Archive& archive, int64_t run_id, const std::vector<SiteConfig>& sites)
+      : archive_(archive), run_id_(run_id) {
+    for (const SiteConfig& site : sites) sites_.emplace(site.id, &site);
+  }
+
+  Status atomically(const std::function<Status()>& body) override {
+    return archive_.transaction(body);
+  }
+
+  Result<bool> enqueue(const CrawlItem& item, bool revisit) override {
+    FrontierEntry entry;
+    entry.site = item.site;
+    entry.url = item.url;
+    entry.depth = item.depth;
+    entry.kind = item.kind;
+    entry.parent_url = item.parent_url;
+    entry.priority = item.priority;
+    entry.not_before = item.not_before;
+    return archive_.enqueue(entry, revisit ? EnqueueMode::kRevisit : EnqueueMode::kIfNew);
+  }
+
+  Result<std::vector<CrawlItem>> claim(const std::string& site, const std::string& now,
+                                       int limit) override {
+    auto entries = archive_.claim(site, now, limit, run_id_);
+    if (!entries.ok()) return entries.failure();
+    std::vector<CrawlItem> items;
+    for (const FrontierEntry& entry : *entries) items.push_back(item_of(entry));
+    return items;
+  }
+
+  Status mark_done(int64_t id) override { return archive_.mark_done(id); }
+  Status mark_failed(int64_t id, const std::string& error) override {
+    return archive_.mark_failed(id, error);
+  }
+  Status retry_at(int64_t id, const std::string& not_before, const std::string& error) override {
+    return archive_.retry_at(id, not_before, error);
+  }
+  Result<int64_t> requeue_in_progress() override { return archive_.requeue_in_progress(); }
+
+  Result<int64_t> pending_count(const std::string& site) override {
+    auto counts = archive_.frontier_counts(site);
+    if (!counts.ok()) return counts.failure();
+    return counts->queued + counts->in_progress;
+  }
+
+  Result<std::string> last_fetched(const std::string& url) override {
+    auto latest = archive_.latest_capture(url, /*with_body=*/false);
+    if (!latest.ok()) return latest.failure();
+    return *latest ? (*latest)->capture.fetched_at : std::string();
+  }
+
+  Result<CachedValidators> validators(const std::string& url) override {
+    auto v = archive_.validators(url);
+    if (!v.ok()) return v.failure();
+    return CachedValidators{v->etag, v->last_modified};
+  }
+
+  Result<RecordedCapture> record(const Capture& capture, bool is_article) override {
+    auto site = sites_.find(capture.site);
+    if (site == sites_.end()) return fail("crawl: capture of unknown site \"" + capture.site + "\"");
+    auto outcome = ingest_capture(archive_, capture, *site->second, run_id_, is_article);
+    if (!outcome.ok()) return outcome.failure();
+    RecordedCapture recorded;
+    recorded.capture_id = outcome->capture_id;
+    recorded.change = change_of(*outcome);
+    recorded.images = std::move(outcome->images);
+    recorded.attachments = std::move(outcome->attachments);
+    recorded.parse_error = outcome->error;
+    return recorded;
+  }
+
+ private:
+  Archive& archive_;
+  int64_t run_id_;
+  std::map<std::string, const SiteConfig*> sites_;
+};
+
+// ---- Command line values
+
+// "90", "90s", "1500ms", "5m", "2h", "1d", "1h30m": a duration in milliseconds; fails naming the
+// value and the expected form.
+Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  auto bad = [&] {
+    return fail("--max-time \"" + text + "\": expected a duration such as 90s, 30m, 2h or 1h30m");
+  };
+  if (text.empty() || text.size() > 32) return bad();
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t digits = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == digits || i - digits > 9) return bad();
+    int64_t n = std::stoll(text.substr(digits, i - digits));
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    int64_t scale = 0;
+    if (unit == "ms") scale = 1;
+    else if (unit == "s" || (unit.empty() && digits == 0 && i == text.size())) scale = 1000;
+    else if (unit == "m") scale = 60 * 1000;
+    else if (unit == "h") scale = 3600 * 1000;
+    else if (unit == "d") scale = 24 * 3600 * 1000;
+    else return bad();
+    total += n * scale;
+  }
+  if (total <= 0) return bad();
+  return std::chrono::milliseconds(total);
+}
+
+std::string human_bytes(int64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int u = 0;
+  while (value >= 1000 && u < 4) {
+    value /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", value, units[u]);
+  return buf;
+}
+
+// ---- Stop on SIGINT / SIGTERM
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+  // A second signal ends the process the usual way.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+}
+
+// ---- Only one crawl per archive
+
+// An exclusive flock on "<db>.crawl-lock", released by the kernel however the process ends.
+class CrawlLock {
+ public:
+  ~CrawlLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  // Fails with kExitLocked's message when another process holds it.
+  Status acquire(const std::string& db_path) {
+    std::string path = db_path + ".crawl-lock";
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return fail(path + ": cannot open the crawl lock file");
+    if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      return fail(db_path + ": another provarc crawl is running on this archive (" + path + ")");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// ---- Output: a live display on a terminal, log lines otherwise
+
+class Display {
+ public:
+  explicit Display(bool live) : live_(live) {}
+
+  void log(const std::string& line) {
+    erase();
+    std::cerr << "provarc crawl: " << line << "\n";
+    draw();
+  }
+
+  void update(const std::vector<SiteProgress>& sites) {
+    if (!live_) return;
+    erase();
+    sites_ = sites;
+    draw();
+  }
+
+  // Removes the live lines before the summary.
+  void finish() { erase(); }
+
+ private:
+  void erase() {
+    if (!live_ || drawn_ == 0) return;
+    for (int i = 0; i < drawn_; ++i) std::cerr << "\x1b[1A\x1b[2K";
+    drawn_ = 0;
+  }
+
+  void draw() {
+    if (!live_ || sites_.empty()) return;
+    for (const SiteProgress& p : sites_) {
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "%-16.16s fetched %6lld  queued %6lld  errors %4lld  new %5lld  delay %5.2fs",
+                    p.site.c_str(), static_cast<long long>(p.fetched),
+                    static_cast<long long>(p.queued), static_cast<long long>(p.errors),
+                    static_cast<long long>(p.new_articles), p.delay_ms / 1000.0);
+      std::cerr << line;
+      if (!p.stop_reason.empty()) std::cerr << "  (" << p.stop_reason << ")";
+      std::cerr << "\n";
+    }
+    drawn_ = static_cast<int>(sites_.size());
+    std::cerr.flush();
+  }
+
+  bool live_;
+  int drawn_ = 0;
+  std::vector<SiteProgress> sites_;
+};
+
+std::string summary_table(const CrawlSummary& summary) {
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %7s %7s %10s  %s\n", "site", "fetched",
+                "new", "changed", "unchanged", "errors", "failed", "bytes", "status");
+  out << line;
+  for (const SiteProgress& p : summary.sites) {
+    std::string status = p.finished ? "finished" : "unfinished: " + p.stop_reason;
+    std::snprintf(line, sizeof line, "%-16.16s %8lld %6lld %8lld %10lld %7lld %7lld %10s  %s\n",
+                  p.site.c_str(), static_cast<long long>(p.fetched),
+                  static_cast<long long>(p.new_articles), static_cast<long long>(p.changed),
+                  static_cast<long long>(p.unchanged), static_cast<long long>(p.errors),
+                  static_cast<long long>(p.failed), human_bytes(p.bytes).c_str(), status.c_str());
+    out << line;
+  }
+  return out.str();
+}
+
+std::string counts_json(const CrawlSummary& summary) {
+  nlohmann::ordered_json sites = nlohmann::ordered_json::object();
+  for (const SiteProgress& p : summary.sites) {
+    sites[p.site] = {{"fetched", p.fetched},   {"pages", p.pages},
+                     {"new", p.new_articles},  {"changed", p.changed},
+                     {"unchanged", p.unchanged}, {"not_modified", p.not_modified},
+                     {"errors", p.errors},     {"failed", p.failed},
+                     {"disallowed", p.disallowed}, {"parse_failures", p.parse_failures},
+                     {"bytes", p.bytes},       {"finished", p.finished}};
+  }
+  return nlohmann::ordered_json{{"sites", sites},
+                                {"time_limit_reached", summary.time_limit_reached},
+                                {"stopped", summary.stopped}}
+      .dump();
+}
+
+bool template_seems_changed(const SiteProgress& p) {
+  int64_t parsed = p.new_articles + p.changed + p.unchanged + p.parse_failures;
+  return parsed >= kTemplateCheckMinPages && p.parse_failures * 2 >= parsed;
+}
+
+// The exit code of a run that completed (see README "Exit codes").
+int exit_code_of(const CrawlSummary& summary, Display& display) {
+  bool template_changed = false;
+  bool partial = summary.stopped;
+  for (const SiteProgress& p : summary.sites) {
+    if (template_seems_changed(p)) {
+      template_changed = true;
+      display.log("warning: " + p.site + ": " + std::to_string(p.parse_failures) +
+                  " article pages could not be extracted: has the site's template changed?");
+    }
+    partial = partial || p.failed > 0;
+  }
+  if (template_changed) return kExitTemplate;
+  return partial ? kExitPartial : kExitOk;
+}
+
+struct CrawlArgs {
+  std::vector<std::string> sites;
+  int64_t max_pages = -1;
+  std::string max_time;
+};
+
+Result<std::vector<SiteConfig>> load_sites(const GlobalOptions& global, const CrawlArgs& args) {
+  if (args.sites.empty()) {
+    auto all = load_all_sites(config_dir(global) + "/sites", platforms_dir(global));
+    if (!all.ok()) return all.failure();
+    if (all->empty()) return fail(config_dir(global) + "/sites: no site configs to crawl");
+    return all;
+  }
+  std::vector<SiteConfig> sites;
+  for (const std::string& id : args.sites) {
+    auto site = site_by_id(global, id);
+    if (!site.ok()) return site.failure();
+    sites.push_back(std::move(*site));
+  }
+  return sites;
+}
+
+int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
+  Display display(isatty(STDERR_FILENO) == 1);
+  CrawlOptions options;
+  options.max_pages = args.max_pages;
+  if (!args.max_time.empty()) {
+    auto max_time = parse_duration(args.max_time);
+    if (!max_time.ok()) {
+      display.log(max_time.error());
+      return kExitUsage;
+    }
+    options.max_time = *max_time;
+  }
+  auto sites = load_sites(global, args);
+  if (!sites.ok()) {
+    display.log(sites.error());
+    return kExitUsage;
+  }
+  CrawlLock lock;
+  Status locked = lock.acquire(global.db_path);
+  if (!locked.ok()) {
+    display.log(locked.error());
+    return kExitLocked;
+  }
+  auto archive = Archive::open(global.db_path);
+  if (!archive.ok()) {
+    display.log(archive.error());
+    return kExitFailure;
+  }
+  std::vector<std::string> ids;
+  for (const SiteConfig& site : *sites) ids.push_back(site.id);
+  auto run_id = (*archive)->begin_run("crawl", ids);
+  if (!run_id.ok()) {
+    display.log(run_id.error());
+    return kExitFailure;
+  }
+  ArchiveCrawlStore store(**archive, *run_id, *sites);
+  g_stop.store(false);
+  options.stop = &g_stop;
+  options.on_log = [&](const std::string& line) { display.log(line); };
+  options.on_progress = [&](const std::vector<SiteProgress>& p) { display.update(p); };
+  signal(SIGINT, on_stop_signal);
+  signal(SIGTERM, on_stop_signal);
+  auto summary = crawl(*sites, store, options);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  display.finish();
+  if (!summary.ok()) {
+    display.log("stopped: " + summary.error());
+    return kExitFailure;
+  }
+  Status ended = (*archive)->end_run(*run_id, counts_json(*summary));
+  if (!ended.ok()) display.log("warning: " + ended.error());
+  std::cout << summary_table(*summary);
+  std::cout.flush();
+  return exit_code_of(*summary, display);
+}
+
+}  // namespace
+
+void add_crawl_command(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<CrawlArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "crawl", "fetch the configured sites politely into the archive (resumes an interrupted run)");
+  cmd->add_option("--site", args->sites, "crawl only this site id (repeatable; default: all)");
+  cmd->add_option("--max-pages", args->max_pages, "page budget per site for this run")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-time", args->max_time,
+                  "stop starting fetches after this long (90s, 30m, 2h, 1h30m)");
+  cmd->callback([&options, args] { options.exit_code = run_crawl(options, *args); });
+}
+
+}  // namespace provarc

@@ -1,0 +1,231 @@
+// Tests of `provarc crawl`: the real binary against the fixture web, into a real archive; exit
+// codes, the summary, the crawl lock, and a resume after kill -9.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "archive/archive.h"
+#include "tests/support/crawl_test_sites.h"
+#include "tests/support/fixture_web.h"
+#include "tests/support/paths.h"
+
+extern char** environ;
+
+namespace provarc::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+FixtureResponse text(const std::string& body, int status = 200) {
+  FixtureResponse r;
+  r.status = status;
+  r.content_type = "text/plain";
+  r.body = body;
+  return r;
+}
+
+class CliCrawlTest : public ::testing::Test {
+ protected:
+  FixtureHost& news_host(const std::string& name, int articles) {
+    FixtureHost& host = web_.add_host(name);
+    add_news_site(host, "", articles, 4);
+    host.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+    return host;
+  }
+
+  void add_site(const std::string& id, const FixtureHost& host, int delay_ms,
+                const std::string& extra = "") {
+    write_test_site(config_dir_, id, {host.authority()},
+                    news_crawl_toml(host.authority(), delay_ms, extra));
+  }
+
+  std::vector<std::string> command(std::vector<std::string> args) {
+    std::vector<std::string> argv = {provarc_binary(), "--config", config_dir_, "--db", db_, "crawl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  RunResult crawl(std::vector<std::string> args = {}) { return run_command(command(std::move(args))); }
+
+  std::unique_ptr<Archive> archive() {
+    auto a = Archive::open(db_, ArchiveOptions{.read_only = true});
+    EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error());
+    return a.ok() ? std::move(*a) : nullptr;
+  }
+
+  size_t versions_of(Archive& a, const std::string& url) {
+    auto v = a.versions(url);
+    EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error());
+    return v.ok() ? v->size() : 0;
+  }
+
+  FixtureWeb web_;
+  std::string dir_ = temp_dir();
+  std::string config_dir_ = dir_ + "/config";
+  std::string db_ = dir_ + "/archive.sqlite";
+};
+
+TEST_F(CliCrawlTest, CrawlsIntoTheArchiveAndPrintsASummary) {
+  FixtureHost& a = news_host("a", 6);
+  FixtureHost& b = news_host("b", 3);
+  add_site("site-a", a, 20);
+  add_site("site-b", b, 20);
+  RunResult r = crawl();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("site"), std::string::npos);
+  EXPECT_NE(r.out.find("site-a"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("site-b"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("finished"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "") << "no terminal: quiet unless something goes wrong";
+  auto db = archive();
+  ASSERT_TRUE(db);
+  for (int n = 1; n <= 6; ++n) {
+    EXPECT_EQ(versions_of(*db, a.url("/tin-tuc/bai-viet-" + std::to_string(n) + ".html")), 1u);
+  }
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_EQ(versions_of(*db, b.url("/tin-tuc/bai-viet-" + std::to_string(n) + ".html")), 1u);
+  }
+  auto image = db->latest_capture(a.url("/anh/bai-viet-1.jpg"), true);
+  ASSERT_TRUE(image.ok() && *image) << "the article's image is archived";
+  EXPECT_EQ((*image)->capture.kind, CaptureKind::kImage);
+  EXPECT_EQ((*image)->capture.parent_url, a.url("/tin-tuc/bai-viet-1.html"));
+  auto counts = db->frontier_counts("site-a");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->queued + counts->in_progress, 0);
+  EXPECT_GT(counts->done, 0);
+
+  // A second run: a new pass; the listings again, the articles not (fresh), so nothing new.
+  web_.clear_log();
+  RunResult again = crawl({"--site", "site-a"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(web_.count(a, "/tin-tuc/"), 1);
+  EXPECT_EQ(web_.count(a, "/tin-tuc/bai-viet-1.html"), 0);
+  EXPECT_TRUE(web_.requests_to(b).empty()) << "--site limits the run";
+}
+
+TEST_F(CliCrawlTest, ExitCodesForUsageBudgetAndFailures) {
+  FixtureHost& a = news_host("a", 3);
+  a.set_route("/tin-tuc/bai-viet-2.html", Route({text("down", 500)}));
+  add_site("site-a", a, 10, "max_retries = 0\n");
+
+  RunResult unknown = crawl({"--site", "no-such-site"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no-such-site"), std::string::npos) << unknown.err;
+  RunResult bad_time = crawl({"--max-time", "soon"});
+  EXPECT_EQ(bad_time.exit_code, 2);
+  EXPECT_NE(bad_time.err.find("--max-time \"soon\""), std::string::npos) << bad_time.err;
+  EXPECT_TRUE(web_.requests().empty());
+
+  RunResult budget = crawl({"--max-pages", "2"});
+  EXPECT_EQ(budget.exit_code, 0) << budget.err;
+  EXPECT_NE(budget.out.find("unfinished: page budget"), std::string::npos) << budget.out;
+
+  RunResult partial = crawl();
+  EXPECT_EQ(partial.exit_code, 3) << partial.out << partial.err;
+  EXPECT_NE(partial.err.find("bai-viet-2.html: HTTP 500"), std::string::npos) << partial.err;
+}
+
+TEST_F(CliCrawlTest, ASiteWhoseArticlesNoLongerParseExitsWithTheTemplateCode) {
+  FixtureHost& a = news_host("a", 4);
+  for (int n = 1; n <= 4; ++n) {
+    a.set_page("/tin-tuc/bai-viet-" + std::to_string(n) + ".html", "<html><body></body></html>");
+  }
+  add_site("site-a", a, 10);
+  RunResult r = crawl();
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+  EXPECT_NE(r.err.find("template"), std::string::npos) << r.err;
+}
+
+TEST_F(CliCrawlTest, OneCrawlPerArchive) {
+  FixtureHost& a = news_host("a", 1);
+  add_site("site-a", a, 10);
+  int fd = open((db_ + ".crawl-lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  RunResult locked = crawl();
+  EXPECT_EQ(locked.exit_code, 4);
+  EXPECT_NE(locked.err.find("another provarc crawl"), std::string::npos) << locked.err;
+  close(fd);
+  EXPECT_EQ(crawl().exit_code, 0);
+}
+
+// Starts `argv` with stdout and stderr to `log_path`; returns its pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+TEST_F(CliCrawlTest, ResumesAfterKill9WithoutFetchingCompletedUrlsAgain) {
+  constexpr int kArticles = 24;
+  FixtureHost& a = news_host("a", kArticles);
+  add_site("site-a", a, 40, "fetch_images = false\nfetch_attachments = false\n");
+  pid_t pid = spawn(command({}), dir_ + "/first.log");
+  ASSERT_GT(pid, 0);
+  // Kill it in the middle of the articles.
+  auto articles_fetched = [&] {
+    int n = 0;
+    for (const RequestRecord& r : web_.requests_to(a)) n += r.target.rfind("/tin-tuc/bai-viet-", 0) == 0;
+    return n;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (articles_fetched() < 8 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_LT(articles_fetched(), kArticles) << "killed too late to test a resume";
+
+  // What the killed run committed: every URL with a capture in the archive.
+  std::set<std::string> completed;
+  {
+    auto db = archive();
+    ASSERT_TRUE(db);
+    for (const RequestRecord& r : web_.requests_to(a)) {
+      if (r.target == "/robots.txt") continue;
+      auto latest = db->latest_capture(a.url(r.target), false);
+      ASSERT_TRUE(latest.ok()) << latest.error();
+      if (*latest) completed.insert(r.target);
+    }
+  }
+  ASSERT_FALSE(completed.empty());
+
+  web_.clear_log();
+  RunResult resumed = crawl();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("finished"), std::string::npos) << resumed.out;
+  for (const RequestRecord& r : web_.requests_to(a)) {
+    EXPECT_EQ(completed.count(r.target), 0u) << r.target << " was completed before the kill";
+  }
+  auto db = archive();
+  ASSERT_TRUE(db);
+  for (int n = 1; n <= kArticles; ++n) {
+    std::string url = a.url("/tin-tuc/bai-viet-" + std::to_string(n) + ".html");
+    EXPECT_EQ(versions_of(*db, url), 1u) << url;
+  }
+  auto counts = db->frontier_counts("site-a");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->queued + counts->in_progress, 0);
+}
+
+}  // namespace
+}  // namespace provarc::testing
