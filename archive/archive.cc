@@ -135,8 +135,8 @@ Result<std::vector<std::string>> page_sites(ArchiveCore& core, std::string_view 
 }
 
 // Trains a dictionary for `site` when it has enough pages and none yet, or when it has doubled
-// since its newest one was trained (compact is the time to spend on it). Failing to train is not an error: blobs are then
-// recompressed with the dictionary the site has, or none.
+// since its newest one was trained (compact is the time to spend on it). Failing to train is not
+// an error: blobs are then recompressed with the dictionary the site has, or none.
 Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
   const int min_pages = core.options().dictionary_min_pages;
   if (min_pages <= 0) return Status::Ok();
@@ -282,8 +282,8 @@ Result<int64_t> Archive::begin_run(std::string_view kind, const std::vector<std:
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT INTO runs (kind, started_at, sites) VALUES (?, ?, ?)");
     if (!stmt.ok()) return core_->failed("starting a run", stmt.error());
-    stmt->bind(1, kind).bind(2, utc_now()).bind(3, Json(sites).dump(-1, ' ', false,
-                                                                    Json::error_handler_t::replace));
+    std::string sites_json = Json(sites).dump(-1, ' ', false, Json::error_handler_t::replace);
+    stmt->bind(1, kind).bind(2, utc_now()).bind(3, sites_json);
     if (Status run = stmt->run(); !run.ok()) return core_->failed("starting a run", run.error());
     id = core_->db().last_insert_id();
     return Status::Ok();
@@ -399,7 +399,9 @@ Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view ur
   if (!stmt.ok()) return core_->failed("finding the latest capture", stmt.error());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("finding the latest capture of " + std::string(url), row.error());
+  if (!row.ok()) {
+    return core_->failed("finding the latest capture of " + std::string(url), row.error());
+  }
   if (!*row) return std::optional<StoredCapture>();
   int64_t id = stmt->int_at(0);
   Result<StoredCapture> found = capture(id, with_body);
@@ -453,7 +455,9 @@ Result<std::vector<SiteStats>> Archive::stats() {
        [](SiteStats& s, const sql::Statement& st) { s.stored_bytes += st.int_at(2); }},
   };
   // One read transaction: the four queries see the same snapshot while a crawl writes.
-  if (Status s = core_->db().exec("BEGIN"); !s.ok()) return core_->failed("reading statistics", s.error());
+  if (Status s = core_->db().exec("BEGIN"); !s.ok()) {
+    return core_->failed("reading statistics", s.error());
+  }
   for (const Part& part : parts) {
     Result<sql::Statement> stmt = core_->db().prepare(part.sql);
     if (!stmt.ok()) {

@@ -1,5 +1,5 @@
-// archive/archive.h: the archive, one SQLite file holding every capture (zstd blobs, content-addressed),
-// every version of every article, the crawl frontier and the runs. See docs/archive.md for the schema.
+// archive/archive.h: the archive, one SQLite file holding every capture (content-addressed zstd
+// blobs), every version of every article, the crawl frontier and the runs (docs/archive.md).
 #pragma once
 
 #include <chrono>
@@ -76,7 +76,7 @@ struct ParseRecord {
 
 enum class ParseEffect {
   kChanged,    // a new article version was written
-  kUnchanged,  // the content equals the article's latest version: nothing new was written
+  kUnchanged,  // the content is a version the capture, or the one before it, reads as already
   kFailed,     // extraction had failed: the failure was recorded, the versions are untouched
 };
 
@@ -117,7 +117,7 @@ struct SiteStats {
   int64_t articles = 0;
   int64_t versions = 0;
   int64_t blobs = 0;
-  int64_t stored_bytes = 0;  // compressed blob bytes first stored for this site, plus its dictionaries
+  int64_t stored_bytes = 0;  // compressed bytes of the blobs it stored first, and its dictionaries
   int64_t raw_bytes = 0;     // sum of the body sizes of all its captures (what a naive copy holds)
 };
 

@@ -160,7 +160,9 @@ Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
   if (dictionary.ok() && dictionary->size() < capacity / 2) {
     dictionary = train_dictionary(samples, capacity / 2);
   }
-  if (!dictionary.ok()) return fail(path_ + ": site " + std::string(site) + ": " + dictionary.error());
+  if (!dictionary.ok()) {
+    return fail(path_ + ": site " + std::string(site) + ": " + dictionary.error());
+  }
   // A dictionary is mostly the site's template: it compresses well on its own.
   Result<std::string> stored = codec_.compress(*dictionary, kDictionaryLevel, 0);
   if (!stored.ok()) return fail(path_ + ": compressing a dictionary: " + stored.error());

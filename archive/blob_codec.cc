@@ -40,7 +40,9 @@ Result<std::string> BlobCodec::compress(std::string_view raw, int level, int64_t
     ZSTD_CDict_s*& cdict = found->second.by_level[level];
     if (cdict == nullptr) {
       cdict = ZSTD_createCDict(found->second.bytes.data(), found->second.bytes.size(), level);
-      if (cdict == nullptr) return fail("zstd: cannot load dictionary " + std::to_string(dictionary_id));
+      if (cdict == nullptr) {
+        return fail("zstd: cannot load dictionary " + std::to_string(dictionary_id));
+      }
     }
     n = ZSTD_compress_usingCDict(cctx_, out.data(), out.size(), raw.data(), raw.size(), cdict);
   }
@@ -91,8 +93,8 @@ Result<std::string> train_dictionary(const std::vector<std::string>& samples, si
     sizes.push_back(s.size());
   }
   std::string dictionary(capacity, '\0');
-  size_t n = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(), sizes.data(),
-                                   static_cast<unsigned>(sizes.size()));
+  size_t n = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(),
+                                   sizes.data(), static_cast<unsigned>(sizes.size()));
   if (ZDICT_isError(n)) {
     return fail(std::string("zstd dictionary training: ") + ZDICT_getErrorName(n));
   }

@@ -42,7 +42,7 @@ FrontierEntry entry_from_row(const sql::Statement& st) {
   return e;
 }
 
-// Runs one UPDATE of a frontier entry by id inside a transaction; fails when there is no such entry.
+// Runs one UPDATE of a frontier entry by id in a transaction; fails when there is no such entry.
 Status update_entry(ArchiveCore& core, const char* sql, int64_t entry_id,
                     const std::function<void(sql::Statement&)>& bind) {
   const std::string what = "frontier entry " + std::to_string(entry_id);
@@ -140,7 +140,8 @@ Status Archive::mark_done(int64_t entry_id) {
   return update_entry(*core_,
                       "UPDATE frontier SET state = 'done', last_error = NULL, updated_at = ?"
                       " WHERE id = ?",
-                      entry_id, [&](sql::Statement& st) { st.bind(1, utc_now()).bind(2, entry_id); });
+                      entry_id,
+                      [&](sql::Statement& st) { st.bind(1, utc_now()).bind(2, entry_id); });
 }
 
 Status Archive::mark_failed(int64_t entry_id, std::string_view error) {
@@ -187,7 +188,9 @@ Result<std::optional<FrontierEntry>> Archive::frontier_entry(std::string_view si
   if (!stmt.ok()) return core_->failed("reading the frontier", stmt.error());
   stmt->bind(1, site).bind(2, url);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("reading the frontier entry of " + std::string(url), row.error());
+  if (!row.ok()) {
+    return core_->failed("reading the frontier entry of " + std::string(url), row.error());
+  }
   if (!*row) return std::optional<FrontierEntry>();
   return std::optional<FrontierEntry>(entry_from_row(*stmt));
 }
@@ -200,7 +203,9 @@ Result<FrontierCounts> Archive::frontier_counts(std::string_view site) {
   FrontierCounts counts;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed("counting the frontier of " + std::string(site), row.error());
+    if (!row.ok()) {
+      return core_->failed("counting the frontier of " + std::string(site), row.error());
+    }
     if (!*row) return counts;
     int64_t n = stmt->int_at(1);
     switch (state_from_name(stmt->text_at(0))) {

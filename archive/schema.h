@@ -1,5 +1,5 @@
 // archive/schema.h: the archive's SQL schema as a list of forward migrations, and the code that
-// brings a file up to date (PRAGMA user_version). Internal to archive/; docs/archive.md describes it.
+// brings a file up to date (PRAGMA user_version). Internal to archive/; see docs/archive.md.
 #pragma once
 
 #include <string>

@@ -1,9 +1,9 @@
 // The Archive's articles, parse records and versions.
 //
-// A capture of an article reads as one version (parses.version_id); a version is written only when
-// a parse's content differs from what the capture read as before (its own earlier parse, by an older
-// parser) and from what the article's previous capture reads as. An article's latest version is
-// what its most recent parsed capture reads as, by the newest parse of it.
+// A capture of an article reads as one version (parses.version_id); a version is written only
+// when a parse's content differs from what the capture read as before (its own earlier parse, by
+// an older parser) and from what the article's previous capture reads as. An article's latest
+// version is what its most recent parsed capture reads as, by the newest parse of it.
 #include <optional>
 
 #include "archive/archive.h"
@@ -298,7 +298,9 @@ Result<std::string> Archive::last_parse_error(std::string_view url) {
   if (!stmt.ok()) return core_->failed("reading parse errors", stmt.error());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("reading the parse errors of " + std::string(url), row.error());
+  if (!row.ok()) {
+    return core_->failed("reading the parse errors of " + std::string(url), row.error());
+  }
   return *row ? stmt->text_at(0) : std::string();
 }
 

@@ -66,8 +66,8 @@ Result<std::string> read_local_file(const std::string& path, int64_t max_bytes) 
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return fail(path + ": cannot read: " + ec.message());
   if (static_cast<int64_t>(size) > max_bytes) {
-    return fail(path + ": " + std::to_string(size) + " bytes, more than the site's max_body_bytes (" +
-                std::to_string(max_bytes) + ")");
+    return fail(path + ": " + std::to_string(size) + " bytes, more than the site's " +
+                "max_body_bytes (" + std::to_string(max_bytes) + ")");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(path + ": cannot open");
@@ -202,8 +202,8 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
     if (!sites.ok()) return report("reparse", sites.error());
     site_ids = *sites;
   }
-  const int jobs = opts.jobs > 0 ? opts.jobs
-                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int jobs = opts.jobs > 0 ? opts.jobs : std::max(1, cores);
   Result<int64_t> run = a.begin_run("reparse", site_ids);
   if (!run.ok()) return report("reparse", run.error());
 
@@ -218,7 +218,8 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
     }
     auto progress = [&](const ReparseCounts& c, int64_t pending) {
       if (show_progress()) {
-        std::cerr << "\r" << id << ": " << c.examined << "/" << pending << " examined" << std::flush;
+        std::cerr << "\r" << id << ": " << c.examined << "/" << pending << " examined"
+                  << std::flush;
       }
     };
     Result<ReparseCounts> counts = reparse_site(a, *site, jobs, opts.force, progress);
@@ -258,7 +259,9 @@ void print_article_text(const Article& a, const ArticleVersion& v) {
   for (const Image& i : a.images) {
     std::cout << "\n[image] " << i.url << (i.caption.empty() ? "" : " — " + i.caption);
   }
-  for (const Attachment& t : a.attachments) std::cout << "\n[attachment] " << t.url << " — " << t.text;
+  for (const Attachment& t : a.attachments) {
+    std::cout << "\n[attachment] " << t.url << " — " << t.text;
+  }
   if (!a.images.empty() || !a.attachments.empty()) std::cout << "\n";
 }
 
@@ -275,8 +278,9 @@ std::string no_version_message(Archive& archive, const std::string& key) {
 int run_show(const std::string& key, const std::string& format, const GlobalOptions& global) {
   Result<std::unique_ptr<Archive>> archive = open_for_reading(global);
   if (!archive.ok()) return report("show", archive.error());
-  Result<std::optional<ArticleVersion>> version =
-      is_number(key) ? (*archive)->latest_version(std::stoll(key)) : (*archive)->latest_version(key);
+  Result<std::optional<ArticleVersion>> version = is_number(key)
+                                                      ? (*archive)->latest_version(std::stoll(key))
+                                                      : (*archive)->latest_version(key);
   if (!version.ok()) return report("show", version.error());
   if (!version->has_value()) return report("show", no_version_message(**archive, key));
   const ArticleVersion& v = **version;
@@ -286,7 +290,8 @@ int run_show(const std::string& key, const std::string& format, const GlobalOpti
   }
   Result<Article> article = article_from_json(v.json);
   if (!article.ok()) {
-    return report("show", "version " + std::to_string(v.id) + " of " + v.url + ": " + article.error());
+    return report("show",
+                  "version " + std::to_string(v.id) + " of " + v.url + ": " + article.error());
   }
   print_article_text(*article, v);
   return kExitOk;
@@ -456,7 +461,9 @@ void add_archive_commands(CLI::App& app, GlobalOptions& global) {
     cmd->add_flag("--no-parse", opts->no_parse, "store only; `provarc reparse` parses them later");
     cmd->add_option("files", opts->files, "HTML files")->required();
     cmd->callback([opts, &global, url, prefix] {
-      if (url->count() == 0 && prefix->count() == 0) throw CLI::RequiredError("--url or --url-prefix");
+      if (url->count() == 0 && prefix->count() == 0) {
+        throw CLI::RequiredError("--url or --url-prefix");
+      }
       global.exit_code = run_import(*opts, global);
     });
   }

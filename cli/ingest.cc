@@ -172,7 +172,8 @@ class ReparseQueue {
   // The next (index, capture id) to parse; false when there is none left or the run stopped.
   bool take(size_t& index, int64_t& capture_id) {
     std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [&] { return stopped_ || next_ >= ids_.size() || next_ < written_ + window_; });
+    space_.wait(lock,
+                [&] { return stopped_ || next_ >= ids_.size() || next_ < written_ + window_; });
     if (stopped_ || next_ >= ids_.size()) return false;
     index = next_++;
     capture_id = ids_[index];

@@ -63,8 +63,8 @@ struct IngestOutcome {
 // This is what the crawler's per-capture callback calls. Fails (writing nothing) on archive
 // errors; an extraction failure is not a failure of ingest: it is recorded and reported as kFailed.
 // Not thread-safe (it uses `archive`, see archive.h).
-Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture, const SiteConfig& site,
-                                     int64_t run_id, bool is_article);
+Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
+                                     const SiteConfig& site, int64_t run_id, bool is_article);
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

@@ -142,8 +142,10 @@ TEST(ArchiveFaultsTest, ATruncatedArchiveFailsCleanly) {
     Result<std::unique_ptr<Archive>> archive = Archive::open(path);
     ASSERT_TRUE(archive.ok());
     for (int i = 0; i < 20; ++i) {
-      ASSERT_TRUE((*archive)->store_capture(page("https://x.vn/" + std::to_string(i),
-                                                 random_body(i, 8000)), 0).ok());
+      ASSERT_TRUE(
+          (*archive)
+              ->store_capture(page("https://x.vn/" + std::to_string(i), random_body(i, 8000)), 0)
+              .ok());
     }
   }
   std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
@@ -179,8 +181,8 @@ TEST(ArchiveFaultsTest, AReadOnlyDirectoryIsAClearError) {
     // root ignores permission bits; sysfs refuses new files to anyone.
     path = "/sys/provarc-archive-test.sqlite";
   } else {
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_read |
-                                          std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     path = dir + "/a.sqlite";
   }
   Result<std::unique_ptr<Archive>> archive = Archive::open(path);
@@ -218,8 +220,10 @@ TEST(ArchiveFaultsTest, ALockedArchiveFailsAfterTheBusyTimeoutAndReadersGoOn) {
   // Another process's writer holds the write lock.
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO runs (kind, started_at, sites)"
-                                " VALUES ('crawl', 'now', '[]')", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(other,
+                         "BEGIN IMMEDIATE; INSERT INTO runs (kind, started_at, sites)"
+                         " VALUES ('crawl', 'now', '[]')",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   auto started = std::chrono::steady_clock::now();
   Result<int64_t> stored = (*archive)->store_capture(page("https://x.vn/b", "<p>b</p>"), 0);
@@ -261,8 +265,8 @@ TEST(ArchiveFaultsTest, AFullDiskFailsCleanlyAndKeepsWhatWasCommitted) {
     }
     ASSERT_FALSE(error.empty()) << "the cap was never reached";
     EXPECT_GT(stored, 5);
-    EXPECT_TRUE(contains(error, path + ": storing the body of https://x.vn/" +
-                                    std::to_string(stored)))
+    EXPECT_TRUE(
+        contains(error, path + ": storing the body of https://x.vn/" + std::to_string(stored)))
         << error;
     EXPECT_TRUE(contains(error, "SQLITE_FULL")) << error;
     EXPECT_TRUE(contains(error, "nothing of this was written")) << error;
@@ -283,7 +287,8 @@ TEST(ArchiveFaultsTest, AFullDiskFailsCleanlyAndKeepsWhatWasCommitted) {
     ASSERT_TRUE(c.ok() && c->has_value()) << i;
     EXPECT_EQ((*c)->capture.body, random_body(i, 30000));
   }
-  EXPECT_TRUE((*archive)->store_capture(page("https://x.vn/more", random_body(999, 30000)), 0).ok());
+  EXPECT_TRUE(
+      (*archive)->store_capture(page("https://x.vn/more", random_body(999, 30000)), 0).ok());
 }
 
 }  // namespace

@@ -26,8 +26,8 @@ const char* const kUrl =
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<SiteConfig> site = load_site(source_dir() + "/config/sites/bac-kan.toml",
-                                        source_dir() + "/config/platforms");
+    Result<SiteConfig> site =
+        load_site(source_dir() + "/config/sites/bac-kan.toml", source_dir() + "/config/platforms");
     ASSERT_TRUE(site.ok()) << site.error();
     site_ = *site;
     Result<std::unique_ptr<Archive>> archive = Archive::open(temp_dir() + "/a.sqlite");
@@ -84,13 +84,13 @@ TEST_F(IngestTest, AnArticlePageBecomesItsFirstVersion) {
 
 TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
   const std::string html = read_file(fixture_path("bac-kan/seed-001.html"));
-  Result<IngestOutcome> first = ingest_capture(
-      *archive_, fetched(kUrl, html, "2023-01-01T00:00:00.000Z"), site_, 0, true);
+  Result<IngestOutcome> first =
+      ingest_capture(*archive_, fetched(kUrl, html, "2023-01-01T00:00:00.000Z"), site_, 0, true);
   ASSERT_TRUE(first.ok());
 
   // The same bytes a week later: a capture, no blob, no version.
-  Result<IngestOutcome> revisit = ingest_capture(
-      *archive_, fetched(kUrl, html, "2023-01-08T00:00:00.000Z"), site_, 0, true);
+  Result<IngestOutcome> revisit =
+      ingest_capture(*archive_, fetched(kUrl, html, "2023-01-08T00:00:00.000Z"), site_, 0, true);
   ASSERT_TRUE(revisit.ok()) << revisit.error();
   EXPECT_EQ(revisit->effect, IngestEffect::kUnchanged);
   EXPECT_FALSE(revisit->first_version);
@@ -124,14 +124,16 @@ TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
   EXPECT_EQ((*stats)[0].articles, 1);
   // Nothing for reparse to do: the article's one parseable body was parsed; the listing is no
   // article.
-  Result<std::vector<int64_t>> pending = archive_->pending_parses(site_.id, parser_version_for(site_.extract));
+  Result<std::vector<int64_t>> pending =
+      archive_->pending_parses(site_.id, parser_version_for(site_.extract));
   ASSERT_TRUE(pending.ok());
   EXPECT_TRUE(pending->empty());
 }
 
 TEST_F(IngestTest, StoredCapturesAndFailuresGoThroughTheSamePath) {
   Result<int64_t> stored = archive_->store_capture(
-      fetched(kUrl, read_file(fixture_path("bac-kan/seed-001.html")), "2023-01-01T00:00:00.000Z"), 0);
+      fetched(kUrl, read_file(fixture_path("bac-kan/seed-001.html")), "2023-01-01T00:00:00.000Z"),
+      0);
   ASSERT_TRUE(stored.ok());
   Result<IngestOutcome> outcome = ingest_stored(*archive_, *stored, site_);
   ASSERT_TRUE(outcome.ok()) << outcome.error();

@@ -71,7 +71,8 @@ std::string templated_page(int i) {
   std::string chrome;
   for (int k = 0; k < 200; ++k) {
     chrome += "<li class=\"menu-item\"><a href=\"/SitePages/muc-" + std::to_string(k) +
-              ".aspx\">Mục tin số " + std::to_string(k) + " của Sở Thông tin và Truyền thông</a></li>\n";
+              ".aspx\">Mục tin số " + std::to_string(k) +
+              " của Sở Thông tin và Truyền thông</a></li>\n";
   }
   std::string text;
   for (int k = 0; k < 20; ++k) {
@@ -79,7 +80,8 @@ std::string templated_page(int i) {
             std::to_string(i * 7919 + k * 104729) + " người dân tham gia chuyển đổi số.</p>\n";
   }
   return "<html><head><title>Bài " + std::to_string(i) + "</title></head><body><ul>" + chrome +
-         "</ul><div class=\"article\">" + text + "</div><footer>" + chrome + "</footer></body></html>";
+         "</ul><div class=\"article\">" + text + "</div><footer>" + chrome +
+         "</footer></body></html>";
 }
 
 TEST(ArchiveTest, CreatesTheSchemaAtTheCurrentVersion) {
@@ -142,8 +144,10 @@ TEST(ArchiveTest, IdenticalBodiesAreStoredOnceAndNotModifiedAddsNoBlob) {
   auto archive = open_archive(path);
   ASSERT_TRUE(archive);
   std::string body = templated_page(1);
-  ASSERT_TRUE(archive->store_capture(page("https://x.vn/a", body, "2023-01-01T00:00:00.000Z"), 0).ok());
-  ASSERT_TRUE(archive->store_capture(page("https://x.vn/b", body, "2023-01-01T00:00:01.000Z"), 0).ok());
+  ASSERT_TRUE(
+      archive->store_capture(page("https://x.vn/a", body, "2023-01-01T00:00:00.000Z"), 0).ok());
+  ASSERT_TRUE(
+      archive->store_capture(page("https://x.vn/b", body, "2023-01-01T00:00:01.000Z"), 0).ok());
   Capture not_modified = page("https://x.vn/a", "", "2023-01-02T00:00:00.000Z");
   not_modified.status = 304;
   not_modified.outcome = CaptureOutcome::kNotModified;
@@ -187,7 +191,8 @@ TEST(ArchiveTest, ValidatorsComeFromTheLatestOkCaptureWithABody) {
   not_modified.status = 304;
   not_modified.outcome = CaptureOutcome::kNotModified;
   not_modified.response_headers = {{"ETag", "\"other\""}};
-  for (const Capture& c : {first, second, not_modified}) ASSERT_TRUE(archive->store_capture(c, 0).ok());
+  for (const Capture& c : {first, second, not_modified})
+    ASSERT_TRUE(archive->store_capture(c, 0).ok());
   Result<Validators> v = archive->validators("https://x.vn/a");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->etag, "\"e-4\"");
@@ -208,8 +213,8 @@ TEST(ArchiveTest, AVersionIsWrittenOnlyWhenTheContentChanges) {
   const char* texts[] = {"A", "A", "B", "A"};  // the last one reverts the edit
   std::vector<ParseEffect> effects;
   for (int i = 0; i < 4; ++i) {
-    Result<int64_t> id = archive->store_capture(page(url, std::string("body ") + texts[i] +
-                                                         std::to_string(i), times[i]), 0);
+    Result<int64_t> id = archive->store_capture(
+        page(url, std::string("body ") + texts[i] + std::to_string(i), times[i]), 0);
     ASSERT_TRUE(id.ok());
     captures.push_back(*id);
     Result<ParseWrite> w = archive->record_parse(parsed(*id, texts[i]));
@@ -269,8 +274,8 @@ TEST(ArchiveTest, ANewParserWritesVersionsOnlyWhereItsOutputDiffers) {
   EXPECT_EQ((*pending)[3], same_captures[0]);
   std::vector<ParseEffect> effects;
   for (int64_t id : *pending) {
-    bool is_changed_url = id == changed_captures[0] || id == changed_captures[1] ||
-                          id == changed_captures[2];
+    bool is_changed_url =
+        id == changed_captures[0] || id == changed_captures[1] || id == changed_captures[2];
     std::string text = id == changed_captures[0] || id == same_captures[0] ? "X" : "Y";
     if (is_changed_url) text += " (fixed)";
     Result<ParseWrite> w = archive->record_parse(parsed(id, text, "new"));
@@ -300,7 +305,8 @@ TEST(ArchiveTest, FailuresAreRecordedAndPendingSkipsWhatCannotBeParsed) {
   ASSERT_TRUE(archive);
   const std::string url = "https://x.vn/bai";
   ASSERT_TRUE(archive->ensure_article("backan", url).ok());
-  Result<int64_t> ok_capture = archive->store_capture(page(url, "x", "2023-01-01T00:00:00.000Z"), 0);
+  Result<int64_t> ok_capture =
+      archive->store_capture(page(url, "x", "2023-01-01T00:00:00.000Z"), 0);
   ASSERT_TRUE(ok_capture.ok());
   Capture not_found = page(url, "not found", "2023-01-02T00:00:00.000Z");
   not_found.status = 404;
@@ -336,8 +342,8 @@ TEST(ArchiveTest, FailuresAreRecordedAndPendingSkipsWhatCannotBeParsed) {
   EXPECT_FALSE(latest->has_value());
 
   // A listing page is not an article: its parse cannot be recorded.
-  Result<int64_t> listing_id = archive->store_capture(page("https://x.vn/danh-muc", "list2",
-                                                           "2023-01-05T00:00:00.000Z"), 0);
+  Result<int64_t> listing_id =
+      archive->store_capture(page("https://x.vn/danh-muc", "list2", "2023-01-05T00:00:00.000Z"), 0);
   ASSERT_TRUE(listing_id.ok());
   Result<ParseWrite> refused = archive->record_parse(parsed(*listing_id, "L"));
   ASSERT_FALSE(refused.ok());
@@ -352,8 +358,8 @@ TEST(ArchiveTest, ExportVisitsLatestOrAllVersionsOfASite) {
     std::string url = "https://" + site + ".vn/bai";
     ASSERT_TRUE(archive->ensure_article(site, url).ok());
     for (int i = 0; i < 2; ++i) {
-      Capture c = page(url, site + std::to_string(i), "2023-01-0" + std::to_string(i + 1) +
-                                                          "T00:00:00.000Z");
+      Capture c = page(url, site + std::to_string(i),
+                       "2023-01-0" + std::to_string(i + 1) + "T00:00:00.000Z");
       c.site = site;
       Result<int64_t> id = archive->store_capture(c, 0);
       ASSERT_TRUE(id.ok());
@@ -399,7 +405,8 @@ TEST(ArchiveTest, ATransactionIsAllOrNothing) {
   auto archive = open_archive(path);
   ASSERT_TRUE(archive);
   Status s = archive->transaction([&]() -> Status {
-    if (!archive->store_capture(page("https://x.vn/1", "one", "2023-01-01T00:00:00.000Z"), 0).ok()) {
+    if (!archive->store_capture(page("https://x.vn/1", "one", "2023-01-01T00:00:00.000Z"), 0)
+             .ok()) {
       return fail("store failed");
     }
     return fail("the extraction crashed");
@@ -411,7 +418,8 @@ TEST(ArchiveTest, ATransactionIsAllOrNothing) {
 
   // Nested: the inner failure is undone, the outer work is kept.
   s = archive->transaction([&]() -> Status {
-    if (!archive->store_capture(page("https://x.vn/2", "two", "2023-01-01T00:00:00.000Z"), 0).ok()) {
+    if (!archive->store_capture(page("https://x.vn/2", "two", "2023-01-01T00:00:00.000Z"), 0)
+             .ok()) {
       return fail("store failed");
     }
     Status inner = archive->transaction([&]() -> Status {
@@ -440,8 +448,11 @@ TEST(ArchiveTest, SiteDictionariesCompressTemplatedPagesAndOldBlobsStayReadable)
   for (int i = 0; i < kPages; ++i) {
     std::string body = templated_page(i);
     raw += static_cast<int64_t>(body.size());
-    ASSERT_TRUE(archive->store_capture(page("https://x.vn/" + std::to_string(i), body,
-                                            "2023-01-01T00:00:00.000Z"), 0).ok());
+    ASSERT_TRUE(
+        archive
+            ->store_capture(
+                page("https://x.vn/" + std::to_string(i), body, "2023-01-01T00:00:00.000Z"), 0)
+            .ok());
   }
   // Trained at 16 and at 64 pages.
   EXPECT_EQ(count_rows(path, "dictionaries"), 2);
@@ -483,13 +494,14 @@ TEST(ArchiveTest, ADamagedBlobIsReportedNotReturned) {
   std::string path = temp_dir() + "/a.sqlite";
   auto archive = open_archive(path);
   ASSERT_TRUE(archive);
-  Result<int64_t> id = archive->store_capture(page("https://x.vn/a", templated_page(3),
-                                                   "2023-01-01T00:00:00.000Z"), 0);
+  Result<int64_t> id = archive->store_capture(
+      page("https://x.vn/a", templated_page(3), "2023-01-01T00:00:00.000Z"), 0);
   ASSERT_TRUE(id.ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE blobs SET data = substr(data, 1, 20) || zeroblob(50)",
-                         nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE blobs SET data = substr(data, 1, 20) || zeroblob(50)", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   Result<StoredCapture> c = archive->capture(*id, true);
   ASSERT_FALSE(c.ok());

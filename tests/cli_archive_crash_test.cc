@@ -130,10 +130,13 @@ void expect_consistent(const std::string& db_path) {
   EXPECT_TRUE(check.ok()) << check.error();
   // No capture without its blob, no version without its parse record.
   EXPECT_EQ(count(db_path, "SELECT count(*) FROM captures WHERE blob_id IS NULL"), 0);
-  EXPECT_EQ(count(db_path, "SELECT count(*) FROM article_versions v WHERE NOT EXISTS"
-                           " (SELECT 1 FROM parses p WHERE p.version_id = v.id)"), 0);
-  EXPECT_EQ(count(db_path, "SELECT count(*) FROM articles WHERE version_count !="
-                           " (SELECT count(*) FROM article_versions v WHERE v.article_id = articles.id)"),
+  EXPECT_EQ(count(db_path,
+                  "SELECT count(*) FROM article_versions v WHERE NOT EXISTS"
+                  " (SELECT 1 FROM parses p WHERE p.version_id = v.id)"),
+            0);
+  EXPECT_EQ(count(db_path,
+                  "SELECT count(*) FROM articles WHERE version_count !="
+                  " (SELECT count(*) FROM article_versions v WHERE v.article_id = articles.id)"),
             0);
 }
 

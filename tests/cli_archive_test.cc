@@ -76,8 +76,8 @@ class CliArchiveTest : public ::testing::Test {
   }
 
   RunResult import_pages(const std::vector<std::string>& names) {
-    std::vector<std::string> args = {"import", "--site", "bk",
-                                     "--content-type", "text/html; charset=utf-8"};
+    std::vector<std::string> args = {"import", "--site", "bk", "--content-type",
+                                     "text/html; charset=utf-8"};
     for (const std::string& n : names) {
       args.push_back("--url");
       args.push_back(page_url(n));
@@ -92,7 +92,8 @@ class CliArchiveTest : public ::testing::Test {
 TEST_F(CliArchiveTest, ImportThenShowExportAndStats) {
   RunResult r = import_pages({kPages[0], kPages[1], kPages[2]});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "imported 3, already stored 0, changed 3, unchanged 0, failed 0, unreadable 0\n");
+  EXPECT_EQ(r.out,
+            "imported 3, already stored 0, changed 3, unchanged 0, failed 0, unreadable 0\n");
 
   // show --format json prints exactly what `provarc parse` prints for the page.
   RunResult parsed = provarc({"parse", "--site", "bk", "--url", page_url(kPages[1]),
@@ -140,7 +141,8 @@ TEST_F(CliArchiveTest, ImportThenShowExportAndStats) {
   EXPECT_EQ(rows[0]["articles"], 3);
   EXPECT_EQ(rows[0]["versions"], 3);
   int64_t raw = 0;
-  for (const char* p : kPages) raw += static_cast<int64_t>(std::filesystem::file_size(page_file(p)));
+  for (const char* p : kPages)
+    raw += static_cast<int64_t>(std::filesystem::file_size(page_file(p)));
   EXPECT_EQ(rows[0]["raw_bytes"], raw);
   EXPECT_GT(rows[0]["stored_bytes"].get<int64_t>(), 0);
   EXPECT_LT(rows[0]["stored_bytes"].get<int64_t>(), raw / 2);
@@ -156,7 +158,8 @@ TEST_F(CliArchiveTest, AnEditIsANewVersionAndARepeatIsNot) {
   ASSERT_EQ(import_pages({name}).exit_code, 0);
   RunResult again = import_pages({name});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(again.out, "imported 0, already stored 1, changed 0, unchanged 0, failed 0, unreadable 0\n");
+  EXPECT_EQ(again.out,
+            "imported 0, already stored 1, changed 0, unchanged 0, failed 0, unreadable 0\n");
 
   // The site edits one sentence of the article.
   const std::string old_sentence = "Ngày 06/4/2023, Sở Thông tin và Truyền thông";
@@ -169,11 +172,12 @@ TEST_F(CliArchiveTest, AnEditIsANewVersionAndARepeatIsNot) {
   std::string counter = read_file(page_file(name)) + "<!-- visitors: 12345 -->";
   write(dir_ + "/counter/" + name + ".html", counter);
 
-  RunResult r = provarc({"import", "--site", "bk", "--url", page_url(name),
-                         dir_ + "/counter/" + name + ".html"});
+  RunResult r = provarc(
+      {"import", "--site", "bk", "--url", page_url(name), dir_ + "/counter/" + name + ".html"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "imported 1, already stored 0, changed 0, unchanged 1")) << r.out;
-  r = provarc({"import", "--site", "bk", "--url", page_url(name), dir_ + "/edited/" + name + ".html"});
+  r = provarc(
+      {"import", "--site", "bk", "--url", page_url(name), dir_ + "/edited/" + name + ".html"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "imported 1, already stored 0, changed 1")) << r.out;
 
@@ -211,8 +215,9 @@ TEST_F(CliArchiveTest, ReparsePicksUpARuleChangeAndThenHasNothingToDo) {
 
   // A new rule drops the first paragraph of one page only: one changed, two unchanged.
   const std::string dropped = expected(kPages[1])["blocks"][0]["text"];
-  write(config_ + "/sites/bk.toml",
-        std::string(kSiteToml) + "\n[extract.append]\nchrome_lines = [" + json(dropped).dump() + "]\n");
+  write(config_ + "/sites/bk.toml", std::string(kSiteToml) +
+                                        "\n[extract.append]\nchrome_lines = [" +
+                                        json(dropped).dump() + "]\n");
   r = provarc({"reparse", "--jobs", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "examined 3, changed 1, unchanged 2, failed 0\n");
@@ -241,7 +246,8 @@ TEST_F(CliArchiveTest, ReparsePicksUpARuleChangeAndThenHasNothingToDo) {
 
 TEST_F(CliArchiveTest, AnUnparseablePageIsStoredAndItsFailureShown) {
   write(dir_ + "/empty.html", "<html><head><title></title></head><body></body></html>");
-  RunResult r = provarc({"import", "--site", "bk", "--url", page_url("empty"), dir_ + "/empty.html"});
+  RunResult r =
+      provarc({"import", "--site", "bk", "--url", page_url("empty"), dir_ + "/empty.html"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_TRUE(contains(r.out, "imported 1, already stored 0, changed 0, unchanged 0, failed 1"))
       << r.out;
@@ -258,7 +264,8 @@ TEST_F(CliArchiveTest, AnUnparseablePageIsStoredAndItsFailureShown) {
 }
 
 TEST_F(CliArchiveTest, BadArgumentsAndBadFilesEndWithClearMessages) {
-  RunResult r = provarc({"import", "--site", "nowhere", "--url", page_url("x"), page_file(kPages[0])});
+  RunResult r =
+      provarc({"import", "--site", "nowhere", "--url", page_url("x"), page_file(kPages[0])});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "unknown site id \"nowhere\"")) << r.err;
   r = provarc({"import", "--site", "bk", "--url", "not a url", page_file(kPages[0])});
