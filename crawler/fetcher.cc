@@ -51,6 +51,7 @@ struct Fetcher::Transfer {
   FetchResult result;
   char error_buffer[CURL_ERROR_SIZE] = {};
   std::string request_head;  // what CURLOPT_DEBUGFUNCTION saw going out
+  bool answered = false;     // a byte of the response has arrived
 
   ~Transfer() {
     if (easy != nullptr) curl_easy_cleanup(easy);
@@ -74,6 +75,11 @@ struct Fetcher::Transfer {
   static size_t on_header(char* data, size_t size, size_t count, void* self) {
     auto* t = static_cast<Transfer*>(self);
     std::string_view line(data, size * count);
+    // The first byte of the answer: the server surely had the whole request by now.
+    if (!t->answered) {
+      t->answered = true;
+      t->result.received_by = std::chrono::steady_clock::now();
+    }
     // A new status line (after a 1xx) starts a new head.
     if (line.substr(0, 5) == "HTTP/") t->result.capture.response_headers.clear();
     if (t->result.capture.response_headers.size() < 1000) {
@@ -210,13 +216,8 @@ std::vector<FetchResult> Fetcher::wait(Millis timeout) {
 
 void Fetcher::Transfer::finish(CURLcode code) {
   Capture& capture = result.capture;
-  curl_off_t first_byte_us = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us) == CURLE_OK &&
-      first_byte_us > 0) {
-    result.received_by = result.started + std::chrono::microseconds(first_byte_us);
-  } else {
-    result.received_by = std::chrono::steady_clock::now();  // no answer: now is surely late enough
-  }
+  // Timed on our own clock rather than from curl's timers, whose start is not when start() ran.
+  if (!answered) result.received_by = std::chrono::steady_clock::now();  // no answer: now is late enough
   size_t line_start = 0;
   while (line_start < request_head.size()) {
     size_t eol = request_head.find('\n', line_start);
