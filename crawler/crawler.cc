@@ -162,6 +162,7 @@ class Crawl {
   Status report_progress(bool final_report);
   Millis loop_wait(SteadyTime now) const;
   Host& host_for(const std::string& authority);
+  void use_host(const Site& site, Host& host);
   void log(const std::string& line) const {
     if (options_.on_log) options_.on_log(line);
   }
@@ -183,7 +184,8 @@ Host& Crawl::host_for(const std::string& authority) {
   auto it = hosts_.find(authority);
   if (it != hosts_.end()) return *it->second;
   PolitenessRules rules;
-  rules.delay = Millis(0);  // raised by every site that uses the host (see raise_delay)
+  rules.delay = Millis(0);  // raised by every site that uses the host (see use_host)
+  rules.max_crawl_delay = Millis(0);
   rules.max_backoff = options_.max_backoff;
   rules.pause_after_failures = options_.pause_after_failures;
   rules.give_up_after_failures = options_.give_up_after_failures;
@@ -192,6 +194,12 @@ Host& Crawl::host_for(const std::string& authority) {
   Host& ref = *host;
   hosts_.emplace(authority, std::move(host));
   return ref;
+}
+
+// `site` fetches from `host`: its delay and Crawl-delay cap apply there.
+void Crawl::use_host(const Site& site, Host& host) {
+  host.politeness.add_site_rules(Millis(site.config->crawl.delay_ms),
+                                 Millis(site.config->crawl.max_crawl_delay_ms));
 }
 
 std::optional<PageRole> Crawl::role_of(const Site& site, const CrawlItem& item) const {
@@ -218,7 +226,7 @@ Status Crawl::prepare() {
       log("warning: " + site.config->id + ": TLS certificates are not verified (verify_tls = false)");
     }
     for (const std::string& authority : site.scope.hosts()) {
-      host_for(authority).politeness.raise_delay(Millis(rules.delay_ms));
+      use_host(site, host_for(authority));
     }
     Status seeded = seed(site);
     if (!seeded.ok()) return seeded;
@@ -242,7 +250,7 @@ Status Crawl::seed(Site& site) {
     }
     site.seeds.insert(*url);
     auto authority = url_authority(*url);
-    if (authority.ok()) host_for(*authority).politeness.raise_delay(Millis(site.config->crawl.delay_ms));
+    if (authority.ok()) use_host(site, host_for(*authority));
     CrawlItem item;
     item.site = site.config->id;
     item.url = *url;
@@ -375,7 +383,7 @@ Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
       }
       Host& host = host_for(*authority);
       if (host.abandoned) continue;  // stays in progress; released at the end of the run
-      host.politeness.raise_delay(Millis(site.config->crawl.delay_ms));
+      use_host(site, host);
       host.queue.push_back(Task{std::move(item), index});
       ++site.in_memory;
     }
@@ -606,7 +614,7 @@ Status Crawl::handle_robots(InFlight& flight, FetchResult& result, Host& host) {
         mark_robots_unreachable(origin);
         return Status::Ok();
       }
-      target.politeness.raise_delay(Millis(site.config->crawl.delay_ms));
+      use_host(site, target);
       target.robots_fetches.push_back(
           {origin, capture.redirect_target, flight.fetch.redirects + 1, flight.fetch.site});
       return Status::Ok();

@@ -8,6 +8,7 @@ namespace provarc {
 HostPoliteness::HostPoliteness(const PolitenessRules& rules) : rules_(rules) {}
 
 void HostPoliteness::set_crawl_delay(std::optional<double> seconds) {
+  raw_crawl_delay_ = seconds;
   if (!seconds || !std::isfinite(*seconds) || *seconds <= 0) {
     crawl_delay_ = Millis(0);
     return;
@@ -17,8 +18,10 @@ void HostPoliteness::set_crawl_delay(std::optional<double> seconds) {
   next_start_ = std::max(next_start_, last_start_ + delay());
 }
 
-void HostPoliteness::raise_delay(Millis delay) {
+void HostPoliteness::add_site_rules(Millis delay, Millis max_crawl_delay) {
   rules_.delay = std::max(rules_.delay, delay);
+  rules_.max_crawl_delay = std::max(rules_.max_crawl_delay, max_crawl_delay);
+  if (raw_crawl_delay_) set_crawl_delay(raw_crawl_delay_);
   next_start_ = std::max(next_start_, last_start_ + this->delay());
 }
 

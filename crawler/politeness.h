@@ -27,8 +27,9 @@ class HostPoliteness {
   // Applies a robots.txt Crawl-delay (seconds; nullopt or negative for none), capped at
   // rules.max_crawl_delay. The effective delay never drops below the site's own.
   void set_crawl_delay(std::optional<double> seconds);
-  // Raises the site delay (a second site sharing this host asks for a longer one).
-  void raise_delay(Millis delay);
+  // A site using this host: its delay and Crawl-delay cap apply, and with several sites sharing
+  // the host, the larger of each (the politer).
+  void add_site_rules(Millis delay, Millis max_crawl_delay);
 
   // The gap enforced between request starts: max(site delay, capped Crawl-delay).
   Millis delay() const;
@@ -63,6 +64,7 @@ class HostPoliteness {
 
  private:
   PolitenessRules rules_;
+  std::optional<double> raw_crawl_delay_;  // as robots.txt gave it, re-capped when rules change
   Millis crawl_delay_{0};
   SteadyTime last_start_{};
   SteadyTime next_start_{};

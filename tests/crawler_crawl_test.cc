@@ -186,6 +186,20 @@ TEST_F(CrawlTest, ObeysRobotsTxtCrawlDelayAndReadsItsSitemaps) {
   EXPECT_NE(entry->error.find("Disallow: /private/"), std::string::npos) << entry->error;
 }
 
+TEST_F(CrawlTest, CrawlDelayIsHonouredUpToTheSitesCap) {
+  FixtureHost& host = news_host("h", 2);
+  host.set_route("/robots.txt", Route({text("User-agent: provarc\nCrawl-delay: 30\nDisallow:\n")}));
+  std::vector<SiteConfig> sites = {site("s", host, 20, "max_crawl_delay = \"150ms\"\n")};
+  MemoryCrawlStore store(sites);
+  auto started = std::chrono::steady_clock::now();
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(progress_of(*summary, "s").delay_ms, 150);
+  EXPECT_EQ(progress_of(*summary, "s").new_articles, 2);
+  EXPECT_EQ(politeness_violation(web_.requests_to(host), milliseconds(150) - kTolerance), "");
+}
+
 TEST_F(CrawlTest, NothingIsFetchedWhileRobotsTxtAnswersServerErrors) {
   FixtureHost& flaky = news_host("flaky", 3);
   flaky.set_route("/robots.txt", Route({text("oops", 500), text("busy", 503),

@@ -68,11 +68,19 @@ TEST(Politeness, CrawlDelayRaisesTheDelayUpToTheCap) {
   EXPECT_EQ(host.delay(), Millis(1000));
 }
 
-TEST(Politeness, RaiseDelayKeepsTheLargest) {
-  HostPoliteness host(rules_with_delay(0));
-  host.raise_delay(Millis(200));
-  host.raise_delay(Millis(50));
-  EXPECT_EQ(host.delay(), Millis(200));
+TEST(Politeness, SitesSharingAHostGetThePoliterRules) {
+  PolitenessRules none;
+  none.delay = Millis(0);
+  none.max_crawl_delay = Millis(0);
+  HostPoliteness host(none);
+  host.set_crawl_delay(10.0);
+  EXPECT_EQ(host.delay(), Millis(0));  // no site yet: a zero cap
+  host.add_site_rules(Millis(200), Millis(2000));
+  EXPECT_EQ(host.delay(), Millis(2000));  // Crawl-delay 10 s, capped by the site at 2 s
+  host.add_site_rules(Millis(50), Millis(5000));
+  EXPECT_EQ(host.delay(), Millis(5000));  // the larger delay and the larger cap
+  host.add_site_rules(Millis(8000), Millis(1000));
+  EXPECT_EQ(host.delay(), Millis(8000));
 }
 
 TEST(Politeness, BackoffDoublesPausesAndGivesUp) {
