@@ -173,6 +173,43 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   return rc == 0 ? pid : -1;
 }
 
+TEST_F(CliCrawlTest, ShowsLiveProgressOnATerminal) {
+  FixtureHost& a = news_host("a", 6);
+  add_site("site-a", a, 120);
+  // stderr on a pseudo-terminal, stdout to a file.
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(grantpt(master), 0);
+  ASSERT_EQ(unlockpt(master), 0);
+  std::string slave_path = ptsname(master);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/out.txt").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, slave_path.c_str(), O_RDWR, 0);
+  std::vector<std::string> argv = command({});
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  std::string screen;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(master, buf, sizeof buf)) > 0) screen.append(buf, static_cast<size_t>(n));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << screen;
+  EXPECT_NE(screen.find("site-a"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("fetched"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("delay  0.12s"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("\x1b[1A\x1b[2K"), std::string::npos) << "lines are redrawn in place";
+  EXPECT_NE(read_file(dir_ + "/out.txt").find("finished"), std::string::npos);
+}
+
 TEST_F(CliCrawlTest, ResumesAfterKill9WithoutFetchingCompletedUrlsAgain) {
   constexpr int kArticles = 24;
   FixtureHost& a = news_host("a", kArticles);
