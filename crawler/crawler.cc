@@ -38,6 +38,10 @@ constexpr Millis kRobotsLifetime = std::chrono::hours(24);  // RFC 9309 2.4
 constexpr int64_t kRobotsMaxBytes = RobotsTxt::kMaxBytes + 1;  // the parser reads no more
 constexpr Millis kMaxLoopWait{250};
 constexpr Millis kPendingCountRefresh{1000};
+// URLs a site may discover in one run: 20 per page of its budget, at most a million. Beyond that
+// a site is generating links (a trap or hostile), and memory and the frontier must stay bounded.
+constexpr int64_t kDiscoveriesPerPage = 20;
+constexpr int64_t kMaxDiscoveries = 1000000;
 
 // Claim priorities (higher first): seeds and sitemaps feed discovery; an article's images and
 // attachments complete its record before more articles are fetched.
@@ -98,6 +102,7 @@ struct Host {
   bool abandoned = false;
 };
 
+// One configured site's state in this run.
 struct Site {
   explicit Site(const SiteConfig& c) : config(&c), scope(c) {}
   const SiteConfig* config;
@@ -109,13 +114,15 @@ struct Site {
   std::unordered_map<std::string, int> redirect_hops;  // URL -> redirects that led to it
   bool resumed = false;     // continuing a pass an earlier run left unfinished
   int64_t page_budget = 0;
+  int64_t discovery_limit = 0;  // the most URLs `seen` may hold
+  bool discovery_capped = false;  // the limit was reached (and logged)
   std::string stop_reason;  // set when the site stops early
   bool claim_dirty = true;  // something may be claimable that was not at the last claim
   bool exhausted = false;   // at the last claim nothing was left and no retry was due soon
   std::multiset<SteadyTime> retries_due;  // this run's retries, by when they are due
   int64_t in_memory = 0;    // claimed items held in host queues
   int64_t in_flight = 0;
-  SteadyTime pending_checked{};
+  SteadyTime pending_checked{};  // when progress.queued was last read from the store
 };
 
 // What a transfer in flight is for.
@@ -222,6 +229,8 @@ Status Crawl::prepare() {
     site.user_agent = crawler_user_agent(site.config->contact_url);
     site.page_budget = rules.max_pages;
     if (options_.max_pages >= 0) site.page_budget = std::min(site.page_budget, options_.max_pages);
+    site.discovery_limit =
+        std::min(kMaxDiscoveries, std::max<int64_t>(1000, site.page_budget * kDiscoveriesPerPage));
     if (!rules.verify_tls) {
       log("warning: " + site.config->id + ": TLS certificates are not verified (verify_tls = false)");
     }
@@ -265,6 +274,14 @@ Status Crawl::seed(Site& site) {
 // when `every_pass` (seeds, listings, sitemaps) or when its last fetch is older than the site's
 // revisit interval; never while resuming a pass, whose completed URLs stay completed.
 Status Crawl::discover(Site& site, CrawlItem item, bool every_pass) {
+  if (static_cast<int64_t>(site.seen.size()) >= site.discovery_limit) {
+    if (!site.discovery_capped) {
+      site.discovery_capped = true;
+      log("warning: " + site.config->id + ": " + std::to_string(site.discovery_limit) +
+          " URLs discovered in this run; no more are followed (a link trap?)");
+    }
+    return Status::Ok();
+  }
   if (!site.seen.insert(item.url).second) return Status::Ok();
   auto added = store_.enqueue(item, /*revisit=*/false);
   if (!added.ok()) return added.failure();

@@ -416,6 +416,25 @@ TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
   EXPECT_EQ(web_.count(host, long_link), 0);
 }
 
+TEST_F(CrawlTest, ASiteGeneratingEndlessLinksIsCappedPerRun) {
+  FixtureHost& host = news_host("h", 0);
+  // Every page links 1000 new pages: with a budget of 5 pages, at most 1000 URLs are kept.
+  host.add_dynamic([](const std::string& target) -> std::optional<FixtureResponse> {
+    if (target.rfind("/vo-tan/", 0) != 0) return std::nullopt;
+    std::string base = target.back() == '/' ? target : target + "/";
+    std::vector<std::string> links;
+    for (int i = 0; i < 1000; ++i) links.push_back(base + std::to_string(i));
+    return html(page_linking(links));
+  });
+  host.set_page("/", page_linking({"/vo-tan/"}));
+  SiteConfig config = site("s", host, 1, "max_pages = 5\nmax_repeated_segments = 100\n");
+  MemoryCrawlStore store({config});
+  auto summary = crawl({config}, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_LE(store.frontier().size(), 1000u);
+  EXPECT_TRUE(logged("no more are followed"));
+}
+
 TEST_F(CrawlTest, RevisitsUseConditionalGetsAndTheRevisitInterval) {
   FixtureHost& host = news_host("h", 0);
   std::vector<std::string> articles;
