@@ -154,7 +154,7 @@ std::string host_of(CURLU* u) {
   // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
   // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
   std::string host = lowercase(get_part(u, CURLUPART_HOST));
-  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  while (host.size() > 1 && host.back() == '.') host.pop_back();  // "a.." too
   return host;
 }
 
@@ -165,6 +165,36 @@ std::string origin_of(CURLU* u) {
   std::string origin = scheme + "://" + host_of(u);
   if (!port.empty()) origin += ":" + port;
   return origin;
+}
+
+// RFC 3986 5.2.4 on a path that starts with '/'. curl removes the dot segments it sees, but
+// "%2E%2E" becomes ".." only in normalize_percent_encoding() and "..;jsessionid=1" only in
+// strip_path_sessions(), both after curl: without this pass a canonical URL could still hold
+// dot segments, and canonicalising it again would change it.
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t begin = 1;
+  while (true) {
+    size_t slash = path.find('/', begin);
+    bool last = slash == std::string_view::npos;
+    std::string_view segment = path.substr(begin, last ? std::string_view::npos : slash - begin);
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+      if (last) segments.push_back("");  // "/a/b/.." is "/a/"
+    } else if (segment == ".") {
+      if (last) segments.push_back("");
+    } else {
+      segments.push_back(segment);
+    }
+    if (last) break;
+    begin = slash + 1;
+  }
+  std::string out;
+  for (std::string_view segment : segments) {
+    out += '/';
+    out += segment;
+  }
+  return out.empty() ? "/" : out;
 }
 
 }  // namespace
@@ -203,7 +233,7 @@ Result<std::string> canonicalize_url(std::string_view url,
   if (!u.ok()) return u.failure();
   std::string path = get_part(u->get(), CURLUPART_PATH);
   if (path.empty() || path[0] != '/') path = "/" + path;
-  path = normalize_percent_encoding(strip_path_sessions(path));
+  path = remove_dot_segments(normalize_percent_encoding(strip_path_sessions(path)));
   std::string query =
       normalize_query(get_part(u->get(), CURLUPART_QUERY), strip_query_params);
   std::string out = origin_of(u->get()) + path;

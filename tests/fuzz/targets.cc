@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -499,9 +500,91 @@ Status fuzz_config(std::string_view input) {
 // is checked), url_path_and_query, url_origin, url_authority, normalize_percent_encoding, and
 // resolve_url against a fixed page and against the first line.
 
+bool is_unreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;  // lowercase hex is not canonical either
+}
+
+// Ok when the path and query of a canonical URL are as url_canon.h promises: printable ASCII
+// only, every '%' an uppercase escape of a byte that is not unreserved, no dot segments.
+Status check_canonical_path(std::string_view path_and_query) {
+  for (size_t i = 0; i < path_and_query.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(path_and_query[i]);
+    if (c <= 0x20 || c >= 0x7f || c == '#') return fail("raw byte " + excerpt(path_and_query.substr(i, 1)));
+    if (c != '%') continue;
+    int hi = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 1]) : -1;
+    int lo = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 2]) : -1;
+    if (hi < 0 || lo < 0) return fail("'%' not starting an uppercase escape");
+    if (is_unreserved(static_cast<unsigned char>(hi * 16 + lo))) return fail("escaped unreserved byte");
+  }
+  std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  std::string segments = std::string(path) + "/";
+  if (segments.find("/./") != std::string::npos || segments.find("/../") != std::string::npos) {
+    return fail("dot segment in the path");
+  }
+  return Status::Ok();
+}
+
+// Ok when no query parameter of a canonical URL is a session id or one of `strip`.
+Status check_canonical_query(std::string_view query, const std::vector<std::string>& strip) {
+  static const std::set<std::string> kSessions = {"jsessionid", "phpsessid", "cfid", "cftoken",
+                                                  "sessionid", "session_id", "oscsid"};
+  std::set<std::string> stripped = kSessions;
+  for (std::string name : strip) {
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    stripped.insert(name);
+  }
+  while (!query.empty()) {
+    std::string_view param = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), param.size() + 1));
+    if (param.empty()) return fail("empty query parameter");
+    std::string name(param.substr(0, param.find('=')));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (stripped.count(name) || name.rfind("aspsessionid", 0) == 0) {
+      return fail("query parameter " + excerpt(name) + " kept");
+    }
+  }
+  return Status::Ok();
+}
+
+// Ok when `canonical` has the form url_canon.h promises (see the checks above, and: lowercase
+// scheme and ASCII host, no trailing dot, no user info, no default port, no fragment).
+Status check_canonical_form(std::string_view canonical, const std::vector<std::string>& strip) {
+  size_t scheme_end = canonical.find("://");
+  std::string_view scheme = canonical.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return fail("scheme " + excerpt(scheme));
+  std::string_view rest = canonical.substr(scheme_end + 3);
+  size_t path_begin = rest.find('/');
+  if (path_begin == std::string_view::npos) return fail("no path");
+  std::string_view authority = rest.substr(0, path_begin);
+  std::string_view host = authority.substr(0, authority.rfind(':'));
+  if (authority.find('@') != std::string_view::npos) return fail("user info kept");
+  if (!host.empty() && host.back() == '.' && host != ".") return fail("trailing dot on the host");
+  for (char c : host) {
+    if (c >= 'A' && c <= 'Z') return fail("uppercase host");
+  }
+  if ((scheme == "http" && authority.ends_with(":80")) ||
+      (scheme == "https" && authority.ends_with(":443"))) {
+    return fail("default port kept");
+  }
+  std::string_view path_and_query = rest.substr(path_begin);
+  if (Status s = check_canonical_path(path_and_query); !s.ok()) return s;
+  size_t question = path_and_query.find('?');
+  if (question == std::string_view::npos) return Status::Ok();
+  return check_canonical_query(path_and_query.substr(question + 1), strip);
+}
+
 Status check_canonical(std::string_view line, const std::vector<std::string>& strip) {
   auto canonical = canonicalize_url(line, strip);
   if (!canonical.ok()) return Status::Ok();
+  if (Status s = check_canonical_form(*canonical, strip); !s.ok()) {
+    return fail("canonicalize_url(" + excerpt(line) + ") = " + excerpt(*canonical) + ": " + s.error());
+  }
   auto twice = canonicalize_url(*canonical, strip);
   if (!twice.ok()) return fail("canonical URL " + excerpt(*canonical) + " rejected: " + twice.error());
   if (*twice != *canonical) {
