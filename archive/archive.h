@@ -121,6 +121,48 @@ struct SiteStats {
   int64_t raw_bytes = 0;     // sum of the body sizes of all its captures (what a naive copy holds)
 };
 
+// ---- Runs: what each crawl, import or re-parse did.
+
+// One site's part of a crawl run (a run_sites row): the crawler's counts, and the template health
+// of the article pages it extracted.
+struct RunSiteCounts {
+  std::string site;
+  int64_t fetched = 0;       // requests completed, robots.txt included
+  int64_t pages = 0;         // page requests
+  int64_t new_articles = 0;
+  int64_t changed = 0;
+  int64_t unchanged = 0;
+  int64_t not_modified = 0;  // 304 answers to conditional GETs
+  int64_t gone = 0;          // articles found gone (404/410) in this run
+  int64_t errors = 0;
+  int64_t failed = 0;
+  int64_t bytes = 0;
+  int64_t duration_ms = 0;
+  bool finished = false;     // nothing was left queued
+  int64_t parsed = 0;          // article pages extracted, or failing to
+  int64_t body_missed = 0;     // ... whose configured body rules matched nothing
+  int64_t missing_fields = 0;  // ... extracted without a title or a published date
+  int64_t suspect = 0;         // ... with either problem
+  bool template_changed = false;      // the suspect share jumped against earlier runs
+  std::vector<std::string> examples;  // a few suspect page URLs
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string kind;        // crawl, import, reparse
+  std::string started_at;
+  std::string ended_at;    // "" while running, or when the run was killed
+  std::vector<std::string> sites;
+  std::string counts_json;                 // what end_run() recorded, "" when nothing
+  std::vector<RunSiteCounts> site_counts;  // crawl runs: one per site, by site id
+};
+
+// Why an article is considered gone: its page answered `status` (404 or 410) at `since`.
+struct GoneMark {
+  std::string since;
+  int status = 0;
+};
+
 // ---- The crawl frontier: the URLs to fetch, persistent across runs.
 
 enum class FrontierState { kQueued, kInProgress, kDone, kFailed };
@@ -189,6 +231,21 @@ class Archive {
   // Records the run's end time and `counts_json` (a JSON object of the caller's counters).
   Status end_run(int64_t run_id, std::string_view counts_json);
 
+  // Records `counts` as site counts.site's part of run `run_id`, replacing an earlier record.
+  // Fails when there is no such run.
+  Status record_run_site(int64_t run_id, const RunSiteCounts& counts);
+
+  // The run `run_id` with its per-site counts. Fails, naming it, when there is no such run.
+  Result<RunRecord> run(int64_t run_id);
+
+  // The `limit` most recent runs of any kind, newest first, with their per-site counts.
+  Result<std::vector<RunRecord>> recent_runs(int limit);
+
+  // `site`'s counts in at most `limit` ended runs before run `before_run_id` in which it parsed
+  // at least one article page, newest first: the history a template check compares with.
+  Result<std::vector<RunSiteCounts>> site_history(std::string_view site, int64_t before_run_id,
+                                                  int limit);
+
   // ---- Captures and their bodies
 
   // Stores one HTTP exchange fetched by run `run_id` (0 for none). The body goes to a blob
@@ -245,6 +302,21 @@ class Archive {
   // The sites that have registered articles, sorted.
   Result<std::vector<std::string>> article_sites();
 
+  // ---- Gone articles: never deleted, only marked
+
+  // Marks the article at `url` gone: its page answered `status` (404 or 410) at `since`. Its
+  // versions and captures stay. Returns true when the mark is new (a registered article that was
+  // not gone), false when `url` is no article or already gone (the first mark is kept).
+  Result<bool> mark_gone(std::string_view url, int status, std::string_view since);
+
+  // Clears the gone mark of the article at `url` when its page was served again at `served_at`,
+  // after the mark (an older capture, imported late, does not clear it). A no-op when the
+  // article is not gone or unknown.
+  Status clear_gone(std::string_view url, std::string_view served_at);
+
+  // Why the article at `url` is gone; nullopt when it is served (or unknown).
+  Result<std::optional<GoneMark>> gone_mark(std::string_view url);
+
   // ---- Statistics and maintenance
 
   // Per site, sorted by site id.
@@ -290,6 +362,12 @@ class Archive {
   // The entry for (site, url), nullopt when absent.
   Result<std::optional<FrontierEntry>> frontier_entry(std::string_view site, std::string_view url);
   Result<FrontierCounts> frontier_counts(std::string_view site);
+
+  // `site`'s done page entries with an id above `after_id` whose URL was last fetched (its latest
+  // capture) before `before` (format_utc), by id, at most `limit`: the pages a new crawl pass
+  // revalidates whether or not a listing still links them.
+  Result<std::vector<FrontierEntry>> stale_pages(std::string_view site, std::string_view before,
+                                                 int64_t after_id, int limit);
 
  private:
   explicit Archive(std::unique_ptr<ArchiveCore> core);

@@ -217,4 +217,24 @@ Result<FrontierCounts> Archive::frontier_counts(std::string_view site) {
   }
 }
 
+Result<std::vector<FrontierEntry>> Archive::stale_pages(std::string_view site,
+                                                        std::string_view before, int64_t after_id,
+                                                        int limit) {
+  const std::string doing = "finding the pages of site " + std::string(site) + " to revalidate";
+  // The latest capture decides, as for the crawler's own revisit check (latest_capture).
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT" ENTRY_COLUMNS "FROM frontier f WHERE site = ?1 AND state = 'done' AND kind = 'page'"
+      " AND id > ?3 AND (SELECT max(c.fetched_at) FROM captures c WHERE c.url = f.url) < ?2"
+      " ORDER BY id LIMIT ?4");
+  if (!stmt.ok()) return core_->failed(doing, stmt.error());
+  stmt->bind(1, site).bind(2, before).bind(3, after_id).bind(4, int64_t{limit});
+  std::vector<FrontierEntry> entries;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core_->failed(doing, row.error());
+    if (!*row) return entries;
+    entries.push_back(entry_from_row(*stmt));
+  }
+}
+
 }  // namespace provarc

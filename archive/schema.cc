@@ -129,10 +129,43 @@ CREATE TABLE frontier (
 CREATE INDEX frontier_due ON frontier(site, state, priority DESC, not_before, id);
 )sql";
 
+// Version 2: what unattended crawls record. Articles whose page answered 404 or 410 are marked
+// gone (never deleted); each crawl run keeps one row of counts per site, which `provarc runs`
+// lists and the template check compares against.
+const char* const kSchemaV2 = R"sql(
+ALTER TABLE articles ADD COLUMN gone_at TEXT;         -- its page answered 404/410; NULL if served
+ALTER TABLE articles ADD COLUMN gone_status INTEGER;  -- that answer's status
+
+CREATE TABLE run_sites (
+  run_id           INTEGER NOT NULL REFERENCES runs(id),
+  site             TEXT NOT NULL,
+  fetched          INTEGER NOT NULL DEFAULT 0,  -- requests completed, robots.txt included
+  pages            INTEGER NOT NULL DEFAULT 0,  -- page requests
+  new_articles     INTEGER NOT NULL DEFAULT 0,
+  changed          INTEGER NOT NULL DEFAULT 0,
+  unchanged        INTEGER NOT NULL DEFAULT 0,
+  not_modified     INTEGER NOT NULL DEFAULT 0,  -- 304 answers to conditional GETs
+  gone             INTEGER NOT NULL DEFAULT 0,  -- articles found gone in this run
+  errors           INTEGER NOT NULL DEFAULT 0,
+  failed           INTEGER NOT NULL DEFAULT 0,
+  bytes            INTEGER NOT NULL DEFAULT 0,
+  duration_ms      INTEGER NOT NULL DEFAULT 0,
+  finished         INTEGER NOT NULL DEFAULT 0,  -- 1 when nothing was left queued
+  parsed           INTEGER NOT NULL DEFAULT 0,  -- article pages extracted, or failing to
+  body_missed      INTEGER NOT NULL DEFAULT 0,  -- ... whose configured body rules matched nothing
+  missing_fields   INTEGER NOT NULL DEFAULT 0,  -- ... extracted without a title or a date
+  suspect          INTEGER NOT NULL DEFAULT 0,  -- ... with either problem
+  template_changed INTEGER NOT NULL DEFAULT 0,  -- 1 when the suspect share jumped
+  examples         TEXT NOT NULL DEFAULT '[]',  -- JSON array of a few suspect page URLs
+  PRIMARY KEY (run_id, site)
+);
+CREATE INDEX run_sites_by_site ON run_sites(site, run_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& archive_migrations() {
-  static const std::vector<Migration> migrations = {{1, kSchemaV1}};
+  static const std::vector<Migration> migrations = {{1, kSchemaV1}, {2, kSchemaV2}};
   return migrations;
 }
 
