@@ -42,6 +42,8 @@ struct RecordedCapture {
   std::vector<std::string> images;
   std::vector<std::string> attachments;
   std::string parse_error;  // when kFailed
+  // The capture is a 404 or 410 of an article the store knew, now marked gone (never deleted).
+  bool gone = false;
 };
 
 // Conditional-GET validators of a URL's latest ok capture ("" when absent).
@@ -85,6 +87,15 @@ class CrawlStore {
   // Stores `capture` (every response and every failed fetch becomes one) and, when `is_article`
   // and the capture is a parseable page, extracts its article. Returns what happened.
   virtual Result<RecordedCapture> record(const Capture& capture, bool is_article) = 0;
+
+  // `site`'s completed page items with an id above `after_id` whose URL was last fetched before
+  // `before` (UTC string), by id, at most `limit`. A new pass queues the articles among them
+  // again, linked or not. The default, for stores that keep no history, finds none.
+  virtual Result<std::vector<CrawlItem>> stale_pages(const std::string& site,
+                                                     const std::string& before, int64_t after_id,
+                                                     int limit) {
+    return std::vector<CrawlItem>();
+  }
 };
 
 }  // namespace provarc

@@ -68,6 +68,13 @@ std::string utc_after(Millis wait) {
   return format_utc_ms(std::chrono::system_clock::now() + wait);
 }
 
+// When a URL completed in an earlier pass is queued again in this one.
+enum class Revisit {
+  kEveryPass,  // seeds, sitemaps, and listing pages linked from a page that showed new articles
+  kWhenStale,  // once its last fetch is older than the site's revisit interval
+  kNever,      // listing pages linked from a page that showed no new article (see discover_links)
+};
+
 // A claimed item waiting in its host's queue.
 struct Task {
   CrawlItem item;
@@ -160,7 +167,8 @@ class Crawl {
   Status discover_resources(Site& site, const CrawlItem& item, const RecordedCapture& recorded);
   Status discover_page(Site& site, const std::string& raw_url, int depth,
                        const std::string& parent, CaptureKind kind);
-  Status discover(Site& site, CrawlItem item, bool every_pass);
+  Status discover(Site& site, CrawlItem item, Revisit revisit, bool* added = nullptr);
+  Status queue_stale_articles(Site& site);
   Status apply_robots(Host& host, const std::string& origin, RobotsTxt rules);
   void abandon(Host& host);
   void mark_robots_unreachable(const std::string& origin);
@@ -184,6 +192,7 @@ class Crawl {
   uint64_t next_token_ = 1;
   bool stopping_ = false;
   CrawlSummary summary_;
+  SteadyTime started_{};
   SteadyTime last_progress_{};
 };
 
@@ -264,16 +273,42 @@ Status Crawl::seed(Site& site) {
     item.site = site.config->id;
     item.url = *url;
     item.priority = kPrioritySeed;
-    Status s = discover(site, item, /*every_pass=*/true);
+    Status s = discover(site, item, Revisit::kEveryPass);
     if (!s.ok()) return s;
   }
-  return Status::Ok();
+  return site.resumed ? Status::Ok() : queue_stale_articles(site);
 }
 
-// Adds `item` to the frontier once per run. A URL completed in an earlier pass is queued again
-// when `every_pass` (seeds, listings, sitemaps) or when its last fetch is older than the site's
-// revisit interval; never while resuming a pass, whose completed URLs stay completed.
-Status Crawl::discover(Site& site, CrawlItem item, bool every_pass) {
+// A new pass revalidates (with conditional GETs) the site's known articles fetched longer than
+// its revisit interval ago, whether or not a listing still links them: a listing is paged only
+// while it shows new articles, and a removed article is linked from nowhere, yet must be seen
+// answering 404 or 410 to be marked gone.
+Status Crawl::queue_stale_articles(Site& site) {
+  constexpr int kBatch = 500;
+  const std::string before = utc_after(-Millis(site.config->crawl.revisit_interval_ms));
+  int64_t after_id = 0;
+  while (true) {
+    auto stale = store_.stale_pages(site.config->id, before, after_id, kBatch);
+    if (!stale.ok()) return stale.failure();
+    if (stale->empty()) return Status::Ok();
+    for (CrawlItem& item : *stale) {
+      after_id = item.id;
+      if (site.seeds.count(item.url) || site.scope.role_of(item.url) != PageRole::kArticle) {
+        continue;
+      }
+      item.id = 0;
+      item.priority = kPriorityArticle;
+      item.not_before.clear();
+      Status s = discover(site, std::move(item), Revisit::kEveryPass);
+      if (!s.ok()) return s;
+    }
+  }
+}
+
+// Adds `item` to the frontier once per run; `*added` (when given) tells whether the URL was new
+// to the frontier. A URL completed in an earlier pass is queued again as `revisit` says; never
+// while resuming a pass, whose completed URLs stay completed.
+Status Crawl::discover(Site& site, CrawlItem item, Revisit revisit, bool* added) {
   if (static_cast<int64_t>(site.seen.size()) >= site.discovery_limit) {
     if (!site.discovery_capped) {
       site.discovery_capped = true;
@@ -283,22 +318,22 @@ Status Crawl::discover(Site& site, CrawlItem item, bool every_pass) {
     return Status::Ok();
   }
   if (!site.seen.insert(item.url).second) return Status::Ok();
-  auto added = store_.enqueue(item, /*revisit=*/false);
-  if (!added.ok()) return added.failure();
-  if (*added) {
+  auto is_new = store_.enqueue(item, /*revisit=*/false);
+  if (!is_new.ok()) return is_new.failure();
+  if (added != nullptr) *added = *is_new;
+  if (*is_new) {
     site.claim_dirty = true;
     return Status::Ok();
   }
-  if (site.resumed) return Status::Ok();
-  bool revisit = every_pass;
-  if (!revisit) {
+  if (site.resumed || revisit == Revisit::kNever) return Status::Ok();
+  if (revisit == Revisit::kWhenStale) {
     auto last = store_.last_fetched(item.url);
     if (!last.ok()) return last.failure();
     auto when = parse_utc_ms(*last);
-    revisit = !when || *when + Millis(site.config->crawl.revisit_interval_ms) <=
-                           std::chrono::system_clock::now();
+    bool stale = !when || *when + Millis(site.config->crawl.revisit_interval_ms) <=
+                              std::chrono::system_clock::now();
+    if (!stale) return Status::Ok();
   }
-  if (!revisit) return Status::Ok();
   auto queued = store_.enqueue(item, /*revisit=*/true);
   if (!queued.ok()) return queued.failure();
   if (*queued) site.claim_dirty = true;
@@ -316,15 +351,15 @@ Status Crawl::discover_page(Site& site, const std::string& raw_url, int depth,
   item.kind = kind;
   item.depth = depth;
   item.parent_url = parent;
-  bool every_pass = true;
+  Revisit revisit = Revisit::kEveryPass;
   if (kind == CaptureKind::kSitemap) {
     item.priority = kPrioritySitemap;
   } else {
     PageRole role = site.seeds.count(*url) ? PageRole::kSeed : site.scope.role_of(*url);
     item.priority = priority_of(role);
-    every_pass = role == PageRole::kSeed || role == PageRole::kListing;
+    if (role == PageRole::kArticle || role == PageRole::kOther) revisit = Revisit::kWhenStale;
   }
-  return discover(site, item, every_pass);
+  return discover(site, item, revisit);
 }
 
 Status Crawl::discover_links(Site& site, const CrawlItem& item, const Capture& capture) {
@@ -345,8 +380,42 @@ Status Crawl::discover_links(Site& site, const CrawlItem& item, const Capture& c
   if (item.kind != CaptureKind::kPage || !is_html(content_type, capture.body)) {
     return Status::Ok();
   }
-  for (const std::string& url : extract_links(capture.body, content_type, capture.url)) {
-    Status s = discover_page(site, url, item.depth + 1, item.url, CaptureKind::kPage);
+  // Pagination last: a listing is paged through again only while its pages show articles never
+  // seen before; past the first page of known ones, the rest is old news (those articles are
+  // revalidated on their own, see queue_stale_articles). Pagination never fetched is followed
+  // whatever the page showed, so a first pass (or one cut short) still reaches every page.
+  std::vector<std::string> pagination;
+  bool shows_new_articles = false;
+  const int depth = item.depth + 1;
+  for (const std::string& raw : extract_links(capture.body, content_type, capture.url)) {
+    auto url = site.scope.canonicalize(raw);
+    if (!url.ok() || !site.scope.page_rejection(*url, depth).empty()) continue;
+    PageRole role = site.seeds.count(*url) ? PageRole::kSeed : site.scope.role_of(*url);
+    if (role == PageRole::kListing) {
+      pagination.push_back(*url);
+      continue;
+    }
+    CrawlItem link;
+    link.site = site.config->id;
+    link.url = *url;
+    link.depth = depth;
+    link.parent_url = item.url;
+    link.priority = priority_of(role);
+    bool added = false;
+    Revisit revisit = role == PageRole::kSeed ? Revisit::kEveryPass : Revisit::kWhenStale;
+    Status s = discover(site, std::move(link), revisit, &added);
+    if (!s.ok()) return s;
+    shows_new_articles = shows_new_articles || (added && role == PageRole::kArticle);
+  }
+  for (const std::string& url : pagination) {
+    CrawlItem link;
+    link.site = site.config->id;
+    link.url = url;
+    link.depth = depth;
+    link.parent_url = item.url;
+    link.priority = kPriorityListing;
+    Status s = discover(site, std::move(link),
+                        shows_new_articles ? Revisit::kEveryPass : Revisit::kNever);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -366,7 +435,7 @@ Status Crawl::discover_resources(Site& site, const CrawlItem& item,
       resource.parent_url = item.url;
       resource.depth = item.depth;
       resource.priority = kPriorityResource;
-      Status s = discover(site, resource, /*every_pass=*/false);
+      Status s = discover(site, resource, Revisit::kWhenStale);
       if (!s.ok()) return s;
     }
     return Status::Ok();
@@ -683,7 +752,7 @@ Status Crawl::follow_redirect(Site& site, const CrawlItem& item, const Capture& 
   next.attempts = 0;
   next.not_before.clear();
   bool every_pass = item.priority >= kPriorityListing && !resource;
-  return discover(site, next, every_pass);
+  return discover(site, next, every_pass ? Revisit::kEveryPass : Revisit::kWhenStale);
 }
 
 Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
@@ -698,6 +767,7 @@ Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
   site.progress.bytes += static_cast<int64_t>(capture.body.size());
   int status = capture.status;
   SteadyTime now = Clock::now();
+  site.progress.duration_ms = std::chrono::duration_cast<Millis>(now - started_).count();
 
   if (capture.outcome == CaptureOutcome::kError) {
     ++site.progress.errors;
@@ -746,6 +816,7 @@ Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
       case ArticleChange::kFailed: ++site.progress.parse_failures; break;
       case ArticleChange::kNone: break;
     }
+    if (recorded->gone) ++site.progress.gone;
     if (status == 304) {
       ++site.progress.not_modified;
       return store_.mark_done(item.id);
@@ -825,6 +896,7 @@ Millis Crawl::loop_wait(SteadyTime now) const {
 }
 
 Result<CrawlSummary> Crawl::run() {
+  started_ = Clock::now();
   Status prepared = prepare();
   if (!prepared.ok()) return prepared.failure();
   SteadyTime started = Clock::now();

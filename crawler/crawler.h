@@ -2,10 +2,13 @@
 // robots.txt and per-host politeness, discovering URLs through listings, sitemaps and links.
 //
 // How a run goes. For each site, URLs left queued by an interrupted run are resumed; otherwise a
-// new pass starts from the start URLs and listing URLs. Every host (authority) has its own queue
-// and politeness state; hosts are fetched concurrently through one libcurl multi handle, one
-// request at a time per host, request starts at least the delay apart (the site's delay, raised
-// to robots.txt's Crawl-delay up to a cap). robots.txt is fetched first for each origin and again
+// new pass starts from the start URLs and listing URLs, plus the known articles last fetched
+// longer ago than the revisit interval (revalidated with conditional GETs). A pass is
+// incremental: a listing's pagination is followed again only from pages that show articles never
+// seen before, and known articles it links are fetched again only once stale. Every host
+// (authority) has its own queue and politeness state; hosts are fetched concurrently through one
+// libcurl multi handle, one request at a time per host, request starts at least the delay apart
+// (the site's delay, raised to robots.txt's Crawl-delay up to a cap). robots.txt is fetched first for each origin and again
 // after 24 hours; while it answers 5xx or cannot be reached nothing else is fetched from that
 // origin. 429 and 503 honour Retry-After; other transient failures back off exponentially and are
 // retried up to max_retries; a host failing again and again is paused, then left for the run.
@@ -47,8 +50,10 @@ struct SiteProgress {
   int64_t changed = 0;
   int64_t unchanged = 0;
   int64_t parse_failures = 0;  // article pages whose extraction failed
+  int64_t gone = 0;          // known articles that answered 404 or 410 (marked gone by the store)
   int64_t bytes = 0;         // body bytes received (after decoding)
   int64_t delay_ms = 0;      // current gap between requests to the site's first host
+  int64_t duration_ms = 0;   // from the run's start to the site's latest completed fetch
   bool finished = false;     // the pass is complete: nothing left queued
   std::string stop_reason;   // why the site stopped early: "page budget", "time limit", ...
 };
