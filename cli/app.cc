@@ -20,6 +20,7 @@ int run_app(int argc, char** argv) {
   // Subcommands: each registration line below belongs to one file of cli/.
   // (registrations)
   add_crawl_command(app, options);
+  add_runs_command(app, options);
   add_warc_commands(app, options);
   add_archive_commands(app, options);
   add_robots_command(app, options);

@@ -28,11 +28,25 @@ void add_archive_commands(CLI::App& app, GlobalOptions& options);  // cli/archiv
 void add_robots_command(CLI::App& app, GlobalOptions& options);    // cli/robots_command.cc
 void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_command.cc
 void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_commands.cc
+void add_runs_command(CLI::App& app, GlobalOptions& options);      // cli/runs_command.cc
 
 // `provarc export --format warc --out DIR [--site ID]` (cli/warc_commands.cc): writes the
 // archive's captures as WARC files and their CDXJ index into `out_dir` (created when missing),
 // prints what it wrote, and returns the exit code.
 int run_export_warc(const std::string& out_dir, const std::string& site,
                     const GlobalOptions& global);
+
+// `provarc sites try FILE (--url URL | --html PAGE)` (cli/sites_try.cc): reads one page with the
+// site file FILE (fetched politely with --url, from disk with --html) and prints which rules
+// matched and the article extracted. Returns the exit code: 0 when an article came out, 1 when
+// the page could not be fetched or held no article, 2 for a bad site file or command line.
+struct SitesTryOptions {
+  std::string site_file;
+  std::string url;           // the page's address (with --html: used to resolve its links)
+  std::string html_file;     // read the page from this file instead of fetching it
+  std::string content_type;  // with --html: the Content-Type it was served with
+  std::string format = "text";
+};
+int run_sites_try(const SitesTryOptions& options, const GlobalOptions& global);
 
 }  // namespace provarc

@@ -1,5 +1,7 @@
 // provarc crawl: fetches the configured sites into the archive (crawler/crawler.h over the archive,
 // each capture through cli/ingest.h), with a live display on a terminal and a summary at the end.
+// Every run is recorded with per-site counts and a template check (cli/run_report.h); --report
+// writes the same as JSON for monitoring.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -8,6 +10,7 @@
 #include <atomic>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -19,15 +22,12 @@
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "cli/rules.h"
+#include "cli/run_report.h"
 #include "config/config.h"
 #include "crawler/crawler.h"
 
 namespace provarc {
 namespace {
-
-// A site "seems to have changed its template" when at least this many article pages were parsed
-// in the run and at least half of them failed to extract.
-constexpr int64_t kTemplateCheckMinPages = 4;
 
 // ---- The archive as the crawler's store
 
@@ -56,13 +56,25 @@ CrawlItem item_of(const FrontierEntry& entry) {
   return item;
 }
 
-// The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest.
-// Not thread-safe (neither is the Archive); the crawler uses it from one thread.
+// The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest. It
+// also tallies each site's template health as article pages are extracted (the crawler knows
+// nothing of extraction). Not thread-safe (neither is the Archive); the crawler uses it from one
+// thread.
 class ArchiveCrawlStore : public CrawlStore {
  public:
   ArchiveCrawlStore(Archive& archive, int64_t run_id, const std::vector<SiteConfig>& sites)
       : archive_(archive), run_id_(run_id) {
-    for (const SiteConfig& site : sites) sites_.emplace(site.id, &site);
+    for (const SiteConfig& site : sites) {
+      sites_.emplace(site.id, &site);
+      tallies_[site.id].site = site.id;
+    }
+  }
+
+  // The template health tallied for `site` (see tally_template): the template fields of a
+  // RunSiteCounts, the others zero.
+  RunSiteCounts tally(const std::string& site) const {
+    auto it = tallies_.find(site);
+    return it == tallies_.end() ? RunSiteCounts{} : it->second;
   }
 
   Status atomically(const std::function<Status()>& body) override {
@@ -117,17 +129,29 @@ class ArchiveCrawlStore : public CrawlStore {
     return CachedValidators{v->etag, v->last_modified};
   }
 
+  Result<std::vector<CrawlItem>> stale_pages(const std::string& site, const std::string& before,
+                                             int64_t after_id, int limit) override {
+    auto entries = archive_.stale_pages(site, before, after_id, limit);
+    if (!entries.ok()) return entries.failure();
+    std::vector<CrawlItem> items;
+    for (const FrontierEntry& entry : *entries) items.push_back(item_of(entry));
+    return items;
+  }
+
   Result<RecordedCapture> record(const Capture& capture, bool is_article) override {
     auto site = sites_.find(capture.site);
     if (site == sites_.end()) return fail("crawl: capture of unknown site \"" + capture.site + "\"");
     auto outcome = ingest_capture(archive_, capture, *site->second, run_id_, is_article);
     if (!outcome.ok()) return outcome.failure();
+    tally_template(tallies_[capture.site], *outcome, !site->second->extract.body.empty(),
+                   capture.url);
     RecordedCapture recorded;
     recorded.capture_id = outcome->capture_id;
     recorded.change = change_of(*outcome);
     recorded.images = std::move(outcome->images);
     recorded.attachments = std::move(outcome->attachments);
     recorded.parse_error = outcome->error;
+    recorded.gone = outcome->newly_gone;
     return recorded;
   }
 
@@ -135,6 +159,7 @@ class ArchiveCrawlStore : public CrawlStore {
   Archive& archive_;
   int64_t run_id_;
   std::map<std::string, const SiteConfig*> sites_;
+  std::map<std::string, RunSiteCounts> tallies_;
 };
 
 // ---- Command line values
@@ -166,19 +191,6 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
   }
   if (total <= 0) return bad();
   return std::chrono::milliseconds(total);
-}
-
-std::string human_bytes(int64_t bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  int u = 0;
-  while (value >= 1000 && u < 4) {
-    value /= 1000;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", value, units[u]);
-  return buf;
 }
 
 // ---- Stop on SIGINT / SIGTERM
@@ -269,16 +281,19 @@ class Display {
 std::string summary_table(const CrawlSummary& summary) {
   std::ostringstream out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %7s %7s %10s  %s\n", "site", "fetched",
-                "new", "changed", "unchanged", "errors", "failed", "bytes", "status");
+  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %6s %7s %7s %10s  %s\n", "site",
+                "fetched", "new", "changed", "unchanged", "gone", "errors", "failed", "bytes",
+                "status");
   out << line;
   for (const SiteProgress& p : summary.sites) {
     std::string status = p.finished ? "finished" : "unfinished: " + p.stop_reason;
-    std::snprintf(line, sizeof line, "%-16.16s %8lld %6lld %8lld %10lld %7lld %7lld %10s  %s\n",
+    std::snprintf(line, sizeof line,
+                  "%-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s  %s\n",
                   p.site.c_str(), static_cast<long long>(p.fetched),
                   static_cast<long long>(p.new_articles), static_cast<long long>(p.changed),
-                  static_cast<long long>(p.unchanged), static_cast<long long>(p.errors),
-                  static_cast<long long>(p.failed), human_bytes(p.bytes).c_str(), status.c_str());
+                  static_cast<long long>(p.unchanged), static_cast<long long>(p.gone),
+                  static_cast<long long>(p.errors), static_cast<long long>(p.failed),
+                  human_bytes(p.bytes).c_str(), status.c_str());
     out << line;
   }
   return out.str();
@@ -292,7 +307,8 @@ std::string counts_json(const CrawlSummary& summary) {
                      {"unchanged", p.unchanged}, {"not_modified", p.not_modified},
                      {"errors", p.errors},     {"failed", p.failed},
                      {"disallowed", p.disallowed}, {"parse_failures", p.parse_failures},
-                     {"bytes", p.bytes},       {"finished", p.finished}};
+                     {"gone", p.gone},         {"bytes", p.bytes},
+                     {"finished", p.finished}};
   }
   return nlohmann::ordered_json{{"sites", sites},
                                 {"time_limit_reached", summary.time_limit_reached},
@@ -300,31 +316,64 @@ std::string counts_json(const CrawlSummary& summary) {
       .dump();
 }
 
-bool template_seems_changed(const SiteProgress& p) {
-  int64_t parsed = p.new_articles + p.changed + p.unchanged + p.parse_failures;
-  return parsed >= kTemplateCheckMinPages && p.parse_failures * 2 >= parsed;
+RunSiteCounts site_counts_of(const SiteProgress& p, const ArchiveCrawlStore& store) {
+  RunSiteCounts c = store.tally(p.site);
+  c.site = p.site;
+  c.fetched = p.fetched;
+  c.pages = p.pages;
+  c.new_articles = p.new_articles;
+  c.changed = p.changed;
+  c.unchanged = p.unchanged;
+  c.not_modified = p.not_modified;
+  c.gone = p.gone;
+  c.errors = p.errors;
+  c.failed = p.failed;
+  c.bytes = p.bytes;
+  c.duration_ms = p.duration_ms;
+  c.finished = p.finished;
+  return c;
 }
 
-// The exit code of a run that completed (see README "Exit codes").
-int exit_code_of(const CrawlSummary& summary, Display& display) {
-  bool template_changed = false;
-  bool partial = summary.stopped;
-  for (const SiteProgress& p : summary.sites) {
-    if (template_seems_changed(p)) {
-      template_changed = true;
-      display.log("warning: " + p.site + ": " + std::to_string(p.parse_failures) +
-                  " article pages could not be extracted: has the site's template changed?");
+// Records the run's per-site counts, with the template check against each site's earlier runs,
+// and its end; returns the run as recorded.
+Result<RunRecord> record_run(Archive& archive, int64_t run_id, const CrawlSummary& summary,
+                             const ArchiveCrawlStore& store) {
+  Status recorded = archive.transaction([&]() -> Status {
+    for (const SiteProgress& p : summary.sites) {
+      RunSiteCounts counts = site_counts_of(p, store);
+      auto history = archive.site_history(p.site, run_id, kTemplateHistoryRuns);
+      if (!history.ok()) return history.failure();
+      counts.template_changed = template_seems_changed(counts, *history);
+      if (Status s = archive.record_run_site(run_id, counts); !s.ok()) return s;
     }
-    partial = partial || p.failed > 0;
+    return archive.end_run(run_id, counts_json(summary));
+  });
+  if (!recorded.ok()) return recorded.failure();
+  return archive.run(run_id);
+}
+
+// Writes `report` to `path` (atomically: a monitor never reads half a file). Fails naming it.
+Status write_report(const std::string& path, const nlohmann::ordered_json& report) {
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    out.close();
+    if (!out) return fail(path + ": cannot write the report");
   }
-  if (template_changed) return kExitTemplate;
-  return partial ? kExitPartial : kExitOk;
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return fail(path + ": cannot write the report (rename failed)");
+  }
+  return Status::Ok();
 }
 
 struct CrawlArgs {
   std::vector<std::string> sites;
+  bool all = false;         // --all: every configured site (also the default without --site)
   int64_t max_pages = -1;
   std::string max_time;
+  std::string report_path;  // --report FILE
 };
 
 Result<std::vector<SiteConfig>> load_sites(const GlobalOptions& global, const CrawlArgs& args) {
@@ -341,6 +390,20 @@ Result<std::vector<SiteConfig>> load_sites(const GlobalOptions& global, const Cr
     sites.push_back(std::move(*site));
   }
   return sites;
+}
+
+// A run that could not complete still leaves a report, so that a monitor sees the failure.
+void report_failure(const std::string& path, int64_t run_id, const std::string& error,
+                    Display& display) {
+  if (path.empty()) return;
+  nlohmann::ordered_json report = {{"run", run_id},
+                                   {"kind", "crawl"},
+                                   {"status", "failed"},
+                                   {"exit_code", kExitFailure},
+                                   {"error", error},
+                                   {"sites", nlohmann::ordered_json::array()},
+                                   {"template_changed", nlohmann::ordered_json::array()}};
+  if (Status s = write_report(path, report); !s.ok()) display.log(s.error());
 }
 
 int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
@@ -391,13 +454,28 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
   display.finish();
   if (!summary.ok()) {
     display.log("stopped: " + summary.error());
+    report_failure(args.report_path, *run_id, summary.error(), display);
     return kExitFailure;
   }
-  Status ended = (*archive)->end_run(*run_id, counts_json(*summary));
-  if (!ended.ok()) display.log("warning: " + ended.error());
+  auto run = record_run(**archive, *run_id, *summary, store);
+  if (!run.ok()) {
+    display.log("stopped: " + run.error());
+    report_failure(args.report_path, *run_id, run.error(), display);
+    return kExitFailure;
+  }
   std::cout << summary_table(*summary);
+  for (const RunSiteCounts& c : run->site_counts) {
+    std::string note = template_note(c);
+    if (note.empty()) continue;
+    std::cout << note << "\n";
+    display.log("warning: " + note + "; fix the site's config, then `provarc reparse`");
+  }
   std::cout.flush();
-  return exit_code_of(*summary, display);
+  nlohmann::ordered_json report = run_to_json(*run);
+  if (!args.report_path.empty()) {
+    if (Status s = write_report(args.report_path, report); !s.ok()) display.log(s.error());
+  }
+  return exit_code_for_status(run_status(*run));
 }
 
 }  // namespace
@@ -406,11 +484,16 @@ void add_crawl_command(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<CrawlArgs>();
   CLI::App* cmd = app.add_subcommand(
       "crawl", "fetch the configured sites politely into the archive (resumes an interrupted run)");
-  cmd->add_option("--site", args->sites, "crawl only this site id (repeatable; default: all)");
+  auto* site = cmd->add_option("--site", args->sites,
+                               "crawl only this site id (repeatable; default: all)");
+  cmd->add_flag("--all", args->all, "crawl every configured site (the default without --site)")
+      ->excludes(site);
   cmd->add_option("--max-pages", args->max_pages, "page budget per site for this run")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-time", args->max_time,
                   "stop starting fetches after this long (90s, 30m, 2h, 1h30m)");
+  cmd->add_option("--report", args->report_path,
+                  "write the run's counts and template check as JSON to FILE (for monitoring)");
   cmd->callback([&options, args] { options.exit_code = run_crawl(options, *args); });
 }
 

@@ -29,10 +29,19 @@ Status register_and_record(Archive& archive, const Capture& capture, const SiteC
   if (!article_id.ok()) return article_id.failure();
   outcome.article_id = *article_id;
   if (record.capture_id == 0) return Status::Ok();  // nothing to parse
+  // The page is served again: an article found gone earlier came back.
+  std::string served_at = capture.fetched_at.empty() ? utc_now() : capture.fetched_at;
+  if (Status s = archive.clear_gone(capture.url, served_at); !s.ok()) return s;
   Result<IngestOutcome> written = record_parsed(archive, record);
   if (!written.ok()) return written.failure();
   outcome = *written;
   return Status::Ok();
+}
+
+// A page answered "not found" (404) or "gone" (410): its article, if it is one, is gone.
+bool is_gone_answer(const Capture& capture) {
+  return capture.kind == CaptureKind::kPage && capture.outcome == CaptureOutcome::kOk &&
+         (capture.status == 404 || capture.status == 410);
 }
 
 struct Parsed {
@@ -118,14 +127,24 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
     if (!capture_id.ok()) return capture_id.failure();
     outcome = IngestOutcome{};
     outcome.capture_id = *capture_id;
+    if (is_gone_answer(capture)) {
+      std::string since = capture.fetched_at.empty() ? utc_now() : capture.fetched_at;
+      Result<bool> marked = archive.mark_gone(capture.url, capture.status, since);
+      if (!marked.ok()) return marked.failure();
+      outcome.newly_gone = *marked;
+    }
     if (!is_article) return Status::Ok();
     record.capture_id = parse ? *capture_id : 0;
     return register_and_record(archive, capture, site, record, outcome);
   });
   if (!s.ok()) return s.failure();
   if (parsed.article) {
-    for (const Image& image : parsed.article->images) outcome.images.push_back(image.url);
-    for (const Attachment& a : parsed.article->attachments) outcome.attachments.push_back(a.url);
+    const Article& article = *parsed.article;
+    for (const Image& image : article.images) outcome.images.push_back(image.url);
+    for (const Attachment& a : article.attachments) outcome.attachments.push_back(a.url);
+    outcome.body_rule = article.body_rule;
+    outcome.has_title = !article.title.empty();
+    outcome.has_published = article.published.has_value();
   }
   return outcome;
 }

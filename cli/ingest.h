@@ -55,11 +55,20 @@ struct IngestOutcome {
   // order), for a crawler to fetch.
   std::vector<std::string> images;
   std::vector<std::string> attachments;
+  // When parsed by ingest_capture and extracted: how, for the crawl's template check. body_rule
+  // is Article::body_rule (the selector that matched, or "generic").
+  std::string body_rule;
+  bool has_title = false;
+  bool has_published = false;
+  // The capture is a 404 or 410 of a registered article that was served until now: the article
+  // is now marked gone (Archive::mark_gone). `effect` stays kStoredOnly.
+  bool newly_gone = false;
 };
 
 // Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
-// as an article and, if it is parseable, extracts and records it: all in one transaction, so a
-// kill leaves either all of it or none. The extraction runs before the transaction opens.
+// as an article and, if it is parseable, extracts and records it (clearing any gone mark): all in
+// one transaction, so a kill leaves either all of it or none. A page capture answered 404 or 410
+// marks its article gone when the URL is a registered article, whatever `is_article` says. The extraction runs before the transaction opens.
 // This is what the crawler's per-capture callback calls. Fails (writing nothing) on archive
 // errors; an extraction failure is not a failure of ingest: it is recorded and reported as kFailed.
 // Not thread-safe (it uses `archive`, see archive.h).

@@ -1,5 +1,6 @@
 // `provarc sites`: the site registry. `sites list` shows the configured sites; `sites check`
-// validates config files before they are used (each subcommand is one function below).
+// validates config files before they are used (each subcommand is one function below); `sites
+// try` (cli/sites_try.cc) reads one page with a site file.
 #include <filesystem>
 #include <iostream>
 
@@ -106,6 +107,24 @@ void add_sites_commands(CLI::App& app, GlobalOptions& global) {
       "check", "validate site files (and platform files under a platforms/ directory)");
   check->add_option("files", check_options->files, "TOML files to validate")->required();
   check->callback([check_options, &global] { global.exit_code = run_check(*check_options, global); });
+
+  auto try_options = std::make_shared<SitesTryOptions>();
+  CLI::App* try_cmd = sites->add_subcommand(
+      "try", "read one page with a site file: the rules that matched and the article (see README "
+             "\"Add a province\")");
+  try_cmd->add_option("file", try_options->site_file, "the site file (sites/<id>.toml)")
+      ->required();
+  try_cmd->add_option("--url", try_options->url,
+                      "the page's URL: fetched politely (robots.txt first), or with --html the "
+                      "address its links are resolved against");
+  try_cmd->add_option("--html", try_options->html_file, "read the page from this file (offline)");
+  try_cmd->add_option("--content-type", try_options->content_type,
+                      "with --html: the Content-Type the page was served with (its charset)");
+  try_cmd->add_option("--format", try_options->format, "text, or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  try_cmd->callback([try_options, &global] {
+    global.exit_code = run_sites_try(*try_options, global);
+  });
 }
 
 }  // namespace provarc

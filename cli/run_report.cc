@@ -1,0 +1,225 @@
+#include "cli/run_report.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "crawler/http_time.h"
+
+namespace provarc {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+// The run's length from its recorded times; -1 when it has not ended (or a time is unreadable).
+int64_t run_duration_ms(const RunRecord& run) {
+  auto started = parse_utc_ms(run.started_at);
+  auto ended = parse_utc_ms(run.ended_at);
+  if (!started || !ended) return -1;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*ended - *started).count();
+}
+
+// The object end_run() recorded; an empty object when there is none or it is not JSON.
+OrderedJson recorded_counts(const RunRecord& run) {
+  OrderedJson counts = OrderedJson::parse(run.counts_json, nullptr, /*allow_exceptions=*/false);
+  return counts.is_object() ? counts : OrderedJson::object();
+}
+
+bool run_was_stopped(const RunRecord& run) {
+  OrderedJson counts = recorded_counts(run);
+  return counts.contains("stopped") && counts["stopped"].is_boolean() &&
+         counts["stopped"].get<bool>();
+}
+
+OrderedJson site_to_json(const RunSiteCounts& c) {
+  return OrderedJson{
+      {"site", c.site},
+      {"fetched", c.fetched},
+      {"pages", c.pages},
+      {"new", c.new_articles},
+      {"changed", c.changed},
+      {"unchanged", c.unchanged},
+      {"not_modified", c.not_modified},
+      {"gone", c.gone},
+      {"errors", c.errors},
+      {"failed", c.failed},
+      {"bytes", c.bytes},
+      {"duration_ms", c.duration_ms},
+      {"finished", c.finished},
+      {"template",
+       {{"parsed", c.parsed},
+        {"body_missed", c.body_missed},
+        {"missing_fields", c.missing_fields},
+        {"suspect", c.suspect},
+        {"changed", c.template_changed},
+        {"examples", c.examples}}}};
+}
+
+std::string site_table(const std::vector<RunSiteCounts>& sites) {
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-16s %8s %6s %8s %10s %6s %7s %7s %10s %10s\n", "site",
+                "fetched", "new", "changed", "unchanged", "gone", "errors", "failed", "bytes",
+                "duration");
+  out << line;
+  for (const RunSiteCounts& c : sites) {
+    std::snprintf(line, sizeof line,
+                  "  %-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s %10s\n",
+                  c.site.c_str(), static_cast<long long>(c.fetched),
+                  static_cast<long long>(c.new_articles), static_cast<long long>(c.changed),
+                  static_cast<long long>(c.unchanged), static_cast<long long>(c.gone),
+                  static_cast<long long>(c.errors), static_cast<long long>(c.failed),
+                  human_bytes(c.bytes).c_str(), human_duration(c.duration_ms).c_str());
+    out << line;
+  }
+  return out.str();
+}
+
+// "examined 10, changed 2" from a run's recorded counts (import, reparse).
+std::string counts_line(const RunRecord& run) {
+  std::string line;
+  const OrderedJson counts = recorded_counts(run);
+  for (const auto& [key, value] : counts.items()) {
+    if (!value.is_number()) continue;
+    line += (line.empty() ? "" : ", ") + key + " " + value.dump();
+  }
+  return line;
+}
+
+}  // namespace
+
+void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool site_has_body_rules,
+                    const std::string& url) {
+  bool parsed = outcome.effect == IngestEffect::kChanged ||
+                outcome.effect == IngestEffect::kUnchanged ||
+                outcome.effect == IngestEffect::kFailed;
+  if (!parsed) return;
+  ++counts.parsed;
+  bool failed = outcome.effect == IngestEffect::kFailed;
+  // A site without body rules (the generic preset) always uses the fallback: no sign of change.
+  bool body_missed = failed || (site_has_body_rules && outcome.body_rule == "generic");
+  bool missing_fields = !failed && (!outcome.has_title || !outcome.has_published);
+  counts.body_missed += body_missed;
+  counts.missing_fields += missing_fields;
+  if (body_missed || missing_fields) {
+    ++counts.suspect;
+    if (counts.examples.size() < kTemplateExamples) counts.examples.push_back(url);
+  }
+}
+
+bool template_seems_changed(const RunSiteCounts& counts,
+                            const std::vector<RunSiteCounts>& history) {
+  if (counts.parsed < kTemplateMinPages) return false;
+  int64_t parsed_before = 0;
+  int64_t suspect_before = 0;
+  for (size_t i = 0; i < history.size() && i < kTemplateHistoryRuns; ++i) {
+    parsed_before += history[i].parsed;
+    suspect_before += history[i].suspect;
+  }
+  if (parsed_before < kTemplateMinPages) return counts.body_missed * 2 >= counts.parsed;
+  double share = static_cast<double>(counts.suspect) / static_cast<double>(counts.parsed);
+  double share_before = static_cast<double>(suspect_before) / static_cast<double>(parsed_before);
+  return share - share_before >= kTemplateJump;
+}
+
+std::string run_status(const RunRecord& run) {
+  if (run.ended_at.empty()) return "not ended";
+  bool failed = run_was_stopped(run);
+  bool unfinished = false;
+  for (const RunSiteCounts& c : run.site_counts) {
+    if (c.template_changed) return "template changed?";
+    failed = failed || c.failed > 0;
+    unfinished = unfinished || !c.finished;
+  }
+  if (failed) return "partial";
+  return unfinished ? "unfinished" : "ok";
+}
+
+int exit_code_for_status(const std::string& status) {
+  if (status == "not ended") return -1;
+  if (status == "template changed?") return kExitTemplate;
+  if (status == "partial") return kExitPartial;
+  return kExitOk;  // ok, and unfinished: the next run goes on where this one stopped
+}
+
+OrderedJson run_to_json(const RunRecord& run) {
+  std::string status = run_status(run);
+  int exit_code = exit_code_for_status(status);
+  int64_t duration = run_duration_ms(run);
+  OrderedJson sites = OrderedJson::array();
+  OrderedJson suspected = OrderedJson::array();
+  for (const RunSiteCounts& c : run.site_counts) {
+    sites.push_back(site_to_json(c));
+    if (c.template_changed) suspected.push_back(c.site);
+  }
+  OrderedJson json;
+  json["run"] = run.id;
+  json["kind"] = run.kind;
+  json["started_at"] = run.started_at;
+  json["ended_at"] = run.ended_at.empty() ? OrderedJson() : OrderedJson(run.ended_at);
+  json["duration_ms"] = duration < 0 ? OrderedJson() : OrderedJson(duration);
+  json["status"] = status;
+  json["exit_code"] = exit_code < 0 ? OrderedJson() : OrderedJson(exit_code);
+  json["sites"] = sites;
+  json["counts"] = recorded_counts(run);
+  json["template_changed"] = suspected;
+  return json;
+}
+
+std::string run_to_text(const RunRecord& run) {
+  std::ostringstream out;
+  int64_t duration = run_duration_ms(run);
+  out << "run " << run.id << "  " << run.kind << "  started " << run.started_at << "  "
+      << (duration < 0 ? std::string("not ended") : "took " + human_duration(duration)) << "  "
+      << run_status(run) << "\n";
+  if (run.site_counts.empty()) {
+    std::string counts = counts_line(run);
+    if (!counts.empty()) out << "  " << counts << "\n";
+    return out.str();
+  }
+  out << site_table(run.site_counts);
+  for (const RunSiteCounts& c : run.site_counts) {
+    std::string note = template_note(c);
+    if (!note.empty()) out << "  " << note << "\n";
+  }
+  return out.str();
+}
+
+std::string template_note(const RunSiteCounts& c) {
+  if (!c.template_changed) return "";
+  std::string note = "template changed? " + c.site + ": " + std::to_string(c.suspect) + " of " +
+                     std::to_string(c.parsed) +
+                     " article pages matched no body rule or lack a title or date";
+  for (size_t i = 0; i < c.examples.size(); ++i) {
+    note += (i == 0 ? "; e.g. " : ", ") + c.examples[i];
+  }
+  return note;
+}
+
+std::string human_bytes(int64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int u = 0;
+  while (value >= 1000 && u < 4) {
+    value /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", value, units[u]);
+  return buf;
+}
+
+std::string human_duration(int64_t ms) {
+  char buf[48];
+  if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(ms));
+  } else if (ms < 60 * 1000) {
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000);
+  } else {
+    long long seconds = ms / 1000;
+    std::snprintf(buf, sizeof buf, "%lld min %02lld s", seconds / 60, seconds % 60);
+  }
+  return buf;
+}
+
+}  // namespace provarc
