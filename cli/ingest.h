@@ -68,10 +68,11 @@ struct IngestOutcome {
 // Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
 // as an article and, if it is parseable, extracts and records it (clearing any gone mark): all in
 // one transaction, so a kill leaves either all of it or none. A page capture answered 404 or 410
-// marks its article gone when the URL is a registered article, whatever `is_article` says. The extraction runs before the transaction opens.
-// This is what the crawler's per-capture callback calls. Fails (writing nothing) on archive
-// errors; an extraction failure is not a failure of ingest: it is recorded and reported as kFailed.
-// Not thread-safe (it uses `archive`, see archive.h).
+// marks its article gone when the URL is a registered article, whatever `is_article` says. The
+// extraction runs before the transaction opens. This is what the crawler's per-capture callback
+// calls. Fails (writing nothing) on archive errors; an extraction failure is not a failure of
+// ingest: it is recorded and reported as kFailed. Not thread-safe (it uses `archive`, see
+// archive.h).
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
                                      const SiteConfig& site, int64_t run_id, bool is_article);
 
