@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -97,12 +98,24 @@ Result<std::vector<std::string>> import_urls(const ImportOptions& opts) {
   return urls;
 }
 
-Capture local_capture(const ImportOptions& opts, const std::string& url, std::string body) {
+// --fetched-at in the archive's one time format: "2023-04-12T03:00:00Z" gains ".000"; anything
+// else fails, since capture times are compared as strings.
+Result<std::string> capture_time(const std::string& given) {
+  if (given.empty()) return utc_now();
+  static const std::regex kIso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z)");
+  if (!std::regex_match(given, kIso)) {
+    return fail("--fetched-at " + given + ": expected UTC ISO 8601 such as 2023-04-12T03:00:00Z");
+  }
+  return given.size() == 20 ? given.substr(0, 19) + ".000Z" : given;
+}
+
+Capture local_capture(const ImportOptions& opts, const std::string& url, std::string body,
+                      const std::string& fetched_at) {
   Capture c;
   c.url = url;
   c.site = opts.site;
   c.kind = CaptureKind::kPage;
-  c.fetched_at = opts.fetched_at.empty() ? utc_now() : opts.fetched_at;
+  c.fetched_at = fetched_at;
   c.outcome = CaptureOutcome::kOk;
   c.status = 200;
   if (!opts.content_type.empty()) c.response_headers.push_back({"Content-Type", opts.content_type});
@@ -133,6 +146,8 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
   if (!site.ok()) return report("import", site.error(), kExitUsage);
   Result<std::vector<std::string>> urls = import_urls(opts);
   if (!urls.ok()) return report("import", urls.error(), kExitUsage);
+  Result<std::string> fetched_at = capture_time(opts.fetched_at);
+  if (!fetched_at.ok()) return report("import", fetched_at.error(), kExitUsage);
   Result<std::unique_ptr<Archive>> archive = open_for_writing(global, /*create=*/true);
   if (!archive.ok()) return report("import", archive.error());
   Archive& a = **archive;
@@ -154,7 +169,9 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
       ++skipped;
       continue;
     }
-    Capture capture = local_capture(opts, (*urls)[i], std::move(*body));
+    // Without --fetched-at each file is captured "now", so that files read in order keep it.
+    Capture capture = local_capture(opts, (*urls)[i], std::move(*body),
+                                    opts.fetched_at.empty() ? utc_now() : *fetched_at);
     if (opts.no_parse) {
       if (Status s = store_unparsed(a, capture, *run); !s.ok()) return report("import", s.error());
       ++imported;

@@ -244,6 +244,15 @@ TEST_F(CliArchiveTest, ReparsePicksUpARuleChangeAndThenHasNothingToDo) {
   EXPECT_EQ(r.out, "examined 3, changed 0, unchanged 3, failed 0\n");
 }
 
+TEST_F(CliArchiveTest, AGivenCaptureTimeIsKeptInTheArchivesFormat) {
+  RunResult r = provarc({"import", "--site", "bk", "--url", page_url(kPages[0]), "--fetched-at",
+                         "2019-01-02T03:04:05Z", page_file(kPages[0])});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunResult shown = provarc({"show", page_url(kPages[0])});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_TRUE(contains(shown.out, "Version: 1, captured 2019-01-02T03:04:05.000Z,")) << shown.out;
+}
+
 TEST_F(CliArchiveTest, AnUnparseablePageIsStoredAndItsFailureShown) {
   write(dir_ + "/empty.html", "<html><head><title></title></head><body></body></html>");
   RunResult r =
@@ -275,6 +284,10 @@ TEST_F(CliArchiveTest, BadArgumentsAndBadFilesEndWithClearMessages) {
                page_file(kPages[1])});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "give one --url per FILE")) << r.err;
+  r = provarc({"import", "--site", "bk", "--url", page_url("a"), "--fetched-at", "yesterday",
+               page_file(kPages[0])});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "--fetched-at yesterday: expected UTC ISO 8601")) << r.err;
   r = provarc({"import", "--site", "bk", "--url", page_url("a"), dir_ + "/missing.html"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_TRUE(contains(r.err, dir_ + "/missing.html: cannot read")) << r.err;
