@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -213,6 +214,46 @@ Status check_decision(const RobotsTxt& robots, std::string_view agent, std::stri
   return Status::Ok();
 }
 
+// The robots.txt matcher as RFC 9309 states it, by dynamic programming over (pattern, path)
+// prefixes: quadratic, so only for short strings. matches[j] is true when the pattern read so
+// far matches path[0, j).
+bool reference_robots_match(std::string_view pattern, std::string_view path) {
+  bool anchored = !pattern.empty() && pattern.back() == '$';
+  if (anchored) pattern.remove_suffix(1);
+  std::vector<bool> matches(path.size() + 1, false);
+  matches[0] = true;
+  for (char p : pattern) {
+    std::vector<bool> next(path.size() + 1, false);
+    if (p == '*') {
+      bool any = false;
+      for (size_t j = 0; j <= path.size(); ++j) next[j] = any = any || matches[j];
+    } else {
+      for (size_t j = 0; j < path.size(); ++j) next[j + 1] = matches[j] && path[j] == p;
+    }
+    matches = std::move(next);
+  }
+  if (anchored) return matches[path.size()];
+  return std::find(matches.begin(), matches.end(), true) != matches.end();
+}
+
+// robots_pattern_matches against the reference on every pair of short normalised values.
+Status check_robots_matcher(const std::vector<std::string_view>& values) {
+  std::vector<std::string> normal;
+  for (std::string_view value : values) {
+    if (value.size() <= 64) normal.push_back(normalize_robots_path(value));
+  }
+  for (const std::string& pattern : normal) {
+    if (pattern.empty()) continue;  // "an empty pattern matches nothing": never asked
+    for (const std::string& path : normal) {
+      if (robots_pattern_matches(pattern, path) != reference_robots_match(pattern, path)) {
+        return fail("robots_pattern_matches(" + excerpt(pattern) + ", " + excerpt(path) +
+                    ") disagrees with the RFC 9309 reference");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status check_robots_path(std::string_view value) {
   std::string normal = normalize_robots_path(value);
   if (normal.size() > 3 * value.size()) {
@@ -240,6 +281,7 @@ Status fuzz_robots(std::string_view input) {
     }
     if (Status s = check_robots_path(value); !s.ok()) return s;
   }
+  if (Status s = check_robots_matcher(record_values(input)); !s.ok()) return s;
   if (!robots.allowed(kUserAgent, "/robots.txt")) return fail("/robots.txt itself is disallowed");
   return check_url_list(robots.sitemaps(), "sitemaps()");
 }
@@ -294,6 +336,12 @@ Status fuzz_decode(std::string_view input) {
     DecodedText decoded = decode_html(input, content_type);
     if (Status s = check_decoded(decoded, content_type); !s.ok()) return s;
     if (Status s = check_text_functions(decoded.utf8); !s.ok()) return s;
+    // Its output, served again as UTF-8, reads back unchanged (a leading U+FEFF would be a BOM).
+    if (decoded.utf8.rfind("\xEF\xBB\xBF", 0) != 0 &&
+        decode_html(decoded.utf8, "text/html; charset=utf-8").utf8 != decoded.utf8) {
+      return fail("decode_html(..., " + excerpt(content_type) +
+                  ") gave text that does not read back as UTF-8 unchanged");
+    }
   }
   if (!is_valid_utf8(to_nfc(input))) return fail("to_nfc: output is not valid UTF-8");
   return Status::Ok();
@@ -396,6 +444,16 @@ Status fuzz_dates(std::string_view input) {
     std::optional<FoundDate> labelled = find_labelled_date(input, order);
     if (Status s = check_found(any, input, "find_date"); !s.ok()) return s;
     if (Status s = check_found(labelled, input, "find_labelled_date"); !s.ok()) return s;
+    // What stands before a date can veto it ("quý I/2023") but not change how it reads.
+    if (any) {
+      std::optional<FoundDate> again = find_date(input.substr(any->begin), order);
+      if (!again || again->begin != 0 || again->iso != any->iso ||
+          again->end != any->end - any->begin) {
+        return fail("find_date found " + excerpt(any->iso) + " at " + std::to_string(any->begin) +
+                    " but not at the start of the text that begins there: " +
+                    excerpt(input.substr(any->begin)));
+      }
+    }
     // A labelled date is a date, so find_date finds it or an earlier one.
     if (labelled && (!any || any->begin > labelled->begin)) {
       return fail("find_labelled_date found " + excerpt(labelled->iso) + " at " +
@@ -644,6 +702,13 @@ Status fuzz_sitemap(std::string_view input) {
   SitemapUrls urls = parse_sitemap(input, kSitemapUrl);
   if (Status s = check_url_list(urls.pages, "parse_sitemap pages"); !s.ok()) return s;
   if (Status s = check_url_list(urls.sitemaps, "parse_sitemap sitemaps"); !s.ok()) return s;
+
+  // The pages found, written as a text sitemap, read back as the same list.
+  std::string text_sitemap;
+  for (const std::string& page : urls.pages) text_sitemap += page + "\n";
+  if (parse_sitemap(text_sitemap, kSitemapUrl).pages != urls.pages) {
+    return fail("parse_sitemap pages written as a text sitemap do not read back the same");
+  }
 
   std::vector<std::string> links = extract_links(input, "text/html", kPageUrl);
   if (Status s = check_url_list(links, "extract_links"); !s.ok()) return s;
