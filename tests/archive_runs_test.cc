@@ -167,7 +167,7 @@ TEST(ArchiveRunsTest, StalePagesAreDonePagesLastFetchedBeforeTheCutoff) {
   add("https://example.gov.vn/tin/fresh", CaptureKind::kPage, "2026-06-01T00:00:00.000Z", true);
   add("https://example.gov.vn/anh/a.jpg", CaptureKind::kImage, old_time, true);
   add("https://example.gov.vn/tin/queued", CaptureKind::kPage, old_time, false);
-  int64_t b = add("https://example.gov.vn/tin/b", CaptureKind::kPage, old_time, true);
+  add("https://example.gov.vn/tin/b", CaptureKind::kPage, old_time, true);
   // b was fetched again since: its latest capture decides.
   ASSERT_TRUE(archive->store_capture(page("https://example.gov.vn/tin/b",
                                           "2026-06-02T00:00:00.000Z"), 0).ok());
