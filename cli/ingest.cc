@@ -53,7 +53,7 @@ Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfi
   Parsed parsed;
   ParseRecord& record = parsed.record;
   record.capture_id = capture_id;
-  record.parser_version = parser_version_for(site.extract);
+  record.parser_version = parser_version(site.extract);
   Result<Article> article =
       extract_article(capture.body, header_value(capture.response_headers, "Content-Type"),
                       capture.url, site.extract);
@@ -74,12 +74,6 @@ Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfi
 }
 
 }  // namespace
-
-std::string parser_version_for(const ExtractRules& rules) {
-  std::string version = parser_program_version();
-  if (!rules.digest.empty()) version += "+" + rules.digest.substr(0, 12);
-  return version;
-}
 
 std::string content_hash(const Article& article) {
   return content_hash_of_json(article_to_json(article, -1));
@@ -319,7 +313,7 @@ Result<ReparseCounts> reparse_site(
     Archive& archive, const SiteConfig& site, int jobs, bool force,
     const std::function<void(const ReparseCounts&, int64_t total)>& progress) {
   Result<std::vector<int64_t>> ids =
-      archive.pending_parses(site.id, force ? "" : parser_version_for(site.extract));
+      archive.pending_parses(site.id, force ? "" : parser_version(site.extract));
   if (!ids.ok()) return ids.failure();
   ReparseCounts counts;
   if (ids->empty()) return counts;

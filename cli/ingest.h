@@ -18,10 +18,6 @@
 
 namespace provarc {
 
-// The parser_version extract_article() stamps on articles read with `rules`: the program's parser
-// version, plus "+" and the first 12 hex digits of the rules' digest when there is one.
-std::string parser_version_for(const ExtractRules& rules);
-
 // SHA-256 hex of the article's content: its one-line JSON with parser_version left out, so that
 // a new parser producing the same output is not a new version.
 std::string content_hash(const Article& article);

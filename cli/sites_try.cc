@@ -151,7 +151,7 @@ std::string fallback_note(const RuleMatch& match) {
 void print_text(const SiteConfig& site, const TriedPage& page, const std::string& role,
                 const std::vector<RuleMatch>& matches, const Result<Article>& article) {
   std::cout << "site        " << site.id << " (" << site.platform << " preset), parser "
-            << parser_version_for(site.extract) << "\n";
+            << parser_version(site.extract) << "\n";
   std::cout << "url         " << (page.url.empty() ? "(none)" : page.url) << "\n";
   std::cout << "crawl role  " << role << "\n";
   if (!page.robots.empty()) {

@@ -327,6 +327,12 @@ std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& 
 
 std::string parser_program_version() { return PROVARC_VERSION; }
 
+std::string parser_version(const ExtractRules& rules) {
+  std::string version = parser_program_version();
+  if (!rules.digest.empty()) version += "+" + rules.digest.substr(0, 12);
+  return version;
+}
+
 Result<Article> extract_article(std::string_view bytes, std::string_view content_type,
                                 std::string_view url, const ExtractRules& rules) {
   DecodedText decoded = decode_html(bytes, content_type);
@@ -340,8 +346,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   Article article;
   article.url = std::string(url);
-  article.parser_version = parser_program_version();
-  if (!rules.digest.empty()) article.parser_version += "+" + rules.digest.substr(0, 12);
+  article.parser_version = parser_version(rules);
 
   // 1. The body by the family's rules, then the chrome around and inside it.
   NodeSet excluded;

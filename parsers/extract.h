@@ -58,9 +58,13 @@ struct ExtractRules {
   std::string digest;
 };
 
-// The program's parser version, e.g. "0.1.0"; Article::parser_version is this plus "+" and the
-// rules' digest (first 12 hex digits), so that a config change counts as a parser change.
+// The program's parser version, e.g. "0.1.0".
 std::string parser_program_version();
+
+// The parser_version extract_article() stamps on articles read with `rules`: the program's version
+// plus "+" and the first 12 hex digits of the rules' digest (when there is one), so that a config
+// change counts as a parser change.
+std::string parser_version(const ExtractRules& rules);
 
 // Extracts the article of one page. `bytes` is the raw body as served, `content_type` the HTTP
 // Content-Type ("" when unknown), `url` the page URL ("" when unknown: relative links then stay

@@ -68,7 +68,7 @@ TEST_F(IngestTest, AnArticlePageBecomesItsFirstVersion) {
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->json, article_to_json(*direct, -1));
   EXPECT_EQ((*latest)->parser_version, direct->parser_version);
-  EXPECT_EQ((*latest)->parser_version, parser_version_for(site_.extract));
+  EXPECT_EQ((*latest)->parser_version, parser_version(site_.extract));
   EXPECT_EQ((*latest)->content_hash, content_hash(*direct));
   EXPECT_EQ((*latest)->title, direct->title);
 
@@ -125,7 +125,7 @@ TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
   // Nothing for reparse to do: the article's one parseable body was parsed; the listing is no
   // article.
   Result<std::vector<int64_t>> pending =
-      archive_->pending_parses(site_.id, parser_version_for(site_.extract));
+      archive_->pending_parses(site_.id, parser_version(site_.extract));
   ASSERT_TRUE(pending.ok());
   EXPECT_TRUE(pending->empty());
 }
