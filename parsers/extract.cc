@@ -323,6 +323,18 @@ std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& 
   return std::nullopt;
 }
 
+// Puts every text field of `article` in NFC, as article.h promises. Text read from the DOM is not
+// NFC by construction even though decode_html() normalised the page: Gumbo decodes character
+// references ("&#835;") afterwards, and text joined across nodes can put a combining mark right
+// after its base ("e</b>&#769;").
+void normalize_text_to_nfc(Article& article) {
+  article.title = to_nfc(article.title);
+  if (article.author) *article.author = to_nfc(*article.author);
+  for (Block& block : article.blocks) block.text = to_nfc(block.text);
+  for (Image& image : article.images) image.caption = to_nfc(image.caption);
+  for (Attachment& attachment : article.attachments) attachment.text = to_nfc(attachment.text);
+}
+
 }  // namespace
 
 std::string parser_program_version() { return PROVARC_VERSION; }
@@ -528,6 +540,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
                                            "dcterms.created", "DC.date.issued"});
     if (auto iso = iso_from_meta(meta)) article.published = *iso;
   }
+  normalize_text_to_nfc(article);
   return article;
 }
 
