@@ -150,12 +150,27 @@ Result<UrlHandle> parse(std::string_view url) {
   return u;
 }
 
+// curl writes an IPv4 host in dotted decimal ("0x9", "011" and "9" are all "0.0.0.9"), but only
+// when it sees one: "9." (whose dot host_of() then drops) and "%39" (which curl decodes) pass as
+// they are. Asking curl again about a host that could be a number gives the form that a second
+// canonicalisation would give.
+std::string numeric_host_as_curl_writes_it(const std::string& host) {
+  if (host.empty() || host.find_first_not_of("0123456789abcdefx.") != std::string::npos) {
+    return host;
+  }
+  UrlHandle u(curl_url());
+  const std::string url = "http://" + host + "/";
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return host;
+  std::string written = lowercase(get_part(u.get(), CURLUPART_HOST));
+  return written.empty() ? host : written;
+}
+
 std::string host_of(CURLU* u) {
   // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
   // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
   std::string host = lowercase(get_part(u, CURLUPART_HOST));
   while (host.size() > 1 && host.back() == '.') host.pop_back();  // "a.." too
-  return host;
+  return numeric_host_as_curl_writes_it(host);
 }
 
 std::string origin_of(CURLU* u) {
