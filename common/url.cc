@@ -94,6 +94,11 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
   }
   std::string out = get_part(u->get(), CURLUPART_URL);
   if (out.empty()) return fail("cannot resolve link " + quoted(ref));
+  // curl decodes escapes in the host, then writes the bytes raw: "a%7Fb" comes out as a host
+  // holding DEL, which no parser (curl included) accepts. Such a link names no reachable host.
+  if (!parse_absolute(out).ok()) {
+    return fail("malformed link " + quoted(ref) + " on " + quoted(base));
+  }
   return out;
 }
 

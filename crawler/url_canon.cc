@@ -165,12 +165,28 @@ std::string numeric_host_as_curl_writes_it(const std::string& host) {
   return written.empty() ? host : written;
 }
 
+// curl decodes escapes in a host and then accepts some bytes it would refuse raw: "a%25aa" is the
+// host "a%aa", which read again would be "a\xaa", and "a%7F" holds a DEL that curl refuses raw.
+// Those bytes are escaped again so that the canonical URL reads back as the same host.
+std::string escape_host_bytes(const std::string& host) {
+  std::string out;
+  for (char c : host) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (byte == '%' || byte < 0x20 || byte == 0x7f) {
+      append_escape(out, byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string host_of(CURLU* u) {
   // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
   // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
   std::string host = lowercase(get_part(u, CURLUPART_HOST));
   while (host.size() > 1 && host.back() == '.') host.pop_back();  // "a.." too
-  return numeric_host_as_curl_writes_it(host);
+  return escape_host_bytes(numeric_host_as_curl_writes_it(host));
 }
 
 std::string origin_of(CURLU* u) {

@@ -1,4 +1,4 @@
-// tests/fuzz/config_fuzz.cc: libFuzzer entry of the "config" fuzz target; the logic is in targets.cc.
+// tests/fuzz/config_fuzz.cc: libFuzzer entry of the "config" target.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// tests/fuzz/dates_fuzz.cc: libFuzzer entry of the "dates" fuzz target; the logic is in targets.cc.
+// tests/fuzz/dates_fuzz.cc: libFuzzer entry of the "dates" target.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// tests/fuzz/decode_fuzz.cc: libFuzzer entry of the "decode" fuzz target; the logic is in targets.cc.
+// tests/fuzz/decode_fuzz.cc: libFuzzer entry of the "decode" target.
 #include <cstddef>
 #include <cstdint>
 

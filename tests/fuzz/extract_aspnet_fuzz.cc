@@ -1,4 +1,4 @@
-// tests/fuzz/extract_aspnet_fuzz.cc: libFuzzer entry of the "extract-aspnet" fuzz target; the logic is in targets.cc.
+// tests/fuzz/extract_aspnet_fuzz.cc: libFuzzer entry of the "extract-aspnet" target.
 #include <cstddef>
 #include <cstdint>
 

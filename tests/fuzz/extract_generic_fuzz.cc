@@ -1,4 +1,4 @@
-// tests/fuzz/extract_generic_fuzz.cc: libFuzzer entry of the "extract-generic" fuzz target; the logic is in targets.cc.
+// tests/fuzz/extract_generic_fuzz.cc: libFuzzer entry of the "extract-generic" target.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// tests/fuzz/extract_liferay_fuzz.cc: libFuzzer entry of the "extract-liferay" fuzz target; the logic is in targets.cc.
+// tests/fuzz/extract_liferay_fuzz.cc: libFuzzer entry of the "extract-liferay" target.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// tests/fuzz/extract_sharepoint_fuzz.cc: libFuzzer entry of the "extract-sharepoint" fuzz target; the logic is in targets.cc.
+// tests/fuzz/extract_sharepoint_fuzz.cc: libFuzzer entry of the "extract-sharepoint" target.
 #include <cstddef>
 #include <cstdint>
 

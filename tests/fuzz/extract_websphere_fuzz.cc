@@ -1,4 +1,4 @@
-// tests/fuzz/extract_websphere_fuzz.cc: libFuzzer entry of the "extract-websphere" fuzz target; the logic is in targets.cc.
+// tests/fuzz/extract_websphere_fuzz.cc: libFuzzer entry of the "extract-websphere" target.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// tests/fuzz/robots_fuzz.cc: libFuzzer entry of the "robots" fuzz target; the logic is in targets.cc.
+// tests/fuzz/robots_fuzz.cc: libFuzzer entry of the "robots" target.
 #include <cstddef>
 #include <cstdint>
 

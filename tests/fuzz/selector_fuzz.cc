@@ -1,4 +1,4 @@
-// tests/fuzz/selector_fuzz.cc: libFuzzer entry of the "selector" fuzz target; the logic is in targets.cc.
+// tests/fuzz/selector_fuzz.cc: libFuzzer entry of the "selector" target.
 #include <cstddef>
 #include <cstdint>
 

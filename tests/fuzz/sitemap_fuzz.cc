@@ -1,4 +1,4 @@
-// tests/fuzz/sitemap_fuzz.cc: libFuzzer entry of the "sitemap" fuzz target; the logic is in targets.cc.
+// tests/fuzz/sitemap_fuzz.cc: libFuzzer entry of the "sitemap" target.
 #include <cstddef>
 #include <cstdint>
 

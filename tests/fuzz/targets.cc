@@ -159,7 +159,8 @@ bool is_found_date(std::string_view iso) {
 // kMaxLinksPerDocument: what links.h promises of each list it returns.
 Status check_url_list(const std::vector<std::string>& urls, std::string_view what) {
   if (urls.size() > kMaxLinksPerDocument) {
-    return fail(std::string(what) + ": " + std::to_string(urls.size()) + " URLs, more than the cap");
+    return fail(std::string(what) + ": " + std::to_string(urls.size()) +
+                " URLs, more than the cap");
   }
   std::set<std::string_view> seen;
   for (const std::string& url : urls) {
@@ -331,8 +332,8 @@ Status fuzz_decode(std::string_view input) {
   constexpr size_t kTypes = sizeof(kContentTypes) / sizeof(kContentTypes[0]);
   std::string_view first_line = input.substr(0, std::min<size_t>(input.find('\n'), 256));
   const std::string fuzzed_type = "text/html; charset=" + std::string(first_line);
-  for (std::string_view content_type : {kContentTypes[input.size() % kTypes],
-                                        std::string_view(fuzzed_type)}) {
+  for (std::string_view content_type :
+       {kContentTypes[input.size() % kTypes], std::string_view(fuzzed_type)}) {
     DecodedText decoded = decode_html(input, content_type);
     if (Status s = check_decoded(decoded, content_type); !s.ok()) return s;
     if (Status s = check_text_functions(decoded.utf8); !s.ok()) return s;
@@ -472,12 +473,14 @@ constexpr std::string_view kSelectorPage = R"(<!DOCTYPE html>
 <html lang="vi"><head><title>Tin tức</title><meta name="description" content="x"></head>
 <body class="home page">
 <div id="header" class="banner top"><a href="/" title="Trang chủ">Sở TT&amp;TT</a>
-  <ul class="menu"><li class="first"><a href="/gioi-thieu">Giới thiệu</a></li><li><a href="/tin">Tin</a></li>
+  <ul class="menu"><li class="first"><a href="/gioi-thieu">Giới thiệu</a></li>
+  <li><a href="/tin">Tin</a></li>
   <li class="last active"><a href="/lien-he" data-x="a b c">Liên hệ</a></li></ul></div>
 <div id="content" class="main"><h1 class="title">Hội nghị chuyển đổi số</h1>
   <span class="date" lang="vi-VN">03/12/2018 10:10 AM</span>
-  <div class="ms-rtestate-field article-body"><p>Đoạn một.</p><p class="caption"><img src="a.jpg" alt=""></p>
-    <table><tr><td>a</td><td>b</td></tr></table><p>Đoạn <b>hai</b>.</p><input type="hidden" value="">
+  <div class="ms-rtestate-field article-body"><p>Đoạn một.</p>
+    <p class="caption"><img src="a.jpg" alt=""></p><table><tr><td>a</td><td>b</td></tr></table>
+    <p>Đoạn <b>hai</b>.</p><input type="hidden" value="">
   </div><p class="author" hidden>Nguyễn Văn A</p>
   <form id="f"><input name="q"><select><option selected>1</option></select></form></div>
 <div id="footer" style="display:none"><p>© 2024</p><template><p>t</p></template></div>
@@ -544,7 +547,9 @@ Status fuzz_config(std::string_view input) {
   write_file(scratch.site_path(), input);
   auto site = load_site(scratch.site_path().string(),
                         std::string(PROVARC_SOURCE_CONFIG_DIR) + "/platforms");
-  if (site.ok() && site->id != "fuzz") return fail("site id " + excerpt(site->id) + " is not the file stem");
+  if (site.ok() && site->id != "fuzz") {
+    return fail("site id " + excerpt(site->id) + " is not the file stem");
+  }
   if (!site.ok() && site.error().empty()) return fail("load_site failed without a message");
 
   write_file(scratch.platforms_dir() / "fuzz.toml", input);
@@ -573,12 +578,16 @@ int hex_digit(char c) {
 Status check_canonical_path(std::string_view path_and_query) {
   for (size_t i = 0; i < path_and_query.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(path_and_query[i]);
-    if (c <= 0x20 || c >= 0x7f || c == '#') return fail("raw byte " + excerpt(path_and_query.substr(i, 1)));
+    if (c <= 0x20 || c >= 0x7f || c == '#') {
+      return fail("raw byte " + excerpt(path_and_query.substr(i, 1)));
+    }
     if (c != '%') continue;
     int hi = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 1]) : -1;
     int lo = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 2]) : -1;
     if (hi < 0 || lo < 0) return fail("'%' not starting an uppercase escape");
-    if (is_unreserved(static_cast<unsigned char>(hi * 16 + lo))) return fail("escaped unreserved byte");
+    if (is_unreserved(static_cast<unsigned char>(hi * 16 + lo))) {
+      return fail("escaped unreserved byte");
+    }
   }
   std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
   std::string segments = std::string(path) + "/";
@@ -590,8 +599,8 @@ Status check_canonical_path(std::string_view path_and_query) {
 
 // Ok when no query parameter of a canonical URL is a session id or one of `strip`.
 Status check_canonical_query(std::string_view query, const std::vector<std::string>& strip) {
-  static const std::set<std::string> kSessions = {"jsessionid", "phpsessid", "cfid", "cftoken",
-                                                  "sessionid", "session_id", "oscsid"};
+  static const std::set<std::string> kSessions = {"jsessionid", "phpsessid",  "cfid",  "cftoken",
+                                                  "sessionid",  "session_id", "oscsid"};
   std::set<std::string> stripped = kSessions;
   for (std::string name : strip) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -623,8 +632,11 @@ Status check_canonical_form(std::string_view canonical, const std::vector<std::s
   std::string_view host = authority.substr(0, authority.rfind(':'));
   if (authority.find('@') != std::string_view::npos) return fail("user info kept");
   if (!host.empty() && host.back() == '.' && host != ".") return fail("trailing dot on the host");
-  for (char c : host) {
-    if (c >= 'A' && c <= 'Z') return fail("uppercase host");
+  for (size_t i = 0; i < host.size(); ++i) {
+    if (host[i] == '%')
+      i += 2;  // an escape's hex digits are uppercase
+    else if (host[i] >= 'A' && host[i] <= 'Z')
+      return fail("uppercase host");
   }
   if ((scheme == "http" && authority.ends_with(":80")) ||
       (scheme == "https" && authority.ends_with(":443"))) {
@@ -641,15 +653,20 @@ Status check_canonical(std::string_view line, const std::vector<std::string>& st
   auto canonical = canonicalize_url(line, strip);
   if (!canonical.ok()) return Status::Ok();
   if (Status s = check_canonical_form(*canonical, strip); !s.ok()) {
-    return fail("canonicalize_url(" + excerpt(line) + ") = " + excerpt(*canonical) + ": " + s.error());
+    return fail("canonicalize_url(" + excerpt(line) + ") = " + excerpt(*canonical) + ": " +
+                s.error());
   }
   auto twice = canonicalize_url(*canonical, strip);
-  if (!twice.ok()) return fail("canonical URL " + excerpt(*canonical) + " rejected: " + twice.error());
+  if (!twice.ok()) {
+    return fail("canonical URL " + excerpt(*canonical) + " rejected: " + twice.error());
+  }
   if (*twice != *canonical) {
     return fail("canonicalize_url is not idempotent: " + excerpt(*canonical) + " then " +
                 excerpt(*twice));
   }
-  if (!parse_url(*canonical).ok()) return fail("canonical URL " + excerpt(*canonical) + " does not parse");
+  if (!parse_url(*canonical).ok()) {
+    return fail("canonical URL " + excerpt(*canonical) + " does not parse");
+  }
   return Status::Ok();
 }
 
@@ -666,7 +683,9 @@ Status check_resolved(std::string_view base, std::string_view ref) {
 Status check_url_parts(std::string_view line) {
   auto parts = parse_url(line);
   if (!parts.ok()) return Status::Ok();
-  if (parts->scheme != "http" && parts->scheme != "https") return fail("scheme " + excerpt(parts->scheme));
+  if (parts->scheme != "http" && parts->scheme != "https") {
+    return fail("scheme " + excerpt(parts->scheme));
+  }
   if (parts->path.empty()) return fail("parse_url(" + excerpt(line) + "): empty path");
   auto path = url_path_and_query(line);
   if (path.ok() && (path->empty() || (*path)[0] != '/')) {
@@ -713,7 +732,9 @@ Status fuzz_sitemap(std::string_view input) {
   std::vector<std::string> links = extract_links(input, "text/html", kPageUrl);
   if (Status s = check_url_list(links, "extract_links"); !s.ok()) return s;
   for (const std::string& link : links) {
-    if (!parse_url(link)->fragment.empty()) return fail("extract_links kept a fragment: " + excerpt(link));
+    if (!parse_url(link)->fragment.empty()) {
+      return fail("extract_links kept a fragment: " + excerpt(link));
+    }
   }
   (void)is_html("", input);
   return Status::Ok();
@@ -774,8 +795,9 @@ const std::vector<Target>& targets() {
   static const std::vector<Target> kTargets = [] {
     std::vector<Target> list = {{"robots", fuzz_robots}, {"decode", fuzz_decode}};
     for (std::string platform : {"sharepoint", "websphere", "aspnet", "liferay", "generic"}) {
-      list.push_back({"extract-" + platform,
-                      [platform](std::string_view input) { return fuzz_extract(platform, input); }});
+      list.push_back({"extract-" + platform, [platform](std::string_view input) {
+                        return fuzz_extract(platform, input);
+                      }});
     }
     list.push_back({"dates", fuzz_dates});
     list.push_back({"selector", fuzz_selector});

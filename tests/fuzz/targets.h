@@ -1,5 +1,5 @@
 // tests/fuzz/targets.h: the fuzz targets' entry logic as plain functions, shared by the libFuzzer
-// executables (tests/fuzz/*_fuzz.cc) and the replay of saved inputs (tests/fuzz_regressions_test.cc).
+// executables (tests/fuzz/*_fuzz.cc) and the replay of saved inputs (fuzz_regressions_test.cc).
 //
 // A target feeds one input to a module's parser and then checks what the module promises beyond
 // "does not crash": output that is valid UTF-8, canonical forms that are idempotent, spans that lie

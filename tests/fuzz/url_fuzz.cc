@@ -1,4 +1,4 @@
-// tests/fuzz/url_fuzz.cc: libFuzzer entry of the "url" fuzz target; the logic is in targets.cc.
+// tests/fuzz/url_fuzz.cc: libFuzzer entry of the "url" target.
 #include <cstddef>
 #include <cstdint>
 

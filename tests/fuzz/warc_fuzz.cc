@@ -1,4 +1,4 @@
-// tests/fuzz/warc_fuzz.cc: libFuzzer entry of the "warc" fuzz target; the logic is in targets.cc.
+// tests/fuzz/warc_fuzz.cc: libFuzzer entry of the "warc" target.
 #include <cstddef>
 #include <cstdint>
 
