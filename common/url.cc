@@ -1,27 +1,33 @@
 #include "common/url.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
-#include <memory>
+
+#include "common/curl_url.h"
 
 namespace provarc {
 namespace {
 
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+bool is_http(const std::string& scheme) { return scheme == "http" || scheme == "https"; }
 
-std::string quoted(std::string_view s) {
-  // Keep error messages one line and bounded, whatever the input.
-  std::string out = "\"";
-  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 200) out += "...";
-  return out + "\"";
+}  // namespace
+
+Result<CurlUrl> parse_curl_url(std::string_view url) {
+  // curl_url_set needs a NUL-terminated string; URLs with embedded NULs are malformed anyway.
+  if (url.find('\0') != std::string_view::npos) {
+    return fail("malformed URL " + quoted_for_message(url));
+  }
+  CurlUrl u(curl_url());
+  if (!u) return fail("out of memory parsing URL");
+  std::string s(url);
+  CURLUcode rc =
+      curl_url_set(u.get(), CURLUPART_URL, s.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
+  if (rc != CURLUE_OK) {
+    return fail("malformed URL " + quoted_for_message(url) + ": " + curl_url_strerror(rc));
+  }
+  return u;
 }
 
-std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
+std::string curl_url_part(CURLU* u, CURLUPart part, unsigned flags) {
   char* text = nullptr;
   if (curl_url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) return "";
   std::string result(text);
@@ -29,51 +35,43 @@ std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
   return result;
 }
 
-bool is_http(const std::string& scheme) { return scheme == "http" || scheme == "https"; }
-
-// curl_url_set needs a NUL-terminated string; URLs with embedded NULs are malformed anyway.
-Result<UrlHandle> parse_absolute(std::string_view url) {
-  if (url.find('\0') != std::string_view::npos) return fail("malformed URL " + quoted(url));
-  UrlHandle u(curl_url());
-  if (!u) return fail("out of memory parsing URL");
-  std::string s(url);
-  CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, s.c_str(),
-                              CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
-  if (rc != CURLUE_OK) {
-    return fail("malformed URL " + quoted(url) + ": " + curl_url_strerror(rc));
-  }
-  return u;
+std::string quoted_for_message(std::string_view s) {
+  // Keep error messages one line and bounded, whatever the input.
+  std::string out = "\"";
+  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 200) out += "...";
+  return out + "\"";
 }
 
-}  // namespace
-
 Result<UrlParts> parse_url(std::string_view url) {
-  auto u = parse_absolute(url);
+  auto u = parse_curl_url(url);
   if (!u.ok()) return u.failure();
   UrlParts parts;
-  parts.scheme = get_part(u->get(), CURLUPART_SCHEME);
-  if (!is_http(parts.scheme)) return fail("not an http(s) URL " + quoted(url));
-  parts.host = get_part(u->get(), CURLUPART_HOST);
+  parts.scheme = curl_url_part(u->get(), CURLUPART_SCHEME);
+  if (!is_http(parts.scheme)) return fail("not an http(s) URL " + quoted_for_message(url));
+  parts.host = curl_url_part(u->get(), CURLUPART_HOST);
   for (char& c : parts.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  parts.port = get_part(u->get(), CURLUPART_PORT);
+  parts.port = curl_url_part(u->get(), CURLUPART_PORT);
   if ((parts.scheme == "http" && parts.port == "80") ||
       (parts.scheme == "https" && parts.port == "443")) {
     parts.port.clear();
   }
-  parts.path = get_part(u->get(), CURLUPART_PATH);
+  parts.path = curl_url_part(u->get(), CURLUPART_PATH);
   if (parts.path.empty()) parts.path = "/";
-  parts.query = get_part(u->get(), CURLUPART_QUERY);
-  parts.fragment = get_part(u->get(), CURLUPART_FRAGMENT);
+  parts.query = curl_url_part(u->get(), CURLUPART_QUERY);
+  parts.fragment = curl_url_part(u->get(), CURLUPART_FRAGMENT);
   return parts;
 }
 
 Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
-  auto u = parse_absolute(base);
+  auto u = parse_curl_url(base);
   if (!u.ok()) return fail("cannot resolve against base: " + u.error());
-  if (!is_http(get_part(u->get(), CURLUPART_SCHEME))) {
-    return fail("base is not an http(s) URL " + quoted(base));
+  if (!is_http(curl_url_part(u->get(), CURLUPART_SCHEME))) {
+    return fail("base is not an http(s) URL " + quoted_for_message(base));
   }
-  if (ref.find('\0') != std::string_view::npos) return fail("malformed link " + quoted(ref));
+  if (ref.find('\0') != std::string_view::npos) {
+    return fail("malformed link " + quoted_for_message(ref));
+  }
   // Browsers strip leading/trailing C0 controls and spaces, and remove tabs and newlines.
   std::string cleaned;
   for (char c : ref) {
@@ -86,18 +84,18 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
   CURLUcode rc = curl_url_set(u->get(), CURLUPART_URL, cleaned.c_str(),
                               CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
   if (rc != CURLUE_OK) {
-    return fail("malformed link " + quoted(ref) + " on " + quoted(base) + ": " +
-                curl_url_strerror(rc));
+    return fail("malformed link " + quoted_for_message(ref) + " on " + quoted_for_message(base) +
+                ": " + curl_url_strerror(rc));
   }
-  if (!is_http(get_part(u->get(), CURLUPART_SCHEME))) {
-    return fail("not an http(s) link " + quoted(ref));
+  if (!is_http(curl_url_part(u->get(), CURLUPART_SCHEME))) {
+    return fail("not an http(s) link " + quoted_for_message(ref));
   }
-  std::string out = get_part(u->get(), CURLUPART_URL);
-  if (out.empty()) return fail("cannot resolve link " + quoted(ref));
+  std::string out = curl_url_part(u->get(), CURLUPART_URL);
+  if (out.empty()) return fail("cannot resolve link " + quoted_for_message(ref));
   // curl decodes escapes in the host, then writes the bytes raw: "a%7Fb" comes out as a host
   // holding DEL, which no parser (curl included) accepts. Such a link names no reachable host.
-  if (!parse_absolute(out).ok()) {
-    return fail("malformed link " + quoted(ref) + " on " + quoted(base));
+  if (!parse_curl_url(out).ok()) {
+    return fail("malformed link " + quoted_for_message(ref) + " on " + quoted_for_message(base));
   }
   return out;
 }

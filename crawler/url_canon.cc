@@ -1,32 +1,11 @@
 #include "crawler/url_canon.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
-#include <memory>
+
+#include "common/curl_url.h"
 
 namespace provarc {
 namespace {
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
-
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 200) out += "...";
-  return out + "\"";
-}
-
-std::string get_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
-  char* text = nullptr;
-  if (curl_url_get(u, part, &text, flags) != CURLUE_OK || text == nullptr) return "";
-  std::string result(text);
-  curl_free(text);
-  return result;
-}
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -137,16 +116,13 @@ std::string normalize_query(std::string_view query, const std::vector<std::strin
   return out;
 }
 
-Result<UrlHandle> parse(std::string_view url) {
-  if (url.find('\0') != std::string_view::npos) return fail("malformed URL " + quoted(url));
-  UrlHandle u(curl_url());
-  if (!u) return fail("out of memory parsing URL");
-  std::string s(url);
-  CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, s.c_str(),
-                              CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
-  if (rc != CURLUE_OK) return fail("malformed URL " + quoted(url) + ": " + curl_url_strerror(rc));
-  std::string scheme = lowercase(get_part(u.get(), CURLUPART_SCHEME));
-  if (scheme != "http" && scheme != "https") return fail("not an http(s) URL " + quoted(url));
+Result<CurlUrl> parse(std::string_view url) {
+  auto u = parse_curl_url(url);
+  if (!u.ok()) return u.failure();
+  std::string scheme = lowercase(curl_url_part(u->get(), CURLUPART_SCHEME));
+  if (scheme != "http" && scheme != "https") {
+    return fail("not an http(s) URL " + quoted_for_message(url));
+  }
   return u;
 }
 
@@ -158,10 +134,10 @@ std::string numeric_host_as_curl_writes_it(const std::string& host) {
   if (host.empty() || host.find_first_not_of("0123456789abcdefx.") != std::string::npos) {
     return host;
   }
-  UrlHandle u(curl_url());
+  CurlUrl u(curl_url());
   const std::string url = "http://" + host + "/";
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return host;
-  std::string written = lowercase(get_part(u.get(), CURLUPART_HOST));
+  std::string written = lowercase(curl_url_part(u.get(), CURLUPART_HOST));
   return written.empty() ? host : written;
 }
 
@@ -184,14 +160,14 @@ std::string escape_host_bytes(const std::string& host) {
 std::string host_of(CURLU* u) {
   // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
   // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
-  std::string host = lowercase(get_part(u, CURLUPART_HOST));
+  std::string host = lowercase(curl_url_part(u, CURLUPART_HOST));
   while (host.size() > 1 && host.back() == '.') host.pop_back();  // "a.." too
   return escape_host_bytes(numeric_host_as_curl_writes_it(host));
 }
 
 std::string origin_of(CURLU* u) {
-  std::string scheme = lowercase(get_part(u, CURLUPART_SCHEME));
-  std::string port = get_part(u, CURLUPART_PORT);
+  std::string scheme = lowercase(curl_url_part(u, CURLUPART_SCHEME));
+  std::string port = curl_url_part(u, CURLUPART_PORT);
   if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443")) port.clear();
   std::string origin = scheme + "://" + host_of(u);
   if (!port.empty()) origin += ":" + port;
@@ -262,11 +238,11 @@ Result<std::string> canonicalize_url(std::string_view url,
                                      const std::vector<std::string>& strip_query_params) {
   auto u = parse(url);
   if (!u.ok()) return u.failure();
-  std::string path = get_part(u->get(), CURLUPART_PATH);
+  std::string path = curl_url_part(u->get(), CURLUPART_PATH);
   if (path.empty() || path[0] != '/') path = "/" + path;
   path = remove_dot_segments(normalize_percent_encoding(strip_path_sessions(path)));
   std::string query =
-      normalize_query(get_part(u->get(), CURLUPART_QUERY), strip_query_params);
+      normalize_query(curl_url_part(u->get(), CURLUPART_QUERY), strip_query_params);
   std::string out = origin_of(u->get()) + path;
   if (!query.empty()) out += "?" + query;
   return out;
@@ -275,9 +251,9 @@ Result<std::string> canonicalize_url(std::string_view url,
 Result<std::string> url_path_and_query(std::string_view url) {
   auto u = parse(url);
   if (!u.ok()) return u.failure();
-  std::string path = get_part(u->get(), CURLUPART_PATH);
+  std::string path = curl_url_part(u->get(), CURLUPART_PATH);
   if (path.empty()) path = "/";
-  std::string query = get_part(u->get(), CURLUPART_QUERY);
+  std::string query = curl_url_part(u->get(), CURLUPART_QUERY);
   return query.empty() ? path : path + "?" + query;
 }
 
