@@ -1,15 +1,18 @@
+// parsers/article.cc: the article's text and its JSON, written directly (the bytes are a contract)
+// and read back with nlohmann's parser.
 #include "parsers/article.h"
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string_view>
+#include <vector>
+
 namespace provarc {
 namespace {
 
+// Reading goes through nlohmann's parser.
 using Json = nlohmann::ordered_json;
-
-Json optional_string(const std::optional<std::string>& s) {
-  return s ? Json(*s) : Json(nullptr);
-}
 
 Result<std::optional<std::string>> read_optional(const Json& j, const char* key) {
   if (!j.contains(key)) return fail(std::string("missing key \"") + key + "\"");
@@ -36,6 +39,176 @@ Result<std::vector<std::pair<std::string, std::string>>> read_pairs(const Json& 
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Writing: the article's JSON is written directly, byte for byte as nlohmann::ordered_json's
+// dump(indent, ' ', false, error_handler_t::replace) writes it. Those bytes are stored in the
+// archive and hashed to detect changed versions, so they must not change; building an nlohmann
+// object first cost about a tenth of the whole extraction.
+
+// The length of the well-formed UTF-8 sequence at p[0..avail), or 0 when it is ill-formed; then
+// *bad_length is its maximal subpart, the bytes one U+FFFD replaces (Unicode ch. 3, as nlohmann's
+// replace handler does).
+size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length) {
+  unsigned char lead = p[0];
+  size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    need = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    need = 2;
+    if (lead == 0xE0) lo = 0xA0;  // no overlong forms
+    if (lead == 0xED) hi = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    need = 3;
+    if (lead == 0xF0) lo = 0x90;  // no overlong forms
+    if (lead == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    *bad_length = 1;
+    return 0;
+  }
+  for (size_t k = 1; k <= need; ++k) {
+    bool in_range = k < avail && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
+    if (!in_range) {
+      *bad_length = k;
+      return 0;
+    }
+  }
+  return need + 1;
+}
+
+// Appends the escape of ASCII character `c`: the short forms JSON has, else \u00XX for the other
+// control characters.
+void append_escape(unsigned char c, std::string* out) {
+  switch (c) {
+    case '"': *out += "\\\""; return;
+    case '\\': *out += "\\\\"; return;
+    case '\b': *out += "\\b"; return;
+    case '\f': *out += "\\f"; return;
+    case '\n': *out += "\\n"; return;
+    case '\r': *out += "\\r"; return;
+    case '\t': *out += "\\t"; return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out->append(escape, sizeof escape);
+    }
+  }
+}
+
+// Appends `text` as a JSON string: quotes, backslashes and control characters escaped, other
+// characters kept as UTF-8, each ill-formed sequence replaced by U+FFFD.
+void append_json_string(std::string_view text, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  out->push_back('"');
+  size_t i = 0;
+  while (i < n) {
+    size_t plain = i;  // a run that needs no escape is copied at once
+    while (plain < n && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '"' &&
+           p[plain] != '\\') {
+      ++plain;
+    }
+    out->append(text.data() + i, plain - i);
+    i = plain;
+    if (i == n) break;
+    if (p[i] < 0x80) {
+      append_escape(p[i], out);
+      ++i;
+      continue;
+    }
+    size_t bad = 0;
+    size_t length = utf8_sequence_length(p + i, n - i, &bad);
+    if (length == 0) {
+      *out += "\xEF\xBF\xBD";
+      i += bad;
+    } else {
+      out->append(text.data() + i, length);
+      i += length;
+    }
+  }
+  out->push_back('"');
+}
+
+// Writes JSON objects, arrays, strings and nulls laid out as nlohmann's dump(indent) lays them
+// out: one line when `indent` < 0, else one member per line indented by `indent` spaces a level,
+// with empty arrays as "[]".
+class JsonWriter {
+ public:
+  explicit JsonWriter(int indent) : indent_(indent) {}
+
+  void reserve(size_t bytes) { out_.reserve(bytes); }
+
+  // Opens an object ('{') or an array ('[') as the next value.
+  void open(char bracket) {
+    before_value();
+    out_ += bracket;
+    empty_.push_back(true);
+  }
+  // Closes the innermost object ('}') or array (']').
+  void close(char bracket) {
+    bool empty = empty_.back();
+    empty_.pop_back();
+    if (!empty) new_line();
+    out_ += bracket;
+  }
+  // Starts an object member; its value comes next.
+  void key(std::string_view name) {
+    before_element();
+    append_json_string(name, &out_);
+    out_ += indent_ >= 0 ? ": " : ":";
+    after_key_ = true;
+  }
+  void string(std::string_view value) {
+    before_value();
+    append_json_string(value, &out_);
+  }
+  void string_or_null(std::optional<std::string_view> value) {
+    if (!value) {
+      before_value();
+      out_ += "null";
+    } else {
+      string(*value);
+    }
+  }
+  // An object of two string members, as the blocks, images and attachments are.
+  void pair(std::string_view key1, std::string_view value1, std::string_view key2,
+            std::string_view value2) {
+    open('{');
+    key(key1);
+    string(value1);
+    key(key2);
+    string(value2);
+    close('}');
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  // A value follows its key directly; in an array it is an element of its own.
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!empty_.empty()) {
+      before_element();
+    }
+  }
+  void before_element() {
+    if (!empty_.back()) out_ += ',';
+    empty_.back() = false;
+    new_line();
+  }
+  void new_line() {
+    if (indent_ < 0) return;
+    out_ += '\n';
+    out_.append(empty_.size() * static_cast<size_t>(indent_), ' ');
+  }
+
+  const int indent_;
+  std::string out_;
+  std::vector<bool> empty_;  // per open object or array: nothing written in it yet
+  bool after_key_ = false;
+};
+
 }  // namespace
 
 std::string Article::text() const {
@@ -48,25 +221,41 @@ std::string Article::text() const {
 }
 
 std::string article_to_json(const Article& a, int indent) {
-  Json j;
-  j["site"] = a.site.empty() ? Json(nullptr) : Json(a.site);
-  j["url"] = a.url.empty() ? Json(nullptr) : Json(a.url);
-  j["title"] = a.title.empty() ? Json(nullptr) : Json(a.title);
-  j["published"] = optional_string(a.published);
-  j["updated"] = optional_string(a.updated);
-  j["author"] = optional_string(a.author);
-  j["blocks"] = Json::array();
-  for (const Block& b : a.blocks) j["blocks"].push_back({{"kind", b.kind}, {"text", b.text}});
-  j["text"] = a.text();
-  j["images"] = Json::array();
-  for (const Image& i : a.images) j["images"].push_back({{"url", i.url}, {"caption", i.caption}});
-  j["attachments"] = Json::array();
-  for (const Attachment& t : a.attachments) {
-    j["attachments"].push_back({{"url", t.url}, {"text", t.text}});
-  }
-  j["parser_version"] = a.parser_version;
-  // Invalid UTF-8 cannot reach here (decode_html repairs it), but never throw on it.
-  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+  size_t text_bytes = 0;
+  for (const Block& b : a.blocks) text_bytes += b.text.size() + 32;
+  JsonWriter json(indent);
+  json.reserve(2 * text_bytes + a.title.size() + 1024);
+  json.open('{');
+  json.key("site");
+  json.string_or_null(a.site.empty() ? std::nullopt : std::optional<std::string_view>(a.site));
+  json.key("url");
+  json.string_or_null(a.url.empty() ? std::nullopt : std::optional<std::string_view>(a.url));
+  json.key("title");
+  json.string_or_null(a.title.empty() ? std::nullopt : std::optional<std::string_view>(a.title));
+  json.key("published");
+  json.string_or_null(a.published);
+  json.key("updated");
+  json.string_or_null(a.updated);
+  json.key("author");
+  json.string_or_null(a.author);
+  json.key("blocks");
+  json.open('[');
+  for (const Block& b : a.blocks) json.pair("kind", b.kind, "text", b.text);
+  json.close(']');
+  json.key("text");
+  json.string(a.text());
+  json.key("images");
+  json.open('[');
+  for (const Image& i : a.images) json.pair("url", i.url, "caption", i.caption);
+  json.close(']');
+  json.key("attachments");
+  json.open('[');
+  for (const Attachment& t : a.attachments) json.pair("url", t.url, "text", t.text);
+  json.close(']');
+  json.key("parser_version");
+  json.string(a.parser_version);
+  json.close('}');
+  return json.take();
 }
 
 Result<Article> article_from_json(std::string_view text) {
