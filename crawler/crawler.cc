@@ -170,7 +170,7 @@ class Crawl {
   Status discover(Site& site, CrawlItem item, Revisit revisit, bool* added = nullptr);
   Status queue_stale_articles(Site& site);
   Status apply_robots(Host& host, const std::string& origin, RobotsTxt rules);
-  void abandon(Host& host);
+  void abandon(Host& host, const std::string& why);
   void mark_robots_unreachable(const std::string& origin);
   bool site_done(const Site& site) const;
   void stop_site(Site& site, const std::string& reason);
@@ -365,7 +365,8 @@ Status Crawl::discover_page(Site& site, const std::string& raw_url, int depth,
 Status Crawl::discover_links(Site& site, const CrawlItem& item, const Capture& capture) {
   if (item.kind == CaptureKind::kSitemap) {
     if (!site.config->crawl.use_sitemaps) return Status::Ok();
-    SitemapUrls urls = parse_sitemap(capture.body, capture.url);
+    // An ok capture has an error only when its body was cut at the size cap (fetcher.h).
+    SitemapUrls urls = parse_sitemap(capture.body, capture.url, !capture.error.empty());
     for (const std::string& url : urls.sitemaps) {
       Status s = discover_page(site, url, item.depth + 1, item.url, CaptureKind::kSitemap);
       if (!s.ok()) return s;
@@ -482,15 +483,16 @@ Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
   return Status::Ok();
 }
 
-void Crawl::abandon(Host& host) {
+// Leaves `host` for the rest of the run, logging `why`; its claimed items go back to the queue at
+// the end of the run.
+void Crawl::abandon(Host& host, const std::string& why) {
   host.abandoned = true;
   for (Task& task : host.queue) --sites_[task.site]->in_memory;
   host.queue.clear();
   // robots.txt files redirected here cannot be read: their origins count as unreachable.
   for (const RobotsFetch& fetch : host.robots_fetches) mark_robots_unreachable(fetch.origin);
   host.robots_fetches.clear();
-  log("error: " + host.authority + ": " + std::to_string(host.politeness.failure_streak()) +
-      " failures in a row; its URLs are left for a later run");
+  log("error: " + host.authority + ": " + why + "; its URLs are left for a later run");
 }
 
 // RFC 9309 2.3.1.4: an unreachable robots.txt means nothing may be fetched; it is asked again
@@ -542,6 +544,8 @@ void Crawl::start_item(Host& host, Task task, SteadyTime now) {
   request.connect_timeout_ms = rules.connect_timeout_ms;
   request.total_timeout_ms = rules.total_timeout_ms;
   request.verify_tls = rules.verify_tls;
+  // A sitemap over the cap is read as far as it fits (sitemaps.org allows 50 MB).
+  request.keep_truncated_body = task.item.kind == CaptureKind::kSitemap;
   // Conditional GETs only where the body is not needed for discovery: articles and resources.
   std::optional<PageRole> role = role_of(site, task.item);
   if (resource || role == PageRole::kArticle) {
@@ -571,7 +575,7 @@ Status Crawl::start_ready(Host& host, SteadyTime now) {
   host.waiting_for_robots = false;
   if (host.abandoned) return Status::Ok();
   if (host.politeness.gave_up()) {
-    abandon(host);
+    abandon(host, std::to_string(host.politeness.failure_streak()) + " failures in a row");
     return Status::Ok();
   }
   if (!host.politeness.ready(now)) return Status::Ok();
@@ -681,6 +685,11 @@ Status Crawl::handle_robots(InFlight& flight, FetchResult& result, Host& host) {
         owner.politeness.on_retry_after(Clock::now(), *wait);
       } else {
         owner.politeness.on_transient_failure(Clock::now());
+      }
+      if (result.host_not_found || result.tls_failure) {
+        // Neither heals within a run: the backoff would hold the run for half an hour.
+        abandon(host, capture.url + ": " + capture.error);
+        return Status::Ok();
       }
       log("warning: " + capture.url + ": " +
           (capture.outcome == CaptureOutcome::kError ? capture.error

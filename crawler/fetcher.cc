@@ -90,6 +90,8 @@ struct Fetcher::Transfer {
 
   // Fills `result` once libcurl reports the transfer done with `code`.
   void finish(CURLcode code);
+  // The capture's error for a transfer that failed with `code`.
+  std::string error_message(CURLcode code) const;
 
   static int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
     auto* t = static_cast<Transfer*>(self);
@@ -157,8 +159,12 @@ void Fetcher::start(const FetchRequest& request, SteadyTime now) {
   curl_easy_setopt(easy, CURLOPT_USERAGENT, request.user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout_ms));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout_ms));
-  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
-                   static_cast<curl_off_t>(request.max_body_bytes));
+  // A Content-Length over the cap ends the transfer before the body; a body that may be kept in
+  // part must reach on_body, which enforces the cap on decoded bytes anyway.
+  if (!request.keep_truncated_body) {
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(request.max_body_bytes));
+  }
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error_buffer);
@@ -184,6 +190,35 @@ void Fetcher::start(const FetchRequest& request, SteadyTime now) {
   impl_->transfers.emplace(easy, std::move(transfer));
 }
 
+
+// What failed, in words that name the limit or the cause, with libcurl's details after a colon.
+std::string Fetcher::Transfer::error_message(CURLcode code) const {
+  std::string details = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  if (result.body_too_large) {
+    return "body larger than " + std::to_string(request.max_body_bytes) +
+           " bytes (after decoding): cut off";
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    // libcurl reports both limits with one code. Once the request went out the connection was
+    // made (or reused: its connect time then reads 0), so the total one fired.
+    bool request_sent = !request_head.empty();
+    if (request_sent || request.total_timeout_ms <= request.connect_timeout_ms) {
+      return "total timeout of " + std::to_string(request.total_timeout_ms) +
+             " ms reached: " + details;
+    }
+    return "connect timeout of " + std::to_string(request.connect_timeout_ms) +
+           " ms reached: " + details;
+  }
+  if (code == CURLE_PEER_FAILED_VERIFICATION) {
+    return "TLS certificate verification failed: " + details +
+           " (verify_tls = false in the site's [crawl] accepts it)";
+  }
+  if (code == CURLE_PARTIAL_FILE) {
+    return "body cut short (the connection closed early): " + details;
+  }
+  if (error_buffer[0] == '\0') return curl_easy_strerror(code);
+  return std::string(curl_easy_strerror(code)) + ": " + details;
+}
 
 std::vector<FetchResult> Fetcher::wait(Millis timeout) {
   std::vector<FetchResult> done = std::move(impl_->failed_to_start);
@@ -242,18 +277,15 @@ void Fetcher::Transfer::finish(CURLcode code) {
     result.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     result.tls_failure = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
                          code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CACERT_BADFILE;
-    if (result.body_too_large) {
-      capture.error = "body larger than " + std::to_string(request.max_body_bytes) +
-                      " bytes (after decoding): cut off";
-    } else if (result.timed_out) {
-      capture.error = "timeout (connect " + std::to_string(request.connect_timeout_ms) +
-                      " ms, total " + std::to_string(request.total_timeout_ms) + " ms)";
-    } else {
-      capture.error = curl_easy_strerror(code);
-      if (error_buffer[0] != '\0') capture.error += std::string(": ") + error_buffer;
-    }
+    result.host_not_found = code == CURLE_COULDNT_RESOLVE_HOST;
+    capture.error = error_message(code);
     capture.status = 0;
     return;
+  }
+  if (kept_truncated) {
+    capture.error = "body larger than " + std::to_string(request.max_body_bytes) +
+                    " bytes (after decoding): the first " +
+                    std::to_string(request.max_body_bytes) + " bytes are kept";
   }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);

@@ -20,7 +20,8 @@ struct FetchRequest {
   std::vector<HttpHeader> extra_headers;  // If-None-Match, If-Modified-Since, ...
   int64_t max_body_bytes = 20LL * 1024 * 1024;  // bounds the DECODED body: a gzip bomb stops here
   // At max_body_bytes: false records an error (the body is dropped); true ends the transfer and
-  // keeps the first max_body_bytes as an ok response (robots.txt: parse what fits).
+  // keeps the first max_body_bytes as an ok response whose `error` says it was cut (robots.txt
+  // and sitemaps: read what fits).
   bool keep_truncated_body = false;
   int64_t connect_timeout_ms = 15000;
   int64_t total_timeout_ms = 120000;
@@ -35,6 +36,7 @@ struct FetchResult {
   bool body_too_large = false;   // cut off at max_body_bytes (outcome kError unless kept)
   bool timed_out = false;        // connect or total timeout (outcome kError)
   bool tls_failure = false;      // certificate or handshake failure (outcome kError)
+  bool host_not_found = false;   // the host name did not resolve (outcome kError)
   SteadyTime started{};          // when start() was called
   // By when the server had certainly received the request: when the first byte of its answer
   // came back, or when the transfer ended if none did. Politeness measures gaps from here, so the

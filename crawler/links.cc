@@ -210,7 +210,7 @@ std::vector<std::string> extract_links(std::string_view body, std::string_view c
   return links;
 }
 
-SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url) {
+SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, bool cut_off) {
   SitemapUrls urls;
   UrlCollector pages(urls.pages);
   UrlCollector sitemaps(urls.sitemaps);
@@ -220,6 +220,8 @@ SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url) {
   if (!start.empty() && start[0] == '<') {
     parse_xml_sitemap(start, sitemap_url, pages, sitemaps);
   } else {
+    // Only whole lines of a cut body (npos + 1: a cut first line leaves nothing).
+    if (cut_off) start = start.substr(0, start.rfind('\n') + 1);
     parse_text_sitemap(start, sitemap_url, pages);
   }
   return urls;

@@ -28,7 +28,10 @@ struct SitemapUrls {
 
 // The URLs a sitemap lists (sitemaps.org 0.9), resolved against `sitemap_url` and deduplicated,
 // at most kMaxLinksPerDocument of each kind. XML entities and CDATA in <loc> are decoded. A body that
-// is not XML is read as a text sitemap: one absolute URL per line. Never fails; thread-safe.
-SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url);
+// is not XML is read as a text sitemap: one absolute URL per line. `cut_off` says the body is the
+// start of a longer one (cut at a size cap): a text sitemap's last line, perhaps a part of a URL,
+// is then skipped (an XML <loc> without its end tag always is). Never fails; thread-safe.
+SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url,
+                          bool cut_off = false);
 
 }  // namespace provarc
