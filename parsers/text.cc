@@ -11,6 +11,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace provarc {
@@ -174,6 +177,42 @@ bool make_stream_safe(std::string_view s, std::string* safe) {
   }
   if (inserted) safe->append(s.data() + copied, s.size() - copied);
   return inserted;
+}
+
+// True for characters whose NFC quick check answer is Yes and whose canonical combining class is
+// 0, among those Vietnamese pages are written in: below U+0300 (ASCII, Latin-1, Latin Extended-A
+// and -B: â ê ô ơ ư ă đ), U+1E00..U+1EFF (Latin Extended Additional: the precomposed ạ ả ấ ... ỹ)
+// and U+2002..U+20CF (spaces, dashes, quotes, ellipsis, currency signs). Text made only of such
+// characters is in NFC whatever their order (UAX #15, quick check); tests/text_nfc_test.cc
+// compares to_nfc() with ICU over every code point.
+bool is_nfc_inert(UChar32 c) {
+  return c < 0x300 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2002 && c <= 0x20CF);
+}
+
+// True when `s` is well-formed UTF-8 with no NUL, made only of NFC-inert characters: then it is
+// its own NFC and to_nfc() need not ask ICU, which costs ten times more per byte. Markup is ASCII,
+// so eight bytes are checked at a time while they are.
+bool is_inert_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (s.size() > INT32_MAX) return false;  // U8_NEXT counts in int32_t
+  const int32_t n = static_cast<int32_t>(s.size());
+  constexpr uint64_t kHighBits = 0x8080808080808080u, kLowBits = 0x0101010101010101u;
+  int32_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      bool has_nul = ((word - kLowBits) & ~word & kHighBits) != 0;
+      if ((word & kHighBits) == 0 && !has_nul) {
+        i += 8;
+        continue;
+      }
+    }
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c <= 0 || !is_nfc_inert(c)) return false;  // NUL, ill-formed (c < 0), or not inert
+  }
+  return true;
 }
 
 // NFC of valid UTF-8. If ICU cannot load its normalisation data the text is returned as is: better
@@ -609,6 +648,7 @@ DecodedText decode_html(std::string_view bytes, std::string_view content_type) {
 }
 
 std::string to_nfc(std::string_view utf8) {
+  if (is_inert_utf8(utf8)) return std::string(utf8);
   if (first_bad_utf8(utf8, true) == utf8.size()) return nfc_of_valid_utf8(utf8);
   return nfc_of_valid_utf8(repair_utf8(utf8));
 }
