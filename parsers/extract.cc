@@ -406,11 +406,20 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
 
   std::string date_text;
+  std::optional<std::string> updated_beside_published;
   const GumboNode* date_node = first_with_text(rules.date, root, excluded, 400, &date_text);
   if (date_node != nullptr) {
     auto found = find_labelled_date(date_text, rules.date_order);
     if (!found) found = find_date(date_text, rules.date_order);
-    if (found) article.published = found->iso;
+    if (found) {
+      article.published = found->iso;
+      // "Ngày đăng: 09/03/2021 10:20 | Cập nhật: 11/03/2021 08:00": one element, both dates. Only
+      // a labelled second date counts; an event date after the first is not an update.
+      std::string_view rest = std::string_view(date_text).substr(found->end);
+      if (auto second = find_labelled_date(rest, rules.date_order)) {
+        updated_beside_published = second->iso;
+      }
+    }
   }
   if (!article.published && title_node != nullptr) {
     // Nghệ An prints "Title (03/12/2018 10:10 AM)"; others put the date beside the title.
@@ -434,6 +443,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
     if (!found) found = find_date(updated_text, rules.date_order);
     if (found) article.updated = found->iso;
   }
+  if (!article.updated) article.updated = updated_beside_published;
 
   std::string author_text;
   const GumboNode* author_node =
