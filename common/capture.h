@@ -30,7 +30,9 @@ struct Capture {
   std::string parent_url;  // for images and attachments: the article page that links them
   std::string fetched_at;  // UTC, ISO 8601 with milliseconds: "2026-11-21T23:55:25.123Z"
   CaptureOutcome outcome = CaptureOutcome::kOk;
-  std::string error;       // when kError: what failed, e.g. "timeout after 120 s"
+  // When kError: what failed, e.g. "total timeout of 120000 ms reached: ...". When kOk: "" or,
+  // for a body kept in part (robots.txt, sitemaps), that it was cut at the size cap.
+  std::string error;
   int status = 0;          // HTTP status of the final response, 0 when none
   std::string http_version;                 // "HTTP/1.1", "HTTP/2"
   std::vector<HttpHeader> request_headers;  // as sent, for WARC request records
