@@ -32,6 +32,8 @@ struct Answer {
   FixtureResponse response;
   int delay_ms = 0;
   bool reset = false;
+  int trickle_ms = 0;
+  bool endless_chunked = false;
   std::string etag;
 };
 
@@ -272,6 +274,8 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
                             : route.responses[std::min(n, route.responses.size() - 1)];
       answer.delay_ms = route.delay_ms;
       answer.reset = route.reset;
+      answer.trickle_ms = route.trickle_ms;
+      answer.endless_chunked = route.endless_chunked;
       answer.etag = route.etag;
     } else {
       answer.response = not_found();
@@ -291,17 +295,16 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
   // Logged on arrival, so that a request whose answer is held back is seen at once.
   record.status = answer.reset ? 0 : response.status;
   web_->log(record);
-  if (answer.delay_ms > 0) {
-    std::unique_lock<std::mutex> lock(s->mutex);
-    s->stopping_cv.wait_for(lock, std::chrono::milliseconds(answer.delay_ms),
-                            [s] { return s->stopping.load(); });
-  }
+  if (answer.delay_ms > 0 && !wait_unless_stopping(answer.delay_ms)) return false;
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
                      reason_phrase(response.status) + "\r\n";
   if (response.status != 304) head += "Content-Type: " + response.content_type + "\r\n";
   if (!answer.etag.empty()) head += "ETag: " + answer.etag + "\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
-  std::string body = response.body;
+  std::string& body = response.body;
+  if (answer.endless_chunked) {
+    return send_endlessly(fd, head, body.empty() ? std::string(64 * 1024, 'x') : body);
+  }
   if (answer.reset && body.empty()) body.assign(4096, 'x');
   head += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   if (answer.reset) {
@@ -309,7 +312,37 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
     send_all(fd, head + body.substr(0, body.size() / 2));
     return false;
   }
-  return send_all(fd, method == "HEAD" ? head : head + body);
+  if (method == "HEAD") return send_all(fd, head);
+  if (answer.trickle_ms > 0) {
+    return send_all(fd, head) && send_trickling(fd, body, answer.trickle_ms);
+  }
+  // One send: a head sent alone would wait for its ACK (Nagle) before the body follows.
+  return send_all(fd, head + body);
+}
+
+bool FixtureHost::wait_unless_stopping(int ms) {
+  Server* s = server_.get();
+  std::unique_lock<std::mutex> lock(s->mutex);
+  return !s->stopping_cv.wait_for(lock, std::chrono::milliseconds(ms),
+                                  [s] { return s->stopping.load(); });
+}
+
+bool FixtureHost::send_trickling(int fd, const std::string& body, int interval_ms) {
+  for (char byte : body) {
+    if (!wait_unless_stopping(interval_ms) || !send_all(fd, std::string(1, byte))) return false;
+  }
+  return true;
+}
+
+bool FixtureHost::send_endlessly(int fd, const std::string& head, const std::string& chunk) {
+  std::ostringstream size;
+  size << std::hex << chunk.size();
+  std::string framed = size.str() + "\r\n" + chunk + "\r\n";
+  if (!send_all(fd, head + "Transfer-Encoding: chunked\r\n\r\n")) return false;
+  // Ends when the client closes (send fails) or stop() shuts the socket down.
+  while (!server_->stopping && send_all(fd, framed)) {
+  }
+  return false;
 }
 
 void FixtureHost::stop() {

@@ -1,10 +1,11 @@
 // tests/support/fixture_web.h: a small web on 127.0.0.1 for crawler tests and benchmarks: one
 // HTTP server per fake host (a host is 127.0.0.1:<port>, since tests cannot use DNS), scripted
-// routes (pages, redirects, errors, Retry-After, slow, reset, oversized, gzip bomb, traps), and a
-// log of every request with its monotonic arrival time. A small HTTP/1.1 server of its own (POSIX
-// sockets, a thread per connection, keep-alive) rather than cpp-httplib, so that it can reset a
-// connection, hold an answer back and send a body byte for byte as scripted (httplib compresses
-// on its own); it depends on nothing but the standard library, so benchmarks build it alone.
+// routes (pages, redirects, errors, Retry-After, slow, reset, short, trickled and endless bodies,
+// oversized, gzip bomb, traps), and a log of every request with its monotonic arrival time. A
+// small HTTP/1.1 server of its own (POSIX sockets, a thread per connection, keep-alive) rather
+// than cpp-httplib, so that it can reset a connection, hold an answer back and send a body byte
+// for byte as scripted (httplib compresses on its own); it depends on nothing but the standard
+// library, so benchmarks build it alone.
 #pragma once
 
 #include <chrono>
@@ -34,8 +35,16 @@ struct Route {
   // repeats. Empty means 404.
   std::vector<FixtureResponse> responses;
   int delay_ms = 0;    // wait this long before answering (a slow page)
-  bool reset = false;  // send the head and half the body, then drop the connection (an RST on
-                       // a host added with abortive_close)
+  // Send the head, whose Content-Length promises the whole body, and half the body, then drop
+  // the connection: a FIN (a body shorter than its Content-Length), or an RST on a host added
+  // with abortive_close (a connection reset mid-body).
+  bool reset = false;
+  // Send the body one byte every trickle_ms (the head and its Content-Length at once): a server
+  // that is alive but never finishes. 0 sends it all at once.
+  int trickle_ms = 0;
+  // An endless body: Transfer-Encoding: chunked, the body (64 KiB of 'x' when empty) sent again
+  // and again as chunks until the client goes away or the server stops.
+  bool endless_chunked = false;
   // Conditional GET: a request whose If-None-Match equals `etag` gets 304 (when etag is set).
   std::string etag;
 };
@@ -90,6 +99,12 @@ class FixtureHost {
   bool answer(int fd, const std::string& method, const std::string& target,
               const std::string& user_agent, const std::string& if_none_match,
               const std::string& if_modified_since);
+  // Waits `ms` unless the server stops first; false when it stopped.
+  bool wait_unless_stopping(int ms);
+  // Sends `body` a byte every `interval_ms`; false when the client or the server went away.
+  bool send_trickling(int fd, const std::string& body, int interval_ms);
+  // Sends `head` and then `chunk` as chunks forever; returns false (close) once either side stops.
+  bool send_endlessly(int fd, const std::string& head, const std::string& chunk);
 
   FixtureWeb* web_;
   std::string name_;
