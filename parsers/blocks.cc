@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "common/url.h"
@@ -212,7 +213,8 @@ struct Context {
 class BodyReader {
  public:
   BodyReader(const NodeSet& excluded, const std::string& base_url, const ExtractRules& rules)
-      : excluded_(excluded), base_url_(base_url), rules_(rules) {
+      : excluded_(excluded), base_url_(base_url), rules_(rules), captions_(compile(rules.captions)),
+        caption_matcher_(*captions_) {
     contexts_.push_back(Context{});
   }
 
@@ -301,9 +303,7 @@ class BodyReader {
       ctx.kind = "paragraph";
     }
     if (image_table) ctx.caption_hint = true;
-    for (const Selector& s : rules_.captions) {
-      if (s.matches(node)) ctx.caption_hint = true;
-    }
+    if (caption_matcher_.matches_any(node)) ctx.caption_hint = true;
     std::string style = compact_style(node);
     std::string align = lower(attr(node, "align"));
     if (tag == GUMBO_TAG_CENTER || style.find("text-align:center") != std::string::npos ||
@@ -411,9 +411,17 @@ class BodyReader {
     content_.blocks.push_back(std::move(block));
   }
 
+  static std::unique_ptr<SelectorSet> compile(const std::vector<Selector>& selectors) {
+    auto set = std::make_unique<SelectorSet>();
+    set->add_all(selectors);
+    return set;
+  }
+
   const NodeSet& excluded_;
   const std::string& base_url_;
   const ExtractRules& rules_;
+  std::unique_ptr<SelectorSet> captions_;  // rules.captions, tested on every block element
+  SelectorSet::Matcher caption_matcher_;
   std::vector<Context> contexts_;
   BodyContent content_;
   RawBlock current_;

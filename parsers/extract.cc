@@ -18,9 +18,9 @@ using internal::visible_text;
 
 namespace {
 
-// Longest title we believe; beyond it a selector has caught a container, not a headline.
 // Matches examined per selector: bounds the work on hostile pages (100 000 nested matches).
 constexpr size_t kMaxCandidates = 64;
+// Longest title we believe; beyond it a selector has caught a container, not a headline.
 constexpr size_t kMaxTitleBytes = 600;
 constexpr size_t kMaxAuthorBytes = 120;
 
@@ -31,14 +31,60 @@ bool inside_excluded(const GumboNode* node, const NodeSet& excluded) {
   return false;
 }
 
+// Per selector of a rule list, in the list's order: the first kMaxCandidates elements it
+// matches, in document order.
+using ListMatches = std::vector<std::vector<GumboNode*>>;
+
+// What the field rules match, found in one walk of the document (a walk per selector cost more
+// than the rest of the lookups together).
+struct FieldMatches {
+  ListMatches body, title, date, updated, author, lead;
+  std::vector<GumboNode*> headings;  // every h1 and h2, when there are no title rules
+};
+
+FieldMatches find_field_matches(GumboNode* root, const ExtractRules& rules) {
+  FieldMatches matches;
+  const std::pair<const std::vector<Selector>*, ListMatches*> lists[] = {
+      {&rules.body, &matches.body},       {&rules.title, &matches.title},
+      {&rules.date, &matches.date},       {&rules.updated, &matches.updated},
+      {&rules.author, &matches.author},   {&rules.lead, &matches.lead}};
+  SelectorSet set;
+  for (const auto& [selectors, found] : lists) set.add_all(*selectors);
+  ListMatches found(set.size());
+  const bool want_headings = rules.title.empty();
+  SelectorSet::Matcher matcher(set);
+  std::vector<size_t> matched;
+  std::vector<GumboNode*> pending = {root};
+  while (!pending.empty()) {
+    GumboNode* node = pending.back();
+    pending.pop_back();
+    if (!is_element(node)) continue;
+    matcher.match(node, &matched);
+    for (size_t selector : matched) {
+      if (found[selector].size() < kMaxCandidates) found[selector].push_back(node);
+    }
+    GumboTag tag = node->v.element.tag;
+    if (want_headings && (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2)) {
+      matches.headings.push_back(node);
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      pending.push_back(static_cast<GumboNode*>(children.data[i - 1]));
+    }
+  }
+  size_t next = 0;  // the set numbers the lists' selectors one list after another
+  for (const auto& [selectors, list_matches] : lists) {
+    for (size_t i = 0; i < selectors->size(); ++i) list_matches->push_back(std::move(found[next++]));
+  }
+  return matches;
+}
+
 // The first element matched by the list's selectors (tried in order) that is not chrome and
 // has visible text no longer than `max_bytes`.
-const GumboNode* first_with_text(const std::vector<Selector>& selectors, GumboNode* root,
-                                 const NodeSet& excluded, size_t max_bytes, std::string* text) {
-  for (const Selector& selector : selectors) {
-    size_t examined = 0;
-    for (GumboNode* node : selector.select_all(root)) {
-      if (++examined > kMaxCandidates) break;
+const GumboNode* first_with_text(const ListMatches& matches, const NodeSet& excluded,
+                                 size_t max_bytes, std::string* text) {
+  for (const std::vector<GumboNode*>& nodes : matches) {
+    for (GumboNode* node : nodes) {
       if (inside_excluded(node, excluded)) continue;
       std::string t = visible_text(node, excluded);
       if (t.empty() || t.size() > max_bytes) continue;
@@ -51,13 +97,12 @@ const GumboNode* first_with_text(const std::vector<Selector>& selectors, GumboNo
 
 // The body element by the rules: the first selector that matches an element with text wins;
 // among its matches, the one holding the most text (portals: several rich-text fields).
-const GumboNode* find_body_by_rules(const ExtractRules& rules, GumboNode* root,
+const GumboNode* find_body_by_rules(const ExtractRules& rules, const ListMatches& matches,
                                     const NodeSet& excluded, std::string* rule) {
-  for (const Selector& selector : rules.body) {
+  for (size_t i = 0; i < matches.size(); ++i) {
     const GumboNode* best = nullptr;
-    size_t best_size = 0, examined = 0;
-    for (GumboNode* node : selector.select_all(root)) {
-      if (++examined > kMaxCandidates) break;
+    size_t best_size = 0;
+    for (GumboNode* node : matches[i]) {
       if (inside_excluded(node, excluded)) continue;
       size_t size = visible_text(node, excluded).size();
       if (size > best_size) {
@@ -66,7 +111,7 @@ const GumboNode* find_body_by_rules(const ExtractRules& rules, GumboNode* root,
       }
     }
     if (best != nullptr) {
-      *rule = selector.source();
+      *rule = rules.body[i].source();
       return best;
     }
   }
@@ -74,23 +119,28 @@ const GumboNode* find_body_by_rules(const ExtractRules& rules, GumboNode* root,
 }
 
 // Marks every element matched by a `remove` rule, except those that contain the body (a chrome
-// rule must never take the article with it). One walk tests all rules.
+// rule must never take the article with it), and every invisible element; their subtrees are not
+// looked into. One walk tests all rules.
 void mark_chrome(GumboNode* root, const ExtractRules& rules, const GumboNode* body,
                  NodeSet* excluded) {
-  walk(root, [&](GumboNode* node) {
-    if (!is_element(node)) return false;
-    if (internal::is_invisible(node)) {
+  SelectorSet chrome;
+  chrome.add_all(rules.remove);
+  SelectorSet::Matcher matcher(chrome);
+  std::vector<GumboNode*> pending = {root};
+  while (!pending.empty()) {
+    GumboNode* node = pending.back();
+    pending.pop_back();
+    if (!is_element(node)) continue;
+    if (internal::is_invisible(node) ||
+        (matcher.matches_any(node) && (body == nullptr || !contains(node, body)))) {
       excluded->insert(node);
-      return false;
+      continue;
     }
-    for (const Selector& selector : rules.remove) {
-      if (selector.matches(node) && (body == nullptr || !contains(node, body))) {
-        excluded->insert(node);
-        return false;
-      }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      pending.push_back(static_cast<GumboNode*>(children.data[i - 1]));
     }
-    return true;
-  });
+  }
 }
 
 std::string base_url_of(const Document& doc, std::string_view page_url) {
@@ -363,7 +413,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   // 1. The body by the family's rules, then the chrome around and inside it.
   NodeSet excluded;
   std::string body_rule;
-  const GumboNode* body = find_body_by_rules(rules, root, excluded, &body_rule);
+  const FieldMatches matches = find_field_matches(root, rules);
+  const GumboNode* body = find_body_by_rules(rules, matches.body, excluded, &body_rule);
   mark_chrome(root, rules, body, &excluded);
   if (body == nullptr && rules.generic_fallback) {
     body = internal::find_generic_body(root, excluded);
@@ -381,12 +432,11 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   // 2. Title, dates and byline; their elements are then kept out of the body text.
   std::string text;
-  const GumboNode* title_node = first_with_text(rules.title, root, excluded, kMaxTitleBytes, &text);
+  const GumboNode* title_node = first_with_text(matches.title, excluded, kMaxTitleBytes, &text);
   if (title_node == nullptr && rules.title.empty()) {
     // Unknown template: the first heading whose text the <title> repeats, else the first <h1>.
     std::string head_title = title_from_head(*doc, excluded);
-    static const Selector kHeadings = *Selector::parse("h1, h2");
-    for (GumboNode* h : kHeadings.select_all(root)) {
+    for (GumboNode* h : matches.headings) {
       if (inside_excluded(h, excluded)) continue;
       std::string t = visible_text(h, excluded);
       if (t.empty() || t.size() > kMaxTitleBytes) continue;
@@ -407,7 +457,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   std::string date_text;
   std::optional<std::string> updated_beside_published;
-  const GumboNode* date_node = first_with_text(rules.date, root, excluded, 400, &date_text);
+  const GumboNode* date_node = first_with_text(matches.date, excluded, 400, &date_text);
   if (date_node != nullptr) {
     auto found = find_labelled_date(date_text, rules.date_order);
     if (!found) found = find_date(date_text, rules.date_order);
@@ -437,7 +487,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
   std::string updated_text;
   const GumboNode* updated_node =
-      first_with_text(rules.updated, root, excluded, 400, &updated_text);
+      first_with_text(matches.updated, excluded, 400, &updated_text);
   if (updated_node != nullptr) {
     auto found = find_labelled_date(updated_text, rules.date_order);
     if (!found) found = find_date(updated_text, rules.date_order);
@@ -447,12 +497,12 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   std::string author_text;
   const GumboNode* author_node =
-      first_with_text(rules.author, root, excluded, kMaxAuthorBytes, &author_text);
+      first_with_text(matches.author, excluded, kMaxAuthorBytes, &author_text);
   if (author_node != nullptr) article.author = strip_byline_label(author_text);
 
   // A lead paragraph printed outside the body element (WCM summaries, sapo).
   std::string lead_text;
-  const GumboNode* lead_node = first_with_text(rules.lead, root, excluded, 4000, &lead_text);
+  const GumboNode* lead_node = first_with_text(matches.lead, excluded, 4000, &lead_text);
   if (lead_node != nullptr && (contains(body, lead_node) || contains(lead_node, body))) {
     lead_node = nullptr;
   }

@@ -3,14 +3,20 @@
 //
 // Matching is right to left: the rightmost compound is tested on the element, then each
 // combinator moves left (to the parent, an ancestor, or a previous sibling). A descendant or
-// general-sibling combinator may have to try many ancestors or siblings; Matcher memoises, per
-// element and compound, whether some ancestor (or previous sibling) matches the part of the
+// general-sibling combinator may have to try many ancestors or siblings; TreeMatcher memoises,
+// per element and compound, whether some ancestor (or previous sibling) matches the part of the
 // selector to its left, so select_all() stays linear in the tree even for `#absent div` over
 // 100 000 nested <div>s. Recursion is bounded by the number of compounds (kMaxCompounds), never
 // by the depth of the tree.
+//
+// A SelectorSet files each complex selector under one key of its rightmost compound, so that a
+// walk testing every element against many rules (chrome, then the field rules) looks up the few
+// rules an element's id, classes, attributes and tag could satisfy instead of trying them all.
 
 #include "parsers/selector.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <unordered_map>
@@ -618,71 +624,71 @@ struct Selector::Impl {
 
 namespace {
 
-// Matches one selector list against elements of one tree, remembering across elements which
-// elements have an ancestor (or previous sibling) matching a selector prefix. Not thread-safe;
-// one Matcher per call, so Selector itself stays immutable.
-class Matcher {
+// Matches complex selectors against elements of one tree, remembering across elements which
+// elements have an ancestor (or previous sibling) matching a selector prefix. The compounds of one
+// selector list are numbered from 0 (Complex::memo_base; at most kMaxCompounds, one bit each in a
+// Memo); the lists a TreeMatcher serves are told apart by a `block` number. Not thread-safe; one
+// per call or walk, so Selector and SelectorSet themselves stay immutable.
+class TreeMatcher {
  public:
-  explicit Matcher(const std::vector<Complex>& list) : list_(list) {}
-
-  bool matches(const GumboNode* node) {
-    if (!is_element(node)) return false;
-    for (const Complex& complex : list_) {
-      if (matches_through(complex, complex.compounds.size() - 1, node)) return true;
-    }
-    return false;
+  // True when `node`, an element, matches `complex`, a selector of list `block`.
+  bool matches(const Complex& complex, uint32_t block, const GumboNode* node) {
+    return matches_through(complex, block, complex.compounds.size() - 1, node);
   }
 
  private:
-  // Known answers for one element; bit memo_base + i is about compounds[0..i] of a Complex.
+  // Known answers for one element and block; bit memo_base + i is about compounds[0..i].
   struct Memo {
     uint64_t ancestor_known = 0, ancestor_found = 0;
     uint64_t sibling_known = 0, sibling_found = 0;
   };
+  struct MemoKey {
+    const GumboNode* node;
+    uint32_t block;
+    bool operator==(const MemoKey&) const = default;
+  };
+  struct MemoKeyHash {
+    size_t operator()(const MemoKey& key) const {
+      return std::hash<const void*>{}(key.node) ^ (size_t{key.block} * 0x9E3779B97F4A7C15u);
+    }
+  };
 
   // True when `node` matches compounds[i] and the combinators and compounds left of it match
   // from there. Recursion depth is at most i.
-  bool matches_through(const Complex& complex, size_t i, const GumboNode* node) {
+  bool matches_through(const Complex& complex, uint32_t block, size_t i, const GumboNode* node) {
     if (!compound_matches(complex.compounds[i], node)) return false;
     if (i == 0) return true;
     switch (complex.combinators[i - 1]) {
       case Combinator::kChild: {
         const GumboNode* parent = parent_element(node);
-        return parent != nullptr && matches_through(complex, i - 1, parent);
+        return parent != nullptr && matches_through(complex, block, i - 1, parent);
       }
       case Combinator::kDescendant:
-        return some_ancestor_matches(complex, i - 1, node);
+        return search_and_remember(complex, block, i - 1, node, &parent_element,
+                                   &Memo::ancestor_known, &Memo::ancestor_found);
       case Combinator::kAdjacent: {
         const GumboNode* previous = previous_element_sibling(node);
-        return previous != nullptr && matches_through(complex, i - 1, previous);
+        return previous != nullptr && matches_through(complex, block, i - 1, previous);
       }
       case Combinator::kSibling:
-        return some_previous_sibling_matches(complex, i - 1, node);
+        return search_and_remember(complex, block, i - 1, node, &previous_element_sibling,
+                                   &Memo::sibling_known, &Memo::sibling_found);
     }
     return false;
   }
 
-  // Whether some element ancestor of `node` matches through compounds[i]. Walks up until an
-  // ancestor matches or one whose answer is known, then records the answer for every element
-  // on the way: each (element, i) is walked past once per Matcher.
-  bool some_ancestor_matches(const Complex& complex, size_t i, const GumboNode* node) {
-    return search_and_remember(complex, i, node, &parent_element, &Memo::ancestor_known,
-                               &Memo::ancestor_found);
-  }
-
-  bool some_previous_sibling_matches(const Complex& complex, size_t i, const GumboNode* node) {
-    return search_and_remember(complex, i, node, &previous_element_sibling,
-                               &Memo::sibling_known, &Memo::sibling_found);
-  }
-
-  bool search_and_remember(const Complex& complex, size_t i, const GumboNode* node,
-                           const GumboNode* (*next)(const GumboNode*), uint64_t Memo::*known,
-                           uint64_t Memo::*found) {
+  // Whether some element reached from `node` by `next` (its ancestors, or its previous siblings)
+  // matches through compounds[i]. Walks until one matches or one whose answer is known, then
+  // records the answer for every element on the way: each (element, block, i) is walked past
+  // once per TreeMatcher.
+  bool search_and_remember(const Complex& complex, uint32_t block, size_t i,
+                           const GumboNode* node, const GumboNode* (*next)(const GumboNode*),
+                           uint64_t Memo::*known, uint64_t Memo::*found) {
     const uint64_t bit = uint64_t{1} << (complex.memo_base + i);
     std::vector<const GumboNode*> unknown;  // elements whose answer this search decides
     bool result = false;
     for (const GumboNode* current = node;;) {
-      auto memo = memo_.find(current);
+      auto memo = memo_.find(MemoKey{current, block});
       if (memo != memo_.end() && (memo->second.*known & bit)) {
         result = (memo->second.*found & bit) != 0;
         break;
@@ -690,37 +696,45 @@ class Matcher {
       unknown.push_back(current);
       const GumboNode* candidate = next(current);
       if (candidate == nullptr) break;
-      if (matches_through(complex, i, candidate)) {
+      if (matches_through(complex, block, i, candidate)) {
         result = true;
         break;
       }
       current = candidate;
     }
     for (const GumboNode* decided : unknown) {
-      Memo& memo = memo_[decided];
+      Memo& memo = memo_[MemoKey{decided, block}];
       memo.*known |= bit;
       if (result) memo.*found |= bit;
     }
     return result;
   }
 
-  const std::vector<Complex>& list_;
-  std::unordered_map<const GumboNode*, Memo> memo_;
+  std::unordered_map<MemoKey, Memo, MemoKeyHash> memo_;
 };
+
+// True when `node` is an element matching some complex selector of `list`.
+bool list_matches(const std::vector<Complex>& list, TreeMatcher* matcher, const GumboNode* node) {
+  if (!is_element(node)) return false;
+  for (const Complex& complex : list) {
+    if (matcher->matches(complex, 0, node)) return true;
+  }
+  return false;
+}
 
 // Calls `on_match` for each matching element under `root` (root included) in document order,
 // until it returns false. Iterative.
 template <typename OnMatch>
 void for_each_match(const std::vector<Complex>& list, GumboNode* root, OnMatch on_match) {
   if (root == nullptr) return;
-  Matcher matcher(list);
+  TreeMatcher matcher;
   std::vector<GumboNode*> pending = {root};
   while (!pending.empty()) {
     GumboNode* node = pending.back();
     pending.pop_back();
     const GumboVector* children = nullptr;
     if (is_element(node)) {
-      if (matcher.matches(node) && !on_match(node)) return;
+      if (list_matches(list, &matcher, node) && !on_match(node)) return;
       children = &node->v.element.children;
     } else if (node->type == GUMBO_NODE_DOCUMENT) {
       children = &node->v.document.children;
@@ -754,7 +768,8 @@ Result<Selector> Selector::parse(std::string_view text) {
 
 bool Selector::matches(const GumboNode* node) const {
   if (!impl_) return false;
-  return Matcher(impl_->list).matches(node);
+  TreeMatcher matcher;
+  return list_matches(impl_->list, &matcher, node);
 }
 
 std::vector<GumboNode*> Selector::select_all(GumboNode* root) const {
@@ -782,5 +797,167 @@ Selector& Selector::operator=(const Selector&) = default;
 Selector::Selector(Selector&&) noexcept = default;
 Selector& Selector::operator=(Selector&&) noexcept = default;
 Selector::~Selector() = default;
+
+// ---------------------------------------------------------------------------------------------
+// SelectorSet
+
+namespace {
+
+struct StringHash {
+  using is_transparent = void;  // lookups by string_view, without a copy
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+// Rule numbers filed under an id, a class or an attribute name.
+using RulesByName =
+    std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>>;
+
+void append_rules(const std::vector<uint32_t>& rules, std::vector<uint32_t>* out) {
+  out->insert(out->end(), rules.begin(), rules.end());
+}
+
+void append_filed(const RulesByName& filed, std::string_view name, std::vector<uint32_t>* out) {
+  if (filed.empty()) return;
+  auto found = filed.find(name);
+  if (found != filed.end()) append_rules(found->second, out);
+}
+
+// `name` in ASCII lowercase, using *buffer only when it has uppercase letters (Gumbo lowercases
+// HTML attribute names, but keeps SVG's "viewBox").
+std::string_view lowercase_name(std::string_view name, std::string* buffer) {
+  bool lower = true;
+  for (char c : name) lower = lower && !(c >= 'A' && c <= 'Z');
+  if (lower) return name;
+  *buffer = lowercase(name);
+  return *buffer;
+}
+
+}  // namespace
+
+struct SelectorSet::Index {
+  // One complex selector of one of the set's selectors.
+  struct Rule {
+    const Complex* complex;  // inside lists[selector]
+    uint32_t selector;       // its selector's number, also its TreeMatcher block
+  };
+
+  std::vector<std::shared_ptr<const Selector::Impl>> lists;  // keep the Complexes alive
+  std::vector<Rule> rules;
+  RulesByName by_id;
+  RulesByName by_class;
+  RulesByName by_attribute;                                  // lowercase names
+  std::array<std::vector<uint32_t>, GUMBO_TAG_LAST + 1> by_tag;  // unknown tags together
+  std::vector<uint32_t> anywhere;  // rules with no id, class, attribute or tag: tested everywhere
+
+  // Files rule `number` under the most selective thing its rightmost compound requires.
+  void file(uint32_t number) {
+    const Compound& last = rules[number].complex->compounds.back();
+    if (!last.ids.empty()) {
+      by_id[last.ids.front()].push_back(number);
+    } else if (!last.classes.empty()) {
+      by_class[last.classes.front()].push_back(number);
+    } else if (!last.attributes.empty()) {  // every attribute test needs the attribute
+      by_attribute[last.attributes.front().name].push_back(number);
+    } else if (!last.any_tag) {
+      by_tag[last.tag].push_back(number);
+    } else {
+      anywhere.push_back(number);
+    }
+  }
+
+  // Sets *out to the rules that could match `node`, an element: those filed under its tag, its
+  // id, its classes and its attribute names, and those filed nowhere. A rule may appear twice
+  // (class="a a").
+  void candidates(const GumboNode* node, std::string* buffer, std::vector<uint32_t>* out) const {
+    out->clear();
+    append_rules(anywhere, out);
+    append_rules(by_tag[node->v.element.tag], out);
+    bool seen_id = false, seen_class = false;  // the matcher reads the first of each
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned i = 0; i < attributes.length; ++i) {
+      auto* attribute = static_cast<const GumboAttribute*>(attributes.data[i]);
+      std::string_view name = lowercase_name(attribute->name, buffer);
+      if (!seen_id && name == "id") {
+        seen_id = true;
+        append_filed(by_id, attribute->value, out);
+      } else if (!seen_class && name == "class" && !by_class.empty()) {
+        seen_class = true;
+        std::string_view classes = attribute->value;
+        size_t at = 0;
+        while (at < classes.size()) {
+          while (at < classes.size() && is_css_space(classes[at])) ++at;
+          size_t start = at;
+          while (at < classes.size() && !is_css_space(classes[at])) ++at;
+          if (at > start) append_filed(by_class, classes.substr(start, at - start), out);
+        }
+      }
+      append_filed(by_attribute, name, out);
+    }
+  }
+};
+
+SelectorSet::SelectorSet() : index_(std::make_unique<Index>()) {}
+SelectorSet::~SelectorSet() = default;
+
+void SelectorSet::add(const Selector& selector) {
+  uint32_t number = static_cast<uint32_t>(selectors_++);
+  if (!selector.impl_) return;  // a moved-from selector matches nothing
+  index_->lists.push_back(selector.impl_);
+  for (const Complex& complex : selector.impl_->list) {
+    index_->rules.push_back({&complex, number});
+    index_->file(static_cast<uint32_t>(index_->rules.size() - 1));
+  }
+}
+
+void SelectorSet::add_all(const std::vector<Selector>& selectors) {
+  for (const Selector& selector : selectors) add(selector);
+}
+
+struct SelectorSet::Matcher::State {
+  const Index& index;
+  TreeMatcher tree;
+  std::vector<uint32_t> candidates;
+  std::vector<uint64_t> tested_at;  // per rule: the element number it was last tested on
+  uint64_t element = 0;             // elements seen, numbered from 1
+  std::string name_buffer;
+
+  explicit State(const Index& set_index) : index(set_index), tested_at(set_index.rules.size()) {}
+
+  // Tests the candidate rules of `node` until `on_match(selector)` returns false.
+  template <typename OnMatch>
+  void test(const GumboNode* node, OnMatch on_match) {
+    if (!is_element(node) || index.rules.empty()) return;
+    index.candidates(node, &name_buffer, &candidates);
+    ++element;
+    for (uint32_t number : candidates) {
+      if (tested_at[number] == element) continue;
+      tested_at[number] = element;
+      const Index::Rule& rule = index.rules[number];
+      if (tree.matches(*rule.complex, rule.selector, node) && !on_match(rule.selector)) return;
+    }
+  }
+};
+
+SelectorSet::Matcher::Matcher(const SelectorSet& set)
+    : state_(std::make_unique<State>(*set.index_)) {}
+SelectorSet::Matcher::~Matcher() = default;
+
+void SelectorSet::Matcher::match(const GumboNode* node, std::vector<size_t>* matched) {
+  matched->clear();
+  state_->test(node, [&](uint32_t selector) {
+    matched->push_back(selector);
+    return true;
+  });
+  std::sort(matched->begin(), matched->end());
+  matched->erase(std::unique(matched->begin(), matched->end()), matched->end());
+}
+
+bool SelectorSet::Matcher::matches_any(const GumboNode* node) {
+  bool found = false;
+  state_->test(node, [&](uint32_t) {
+    found = true;
+    return false;
+  });
+  return found;
+}
 
 }  // namespace provarc
