@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -68,6 +69,19 @@ std::string utc_after(Millis wait) {
   return format_utc_ms(std::chrono::system_clock::now() + wait);
 }
 
+// The time a run starts, as the store writes times (to the millisecond). It first waits for the
+// clock to enter a new millisecond, so that whatever an earlier run fetched is strictly older:
+// "fetched at or after the start" then means "fetched by this run".
+std::string start_of_run_utc() {
+  const std::string now = wall_now_utc();
+  std::string next = wall_now_utc();
+  while (next == now) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    next = wall_now_utc();
+  }
+  return next;
+}
+
 // When a URL completed in an earlier pass is queued again in this one.
 enum class Revisit {
   kEveryPass,  // seeds, sitemaps, and listing pages linked from a page that showed new articles
@@ -117,11 +131,12 @@ struct Site {
   std::string user_agent;
   SiteProgress progress;
   std::unordered_set<std::string> seeds;       // canonical start and listing URLs
-  std::unordered_set<std::string> seen;        // discovered in this run
-  std::unordered_map<std::string, int> redirect_hops;  // URL -> redirects that led to it
+  // Redirect targets waiting to be fetched -> redirects that led to them (taken when fetched).
+  std::unordered_map<std::string, int> redirect_hops;
   bool resumed = false;     // continuing a pass an earlier run left unfinished
   int64_t page_budget = 0;
-  int64_t discovery_limit = 0;  // the most URLs `seen` may hold
+  int64_t discovered = 0;       // URLs this run added to the frontier or queued again
+  int64_t discovery_limit = 0;  // the most `discovered` may reach
   bool discovery_capped = false;  // the limit was reached (and logged)
   std::string stop_reason;  // set when the site stops early
   bool claim_dirty = true;  // something may be claimable that was not at the last claim
@@ -162,12 +177,14 @@ class Crawl {
   Status handle_item(InFlight& flight, FetchResult& result, Host& host);
   Status retry_or_fail(Site& site, const CrawlItem& item, const std::string& error, Millis wait);
   Status fail_item(Site& site, const CrawlItem& item, const std::string& error);
-  Status follow_redirect(Site& site, const CrawlItem& item, const Capture& capture);
+  Status follow_redirect(Site& site, const CrawlItem& item, const Capture& capture, int hops);
   Status discover_links(Site& site, const CrawlItem& item, const Capture& capture);
   Status discover_resources(Site& site, const CrawlItem& item, const RecordedCapture& recorded);
   Status discover_page(Site& site, const std::string& raw_url, int depth,
                        const std::string& parent, CaptureKind kind);
   Status discover(Site& site, CrawlItem item, Revisit revisit, bool* added = nullptr);
+  bool fetched_in_this_run(const std::string& last_fetched) const;
+  bool known_disallowed(const Site& site, const std::string& url) const;
   Status queue_stale_articles(Site& site);
   Status apply_robots(Host& host, const std::string& origin, RobotsTxt rules);
   void abandon(Host& host, const std::string& why);
@@ -193,6 +210,7 @@ class Crawl {
   bool stopping_ = false;
   CrawlSummary summary_;
   SteadyTime started_{};
+  std::string run_started_utc_;  // the store's time format; see start_of_run_utc
   SteadyTime last_progress_{};
 };
 
@@ -305,30 +323,35 @@ Status Crawl::queue_stale_articles(Site& site) {
   }
 }
 
-// Adds `item` to the frontier once per run; `*added` (when given) tells whether the URL was new
-// to the frontier. A URL completed in an earlier pass is queued again as `revisit` says; never
-// while resuming a pass, whose completed URLs stay completed.
+// Adds `item` to the frontier; `*added` (when given) tells whether the URL was new to the
+// frontier. A URL the frontier knows is queued again as `revisit` says, at most once per run and
+// never while resuming a pass (whose completed URLs stay completed). The frontier remembers the
+// URLs, through the store's unique (site, URL) key, not the crawler: a site of a million URLs
+// costs no memory here (see fetched_in_this_run).
 Status Crawl::discover(Site& site, CrawlItem item, Revisit revisit, bool* added) {
-  if (static_cast<int64_t>(site.seen.size()) >= site.discovery_limit) {
+  if (site.discovered >= site.discovery_limit) {
     if (!site.discovery_capped) {
       site.discovery_capped = true;
       log("warning: " + site.config->id + ": " + std::to_string(site.discovery_limit) +
-          " URLs discovered in this run; no more are followed (a link trap?)");
+          " URLs queued in this run; no more are followed (a link trap?)");
     }
     return Status::Ok();
   }
-  if (!site.seen.insert(item.url).second) return Status::Ok();
   auto is_new = store_.enqueue(item, /*revisit=*/false);
   if (!is_new.ok()) return is_new.failure();
   if (added != nullptr) *added = *is_new;
   if (*is_new) {
+    ++site.discovered;
     site.claim_dirty = true;
     return Status::Ok();
   }
   if (site.resumed || revisit == Revisit::kNever) return Status::Ok();
+  // Queued or in progress, the store ignores a revisit; fetched in this run, it is done until the
+  // next; refused by robots.txt, it would be refused again.
+  auto last = store_.last_fetched(item.url);
+  if (!last.ok()) return last.failure();
+  if (fetched_in_this_run(*last) || known_disallowed(site, item.url)) return Status::Ok();
   if (revisit == Revisit::kWhenStale) {
-    auto last = store_.last_fetched(item.url);
-    if (!last.ok()) return last.failure();
     auto when = parse_utc_ms(*last);
     bool stale = !when || *when + Millis(site.config->crawl.revisit_interval_ms) <=
                               std::chrono::system_clock::now();
@@ -336,8 +359,32 @@ Status Crawl::discover(Site& site, CrawlItem item, Revisit revisit, bool* added)
   }
   auto queued = store_.enqueue(item, /*revisit=*/true);
   if (!queued.ok()) return queued.failure();
-  if (*queued) site.claim_dirty = true;
+  if (*queued) {
+    ++site.discovered;
+    site.claim_dirty = true;
+  }
   return Status::Ok();
+}
+
+// `last_fetched` is a store time ("" for never). Every fetch of this run started at or after
+// run_started_utc_, and no fetch of an earlier run did (see start_of_run_utc); a time ahead of
+// the clock (an imported capture) is not this run's either.
+bool Crawl::fetched_in_this_run(const std::string& last_fetched) const {
+  return !last_fetched.empty() && last_fetched >= run_started_utc_ &&
+         last_fetched <= wall_now_utc();
+}
+
+// True when the robots.txt already read for `url`'s origin forbids it to `site`'s agent.
+bool Crawl::known_disallowed(const Site& site, const std::string& url) const {
+  auto authority = url_authority(url);
+  auto origin = url_origin(url);
+  if (!authority.ok() || !origin.ok()) return false;
+  auto host = hosts_.find(*authority);
+  if (host == hosts_.end()) return false;
+  auto robots = host->second->robots.find(*origin);
+  if (robots == host->second->robots.end()) return false;
+  if (robots->second.state != OriginRobots::State::kReady) return false;
+  return !robots->second.rules.check(site.user_agent, url).allowed;
 }
 
 Status Crawl::discover_page(Site& site, const std::string& raw_url, int depth,
@@ -739,11 +786,13 @@ Status Crawl::retry_or_fail(Site& site, const CrawlItem& item, const std::string
   return store_.retry_at(item.id, not_before, error);
 }
 
-Status Crawl::follow_redirect(Site& site, const CrawlItem& item, const Capture& capture) {
+// `hops` counts the redirects that led to `item` (see Site::redirect_hops).
+Status Crawl::follow_redirect(Site& site, const CrawlItem& item, const Capture& capture,
+                              int hops) {
   auto target = site.scope.canonicalize(capture.redirect_target);
   if (!target.ok()) return fail_item(site, item, "bad redirect: " + target.error());
   if (*target == item.url) return fail_item(site, item, "redirect loop: redirects to itself");
-  int hops = site.redirect_hops[item.url] + 1;
+  ++hops;
   if (hops > kMaxRedirectHops) {
     return fail_item(site, item, "more than " + std::to_string(kMaxRedirectHops) + " redirects");
   }
@@ -753,15 +802,22 @@ Status Crawl::follow_redirect(Site& site, const CrawlItem& item, const Capture& 
   std::string rejection = resource ? site.scope.resource_rejection(*target)
                                    : site.scope.page_rejection(*target, item.depth);
   if (!rejection.empty()) return Status::Ok();  // the capture records where it pointed
-  auto& known = site.redirect_hops[*target];
-  known = std::max(known, hops);
   CrawlItem next = item;
   next.id = 0;
   next.url = *target;
   next.attempts = 0;
   next.not_before.clear();
   bool every_pass = item.priority >= kPriorityListing && !resource;
-  return discover(site, next, every_pass ? Revisit::kEveryPass : Revisit::kWhenStale);
+  const int64_t queued_before = site.discovered;
+  Status s = discover(site, next, every_pass ? Revisit::kEveryPass : Revisit::kWhenStale);
+  if (!s.ok()) return s;
+  // Only a target waiting to be fetched keeps its count: the map stays as small as the queue of
+  // redirect targets.
+  if (site.discovered > queued_before) {
+    int& known = site.redirect_hops[*target];
+    known = std::max(known, hops);
+  }
+  return Status::Ok();
 }
 
 Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
@@ -774,6 +830,11 @@ Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
   capture.fetched_at = flight.fetched_at;
   ++site.progress.fetched;
   site.progress.bytes += static_cast<int64_t>(capture.body.size());
+  int redirects_before = 0;
+  if (auto hops = site.redirect_hops.find(item.url); hops != site.redirect_hops.end()) {
+    redirects_before = hops->second;
+    site.redirect_hops.erase(hops);
+  }
   int status = capture.status;
   SteadyTime now = Clock::now();
   site.progress.duration_ms = std::chrono::duration_cast<Millis>(now - started_).count();
@@ -831,7 +892,7 @@ Status Crawl::handle_item(InFlight& flight, FetchResult& result, Host& host) {
       return store_.mark_done(item.id);
     }
     if (status >= 300 && status < 400 && !capture.redirect_target.empty()) {
-      return follow_redirect(site, item, capture);
+      return follow_redirect(site, item, capture, redirects_before);
     }
     if (status >= 200 && status < 300) {
       Status s = discover_links(site, item, capture);
@@ -906,6 +967,7 @@ Millis Crawl::loop_wait(SteadyTime now) const {
 
 Result<CrawlSummary> Crawl::run() {
   started_ = Clock::now();
+  run_started_utc_ = start_of_run_utc();
   Status prepared = prepare();
   if (!prepared.ok()) return prepared.failure();
   SteadyTime started = Clock::now();
