@@ -96,36 +96,38 @@ void append_escape(unsigned char c, std::string* out) {
 }
 
 // Appends `text` as a JSON string: quotes, backslashes and control characters escaped, other
-// characters kept as UTF-8, each ill-formed sequence replaced by U+FFFD.
+// characters kept as UTF-8, each ill-formed sequence replaced by U+FFFD. What needs no change is
+// copied in runs, not character by character.
 void append_json_string(std::string_view text, std::string* out) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   out->push_back('"');
+  size_t copied = 0;  // text[copied, i) is still to be copied as it is
   size_t i = 0;
   while (i < n) {
-    size_t plain = i;  // a run that needs no escape is copied at once
-    while (plain < n && p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '"' &&
-           p[plain] != '\\') {
-      ++plain;
-    }
-    out->append(text.data() + i, plain - i);
-    i = plain;
-    if (i == n) break;
-    if (p[i] < 0x80) {
-      append_escape(p[i], out);
+    unsigned char c = p[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
       continue;
     }
-    size_t bad = 0;
-    size_t length = utf8_sequence_length(p + i, n - i, &bad);
-    if (length == 0) {
-      *out += "\xEF\xBF\xBD";
-      i += bad;
-    } else {
-      out->append(text.data() + i, length);
-      i += length;
+    size_t bad = 1;
+    if (c >= 0x80) {
+      size_t length = utf8_sequence_length(p + i, n - i, &bad);
+      if (length > 0) {
+        i += length;
+        continue;
+      }
     }
+    out->append(text.data() + copied, i - copied);
+    if (c >= 0x80) {
+      *out += "\xEF\xBF\xBD";
+    } else {
+      append_escape(c, out);
+    }
+    i += bad;
+    copied = i;
   }
+  out->append(text.data() + copied, n - copied);
   out->push_back('"');
 }
 

@@ -18,17 +18,45 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The inline style with spaces removed and lowercased, so "Display : None" is found.
-std::string compact_style(const GumboNode* node) {
-  std::string style = attr(node, "style");
-  std::string out;
-  out.reserve(style.size());
-  for (char c : style) {
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// True when the inline style `style`, with its white space removed and its letters lowercased,
+// holds `needle` (lowercase, no white space): "Display : None" holds "display:none". Reads the
+// style in place: no copy per element.
+bool style_holds(std::string_view style, std::string_view needle) {
+  for (size_t start = 0; start < style.size(); ++start) {
+    if (is_ascii_space(style[start])) continue;
+    size_t i = start, matched = 0;
+    while (matched < needle.size() && i < style.size()) {
+      if (is_ascii_space(style[i])) {
+        ++i;
+      } else if (ascii_lower(style[i]) == needle[matched]) {
+        ++i;
+        ++matched;
+      } else {
+        break;
+      }
     }
+    if (matched == needle.size()) return true;
   }
-  return out;
+  return false;
+}
+
+// The value of the first attribute of `node` named `name` (lowercase) in any case, or nullptr.
+const char* attribute_value(const GumboNode* node, std::string_view name) {
+  const GumboVector& attributes = node->v.element.attributes;
+  for (unsigned i = 0; i < attributes.length; ++i) {
+    auto* attribute = static_cast<const GumboAttribute*>(attributes.data[i]);
+    std::string_view candidate = attribute->name;
+    if (candidate.size() != name.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < name.size() && same; ++k) same = ascii_lower(candidate[k]) == name[k];
+    if (same) return attribute->value;
+  }
+  return nullptr;
 }
 
 bool is_text_node(const GumboNode* node) {
@@ -93,7 +121,7 @@ void visit(const GumboNode* root, Enter enter, Leave leave) {
 size_t visible_bytes(std::string_view text) {
   size_t n = 0;
   for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) ++n;
+    if (!is_ascii_space(c)) ++n;
   }
   return n;
 }
@@ -304,17 +332,16 @@ class BodyReader {
     }
     if (image_table) ctx.caption_hint = true;
     if (caption_matcher_.matches_any(node)) ctx.caption_hint = true;
-    std::string style = compact_style(node);
+    const char* style_value = attribute_value(node, "style");
+    std::string_view style = style_value != nullptr ? style_value : "";
     std::string align = lower(attr(node, "align"));
-    if (tag == GUMBO_TAG_CENTER || style.find("text-align:center") != std::string::npos ||
-        align == "center") {
+    if (tag == GUMBO_TAG_CENTER || style_holds(style, "text-align:center") || align == "center") {
       ctx.centered = true;
       ctx.right_aligned = false;
-    } else if (style.find("text-align:right") != std::string::npos || align == "right") {
+    } else if (style_holds(style, "text-align:right") || align == "right") {
       ctx.right_aligned = true;
       ctx.centered = false;
-    } else if (style.find("text-align:") != std::string::npos || align == "left" ||
-               align == "justify") {
+    } else if (style_holds(style, "text-align:") || align == "left" || align == "justify") {
       ctx.centered = ctx.right_aligned = false;
     }
     contexts_.push_back(std::move(ctx));
@@ -508,11 +535,10 @@ bool is_invisible(const GumboNode* node) {
     default:
       break;
   }
-  if (has_attr(node, "hidden")) return true;
-  if (!has_attr(node, "style")) return false;
-  std::string style = compact_style(node);
-  return style.find("display:none") != std::string::npos ||
-         style.find("visibility:hidden") != std::string::npos;
+  if (attribute_value(node, "hidden") != nullptr) return true;
+  const char* style = attribute_value(node, "style");
+  return style != nullptr &&
+         (style_holds(style, "display:none") || style_holds(style, "visibility:hidden"));
 }
 
 std::string visible_text(const GumboNode* node, const NodeSet& excluded) {

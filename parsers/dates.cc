@@ -65,10 +65,40 @@ UChar32 code_point_before(std::string_view s, size_t i) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(UChar32 c) { return c >= 0 && u_isUWhiteSpace(c); }
+
+// ICU's answers for the ASCII characters, looked up without a call into ICU: most characters a
+// date scan looks at are ASCII, and asking ICU cost more than the rest of the scan.
+struct AsciiTable {
+  bool space[128];      // u_isUWhiteSpace
+  bool word[128];       // is_word_char
+  UChar32 folded[128];  // u_foldCase
+};
+
+const AsciiTable& ascii_table() {
+  static const AsciiTable table = [] {
+    AsciiTable t{};
+    for (UChar32 c = 0; c < 128; ++c) {
+      t.space[c] = u_isUWhiteSpace(c);
+      t.word[c] = u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+      t.folded[c] = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    }
+    return t;
+  }();
+  return table;
+}
+
+bool is_space(UChar32 c) {
+  if (c >= 0 && c < 128) return ascii_table().space[c];
+  return c >= 0 && u_isUWhiteSpace(c);
+}
 // Letters, digits and combining marks: what a date may not be glued to.
 bool is_word_char(UChar32 c) {
+  if (c >= 0 && c < 128) return ascii_table().word[c];
   return c >= 0 && (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0);
+}
+UChar32 fold_case(UChar32 c) {
+  if (c >= 0 && c < 128) return ascii_table().folded[c];
+  return u_foldCase(c, U_FOLD_CASE_DEFAULT);
 }
 
 // Index after up to kMaxSpaces white-space characters from i.
@@ -102,7 +132,7 @@ size_t match_word(std::string_view s, size_t i, std::string_view word) {
       if (i >= s.size()) return kNone;
       size_t next;
       UChar32 c = code_point_at(s, i, &next);
-      if (c < 0 || u_foldCase(c, U_FOLD_CASE_DEFAULT) != u_foldCase(wc, U_FOLD_CASE_DEFAULT)) {
+      if (c < 0 || fold_case(c) != fold_case(wc)) {
         return kNone;
       }
       i = next;
@@ -436,7 +466,14 @@ bool may_start_label(char c) {
 
 // Index after a label at s[i] and its optional colon and white space, or kNone.
 size_t skip_label(std::string_view s, size_t i) {
+  if (i >= s.size()) return kNone;
+  size_t next;
+  UChar32 first = code_point_at(s, i, &next);
+  if (first < 0) return kNone;
+  first = fold_case(first);
   for (std::string_view label : kLabels) {
+    // Most places a label may start hold none: compare first letters before whole words.
+    if (fold_case(code_point_at(label, 0, &next)) != first) continue;
     size_t end = match_word(s, i, label);
     if (end == kNone) continue;
     end = skip_spaces(s, end);

@@ -592,20 +592,12 @@ Choice choose_charset(std::string_view bytes, std::string_view content_type) {
 
 enum class CharClass { kOther, kSpace, kZeroWidth };
 
-// Classifies the character at s[i] and sets *len to its length in bytes. Only the few non-ASCII
-// spaces are recognised by their exact bytes, so no UTF-8 decoding is needed on the hot path;
-// anything else (including invalid bytes) is kOther, one byte at a time.
-CharClass classify(std::string_view s, size_t i, size_t* len) {
+// classify() for a character whose lead byte may start a non-ASCII space or zero-width character.
+CharClass classify_rare(std::string_view s, size_t i, size_t* len) {
   auto byte = [&](size_t k) -> unsigned char {
     return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
   };
-  unsigned char b0 = byte(0);
-  *len = 1;
-  if (b0 < 0x80) {
-    bool space = b0 == ' ' || b0 == '\t' || b0 == '\n' || b0 == '\r' || b0 == '\f' || b0 == '\v';
-    return space ? CharClass::kSpace : CharClass::kOther;
-  }
-  unsigned char b1 = byte(1), b2 = byte(2);
+  unsigned char b0 = byte(0), b1 = byte(1), b2 = byte(2);
   if (b0 == 0xC2 && (b1 == 0xA0 || b1 == 0x85)) {  // U+00A0 NBSP, U+0085 NEL
     *len = 2;
     return CharClass::kSpace;
@@ -621,8 +613,23 @@ CharClass classify(std::string_view s, size_t i, size_t* len) {
   if (b0 == 0xE2 && b1 == 0x81 && b2 == 0xA0) cls = CharClass::kZeroWidth;  // U+2060
   if (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) cls = CharClass::kSpace;      // U+3000
   if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) cls = CharClass::kZeroWidth;  // U+FEFF
-  if (cls != CharClass::kOther) *len = 3;
+  *len = cls != CharClass::kOther ? 3 : 1;
   return cls;
+}
+
+// Classifies the character at s[i] (i < s.size()) and sets *len to its length in bytes. Only the
+// few non-ASCII spaces are recognised by their exact bytes, so no UTF-8 decoding is needed on the
+// hot path; anything else (including invalid bytes) is kOther, one byte at a time.
+inline CharClass classify(std::string_view s, size_t i, size_t* len) {
+  unsigned char b0 = static_cast<unsigned char>(s[i]);
+  *len = 1;
+  if (b0 < 0x80) {
+    bool space = b0 == ' ' || b0 == '\t' || b0 == '\n' || b0 == '\r' || b0 == '\f' || b0 == '\v';
+    return space ? CharClass::kSpace : CharClass::kOther;
+  }
+  // Only these lead bytes start a space or zero-width character; the rest of UTF-8 is kOther.
+  if (b0 != 0xC2 && b0 != 0xE1 && b0 != 0xE2 && b0 != 0xE3 && b0 != 0xEF) return CharClass::kOther;
+  return classify_rare(s, i, len);
 }
 
 }  // namespace
@@ -661,13 +668,16 @@ std::string collapse_whitespace(std::string_view utf8) {
   while (i < utf8.size()) {
     size_t len = 1;
     CharClass cls = classify(utf8, i, &len);
-    if (cls == CharClass::kSpace) {
-      pending_space = !out.empty();
-    } else if (cls == CharClass::kOther) {
+    if (cls == CharClass::kOther) {  // copy the whole run of visible characters at once
+      size_t end = i + len;
+      while (end < utf8.size() && classify(utf8, end, &len) == CharClass::kOther) end += len;
       if (pending_space) out += ' ';
       pending_space = false;
-      out.append(utf8.data() + i, len);
+      out.append(utf8.data() + i, end - i);
+      i = end;
+      continue;
     }
+    if (cls == CharClass::kSpace) pending_space = !out.empty();
     i += len;
   }
   return out;

@@ -1,6 +1,7 @@
-// to_nfc() answers most text without ICU (parsers/text.cc, is_inert_utf8): these tests hold it to
-// ICU's own NFC over every code point, alone and next to combining marks, and over random mixes of
-// composed and decomposed Vietnamese, invalid bytes and NULs.
+// The fast paths of parsers/text.cc. to_nfc() answers most text without ICU (is_inert_utf8): these
+// tests hold it to ICU's own NFC over every code point, alone and next to combining marks, and over
+// random mixes of composed and decomposed Vietnamese, invalid bytes and NULs. collapse_whitespace()
+// copies runs of visible characters at once: it is held to a character-by-character reference.
 #include <gtest/gtest.h>
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
@@ -75,6 +76,49 @@ TEST(ToNfc, InvalidBytesAndNulsStillBecomeReplacementCharacters) {
   EXPECT_EQ(to_nfc("abcdefgh\x80ijklmnop"), "abcdefgh\xEF\xBF\xBDijklmnop");
   EXPECT_EQ(to_nfc("\xE1\xBB"), "\xEF\xBF\xBD");
   EXPECT_EQ(to_nfc("ab\xED\xA0\x80"), "ab\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// The whitespace rule of text.h, one code point at a time: the reference for collapse_whitespace.
+std::string reference_collapse(const std::string& s) {
+  std::string out;
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    int32_t next = static_cast<int32_t>(i);
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), next, static_cast<int32_t>(s.size()), c);
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+                 c == 0xA0 || c == 0x85 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+                 c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+    bool zero_width = (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+    if (c < 0) next = static_cast<int32_t>(i) + 1;  // an invalid byte is kept, one at a time
+    if (space) {
+      pending_space = !out.empty();
+    } else if (!zero_width) {
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out.append(s, i, next - i);
+    }
+    i = next;
+  }
+  return out;
+}
+
+TEST(CollapseWhitespace, AgreesWithACharacterByCharacterReference) {
+  static const std::vector<std::string> kPieces = {
+      "a", "ệ", "Đ", " ", "  ", "\t", "\n", "\r\n", "\v", "\f", "\xC2\xA0", "\xC2\x85",
+      "\xC2\xA9", "\xE1\x9A\x80", "\xE1\xBB\x87", "\xE2\x80\x80", "\xE2\x80\x8A",
+      "\xE2\x80\x8B", "\xE2\x80\x8D", "\xE2\x80\x94", "\xE2\x80\xA8", "\xE2\x80\xAF",
+      "\xE2\x81\x9F", "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF", "\xEF\xBC\x81",
+      "\xC2", "\xE2\x80", "\xE1", "\xEF\xBB", "\x80", "\xFF", std::string(1, '\0'), "x."};
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<size_t> length(0, 30), piece(0, kPieces.size() - 1);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (size_t n = length(rng); n > 0; --n) text += kPieces[piece(rng)];
+    ASSERT_EQ(collapse_whitespace(text), reference_collapse(text)) << text;
+  }
+  EXPECT_EQ(collapse_whitespace(" \xC2\xA0Ng\xE1\xBB\x87\xE2\x80\x8B An\t\n "), "Ngệ An");
 }
 
 }  // namespace
