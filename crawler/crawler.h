@@ -13,7 +13,9 @@
 // origin. 429 and 503 honour Retry-After; other transient failures back off exponentially and are
 // retried up to max_retries; a host failing again and again is paused, then left for the run.
 // Every response is recorded as it completes (one atomic store call per fetch); a killed run
-// loses nothing committed and the next run does not fetch again what was completed.
+// loses nothing committed and the next run does not fetch again what was completed. The frontier
+// is the store's: the crawler holds a window of a few hundred claimed URLs per site and no set of
+// the URLs it saw, so its memory does not grow with the frontier (bench/README.md, "Memory").
 #pragma once
 
 #include <atomic>

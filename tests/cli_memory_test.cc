@@ -52,11 +52,51 @@ int64_t frontier_size(const std::string& db, const std::string& site) {
   return counts->queued + counts->in_progress + counts->done + counts->failed;
 }
 
+// Starts `argv` with its stdout and stderr written to files; returns its pid, or 0 after
+// reporting a test failure.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    ADD_FAILURE() << "cannot start " << argv[0];
+    return 0;
+  }
+  return pid;
+}
+
+// Waits for the crawl `pid` to fill the frontier of `site` in `db` with `entries` URLs, then
+// stops it with SIGTERM (a clean stop); kills it after a minute. Reaps it with wait4, which
+// gives its exit status and peak RSS.
+void stop_when_frontier_holds(pid_t pid, const std::string& db, const std::string& site,
+                              int64_t entries, int* status, rusage* usage) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (frontier_size(db, site) < entries) {
+    if (wait4(pid, status, WNOHANG, usage) == pid) return;  // ended on its own
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "the frontier of " << db << " did not reach " << entries
+                    << " URLs in a minute";
+      kill(pid, SIGKILL);
+      wait4(pid, status, 0, usage);
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  kill(pid, SIGTERM);
+  wait4(pid, status, 0, usage);
+}
+
 // Crawls a generated site of `articles` articles listed in sitemaps of 5 000, whose robots.txt
 // refuses the articles: the frontier fills with them but none is fetched, so no page is parsed
 // and the archive trains no dictionary, and what remains of the RSS is the crawler's and the
-// frontier's. Stops the crawl (SIGTERM, a clean stop) once the frontier holds every article;
-// kills it after a minute.
+// frontier's. Stops the crawl once the frontier holds every article.
 MeasuredCrawl crawl_frontier_of(int articles) {
   FixtureWeb web;
   FixtureHost& host = web.add_host("big");
@@ -70,47 +110,17 @@ MeasuredCrawl crawl_frontier_of(int articles) {
   const std::string config = dir + "/config", db = dir + "/archive.sqlite";
   write_test_site(config, "big", {host.authority()}, big_site_crawl_toml(0));
 
-  const std::string out = dir + "/out.txt", err = dir + "/err.txt";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv = {provarc_binary(), "--config", config, "--db", db, "crawl"};
-  std::vector<char*> args;
-  for (std::string& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t pid = 0;
   MeasuredCrawl measured;
-  int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot start " << argv[0];
-    return measured;
-  }
-
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  pid_t pid = spawn({provarc_binary(), "--config", config, "--db", db, "crawl"},
+                    dir + "/out.txt", dir + "/err.txt");
+  if (pid == 0) return measured;
   int status = 0;
   rusage usage{};
-  bool exited = false;
-  while (!exited) {
-    measured.frontier = frontier_size(db, "big");
-    if (measured.frontier >= articles) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "the frontier did not reach " << articles << " in a minute ("
-                    << measured.frontier << ")";
-      kill(pid, SIGKILL);
-      break;
-    }
-    exited = wait4(pid, &status, WNOHANG, &usage) == pid;
-    if (!exited) std::this_thread::sleep_for(milliseconds(20));
-  }
-  if (!exited) {
-    kill(pid, SIGTERM);
-    wait4(pid, &status, 0, &usage);
-  }
+  stop_when_frontier_holds(pid, db, "big", articles, &status, &usage);
   measured.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  measured.frontier = frontier_size(db, "big");
   measured.peak_rss_kib = usage.ru_maxrss;  // kilobytes on Linux
-  measured.err = read_file(err);
+  measured.err = read_file(dir + "/err.txt");
   return measured;
 }
 
