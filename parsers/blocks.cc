@@ -23,24 +23,40 @@ bool is_ascii_space(char c) {
 }
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// True when the characters of `style` before `end`, white space skipped and letters lowercased,
+// end with `word`.
+bool spelled_before(std::string_view style, size_t end, std::string_view word) {
+  size_t i = end;
+  for (size_t k = word.size(); k > 0; --k) {
+    while (i > 0 && is_ascii_space(style[i - 1])) --i;
+    if (i == 0 || ascii_lower(style[i - 1]) != word[k - 1]) return false;
+    --i;
+  }
+  return true;
+}
+
+// True when the characters of `style` from `begin`, white space skipped and letters lowercased,
+// start with `word`.
+bool spelled_after(std::string_view style, size_t begin, std::string_view word) {
+  size_t i = begin;
+  for (char wanted : word) {
+    while (i < style.size() && is_ascii_space(style[i])) ++i;
+    if (i == style.size() || ascii_lower(style[i]) != wanted) return false;
+    ++i;
+  }
+  return true;
+}
+
 // True when the inline style `style`, with its white space removed and its letters lowercased,
-// holds `needle` (lowercase, no white space): "Display : None" holds "display:none". Reads the
-// style in place: no copy per element.
-bool style_holds(std::string_view style, std::string_view needle) {
-  for (size_t start = 0; start < style.size(); ++start) {
-    if (is_ascii_space(style[start])) continue;
-    size_t i = start, matched = 0;
-    while (matched < needle.size() && i < style.size()) {
-      if (is_ascii_space(style[i])) {
-        ++i;
-      } else if (ascii_lower(style[i]) == needle[matched]) {
-        ++i;
-        ++matched;
-      } else {
-        break;
-      }
+// holds `property` ":" `value` (both lowercase, no white space): "Display : None" holds
+// display:none. Such a match can only sit on one of the style's colons, so the style is read in
+// place from each colon: no lowercased copy per element.
+bool style_holds(std::string_view style, std::string_view property, std::string_view value) {
+  for (size_t colon = style.find(':'); colon != std::string_view::npos;
+       colon = style.find(':', colon + 1)) {
+    if (spelled_before(style, colon, property) && spelled_after(style, colon + 1, value)) {
+      return true;
     }
-    if (matched == needle.size()) return true;
   }
   return false;
 }
@@ -335,13 +351,14 @@ class BodyReader {
     const char* style_value = attribute_value(node, "style");
     std::string_view style = style_value != nullptr ? style_value : "";
     std::string align = lower(attr(node, "align"));
-    if (tag == GUMBO_TAG_CENTER || style_holds(style, "text-align:center") || align == "center") {
+    if (tag == GUMBO_TAG_CENTER || style_holds(style, "text-align", "center") ||
+        align == "center") {
       ctx.centered = true;
       ctx.right_aligned = false;
-    } else if (style_holds(style, "text-align:right") || align == "right") {
+    } else if (style_holds(style, "text-align", "right") || align == "right") {
       ctx.right_aligned = true;
       ctx.centered = false;
-    } else if (style_holds(style, "text-align:") || align == "left" || align == "justify") {
+    } else if (style_holds(style, "text-align", "") || align == "left" || align == "justify") {
       ctx.centered = ctx.right_aligned = false;
     }
     contexts_.push_back(std::move(ctx));
@@ -538,7 +555,7 @@ bool is_invisible(const GumboNode* node) {
   if (attribute_value(node, "hidden") != nullptr) return true;
   const char* style = attribute_value(node, "style");
   return style != nullptr &&
-         (style_holds(style, "display:none") || style_holds(style, "visibility:hidden"));
+         (style_holds(style, "display", "none") || style_holds(style, "visibility", "hidden"));
 }
 
 std::string visible_text(const GumboNode* node, const NodeSet& excluded) {

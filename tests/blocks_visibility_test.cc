@@ -1,6 +1,6 @@
-// is_invisible() reads `hidden` and inline styles in place (parsers/blocks.cc, style_holds): it is
-// held to the former reading, which lowercased a copy of the style without its white space, over
-// random styles and attribute spellings.
+// is_invisible() reads `hidden` and inline styles in place, from their colons (parsers/blocks.cc,
+// style_holds): it is held to the former reading, which lowercased a copy of the style without its
+// white space, over random styles and attribute spellings.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -32,7 +32,7 @@ TEST(IsInvisible, ReadsStylesAsTheCompactedCopyDid) {
   static const std::vector<std::string> kPieces = {
       "display", "DISPLAY", "Display", ":", " : ", "none", "NONE", "No ne", "visibility", "hidden",
       "Hid\tden", ";", " ", "\n", "\xC2\xA0", "color:red", "displa", "y", "d", "n", "isplay:none",
-      "&quot;", "'", "\"", "-", "x"};
+      "&quot;", "'", "\"", "-", "x", "::", "e:", ":n", "visibility :hidden", "display: none"};
   std::mt19937 rng(3);
   std::uniform_int_distribution<size_t> length(0, 8), piece(0, kPieces.size() - 1);
   size_t invisible = 0;
