@@ -168,6 +168,7 @@ class Crawl {
  private:
   Status prepare();
   Status seed(Site& site);
+  bool claim_due(const Site& site) const;
   Status claim(Site& site, size_t index, SteadyTime now);
   Status start_ready(Host& host, SteadyTime now);
   void start_robots(Host& host, SteadyTime now);
@@ -496,6 +497,13 @@ Status Crawl::discover_resources(Site& site, const CrawlItem& item,
   return Status::Ok();
 }
 
+// True when the next claim() of `site` will ask the store for more items: the site holds few and
+// the store may have more.
+bool Crawl::claim_due(const Site& site) const {
+  return site.stop_reason.empty() && !stopping_ && site.claim_dirty &&
+         site.in_memory < kClaimLowWater;
+}
+
 Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
   if (!site.stop_reason.empty() || stopping_) return Status::Ok();
   // Retries of this run that are now due make the frontier claimable again.
@@ -503,7 +511,7 @@ Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
     site.retries_due.erase(site.retries_due.begin());
     site.claim_dirty = true;
   }
-  if (site.claim_dirty && site.in_memory < kClaimLowWater) {
+  if (claim_due(site)) {
     auto items = store_.claim(site.config->id, wall_now_utc(), kClaimBatch);
     if (!items.ok()) return items.failure();
     // A full batch may have left more behind; a partial one took everything due.
@@ -952,6 +960,11 @@ Status Crawl::report_progress(bool final_report) {
 Millis Crawl::loop_wait(SteadyTime now) const {
   // Once stopping, only transfers in flight matter: wait() returns as soon as one finishes.
   if (stopping_) return kMaxLoopWait;
+  // A site whose claimed items went without a transfer (robots.txt refused them, say) claims more
+  // at once rather than after the longest wait.
+  for (const auto& site : sites_) {
+    if (claim_due(*site)) return Millis(0);
+  }
   SteadyTime next = now + kMaxLoopWait;
   for (const auto& [authority, host] : hosts_) {
     if (host->abandoned || host->politeness.busy() || host->waiting_for_robots) continue;
