@@ -324,9 +324,14 @@ std::optional<Day> parse_long_form(std::string_view s, size_t i, bool need_ngay)
   if ((j = skip_required_spaces(s, j)) == kNone) return std::nullopt;
   std::optional<Number> month = read_number(s, j);
   if (!month || month->digits > 2) return std::nullopt;
-  j = skip_required_spaces(s, month->end);
-  if (j == kNone || (j = match_word(s, j, "năm")) == kNone) return std::nullopt;
-  if ((j = skip_required_spaces(s, j)) == kNone) return std::nullopt;
+  size_t comma = skip_spaces(s, month->end);
+  if (comma < s.size() && s[comma] == ',') {
+    j = skip_spaces(s, comma + 1);  // "14 tháng 9, 2017": Blogger's and Google's vi-VN long date
+  } else {
+    j = skip_required_spaces(s, month->end);
+    if (j == kNone || (j = match_word(s, j, "năm")) == kNone) return std::nullopt;
+    if ((j = skip_required_spaces(s, j)) == kNone) return std::nullopt;
+  }
   std::optional<Number> year = read_number(s, j);
   if (!year || year->digits != 4) return std::nullopt;
   if (!is_valid_day(year->value, month->value, day->value)) return std::nullopt;

@@ -21,9 +21,10 @@ struct FoundDate {
 // The first date in `text` that is really a date. Understands dd/MM/yyyy, d/M/yyyy, dd-MM-yyyy,
 // dd.MM.yyyy, yyyy-MM-dd, with an optional time before or after ("10:10 AM", "6:29:27 PM",
 // "06:29 CH", "18:29:27, 03/07/2018", "23/07/2021 - 11:28"), SA/CH and AM/PM markers, and the long
-// form "Thứ Sáu, ngày 23 tháng 08 năm 2019, 09:25:27". Never reads "quý I/2023", "II/ 2023",
-// "6/2018", "2022 – 2025", "1907/QĐ-TTg", "19-CTr/TU", "20,657" or "27,599/30,5" as dates, and
-// rejects impossible dates (31/02) and years outside 1990..2100.
+// forms "Thứ Sáu, ngày 23 tháng 08 năm 2019, 09:25:27" and (Blogger) "Thứ Năm, 14 tháng 9, 2017".
+// Never reads "quý I/2023", "II/ 2023", "6/2018", "2022 – 2025", "1907/QĐ-TTg", "19-CTr/TU",
+// "20,657" or "27,599/30,5" as dates, and rejects impossible dates (31/02) and years outside
+// 1990..2100.
 std::optional<FoundDate> find_date(std::string_view text, DateOrder order);
 
 // Like find_date, but only a date that follows one of the Vietnamese publication labels

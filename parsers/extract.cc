@@ -315,12 +315,42 @@ void strip_glued_chrome(std::string* text, const ExtractRules& rules) {
   }
 }
 
-// A block that is only a publication-date line ("Ngày đăng: 15/03/2021 08:30", "(12/04/2023)").
+// True when `rest` holds nothing but a weekday, "ngày" and punctuation: what may stand around an
+// unlabelled date on a line of its own ("Thứ Tư, ngày 19/06/2019 - 08:45").
+bool only_weekday_words(const std::string& rest) {
+  static constexpr std::string_view kWords[] = {
+      "Thứ", "thứ", "Hai", "hai", "Ba", "ba", "Tư", "tư", "Năm", "năm", "Sáu", "sáu", "Bảy",
+      "bảy", "Chủ", "chủ", "Nhật", "nhật", "CN", "Ngày", "ngày", "-", "|", ",", "(", ")",
+  };
+  std::string_view words = rest;
+  while (!words.empty()) {
+    size_t space = words.find(' ');
+    std::string_view word = words.substr(0, space);
+    words = space == std::string_view::npos ? std::string_view() : words.substr(space + 1);
+    while (!word.empty() && (word.back() == ',' || word.back() == ':')) word.remove_suffix(1);
+    if (word.empty()) continue;
+    bool known = false;
+    for (std::string_view w : kWords) known = known || word == w;
+    if (!known) return false;
+  }
+  return true;
+}
+
+// A block that is only a publication-date line: labelled ("Ngày đăng: 15/03/2021 08:30"),
+// parenthesised ("(12/04/2023)"), or a bare date with at most its weekday ("Thứ Tư, ngày
+// 19/06/2019 - 08:45"). "Sáng 19/06/2019" is not one: it begins a sentence of the body.
 bool is_date_line(const std::string& text, const ExtractRules& rules, std::string* iso) {
-  auto found = find_labelled_date(text, rules.date_order);
+  if (auto found = find_labelled_date(text, rules.date_order)) {
+    std::string rest = text.substr(0, found->begin) + " " + text.substr(found->end);
+    if (count_words(collapse_whitespace(rest)) > 5) return false;
+    *iso = found->iso;
+    return true;
+  }
+  auto found = find_date(text, rules.date_order);
   if (!found) return false;
-  std::string rest = text.substr(0, found->begin) + " " + text.substr(found->end);
-  if (count_words(collapse_whitespace(rest)) > 5) return false;
+  if (!only_weekday_words(text.substr(0, found->begin) + " " + text.substr(found->end))) {
+    return false;
+  }
   *iso = found->iso;
   return true;
 }
@@ -367,6 +397,51 @@ std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& 
       std::string text = visible_text(sibling, excluded);
       if (text.empty() || text.size() > 200) continue;
       if (auto found = find_labelled_date(text, order)) return found->iso;
+    }
+    node = parent;
+  }
+  return std::nullopt;
+}
+
+// True when `node` holds a link: breadcrumbs and menus do, a headline printed as text does not.
+bool holds_link(const GumboNode* node) {
+  std::vector<const GumboNode*> stack{node};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (!is_element(n)) continue;
+    if (n->v.element.tag == GUMBO_TAG_A) return true;
+    const GumboVector& children = n->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+  return false;
+}
+
+// For a template with no heading (old table layouts print the headline as bold <font> text in a
+// cell): the nearest short line before the body that reads as a headline, not a date, a sentence
+// or a row of links. Looks at most 6 earlier siblings on each of 4 levels up, like date_near_body.
+std::optional<std::string> title_near_body(const GumboNode* body, const NodeSet& excluded,
+                                           const ExtractRules& rules) {
+  const GumboNode* node = body;
+  for (int level = 0; level < 4 && node != nullptr && node->parent != nullptr; ++level) {
+    const GumboNode* parent = node->parent;
+    if (!is_element(parent)) break;
+    int seen = 0;
+    for (unsigned i = node->index_within_parent; i-- > 0 && seen < 6;) {
+      const GumboNode* sibling = static_cast<const GumboNode*>(parent->v.element.children.data[i]);
+      if (!is_element(sibling) || excluded.count(sibling)) continue;
+      std::string text = visible_text(sibling, excluded);
+      if (text.empty()) continue;
+      ++seen;
+      std::string iso;
+      size_t words = count_words(text);
+      if (text.size() > kMaxTitleBytes || words < 3 || words > 40 || ends_sentence(text) ||
+          is_date_line(text, rules, &iso) || holds_link(sibling)) {
+        continue;
+      }
+      return text;
     }
     node = parent;
   }
@@ -452,7 +527,10 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
   if (article.title.empty()) {
     std::string og = meta_content(*doc, {"og:title"});
-    article.title = strip_title(og.empty() ? title_from_head(*doc, excluded) : og, rules);
+    std::optional<std::string> near;
+    if (og.empty() && rules.title.empty()) near = title_near_body(body, excluded, rules);
+    article.title = strip_title(
+        !og.empty() ? og : near ? *near : title_from_head(*doc, excluded), rules);
   }
 
   std::string date_text;

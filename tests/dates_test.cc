@@ -41,6 +41,10 @@ TEST(FindDate, PortalFormats) {
   EXPECT_EQ(iso("23/07/2021 - 11:28"), "2021-07-23T11:28+07:00");
   EXPECT_EQ(iso("03/07/2018 06:29 CH"), "2018-07-03T18:29+07:00");
   EXPECT_EQ(iso("18:29:27, 03/07/2018"), "2018-07-03T18:29:27+07:00");
+  // Blogger's and Google's vi-VN long date puts a comma where "năm" would be.
+  EXPECT_EQ(iso("Thứ Năm, 14 tháng 9, 2017"), "2017-09-14");
+  EXPECT_EQ(iso("ngày 14 tháng 9, 2017"), "2017-09-14");
+  EXPECT_EQ(iso("14 tháng 9, 2017"), "none");  // bare: needs "ngày", a weekday or a label
 }
 
 TEST(FindDate, NumericForms) {
