@@ -403,6 +403,30 @@ std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& 
   return std::nullopt;
 }
 
+// The machine-readable date of a date element whose text holds none: Blogger prints only "10:25"
+// in <abbr itemprop="datePublished" title="2017-09-14T10:25:00+07:00">, and <time datetime> and
+// schema.org `content` do the same. Read at the precision the text shows: seconds only when it
+// prints them.
+std::optional<std::string> machine_date(const GumboNode* node, const std::string& visible,
+                                        DateOrder order) {
+  for (const char* name : {"datetime", "content", "title"}) {
+    const GumboAttribute* attribute = gumbo_get_attribute(&node->v.element.attributes, name);
+    if (attribute == nullptr) continue;
+    std::optional<FoundDate> found = find_date(attribute->value, order);
+    if (!found) continue;
+    std::string iso = found->iso;
+    auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(visible[i])); };
+    bool shows_seconds = false;  // "H:MM:SS"
+    for (size_t i = 0; i + 3 < visible.size() && !shows_seconds; ++i) {
+      shows_seconds = visible[i] == ':' && digit(i + 1) && digit(i + 2) && visible[i + 3] == ':';
+    }
+    // "2017-09-14T10:25:00+07:00": the seconds are at 16..18.
+    if (!shows_seconds && iso.size() == 25 && iso[16] == ':') iso.erase(16, 3);
+    return iso;
+  }
+  return std::nullopt;
+}
+
 // True when `node` holds a link: breadcrumbs and menus do, a headline printed as text does not.
 bool holds_link(const GumboNode* node) {
   std::vector<const GumboNode*> stack{node};
@@ -539,7 +563,12 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   if (date_node != nullptr) {
     auto found = find_labelled_date(date_text, rules.date_order);
     if (!found) found = find_date(date_text, rules.date_order);
-    if (found) {
+    if (!found) {
+      // Only a time printed: the element may carry the whole date for machines.
+      if (std::optional<std::string> iso = machine_date(date_node, date_text, rules.date_order)) {
+        article.published = *iso;
+      }
+    } else {
       article.published = found->iso;
       // "Ngày đăng: 09/03/2021 10:20 | Cập nhật: 11/03/2021 08:00": one element, both dates. Only
       // a labelled second date counts; an event date after the first is not an update.
