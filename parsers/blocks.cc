@@ -577,6 +577,22 @@ std::string visible_text(const GumboNode* node, const NodeSet& excluded) {
   return collapse_whitespace(text);
 }
 
+bool has_visible_text(const GumboNode* node, const NodeSet& excluded) {
+  bool found = false;
+  visit(
+      node,
+      [&](const GumboNode* n) {
+        if (found) return false;  // drains what is left without looking
+        if (is_text_node(n)) {
+          found = !is_blank(n->v.text.text);
+          return false;
+        }
+        return is_element(n) && !excluded.count(n) && !is_invisible(n);
+      },
+      [](const GumboNode*) {});
+  return found;
+}
+
 BodyContent read_body(const GumboNode* body, const NodeSet& excluded, const std::string& base_url,
                       const ExtractRules& rules) {
   BodyReader reader(excluded, base_url, rules);

@@ -50,6 +50,10 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
 // Collapsed text of a subtree, skipping `excluded` and invisible elements. Iterative.
 std::string visible_text(const GumboNode* node, const NodeSet& excluded);
 
+// True when visible_text(node, excluded) is not empty; reads no further than the first visible
+// character. Iterative.
+bool has_visible_text(const GumboNode* node, const NodeSet& excluded);
+
 // True for elements a reader never shows: script, style, template, noscript, inline
 // display:none / visibility:hidden, the `hidden` attribute.
 bool is_invisible(const GumboNode* node);

@@ -7,7 +7,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <iterator>
 
 namespace provarc {
 namespace {
@@ -469,17 +471,41 @@ bool may_start_label(char c) {
          static_cast<unsigned char>(c) == 0xC4;  // lead byte of Đ (U+0110) and đ (U+0111)
 }
 
+// The first two letters of each label, case-folded: most places a label may start hold none
+// (Vietnamese words start with c, n, t and đ all the time), and two letters tell them apart
+// before whole words are compared.
+struct LabelStart {
+  UChar32 first = 0;
+  UChar32 second = 0;
+};
+
+const std::array<LabelStart, std::size(kLabels)>& label_starts() {
+  static const auto starts = [] {
+    std::array<LabelStart, std::size(kLabels)> all{};
+    for (size_t k = 0; k < all.size(); ++k) {
+      size_t next;
+      all[k].first = fold_case(code_point_at(kLabels[k], 0, &next));
+      all[k].second = fold_case(code_point_at(kLabels[k], next, &next));
+    }
+    return all;
+  }();
+  return starts;
+}
+
 // Index after a label at s[i] and its optional colon and white space, or kNone.
 size_t skip_label(std::string_view s, size_t i) {
   if (i >= s.size()) return kNone;
   size_t next;
   UChar32 first = code_point_at(s, i, &next);
-  if (first < 0) return kNone;
+  if (first < 0 || next >= s.size()) return kNone;  // every label is longer than a letter
+  UChar32 second = code_point_at(s, next, &next);
+  if (second < 0) return kNone;
   first = fold_case(first);
-  for (std::string_view label : kLabels) {
-    // Most places a label may start hold none: compare first letters before whole words.
-    if (fold_case(code_point_at(label, 0, &next)) != first) continue;
-    size_t end = match_word(s, i, label);
+  second = fold_case(second);
+  const auto& starts = label_starts();
+  for (size_t k = 0; k < std::size(kLabels); ++k) {
+    if (starts[k].first != first || starts[k].second != second) continue;
+    size_t end = match_word(s, i, kLabels[k]);
     if (end == kNone) continue;
     end = skip_spaces(s, end);
     if (end < s.size() && s[end] == ':') end = skip_spaces(s, end + 1);

@@ -99,15 +99,24 @@ const GumboNode* first_with_text(const ListMatches& matches, const NodeSet& excl
 // among its matches, the one holding the most text (portals: several rich-text fields).
 const GumboNode* find_body_by_rules(const ExtractRules& rules, const ListMatches& matches,
                                     const NodeSet& excluded, std::string* rule) {
+  std::vector<const GumboNode*> candidates;
   for (size_t i = 0; i < matches.size(); ++i) {
+    candidates.clear();
+    for (const GumboNode* node : matches[i]) {
+      if (!inside_excluded(node, excluded)) candidates.push_back(node);
+    }
     const GumboNode* best = nullptr;
-    size_t best_size = 0;
-    for (GumboNode* node : matches[i]) {
-      if (inside_excluded(node, excluded)) continue;
-      size_t size = visible_text(node, excluded).size();
-      if (size > best_size) {
-        best = node;
-        best_size = size;
+    if (candidates.size() == 1) {
+      // Alone, it wins if it has any text: known at its first letter, without reading it all.
+      if (internal::has_visible_text(candidates[0], excluded)) best = candidates[0];
+    } else {
+      size_t best_size = 0;
+      for (const GumboNode* node : candidates) {
+        size_t size = visible_text(node, excluded).size();
+        if (size > best_size) {
+          best = node;
+          best_size = size;
+        }
       }
     }
     if (best != nullptr) {
@@ -477,11 +486,11 @@ std::optional<std::string> title_near_body(const GumboNode* body, const NodeSet&
 // references ("&#835;") afterwards, and text joined across nodes can put a combining mark right
 // after its base ("e</b>&#769;").
 void normalize_text_to_nfc(Article& article) {
-  article.title = to_nfc(article.title);
-  if (article.author) *article.author = to_nfc(*article.author);
-  for (Block& block : article.blocks) block.text = to_nfc(block.text);
-  for (Image& image : article.images) image.caption = to_nfc(image.caption);
-  for (Attachment& attachment : article.attachments) attachment.text = to_nfc(attachment.text);
+  normalize_nfc(&article.title);
+  if (article.author) normalize_nfc(&*article.author);
+  for (Block& block : article.blocks) normalize_nfc(&block.text);
+  for (Image& image : article.images) normalize_nfc(&image.caption);
+  for (Attachment& attachment : article.attachments) normalize_nfc(&attachment.text);
 }
 
 }  // namespace

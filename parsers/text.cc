@@ -191,10 +191,11 @@ bool is_nfc_inert(UChar32 c) {
 
 // True when `s` is well-formed UTF-8 with no NUL, made only of NFC-inert characters: then it is
 // its own NFC and to_nfc() need not ask ICU, which costs ten times more per byte. Markup is ASCII,
-// so eight bytes are checked at a time while they are.
+// so eight bytes are checked at a time while they are; the two-byte Latin letters and the
+// precomposed Vietnamese ones are recognised by their bytes before decoding anything else.
 bool is_inert_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   if (s.size() > INT32_MAX) return false;  // U8_NEXT counts in int32_t
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const int32_t n = static_cast<int32_t>(s.size());
   constexpr uint64_t kHighBits = 0x8080808080808080u, kLowBits = 0x0101010101010101u;
   int32_t i = 0;
@@ -207,6 +208,21 @@ bool is_inert_utf8(std::string_view s) {
         i += 8;
         continue;
       }
+    }
+    uint8_t lead = p[i];
+    if (lead < 0x80) {
+      if (lead == 0) return false;
+      ++i;
+      continue;
+    }
+    if (lead >= 0xC2 && lead <= 0xCB && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      i += 2;  // U+0080..U+02FF
+      continue;
+    }
+    if (lead == 0xE1 && i + 2 < n && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB &&
+        (p[i + 2] & 0xC0) == 0x80) {
+      i += 3;  // U+1E00..U+1EFF
+      continue;
     }
     UChar32 c;
     U8_NEXT(p, i, n, c);
@@ -247,6 +263,12 @@ std::string nfc_of_valid_utf8(std::string_view s) {
     begin = end;
   }
   return out;
+}
+
+// NFC of any bytes: ill-formed sequences and NULs become U+FFFD first.
+std::string nfc_of_repaired_utf8(std::string_view utf8) {
+  if (first_bad_utf8(utf8, true) == utf8.size()) return nfc_of_valid_utf8(utf8);
+  return nfc_of_valid_utf8(repair_utf8(utf8));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,8 +678,11 @@ DecodedText decode_html(std::string_view bytes, std::string_view content_type) {
 
 std::string to_nfc(std::string_view utf8) {
   if (is_inert_utf8(utf8)) return std::string(utf8);
-  if (first_bad_utf8(utf8, true) == utf8.size()) return nfc_of_valid_utf8(utf8);
-  return nfc_of_valid_utf8(repair_utf8(utf8));
+  return nfc_of_repaired_utf8(utf8);
+}
+
+void normalize_nfc(std::string* text) {
+  if (!is_inert_utf8(*text)) *text = nfc_of_repaired_utf8(*text);
 }
 
 std::string collapse_whitespace(std::string_view utf8) {

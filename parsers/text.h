@@ -23,6 +23,10 @@ DecodedText decode_html(std::string_view bytes, std::string_view content_type);
 // Invalid UTF-8 is repaired with U+FFFD first.
 std::string to_nfc(std::string_view utf8);
 
+// to_nfc() in place: `*text` becomes its NFC. Text already in NFC in the common way (ASCII,
+// Latin, precomposed Vietnamese, punctuation) is checked in one pass and left as it is, uncopied.
+void normalize_nfc(std::string* text);
+
 // The whitespace rule for extracted text: every run of white space (ASCII, NBSP U+00A0, the
 // Unicode Zs spaces, tabs, newlines) becomes one ASCII space; zero-width characters (U+200B,
 // U+200C, U+200D, U+FEFF, U+2060) are removed; leading and trailing space is trimmed.

@@ -67,7 +67,10 @@ TEST(ToNfc, RandomVietnameseMixesAgreeWithIcu) {
   for (int round = 0; round < 20000; ++round) {
     std::string text;
     for (size_t n = length(rng); n > 0; --n) text += kPieces[piece(rng)];
-    ASSERT_EQ(to_nfc(text), icu_nfc(text)) << text;
+    std::string expected = icu_nfc(text);
+    ASSERT_EQ(to_nfc(text), expected) << text;
+    normalize_nfc(&text);
+    ASSERT_EQ(text, expected);
   }
 }
 
@@ -76,6 +79,9 @@ TEST(ToNfc, InvalidBytesAndNulsStillBecomeReplacementCharacters) {
   EXPECT_EQ(to_nfc("abcdefgh\x80ijklmnop"), "abcdefgh\xEF\xBF\xBDijklmnop");
   EXPECT_EQ(to_nfc("\xE1\xBB"), "\xEF\xBF\xBD");
   EXPECT_EQ(to_nfc("ab\xED\xA0\x80"), "ab\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  std::string in_place("Nghe\xCC\xA3\xCC\x82 \x80", 10);
+  normalize_nfc(&in_place);
+  EXPECT_EQ(in_place, "Ngh\xE1\xBB\x87 \xEF\xBF\xBD");
 }
 
 // The whitespace rule of text.h, one code point at a time: the reference for collapse_whitespace.
