@@ -544,10 +544,18 @@ std::string to_iso(const DateTime& date) {
 
 FoundDate to_found(const DateTime& date) { return FoundDate{to_iso(date), date.begin, date.end}; }
 
+// Every form of date read here holds a digit, so none starts after the text's last digit: the
+// scans stop there (and a text without digits is answered at once).
+size_t scan_end(std::string_view text) {
+  size_t last_digit = text.find_last_of("0123456789");
+  return last_digit == std::string_view::npos ? 0 : last_digit + 1;
+}
+
 }  // namespace
 
 std::optional<FoundDate> find_date(std::string_view text, DateOrder order) {
-  for (size_t i = 0; i < text.size(); ++i) {
+  const size_t end = scan_end(text);
+  for (size_t i = 0; i < end; ++i) {
     if (!may_start_date(text[i]) || glued_before(text, i)) continue;
     if (std::optional<DateTime> date = parse_date_at(text, i, order, false)) return to_found(*date);
   }
@@ -555,7 +563,8 @@ std::optional<FoundDate> find_date(std::string_view text, DateOrder order) {
 }
 
 std::optional<FoundDate> find_labelled_date(std::string_view text, DateOrder order) {
-  for (size_t i = 0; i < text.size(); ++i) {
+  const size_t end = scan_end(text);
+  for (size_t i = 0; i < end; ++i) {
     if (text[i] == '(') {
       if (std::optional<DateTime> date = parenthesised_date(text, i + 1, order)) {
         return to_found(*date);

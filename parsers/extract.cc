@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <unordered_set>
 
 #include "common/url.h"
 #include "parsers/blocks.h"
@@ -35,22 +36,25 @@ bool inside_excluded(const GumboNode* node, const NodeSet& excluded) {
 // matches, in document order.
 using ListMatches = std::vector<std::vector<GumboNode*>>;
 
-// What the field rules match, found in one walk of the document (a walk per selector cost more
-// than the rest of the lookups together).
-struct FieldMatches {
+// What the rules match, found in one walk of the document that tests every element against all
+// of them at once (a walk per selector cost more than the rest of the extraction's lookups).
+struct RuleMatches {
   ListMatches body, title, date, updated, author, lead;
-  std::vector<GumboNode*> headings;  // every h1 and h2, when there are no title rules
+  std::vector<GumboNode*> headings;            // every h1 and h2, when there are no title rules
+  std::unordered_set<const GumboNode*> chrome;  // every element a `remove` rule matches
 };
 
-FieldMatches find_field_matches(GumboNode* root, const ExtractRules& rules) {
-  FieldMatches matches;
+RuleMatches find_rule_matches(GumboNode* root, const ExtractRules& rules) {
+  RuleMatches matches;
   const std::pair<const std::vector<Selector>*, ListMatches*> lists[] = {
       {&rules.body, &matches.body},       {&rules.title, &matches.title},
       {&rules.date, &matches.date},       {&rules.updated, &matches.updated},
       {&rules.author, &matches.author},   {&rules.lead, &matches.lead}};
   SelectorSet set;
   for (const auto& [selectors, found] : lists) set.add_all(*selectors);
-  ListMatches found(set.size());
+  const size_t first_chrome_rule = set.size();  // the `remove` rules come last
+  set.add_all(rules.remove);
+  ListMatches found(first_chrome_rule);
   const bool want_headings = rules.title.empty();
   SelectorSet::Matcher matcher(set);
   std::vector<size_t> matched;
@@ -61,7 +65,11 @@ FieldMatches find_field_matches(GumboNode* root, const ExtractRules& rules) {
     if (!is_element(node)) continue;
     matcher.match(node, &matched);
     for (size_t selector : matched) {
-      if (found[selector].size() < kMaxCandidates) found[selector].push_back(node);
+      if (selector >= first_chrome_rule) {
+        matches.chrome.insert(node);
+      } else if (found[selector].size() < kMaxCandidates) {
+        found[selector].push_back(node);
+      }
     }
     GumboTag tag = node->v.element.tag;
     if (want_headings && (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2)) {
@@ -127,21 +135,18 @@ const GumboNode* find_body_by_rules(const ExtractRules& rules, const ListMatches
   return nullptr;
 }
 
-// Marks every element matched by a `remove` rule, except those that contain the body (a chrome
-// rule must never take the article with it), and every invisible element; their subtrees are not
-// looked into. One walk tests all rules.
-void mark_chrome(GumboNode* root, const ExtractRules& rules, const GumboNode* body,
-                 NodeSet* excluded) {
-  SelectorSet chrome;
-  chrome.add_all(rules.remove);
-  SelectorSet::Matcher matcher(chrome);
+// Marks every element matched by a `remove` rule (`chrome`), except those that contain the body
+// (a chrome rule must never take the article with it), and every invisible element; their
+// subtrees are not looked into.
+void mark_chrome(GumboNode* root, const std::unordered_set<const GumboNode*>& chrome,
+                 const GumboNode* body, NodeSet* excluded) {
   std::vector<GumboNode*> pending = {root};
   while (!pending.empty()) {
     GumboNode* node = pending.back();
     pending.pop_back();
     if (!is_element(node)) continue;
     if (internal::is_invisible(node) ||
-        (matcher.matches_any(node) && (body == nullptr || !contains(node, body)))) {
+        (chrome.count(node) && (body == nullptr || !contains(node, body)))) {
       excluded->insert(node);
       continue;
     }
@@ -521,9 +526,9 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   // 1. The body by the family's rules, then the chrome around and inside it.
   NodeSet excluded;
   std::string body_rule;
-  const FieldMatches matches = find_field_matches(root, rules);
+  const RuleMatches matches = find_rule_matches(root, rules);
   const GumboNode* body = find_body_by_rules(rules, matches.body, excluded, &body_rule);
-  mark_chrome(root, rules, body, &excluded);
+  mark_chrome(root, matches.chrome, body, &excluded);
   if (body == nullptr && rules.generic_fallback) {
     body = internal::find_generic_body(root, excluded);
     body_rule = "generic";
