@@ -1,10 +1,11 @@
 // bench_parse: single-core extraction throughput against Gumbo's own parse of the same bytes.
-// Usage: provarc_bench_parse [--repeat N] [--only gumbo|extract] CONFIG_DIR CORPUS_DIR
+// Usage: provarc_bench_parse [--repeat N] [--only gumbo|extract] [--stages] CONFIG_DIR CORPUS_DIR
 //   CORPUS_DIR holds <site>/<n>.html files (site "generic" uses the generic platform).
 // Prints pages/s and MB/s for (a) Gumbo alone, parse and destroy, and (b) the whole extraction:
 // decoding, parsing, chrome stripping, normalising and JSON, and their ratio. Each pass runs N
-// times (default 3), the two alternating, and the fastest run of each counts: on a shared machine
-// the fastest run is the one least disturbed by other work.
+// times (default 3), the passes alternating, and the fastest run of each counts: on a shared
+// machine the fastest run is the one least disturbed by other work. --stages adds two passes that
+// stop early, decoding only, and decoding and Document::parse, to split the extraction's time.
 // Under callgrind, the inclusive costs of gumbo_pass() and extraction_pass() are the two
 // figures (bench/parse/profile prints them); --only runs one pass and skips the other.
 #include <gumbo.h>
@@ -20,7 +21,9 @@
 #include <vector>
 
 #include "config/config.h"
+#include "parsers/dom.h"
 #include "parsers/extract.h"
+#include "parsers/text.h"
 
 namespace fs = std::filesystem;
 
@@ -33,7 +36,8 @@ struct Page {
 
 struct Options {
   int repeat = 3;
-  std::string only;  // "", "gumbo" or "extract"
+  std::string only;     // "", "gumbo" or "extract"
+  bool stages = false;  // also time decode_html alone, and with Document::parse
   std::string config;
   std::string corpus;
 };
@@ -44,6 +48,8 @@ bool parse_options(int argc, char** argv, Options* options) {
     std::string arg = argv[i];
     if (arg == "--repeat" && i + 1 < argc) {
       options->repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--stages") {
+      options->stages = true;
     } else if (arg == "--only" && i + 1 < argc) {
       options->only = argv[++i];
       if (options->only != "gumbo" && options->only != "extract") return false;
@@ -93,6 +99,14 @@ provarc::Result<provarc::ExtractRules> rules_for(const std::string& config, cons
   }
 }
 
+// The first stages of the extraction: decoding to NFC UTF-8, and then parsing into a Document.
+[[gnu::noinline]] void decode_pass(const std::vector<Page>& pages, bool parse) {
+  for (const Page& p : pages) {
+    provarc::DecodedText decoded = provarc::decode_html(p.bytes, "");
+    if (parse) provarc::Document::parse(decoded.utf8);
+  }
+}
+
 struct ExtractionTotals {
   size_t failed = 0;
   size_t json_bytes = 0;
@@ -132,7 +146,8 @@ void print_rate(const char* what, const std::vector<double>& runs, size_t pages,
 int main(int argc, char** argv) {
   Options options;
   if (!parse_options(argc, argv, &options)) {
-    std::fprintf(stderr, "usage: %s [--repeat N] [--only gumbo|extract] CONFIG_DIR CORPUS_DIR\n",
+    std::fprintf(stderr,
+                 "usage: %s [--repeat N] [--only gumbo|extract] [--stages] CONFIG_DIR CORPUS_DIR\n",
                  argv[0]);
     return 2;
   }
@@ -150,10 +165,14 @@ int main(int argc, char** argv) {
     rules.emplace(p.site, *r);
   }
   double mb = static_cast<double>(total) / 1e6;
-  std::vector<double> gumbo_runs, extract_runs;
+  std::vector<double> gumbo_runs, extract_runs, decode_runs, document_runs;
   ExtractionTotals totals;
   for (int run = 0; run < options.repeat; ++run) {
     if (options.only != "extract") gumbo_runs.push_back(seconds_of([&] { gumbo_pass(pages); }));
+    if (options.stages) {
+      decode_runs.push_back(seconds_of([&] { decode_pass(pages, false); }));
+      document_runs.push_back(seconds_of([&] { decode_pass(pages, true); }));
+    }
     if (options.only != "gumbo") {
       extract_runs.push_back(seconds_of([&] { totals = extraction_pass(pages, rules); }));
     }
@@ -161,6 +180,8 @@ int main(int argc, char** argv) {
   std::printf("pages %zu, %.1f MB, failed %zu, json %.1f MB\n", pages.size(), mb, totals.failed,
               totals.json_bytes / 1e6);
   if (!gumbo_runs.empty()) print_rate("gumbo_parse only", gumbo_runs, pages.size(), mb);
+  if (!decode_runs.empty()) print_rate("decode_html", decode_runs, pages.size(), mb);
+  if (!document_runs.empty()) print_rate("decode + Document", document_runs, pages.size(), mb);
   if (!extract_runs.empty()) print_rate("full extraction", extract_runs, pages.size(), mb);
   if (!gumbo_runs.empty() && !extract_runs.empty()) {
     std::printf("ratio extraction/gumbo: %.2f (fastest runs)\n",
