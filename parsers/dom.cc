@@ -38,7 +38,8 @@ namespace provarc {
 // ParseArena: every block Gumbo allocates for one Document. Small blocks (nodes, vectors, short
 // strings: nearly all of Gumbo's) are carved from 64 KiB slabs and recycled through free lists
 // per size class, since a malloc and free per block cost as much as the tokenizer's own work;
-// large blocks are malloc'ed on an intrusive list. The destructor frees slabs and the list.
+// large blocks are malloc'ed on an intrusive list. The destructor gives the slabs back to its
+// thread's SlabPool and frees the list.
 
 namespace {
 
@@ -53,22 +54,22 @@ class SlabPool {
 
   // A slab of kSlabBytes from the pool, or from malloc; nullptr when out of memory.
   static void* take() {
-    if (state_ != State::kAlive) return std::malloc(kSlabBytes);
-    SlabPool& pool = instance();
-    if (pool.slabs_.empty()) return std::malloc(kSlabBytes);
-    void* slab = pool.slabs_.back();
-    pool.slabs_.pop_back();
-    return slab;
+    if (state_ == State::kAlive && !instance().slabs_.empty()) {
+      void* slab = instance().slabs_.back();
+      instance().slabs_.pop_back();
+      return slab;
+    }
+    return std::malloc(kSlabBytes);
   }
 
-  // Keeps `slab` for the next take(), or frees it when the pool is full.
+  // Keeps `slab` for the next take(), or frees it when the pool is full or already destroyed.
   static void give_back(void* slab) {
-    if (state_ == State::kUnborn) instance();
-    if (state_ != State::kAlive || instance().slabs_.size() >= kPooledSlabs) {
-      std::free(slab);
+    if (state_ == State::kUnborn) instance();  // made once there is something to keep
+    if (state_ == State::kAlive && instance().slabs_.size() < kPooledSlabs) {
+      instance().slabs_.push_back(slab);
       return;
     }
-    instance().slabs_.push_back(slab);
+    std::free(slab);
   }
 
  private:
