@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/text.h"
+
 namespace provarc {
 namespace {
 
@@ -44,37 +46,6 @@ Result<std::vector<std::pair<std::string, std::string>>> read_pairs(const Json& 
 // dump(indent, ' ', false, error_handler_t::replace) writes it. Those bytes are stored in the
 // archive and hashed to detect changed versions, so they must not change; building an nlohmann
 // object first cost about a tenth of the whole extraction.
-
-// The length of the well-formed UTF-8 sequence at p[0..avail), or 0 when it is ill-formed; then
-// *bad_length is its maximal subpart, the bytes one U+FFFD replaces (Unicode ch. 3, as nlohmann's
-// replace handler does).
-size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length) {
-  unsigned char lead = p[0];
-  size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    need = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    need = 2;
-    if (lead == 0xE0) lo = 0xA0;  // no overlong forms
-    if (lead == 0xED) hi = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    need = 3;
-    if (lead == 0xF0) lo = 0x90;  // no overlong forms
-    if (lead == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    *bad_length = 1;
-    return 0;
-  }
-  for (size_t k = 1; k <= need; ++k) {
-    bool in_range = k < avail && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
-    if (!in_range) {
-      *bad_length = k;
-      return 0;
-    }
-  }
-  return need + 1;
-}
 
 // Appends the escape of ASCII character `c`: the short forms JSON has, else \u00XX for the other
 // control characters.

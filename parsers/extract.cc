@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <unordered_set>
 
 #include "common/url.h"
@@ -82,7 +83,8 @@ RuleMatches find_rule_matches(GumboNode* root, const ExtractRules& rules) {
   }
   size_t next = 0;  // the set numbers the lists' selectors one list after another
   for (const auto& [selectors, list_matches] : lists) {
-    for (size_t i = 0; i < selectors->size(); ++i) list_matches->push_back(std::move(found[next++]));
+    for (size_t i = 0; i < selectors->size(); ++i)
+      list_matches->push_back(std::move(found[next++]));
   }
   return matches;
 }
@@ -193,7 +195,8 @@ std::string title_from_head(const Document& doc, const NodeSet& excluded) {
         sep_len = sep.size();
       }
     }
-    parts.push_back(title.substr(start, best == std::string::npos ? std::string::npos : best - start));
+    parts.push_back(
+        title.substr(start, best == std::string::npos ? std::string::npos : best - start));
     if (best == std::string::npos) break;
     start = best + sep_len;
   }
@@ -280,8 +283,8 @@ std::string strip_title(std::string title, const ExtractRules& rules) {
 // The name of a byline without its label: "Tác giả: Minh Khang", "Viết bởi Lò Thị Thanh Hà".
 std::string strip_byline_label(std::string text) {
   static constexpr std::string_view kLabels[] = {
-      "Tác giả:", "Tác giả", "Viết bởi", "Người viết:", "Bài và ảnh:", "Bài, ảnh:", "Bài:",
-      "Tin và ảnh:", "Tin, ảnh:", "Tin:", "bởi", "By", "by",
+      "Tác giả:",    "Tác giả",   "Viết bởi", "Người viết:", "Bài và ảnh:", "Bài, ảnh:", "Bài:",
+      "Tin và ảnh:", "Tin, ảnh:", "Tin:",     "bởi",         "By",          "by",
   };
   for (std::string_view label : kLabels) {
     if (text.size() > label.size() + 1 && text.compare(0, label.size(), label) == 0 &&
@@ -333,8 +336,8 @@ void strip_glued_chrome(std::string* text, const ExtractRules& rules) {
 // unlabelled date on a line of its own ("Thứ Tư, ngày 19/06/2019 - 08:45").
 bool only_weekday_words(const std::string& rest) {
   static constexpr std::string_view kWords[] = {
-      "Thứ", "thứ", "Hai", "hai", "Ba", "ba", "Tư", "tư", "Năm", "năm", "Sáu", "sáu", "Bảy",
-      "bảy", "Chủ", "chủ", "Nhật", "nhật", "CN", "Ngày", "ngày", "-", "|", ",", "(", ")",
+      "Thứ", "thứ", "Hai", "hai",  "Ba",   "ba", "Tư",   "tư",   "Năm", "năm", "Sáu", "sáu", "Bảy",
+      "bảy", "Chủ", "chủ", "Nhật", "nhật", "CN", "Ngày", "ngày", "-",   "|",   ",",   "(",   ")",
   };
   std::string_view words = rest;
   while (!words.empty()) {
@@ -394,11 +397,12 @@ void drop_link_lists(std::vector<RawBlock>* blocks) {
   *blocks = std::move(kept);
 }
 
-// A publication date printed near the body, as templates put it between the headline and the
-// text: a labelled or parenthesised date in one of the six elements before the body or before one
-// of its three nearest ancestors, nearest first. Long elements (news lists with dates) are skipped.
-std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& excluded,
-                                          DateOrder order) {
+// The first text, nearest first, of the elements just before the body: the six elements before
+// it and before each of its three nearest ancestors, where templates put the headline and the
+// date. `accept` says whether a text is the one sought; returns it, or nullopt.
+using TextTest = std::function<bool(const std::string& text, const GumboNode* element)>;
+std::optional<std::string> text_before_body(const GumboNode* body, const NodeSet& excluded,
+                                            const TextTest& accept) {
   const GumboNode* node = body;
   for (int level = 0; level < 4 && node != nullptr && node->parent != nullptr; ++level) {
     const GumboNode* parent = node->parent;
@@ -407,14 +411,28 @@ std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& 
     for (unsigned i = node->index_within_parent; i-- > 0 && seen < 6;) {
       const GumboNode* sibling = static_cast<const GumboNode*>(parent->v.element.children.data[i]);
       if (!is_element(sibling) || excluded.count(sibling)) continue;
-      ++seen;
       std::string text = visible_text(sibling, excluded);
-      if (text.empty() || text.size() > 200) continue;
-      if (auto found = find_labelled_date(text, order)) return found->iso;
+      if (text.empty()) continue;
+      ++seen;
+      if (accept(text, sibling)) return text;
     }
     node = parent;
   }
   return std::nullopt;
+}
+
+// A publication date printed near the body, as templates put it between the headline and the
+// text: a labelled or parenthesised date just before the body. Long elements (news lists with
+// dates) are skipped.
+std::optional<std::string> date_near_body(const GumboNode* body, const NodeSet& excluded,
+                                          DateOrder order) {
+  std::optional<std::string> iso;
+  text_before_body(body, excluded, [&](const std::string& text, const GumboNode*) {
+    if (text.size() > 200) return false;
+    if (auto found = find_labelled_date(text, order)) iso = found->iso;
+    return iso.has_value();
+  });
+  return iso;
 }
 
 // The machine-readable date of a date element whose text holds none: Blogger prints only "10:25"
@@ -459,31 +477,15 @@ bool holds_link(const GumboNode* node) {
 
 // For a template with no heading (old table layouts print the headline as bold <font> text in a
 // cell): the nearest short line before the body that reads as a headline, not a date, a sentence
-// or a row of links. Looks at most 6 earlier siblings on each of 4 levels up, like date_near_body.
+// or a row of links.
 std::optional<std::string> title_near_body(const GumboNode* body, const NodeSet& excluded,
                                            const ExtractRules& rules) {
-  const GumboNode* node = body;
-  for (int level = 0; level < 4 && node != nullptr && node->parent != nullptr; ++level) {
-    const GumboNode* parent = node->parent;
-    if (!is_element(parent)) break;
-    int seen = 0;
-    for (unsigned i = node->index_within_parent; i-- > 0 && seen < 6;) {
-      const GumboNode* sibling = static_cast<const GumboNode*>(parent->v.element.children.data[i]);
-      if (!is_element(sibling) || excluded.count(sibling)) continue;
-      std::string text = visible_text(sibling, excluded);
-      if (text.empty()) continue;
-      ++seen;
-      std::string iso;
-      size_t words = count_words(text);
-      if (text.size() > kMaxTitleBytes || words < 3 || words > 40 || ends_sentence(text) ||
-          is_date_line(text, rules, &iso) || holds_link(sibling)) {
-        continue;
-      }
-      return text;
-    }
-    node = parent;
-  }
-  return std::nullopt;
+  return text_before_body(body, excluded, [&](const std::string& text, const GumboNode* element) {
+    std::string iso;
+    size_t words = count_words(text);
+    return text.size() <= kMaxTitleBytes && words >= 3 && words <= 40 && !ends_sentence(text) &&
+           !is_date_line(text, rules, &iso) && !holds_link(element);
+  });
 }
 
 // Puts every text field of `article` in NFC, as article.h promises. Text read from the DOM is not
@@ -553,7 +555,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
       if (inside_excluded(h, excluded)) continue;
       std::string t = visible_text(h, excluded);
       if (t.empty() || t.size() > kMaxTitleBytes) continue;
-      if (head_title.find(t) != std::string::npos || (title_node == nullptr && h->v.element.tag == GUMBO_TAG_H1)) {
+      if (head_title.find(t) != std::string::npos ||
+          (title_node == nullptr && h->v.element.tag == GUMBO_TAG_H1)) {
         title_node = h;
         text = t;
         if (head_title.find(t) != std::string::npos) break;

@@ -26,36 +26,6 @@ constexpr size_t kDetectorBytes = 64 * 1024;               // enough for ucsdet,
 // ---------------------------------------------------------------------------------------------
 // UTF-8 validation and repair
 
-// Length of the well-formed UTF-8 sequence at p[0..avail), or 0 when it is ill-formed; then
-// *bad_length is its maximal subpart (the bytes one U+FFFD replaces, per Unicode ch. 3 and WHATWG).
-size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length) {
-  unsigned char lead = p[0];
-  if (lead < 0x80) return 1;
-  size_t need = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    need = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    need = 2;
-    if (lead == 0xE0) lo = 0xA0;  // no overlong forms
-    if (lead == 0xED) hi = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    need = 3;
-    if (lead == 0xF0) lo = 0x90;  // no overlong forms
-    if (lead == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    *bad_length = 1;
-    return 0;
-  }
-  for (size_t k = 1; k <= need; ++k) {
-    bool in_range = k < avail && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
-    if (!in_range) {
-      *bad_length = k;
-      return 0;
-    }
-  }
-  return need + 1;
-}
 
 // Index of the first byte that is ill-formed UTF-8 or (when `nul_is_bad`) a NUL, or size().
 size_t first_bad_utf8(std::string_view s, bool nul_is_bad) {
@@ -655,6 +625,35 @@ inline CharClass classify(std::string_view s, size_t i, size_t* len) {
 }
 
 }  // namespace
+
+size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length) {
+  unsigned char lead = p[0];
+  if (lead < 0x80) return 1;
+  size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    need = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    need = 2;
+    if (lead == 0xE0) lo = 0xA0;  // no overlong forms
+    if (lead == 0xED) hi = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    need = 3;
+    if (lead == 0xF0) lo = 0x90;  // no overlong forms
+    if (lead == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    *bad_length = 1;
+    return 0;
+  }
+  for (size_t k = 1; k <= need; ++k) {
+    bool in_range = k < avail && p[k] >= (k == 1 ? lo : 0x80) && p[k] <= (k == 1 ? hi : 0xBF);
+    if (!in_range) {
+      *bad_length = k;
+      return 0;
+    }
+  }
+  return need + 1;
+}
 
 DecodedText decode_html(std::string_view bytes, std::string_view content_type) {
   Choice choice = choose_charset(bytes, content_type);

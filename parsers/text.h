@@ -35,6 +35,11 @@ std::string collapse_whitespace(std::string_view utf8);
 // True when the text holds nothing but white space and zero-width characters (e.g. "&nbsp;").
 bool is_blank(std::string_view utf8);
 
+// Length of the well-formed UTF-8 sequence at p[0..avail) (1 for ASCII), or 0 when it is
+// ill-formed; then *bad_length is its maximal subpart: the bytes one U+FFFD replaces, per Unicode
+// ch. 3 and WHATWG (and nlohmann's replace handler). `avail` must be at least 1.
+size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length);
+
 // Number of words (runs separated by white space) in already-collapsed text.
 size_t count_words(std::string_view collapsed);
 
