@@ -612,7 +612,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   std::string updated_text;
   const GumboNode* updated_node =
       first_with_text(matches.updated, excluded, 400, &updated_text);
-  if (updated_node != nullptr) {
+  // WordPress marks an unmodified post's one date "published updated": that is no update.
+  if (updated_node != nullptr && updated_node != date_node) {
     auto found = find_labelled_date(updated_text, rules.date_order);
     if (!found) found = find_date(updated_text, rules.date_order);
     if (found) article.updated = found->iso;
