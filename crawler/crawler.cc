@@ -1,6 +1,7 @@
-// The crawl loop: claim, politeness, start, wait, decide, store, report. What an answer means is
-// decided elsewhere (robots_policy.h, disposition.h, discovery.h, admission.h); this file applies
-// those decisions to the hosts' queues, the robots.txt cache and the store.
+// The crawl loop: claim, politeness, start, wait, decide, store, report. What an answer means and
+// what follows from it is decided elsewhere (robots_policy.h, disposition.h, discovery.h,
+// admission.h); this file moves entries between the store, the hosts' queues and the transport,
+// and hands each answer to the module that settles it (robots_gate.h, site_crawl.h).
 #include "crawler/crawler.h"
 
 #include <algorithm>
@@ -12,10 +13,9 @@
 #include "crawler/disposition.h"
 #include "crawler/fetcher.h"
 #include "crawler/host_queue.h"
-#include "crawler/robots_cache.h"
+#include "crawler/robots_gate.h"
 #include "crawler/robots_policy.h"
 #include "crawler/site_crawl.h"
-#include "crawler/url_canon.h"
 
 namespace provarc {
 
@@ -28,7 +28,6 @@ std::string crawler_user_agent(const std::string& contact_url) {
 namespace {
 
 constexpr Millis kMaxLoopWait{250};
-constexpr Millis kPendingCountRefresh{1000};
 
 // What a transfer in flight is for.
 struct InFlight {
@@ -41,7 +40,7 @@ struct InFlight {
 
 PolitenessRules host_rules(const CrawlOptions& options) {
   PolitenessRules rules;
-  rules.delay = Millis(0);  // raised by every site that uses the host (see use_host)
+  rules.delay = Millis(0);  // raised by every site that uses the host (HostQueue::add_site)
   rules.max_crawl_delay = Millis(0);
   rules.max_backoff = options.max_backoff;
   rules.pause_after_failures = options.pause_after_failures;
@@ -50,16 +49,15 @@ PolitenessRules host_rules(const CrawlOptions& options) {
 }
 
 class Crawl {
-  using Site = SiteCrawl;
-
  public:
   Crawl(const std::vector<SiteConfig>& configs, CrawlStore& store, const CrawlOptions& options,
         Transport& net)
-      : store_(store), options_(options), net_(net), hosts_(host_rules(options)) {
+      : store_(store), options_(options), net_(net), hosts_(host_rules(options)),
+        robots_(hosts_, net) {
     auto log = [this](const std::string& line) { this->log(line); };
     for (const SiteConfig& c : configs) {
-      sites_.push_back(std::make_unique<Site>(c, crawler_user_agent(c.contact_url), store,
-                                              robots_, net, log));
+      sites_.push_back(std::make_unique<SiteCrawl>(c, crawler_user_agent(c.contact_url), store,
+                                                   robots_.cache(), net, log));
     }
   }
 
@@ -67,27 +65,24 @@ class Crawl {
 
  private:
   Status prepare();
-  Status claim(Site& site, size_t index, SteadyTime now);
+  Status claim(size_t site_index, SteadyTime now);
   Status start_ready(HostQueue& host, SteadyTime now);
   Status start_next_task(HostQueue& host, SteadyTime now);
   void start_robots(HostQueue& host, SteadyTime now);
-  void start_item(HostQueue& host, Task task, SteadyTime now);
+  void start_task(HostQueue& host, SteadyTime now);
   void start(HostQueue& host, InFlight flight, const FetchRequest& request, SteadyTime now);
   Status handle(FetchResult result);
-  Status handle_robots(Site& site, const RobotsFetch& fetch, FetchResult& result, HostQueue& host);
-  Status apply_verdict(Site& site, const RobotsFetch& fetch, RobotsVerdict& verdict,
-                       const FetchResult& result, HostQueue& host);
-  Status apply_robots(HostQueue& owner, const std::string& origin, RobotsTxt rules);
-  void robots_unreachable(const std::string& origin, std::optional<Millis> retry_after);
-  Status handle_item(Site& site, const FrontierEntry& item, FetchResult& result, HostQueue& host);
+  Status handle_robots(SiteCrawl& site, const RobotsFetch& fetch, FetchResult& result,
+                       HostQueue& host);
+  Status handle_item(SiteCrawl& site, const FrontierEntry& item, FetchResult& result,
+                     HostQueue& host);
   void abandon(HostQueue& host, const std::string& why);
   void drop_front(HostQueue& host);
   void stop_all(const std::string& reason);
-  bool site_done(const Site& site) const;
+  bool site_done(const SiteCrawl& site) const;
   Status report_progress(bool final_report);
   Status finish();
   Millis loop_wait(SteadyTime now) const;
-  void use_host(const Site& site, HostQueue& host);
   std::string start_of_run_utc();
   void log(const std::string& line) const {
     if (options_.on_log) options_.on_log(line);
@@ -96,9 +91,9 @@ class Crawl {
   CrawlStore& store_;
   const CrawlOptions& options_;
   Transport& net_;
-  RobotsCache robots_;
   HostQueues hosts_;
-  std::vector<std::unique_ptr<Site>> sites_;
+  RobotsGate robots_;
+  std::vector<std::unique_ptr<SiteCrawl>> sites_;
   std::unordered_map<uint64_t, InFlight> in_flight_;
   uint64_t next_token_ = 1;
   bool stopping_ = false;
@@ -121,27 +116,22 @@ std::string Crawl::start_of_run_utc() {
   return next;
 }
 
-// `site` fetches from `host`: its delay and Crawl-delay cap apply there.
-void Crawl::use_host(const Site& site, HostQueue& host) {
-  host.politeness.add_site_rules(Millis(site.config().crawl.delay_ms),
-                                 Millis(site.config().crawl.max_crawl_delay_ms));
-}
-
 Status Crawl::prepare() {
   // Items a killed run left in progress go back to the queue before anything is counted.
   auto requeued = store_.requeue_in_progress();
   if (!requeued.ok()) return requeued.failure();
   for (auto& site : sites_) {
-    if (!site->config().crawl.verify_tls) {
+    const CrawlRules& rules = site->config().crawl;
+    if (!rules.verify_tls) {
       log("warning: " + site->config().id +
           ": TLS certificates are not verified (verify_tls = false)");
     }
     for (const std::string& authority : site->discovery().scope().hosts()) {
-      use_host(*site, hosts_.at(authority));
+      hosts_.at(authority).add_site(rules);
     }
     for (const Discovered& seed : site->discovery().seeds()) {
       if (auto authority = url_authority(seed.entry.url); authority.ok()) {
-        use_host(*site, hosts_.at(*authority));
+        hosts_.at(*authority).add_site(rules);
       }
     }
     if (Status s = site->begin(run_started_utc_, options_.max_pages); !s.ok()) return s;
@@ -149,8 +139,9 @@ Status Crawl::prepare() {
   return Status::Ok();
 }
 
-// Claims `site`'s due entries into their hosts' queues.
-Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
+// Claims the site's due entries into their hosts' queues.
+Status Crawl::claim(size_t site_index, SteadyTime now) {
+  SiteCrawl& site = *sites_[site_index];
   auto items = site.claim(now, options_.max_retry_wait);
   if (!items.ok()) return items.failure();
   for (FrontierEntry& item : *items) {
@@ -161,8 +152,8 @@ Status Crawl::claim(Site& site, size_t index, SteadyTime now) {
     }
     HostQueue& host = hosts_.at(*authority);
     if (host.abandoned) continue;  // stays in progress; released at the end of the run
-    use_host(site, host);
-    host.tasks.push_back(Task{std::move(item), index});
+    host.add_site(site.config().crawl);
+    host.tasks.push_back(Task{std::move(item), site_index});
     ++site.in_memory;
   }
   return Status::Ok();
@@ -174,22 +165,8 @@ void Crawl::abandon(HostQueue& host, const std::string& why) {
   HostQueues::Abandoned left = HostQueues::abandon(host);
   for (const Task& task : left.tasks) --sites_[task.site]->in_memory;
   // robots.txt files redirected here cannot be read: their origins count as unreachable.
-  for (const RobotsFetch& fetch : left.robots_fetches) robots_unreachable(fetch.origin, {});
+  for (const RobotsFetch& fetch : left.robots_fetches) robots_.unreachable(fetch.origin, {});
   log("error: " + host.authority + ": " + why + "; its URLs are left for a later run");
-}
-
-// RFC 9309 2.3.1.4: nothing may be fetched from `origin` until its robots.txt answers; it is asked
-// again after the server's Retry-After, or the host's backoff.
-void Crawl::robots_unreachable(const std::string& origin, std::optional<Millis> retry_after) {
-  robots_.unreachable(origin);
-  auto authority = url_authority(origin);
-  if (!authority.ok()) return;
-  HostQueue& owner = hosts_.at(*authority);
-  if (retry_after) {
-    owner.politeness.on_retry_after(net_.now(), *retry_after);
-  } else {
-    owner.politeness.on_transient_failure(net_.now());
-  }
 }
 
 void Crawl::start(HostQueue& host, InFlight flight, const FetchRequest& request,
@@ -206,22 +183,24 @@ void Crawl::start_robots(HostQueue& host, SteadyTime now) {
   flight.robots = true;
   flight.fetch = std::move(host.robots_fetches.front());
   host.robots_fetches.pop_front();
-  Site& site = *sites_[flight.fetch.site];
+  SiteCrawl& site = *sites_[flight.fetch.site];
   ++site.in_flight;
   FetchRequest request = robots_request(flight.fetch.url, site.user_agent(), site.config().crawl);
   request.token = next_token_++;
   start(host, std::move(flight), request, now);
 }
 
-void Crawl::start_item(HostQueue& host, Task task, SteadyTime now) {
-  Site& site = *sites_[task.site];
-  FetchRequest request = site.request_for(task.item);
+// Starts the task at the front of `host`'s queue.
+void Crawl::start_task(HostQueue& host, SteadyTime now) {
+  InFlight flight;
+  flight.task = std::move(host.tasks.front());
+  host.tasks.pop_front();
+  SiteCrawl& site = *sites_[flight.task.site];
+  FetchRequest request = site.request_for(flight.task.item);
   request.token = next_token_++;
-  if (task.item.kind == CaptureKind::kPage) ++site.progress.pages;
+  if (flight.task.item.kind == CaptureKind::kPage) ++site.progress.pages;
   ++site.in_flight;
   --site.in_memory;
-  InFlight flight;
-  flight.task = std::move(task);
   start(host, std::move(flight), request, now);
 }
 
@@ -251,99 +230,29 @@ Status Crawl::start_ready(HostQueue& host, SteadyTime now) {
 
 Status Crawl::start_next_task(HostQueue& host, SteadyTime now) {
   while (!host.tasks.empty()) {
-    Task& task = host.tasks.front();
-    Site& site = *sites_[task.site];
+    const Task& task = host.tasks.front();
+    SiteCrawl& site = *sites_[task.site];
     if (site.refuses(task.item)) {
       drop_front(host);
       continue;
     }
-    auto origin = url_origin(task.item.url);
-    if (!origin.ok()) {
-      Status s = site.fail(task.item, origin.error());
-      drop_front(host);
-      if (!s.ok()) return s;
-      continue;
+    RobotsGate::Pass pass = robots_.check(host, task, site.user_agent(), now);
+    switch (pass.kind) {
+      case RobotsGate::Pass::Kind::kWait: return Status::Ok();
+      case RobotsGate::Pass::Kind::kFetchFirst: start_robots(host, now); return Status::Ok();
+      case RobotsGate::Pass::Kind::kAllowed: start_task(host, now); return Status::Ok();
+      case RobotsGate::Pass::Kind::kDisallowed: ++site.progress.disallowed; break;
+      case RobotsGate::Pass::Kind::kBadUrl: ++site.progress.failed; break;
     }
-    switch (robots_.state(*origin, now)) {
-      case RobotsCache::State::kFetching:
-        host.waiting_for_robots = true;  // its robots.txt is being fetched through a redirect
-        return Status::Ok();
-      case RobotsCache::State::kUnknown:
-      case RobotsCache::State::kUnreachable:
-        // Never read, older than a day, or unreachable and the backoff is over: fetch it first.
-        robots_.fetching(*origin);
-        host.robots_fetches.push_back({*origin, *origin + "/robots.txt", 0, task.site});
-        start_robots(host, now);
-        return Status::Ok();
-      case RobotsCache::State::kReady: break;
-    }
-    RobotsTxt::Decision decision = robots_.rules(*origin)->check(site.user_agent(), task.item.url);
-    if (decision.allowed) {
-      Task next = std::move(task);
-      host.tasks.pop_front();
-      start_item(host, std::move(next), now);
-      return Status::Ok();
-    }
-    ++site.progress.disallowed;
-    std::string why = "disallowed by " + *origin + "/robots.txt";
-    if (decision.line > 0) {
-      why += " line " + std::to_string(decision.line) + " (" + decision.rule + ")";
-    }
-    Status s = store_.mark_failed(task.item.id, why);
+    if (pass.kind == RobotsGate::Pass::Kind::kBadUrl) log("error: " + task.item.url + ": " + pass.why);
+    Status s = store_.mark_failed(task.item.id, pass.why);
     drop_front(host);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status Crawl::apply_robots(HostQueue& owner, const std::string& origin, RobotsTxt rules) {
-  robots_.ready(origin, std::move(rules), net_.now());
-  const RobotsTxt& ready = *robots_.rules(origin);
-  // Crawl-delay is per product token; every site on a host shares the token, so any agent will do.
-  owner.politeness.set_crawl_delay(ready.crawl_delay_seconds(crawler_user_agent("")));
-  for (auto& site : sites_) {
-    for (const Discovered& sitemap :
-         site->discovery().sitemaps_of(ready, origin, owner.authority)) {
-      if (Status s = site->offer(sitemap); !s.ok()) return s;
-    }
-  }
-  return Status::Ok();
-}
-
-Status Crawl::apply_verdict(Site& site, const RobotsFetch& fetch, RobotsVerdict& verdict,
-                            const FetchResult& result, HostQueue& host) {
-  if (verdict.kind == RobotsVerdict::Kind::kDisallowAll) {
-    ++site.progress.errors;
-    robots_unreachable(fetch.origin, verdict.retry_after);
-    if (result.host_not_found || result.tls_failure) {
-      // Neither heals within a run: the backoff would hold the run for half an hour.
-      abandon(host, result.capture.url + ": " + result.capture.error);
-      return Status::Ok();
-    }
-    log("warning: " + result.capture.url + ": " + verdict.reason + "; nothing is fetched from " +
-        fetch.origin + " until robots.txt answers");
-    return Status::Ok();
-  }
-  host.politeness.on_success();
-  // The rules belong to the origin that asked, wherever a redirect took the request.
-  auto owner_authority = url_authority(fetch.origin);
-  HostQueue& owner = owner_authority.ok() ? hosts_.at(*owner_authority) : host;
-  if (verdict.kind != RobotsVerdict::Kind::kFollow) {
-    return apply_robots(owner, fetch.origin, std::move(verdict.rules));
-  }
-  auto target_authority = url_authority(verdict.follow);
-  if (!target_authority.ok()) return apply_robots(owner, fetch.origin, RobotsTxt::allow_all());
-  HostQueue& target = hosts_.at(*target_authority);
-  if (target.abandoned) {
-    robots_unreachable(fetch.origin, {});
-    return Status::Ok();
-  }
-  use_host(site, target);
-  target.robots_fetches.push_back({fetch.origin, verdict.follow, fetch.redirects + 1, fetch.site});
-  return Status::Ok();
-}
-
-Status Crawl::handle_robots(Site& site, const RobotsFetch& fetch, FetchResult& result,
+Status Crawl::handle_robots(SiteCrawl& site, const RobotsFetch& fetch, FetchResult& result,
                             HostQueue& host) {
   Capture& capture = result.capture;
   capture.kind = CaptureKind::kRobots;
@@ -351,11 +260,27 @@ Status Crawl::handle_robots(Site& site, const RobotsFetch& fetch, FetchResult& r
   return store_.atomically([&]() -> Status {
     auto recorded = store_.record(capture, false);
     if (!recorded.ok()) return recorded.failure();
-    return apply_verdict(site, fetch, verdict, result, host);
+    RobotsGate::Applied applied =
+        robots_.apply(fetch, verdict, result, host, site.config().crawl);
+    if (applied.unreachable) ++site.progress.errors;
+    if (applied.abandon_host) {
+      abandon(host, capture.url + ": " + capture.error);
+    } else if (applied.unreachable) {
+      log("warning: " + capture.url + ": " + verdict.reason + "; nothing is fetched from " +
+          fetch.origin + " until robots.txt answers");
+    }
+    if (applied.rules == nullptr) return Status::Ok();
+    for (auto& other : sites_) {
+      for (const Discovered& sitemap :
+           other->discovery().sitemaps_of(*applied.rules, fetch.origin, applied.owner->authority)) {
+        if (Status s = other->offer(sitemap); !s.ok()) return s;
+      }
+    }
+    return Status::Ok();
   });
 }
 
-Status Crawl::handle_item(Site& site, const FrontierEntry& item, FetchResult& result,
+Status Crawl::handle_item(SiteCrawl& site, const FrontierEntry& item, FetchResult& result,
                           HostQueue& host) {
   Capture& capture = result.capture;
   capture.kind = item.kind;
@@ -364,20 +289,10 @@ Status Crawl::handle_item(Site& site, const FrontierEntry& item, FetchResult& re
   site.progress.duration_ms = std::chrono::duration_cast<Millis>(now - started_).count();
   Disposition d = decide(result, site.discovery().is_article(item), net_.wall_now());
   if (d.error) ++site.progress.errors;
-  Millis wait{0};
-  if (d.kind == Disposition::Kind::kRetry) {
-    if (d.retry_after) {
-      wait = *d.retry_after;
-      host.politeness.on_retry_after(now, wait);
-    } else {
-      wait = host.politeness.on_transient_failure(now);
-    }
-    if (wait > options_.max_retry_wait) {
-      log("warning: " + host.authority + " asks to wait " + std::to_string(wait.count() / 1000) +
-          " s; its URLs are left for a later run");
-    }
-  } else if (d.kind != Disposition::Kind::kFail) {
-    host.politeness.on_success();
+  Millis wait = apply_to_host(d, host.politeness, now);
+  if (wait > options_.max_retry_wait) {
+    log("warning: " + host.authority + " asks to wait " + std::to_string(wait.count() / 1000) +
+        " s; its URLs are left for a later run");
   }
   return site.settle(item, d, wait, capture);
 }
@@ -389,7 +304,7 @@ Status Crawl::handle(FetchResult result) {
   in_flight_.erase(it);
   HostQueue& host = hosts_.at(flight.authority);
   host.politeness.on_finish(result.received_by);
-  Site& site = *sites_[flight.robots ? flight.fetch.site : flight.task.site];
+  SiteCrawl& site = *sites_[flight.robots ? flight.fetch.site : flight.task.site];
   --site.in_flight;
   ++site.progress.fetched;
   site.progress.bytes += static_cast<int64_t>(result.capture.body.size());
@@ -399,7 +314,7 @@ Status Crawl::handle(FetchResult result) {
                        : handle_item(site, flight.task.item, result, host);
 }
 
-bool Crawl::site_done(const Site& site) const {
+bool Crawl::site_done(const SiteCrawl& site) const {
   if (site.in_flight > 0) return false;
   if (!site.stop_reason().empty() || stopping_) return true;
   return site.idle();
@@ -419,12 +334,7 @@ Status Crawl::report_progress(bool final_report) {
   last_progress_ = now;
   std::vector<SiteProgress> all;
   for (auto& site : sites_) {
-    if (final_report || now - site->pending_checked >= kPendingCountRefresh) {
-      site->pending_checked = now;
-      auto pending = store_.pending_count(site->config().id);
-      if (!pending.ok()) return pending.failure();
-      site->progress.queued = *pending;
-    }
+    if (Status s = site->count_queued(now, final_report); !s.ok()) return s;
     const auto& hosts = site->discovery().scope().hosts();
     if (const HostQueue* first = hosts.empty() ? nullptr : hosts_.find(hosts.front())) {
       site->progress.delay_ms = first->politeness.delay().count();
@@ -457,11 +367,7 @@ Status Crawl::finish() {
   auto released = store_.requeue_in_progress();
   if (!released.ok()) return released.failure();
   for (auto& site : sites_) {
-    auto pending = store_.pending_count(site->config().id);
-    if (!pending.ok()) return pending.failure();
-    site->progress.finished = *pending == 0;
-    if (!site->progress.finished) site->stop("retries left for a later run");
-    site->progress.stop_reason = site->progress.finished ? "" : site->stop_reason();
+    if (Status s = site->finish(); !s.ok()) return s;
   }
   if (Status s = report_progress(true); !s.ok()) return s;
   for (auto& site : sites_) summary_.sites.push_back(site->progress);
@@ -485,7 +391,7 @@ Result<CrawlSummary> Crawl::run() {
       summary_.time_limit_reached = true;
     }
     for (size_t i = 0; i < sites_.size() && !stopping_; ++i) {
-      if (Status s = claim(*sites_[i], i, now); !s.ok()) return s.failure();
+      if (Status s = claim(i, now); !s.ok()) return s.failure();
     }
     for (auto& [authority, host] : hosts_) {
       if (stopping_) break;

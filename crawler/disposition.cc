@@ -43,6 +43,17 @@ Disposition decide(const FetchResult& result, bool article_page, WallTime now) {
   return d;  // 4xx, a 3xx without Location, 1xx: the server's answer is the record
 }
 
+Millis apply_to_host(const Disposition& d, HostPoliteness& host, SteadyTime now) {
+  if (d.kind == Disposition::Kind::kFail) return Millis(0);
+  if (d.kind != Disposition::Kind::kRetry) {
+    host.on_success();
+    return Millis(0);
+  }
+  if (!d.retry_after) return host.on_transient_failure(now);
+  host.on_retry_after(now, *d.retry_after);
+  return *d.retry_after;
+}
+
 std::optional<std::string> retries_exhausted(const FrontierEntry& item, int max_retries,
                                              const std::string& reason) {
   if (item.attempts + 1 <= max_retries) return std::nullopt;

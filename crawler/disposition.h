@@ -1,7 +1,8 @@
 // crawler/disposition.h: what becomes of a frontier entry once its fetch has finished: done,
 // retried after a wait, failed, redirected, or read for links; decided from the answer alone.
 //
-// Pure functions: the crawl loop applies the decision (politeness, the store, discovery).
+// Pure functions, but for apply_to_host(), which applies a decision to a host's politeness; the
+// crawl loop applies the rest (the store, discovery: site_crawl.h).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 
 #include "common/frontier.h"
 #include "crawler/http_time.h"
+#include "crawler/politeness.h"
 #include "crawler/transport.h"
 
 namespace provarc {
@@ -38,6 +40,11 @@ struct Disposition {
 // The disposition of `result`, the answer to a frontier entry whose URL the site takes for an
 // article page when `article_page`, received at `now` (for a Retry-After date). Thread-safe.
 Disposition decide(const FetchResult& result, bool article_page, WallTime now);
+
+// Applies `d` to the politeness of the host that answered, at `now`: a kRetry is a transient
+// failure (the server's Retry-After, or the backoff), a kFail says nothing of the host, every other
+// kind ends its failure streak. Returns the wait before a kRetry may be tried again, else zero.
+Millis apply_to_host(const Disposition& d, HostPoliteness& host, SteadyTime now);
 
 // The error to fail `item` with when a retry for `reason` would exceed `max_retries` attempts
 // ("HTTP 503 (gave up after 5 attempts)"); nullopt while it may be tried again.

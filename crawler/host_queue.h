@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/frontier.h"
+#include "config/config.h"
 #include "crawler/politeness.h"
 
 namespace provarc {
@@ -42,6 +43,12 @@ struct HostQueue {
   bool waiting_for_robots = false;  // its next task waits for a robots.txt fetched elsewhere
   bool abandoned = false;           // left for the rest of the run
 
+  // A site whose `rules` these are fetches from this host: its delay and Crawl-delay cap apply,
+  // the politer of each when several sites share the host.
+  void add_site(const CrawlRules& rules) {
+    politeness.add_site_rules(Millis(rules.delay_ms), Millis(rules.max_crawl_delay_ms));
+  }
+
   // True when it has something to start and nothing stops it but time.
   bool has_work() const {
     return !abandoned && !politeness.busy() && !waiting_for_robots &&
@@ -51,7 +58,7 @@ struct HostQueue {
 
 class HostQueues {
  public:
-  // Every new host starts from `rules`; the sites using it raise its delay (add_site_rules).
+  // Every new host starts from `rules`; the sites using it raise its delay (add_site).
   explicit HostQueues(const PolitenessRules& rules) : rules_(rules) {}
 
   // The queue of `authority`, made on first use.

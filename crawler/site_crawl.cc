@@ -7,6 +7,7 @@ namespace {
 
 constexpr int kClaimBatch = 200;
 constexpr int64_t kClaimLowWater = 50;  // claim more when a site holds fewer in memory
+constexpr Millis kQueuedCountRefresh{1000};
 
 }  // namespace
 
@@ -94,6 +95,24 @@ Result<std::vector<FrontierEntry>> SiteCrawl::claim(SteadyTime now, Millis retry
 std::optional<SteadyTime> SiteCrawl::next_retry() const {
   if (retries_due_.empty()) return std::nullopt;
   return *retries_due_.begin();
+}
+
+Status SiteCrawl::count_queued(SteadyTime now, bool force) {
+  if (!force && now - queued_counted_ < kQueuedCountRefresh) return Status::Ok();
+  queued_counted_ = now;
+  auto pending = store_.pending_count(config().id);
+  if (!pending.ok()) return pending.failure();
+  progress.queued = *pending;
+  return Status::Ok();
+}
+
+Status SiteCrawl::finish() {
+  auto pending = store_.pending_count(config().id);
+  if (!pending.ok()) return pending.failure();
+  progress.finished = *pending == 0;
+  if (!progress.finished) stop("retries left for a later run");
+  progress.stop_reason = progress.finished ? "" : stop_reason_;
+  return Status::Ok();
 }
 
 bool SiteCrawl::refuses(const FrontierEntry& item) {

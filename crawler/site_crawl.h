@@ -80,10 +80,15 @@ class SiteCrawl {
   }
   const std::string& stop_reason() const { return stop_reason_; }
 
+  // Reads progress.queued from the store, when `force` or a second after the last read.
+  Status count_queued(SteadyTime now, bool force);
+  // At the end of the run, once claimed entries went back to the queue: progress.finished (nothing
+  // left pending) and, when not, progress.stop_reason.
+  Status finish();
+
   SiteProgress progress;
   int64_t in_memory = 0;  // claimed entries held in host queues
   int64_t in_flight = 0;  // transfers started and not handled yet
-  SteadyTime pending_checked{};  // when progress.queued was last read from the store
 
   // The earliest retry of this run still waited for, or nullopt.
   std::optional<SteadyTime> next_retry() const;
@@ -106,6 +111,7 @@ class SiteCrawl {
   std::string stop_reason_;
   bool claim_dirty_ = true;  // something may be claimable that was not at the last claim
   bool exhausted_ = false;
+  SteadyTime queued_counted_{};  // when progress.queued was last read from the store
   std::multiset<SteadyTime> retries_due_;  // this run's retries, by when they are due
   // Redirect targets waiting to be fetched -> redirects that led to them (taken when fetched).
   std::unordered_map<std::string, int> redirect_hops_;
