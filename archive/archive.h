@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "common/capture.h"
+#include "common/frontier.h"
 #include "common/result.h"
+#include "common/site_progress.h"
 
 namespace provarc {
 
@@ -123,22 +125,10 @@ struct SiteStats {
 
 // ---- Runs: what each crawl, import or re-parse did.
 
-// One site's part of a crawl run (a run_sites row): the crawler's counts, and the template health
-// of the article pages it extracted.
-struct RunSiteCounts {
-  std::string site;
-  int64_t fetched = 0;       // requests completed, robots.txt included
-  int64_t pages = 0;         // page requests
-  int64_t new_articles = 0;
-  int64_t changed = 0;
-  int64_t unchanged = 0;
-  int64_t not_modified = 0;  // 304 answers to conditional GETs
-  int64_t gone = 0;          // articles found gone (404/410) in this run
-  int64_t errors = 0;
-  int64_t failed = 0;
-  int64_t bytes = 0;
-  int64_t duration_ms = 0;
-  bool finished = false;     // nothing was left queued
+// One site's part of a crawl run (a run_sites row): the crawler's counts (those SiteProgress
+// records; its live-only fields read back as zero), and the template health of the article pages
+// it extracted.
+struct RunSiteCounts : SiteProgress {
   int64_t parsed = 0;          // article pages extracted, or failing to
   int64_t body_missed = 0;     // ... whose configured body rules matched nothing
   int64_t missing_fields = 0;  // ... extracted without a title or a published date
@@ -163,23 +153,8 @@ struct GoneMark {
   int status = 0;
 };
 
-// ---- The crawl frontier: the URLs to fetch, persistent across runs.
-
-enum class FrontierState { kQueued, kInProgress, kDone, kFailed };
-
-struct FrontierEntry {
-  int64_t id = 0;              // set by the archive
-  std::string site;
-  std::string url;             // canonical
-  int depth = 0;
-  CaptureKind kind = CaptureKind::kPage;
-  std::string parent_url;      // for images and attachments: the article linking them
-  int priority = 0;            // higher is claimed first
-  std::string not_before;      // format_utc(); "" means as soon as possible
-  FrontierState state = FrontierState::kQueued;  // read back only
-  int attempts = 0;            // read back only: failed attempts so far
-  std::string last_error;      // read back only
-};
+// ---- The crawl frontier: the URLs to fetch (FrontierEntry, common/frontier.h), persistent across
+// runs.
 
 enum class EnqueueMode {
   kIfNew,    // an entry already present for (site, url) is left as it is

@@ -42,20 +42,6 @@ ArticleChange change_of(const IngestOutcome& outcome) {
   return ArticleChange::kNone;
 }
 
-CrawlItem item_of(const FrontierEntry& entry) {
-  CrawlItem item;
-  item.id = entry.id;
-  item.site = entry.site;
-  item.url = entry.url;
-  item.kind = entry.kind;
-  item.parent_url = entry.parent_url;
-  item.depth = entry.depth;
-  item.priority = entry.priority;
-  item.not_before = entry.not_before;
-  item.attempts = entry.attempts;
-  return item;
-}
-
 // The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest. It
 // also tallies each site's template health as article pages are extracted (the crawler knows
 // nothing of extraction). Not thread-safe (neither is the Archive); the crawler uses it from one
@@ -81,25 +67,13 @@ class ArchiveCrawlStore : public CrawlStore {
     return archive_.transaction(body);
   }
 
-  Result<bool> enqueue(const CrawlItem& item, bool revisit) override {
-    FrontierEntry entry;
-    entry.site = item.site;
-    entry.url = item.url;
-    entry.depth = item.depth;
-    entry.kind = item.kind;
-    entry.parent_url = item.parent_url;
-    entry.priority = item.priority;
-    entry.not_before = item.not_before;
+  Result<bool> enqueue(const FrontierEntry& entry, bool revisit) override {
     return archive_.enqueue(entry, revisit ? EnqueueMode::kRevisit : EnqueueMode::kIfNew);
   }
 
-  Result<std::vector<CrawlItem>> claim(const std::string& site, const std::string& now,
-                                       int limit) override {
-    auto entries = archive_.claim(site, now, limit, run_id_);
-    if (!entries.ok()) return entries.failure();
-    std::vector<CrawlItem> items;
-    for (const FrontierEntry& entry : *entries) items.push_back(item_of(entry));
-    return items;
+  Result<std::vector<FrontierEntry>> claim(const std::string& site, const std::string& now,
+                                           int limit) override {
+    return archive_.claim(site, now, limit, run_id_);
   }
 
   Status mark_done(int64_t id) override { return archive_.mark_done(id); }
@@ -129,13 +103,10 @@ class ArchiveCrawlStore : public CrawlStore {
     return CachedValidators{v->etag, v->last_modified};
   }
 
-  Result<std::vector<CrawlItem>> stale_pages(const std::string& site, const std::string& before,
-                                             int64_t after_id, int limit) override {
-    auto entries = archive_.stale_pages(site, before, after_id, limit);
-    if (!entries.ok()) return entries.failure();
-    std::vector<CrawlItem> items;
-    for (const FrontierEntry& entry : *entries) items.push_back(item_of(entry));
-    return items;
+  Result<std::vector<FrontierEntry>> stale_pages(const std::string& site,
+                                                 const std::string& before, int64_t after_id,
+                                                 int limit) override {
+    return archive_.stale_pages(site, before, after_id, limit);
   }
 
   Result<RecordedCapture> record(const Capture& capture, bool is_article) override {
@@ -316,21 +287,10 @@ std::string counts_json(const CrawlSummary& summary) {
       .dump();
 }
 
+// The run's record of a site: the crawler's counts and the template health the store tallied.
 RunSiteCounts site_counts_of(const SiteProgress& p, const ArchiveCrawlStore& store) {
   RunSiteCounts c = store.tally(p.site);
-  c.site = p.site;
-  c.fetched = p.fetched;
-  c.pages = p.pages;
-  c.new_articles = p.new_articles;
-  c.changed = p.changed;
-  c.unchanged = p.unchanged;
-  c.not_modified = p.not_modified;
-  c.gone = p.gone;
-  c.errors = p.errors;
-  c.failed = p.failed;
-  c.bytes = p.bytes;
-  c.duration_ms = p.duration_ms;
-  c.finished = p.finished;
+  static_cast<SiteProgress&>(c) = p;
   return c;
 }
 

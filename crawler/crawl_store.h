@@ -1,5 +1,5 @@
-// crawler/crawl_store.h: the narrow interface through which the crawler keeps its frontier and
-// hands over what it fetched. The crawler knows nothing of how captures are stored: the
+// crawler/crawl_store.h: the narrow interface (a port) through which the crawler keeps its frontier
+// (common/frontier.h) and hands over what it fetched. The crawler knows nothing of how captures are stored: the
 // application (cli/crawl_command.cc) implements this over the archive; tests keep it in memory.
 #pragma once
 
@@ -9,22 +9,10 @@
 #include <vector>
 
 #include "common/capture.h"
+#include "common/frontier.h"
 #include "common/result.h"
 
 namespace provarc {
-
-// One URL on the frontier.
-struct CrawlItem {
-  int64_t id = 0;             // given by the store; 0 before enqueue
-  std::string site;
-  std::string url;            // canonical
-  CaptureKind kind = CaptureKind::kPage;
-  std::string parent_url;     // images and attachments: the article that links them
-  int depth = 0;              // links followed from a start URL, listing URL or sitemap
-  int priority = 0;           // higher is claimed first
-  std::string not_before;     // UTC "2026-11-21T23:55:25.123Z"; "" means as soon as possible
-  int attempts = 0;           // read back: failed attempts so far
-};
 
 // What became of an article page the store was given.
 enum class ArticleChange {
@@ -64,11 +52,11 @@ class CrawlStore {
 
   // Adds `item` (queued) unless (site, url) is present. With `revisit`, a done or failed entry is
   // queued again with item's priority and not_before. Returns true when something was queued.
-  virtual Result<bool> enqueue(const CrawlItem& item, bool revisit) = 0;
+  virtual Result<bool> enqueue(const FrontierEntry& item, bool revisit) = 0;
   // Up to `limit` queued items of `site` due at `now` (UTC string), highest priority first, then
   // earliest not_before, then first enqueued. They are in progress until marked.
-  virtual Result<std::vector<CrawlItem>> claim(const std::string& site, const std::string& now,
-                                               int limit) = 0;
+  virtual Result<std::vector<FrontierEntry>> claim(const std::string& site,
+                                                   const std::string& now, int limit) = 0;
   virtual Status mark_done(int64_t id) = 0;
   // Not retried (until enqueued again with revisit).
   virtual Status mark_failed(int64_t id, const std::string& error) = 0;
@@ -91,10 +79,10 @@ class CrawlStore {
   // `site`'s completed page items with an id above `after_id` whose URL was last fetched before
   // `before` (UTC string), by id, at most `limit`. A new pass queues the articles among them
   // again, linked or not. The default, for stores that keep no history, finds none.
-  virtual Result<std::vector<CrawlItem>> stale_pages(const std::string& site,
-                                                     const std::string& before, int64_t after_id,
-                                                     int limit) {
-    return std::vector<CrawlItem>();
+  virtual Result<std::vector<FrontierEntry>> stale_pages(const std::string& site,
+                                                         const std::string& before,
+                                                         int64_t after_id, int limit) {
+    return std::vector<FrontierEntry>();
   }
 };
 

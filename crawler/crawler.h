@@ -7,15 +7,24 @@
 // incremental: a listing's pagination is followed again only from pages that show articles never
 // seen before, and known articles it links are fetched again only once stale. Every host
 // (authority) has its own queue and politeness state; hosts are fetched concurrently through one
-// libcurl multi handle, one request at a time per host, request starts at least the delay apart
-// (the site's delay, raised to robots.txt's Crawl-delay up to a cap). robots.txt is fetched first for each origin and again
-// after 24 hours; while it answers 5xx or cannot be reached nothing else is fetched from that
-// origin. 429 and 503 honour Retry-After; other transient failures back off exponentially and are
-// retried up to max_retries; a host failing again and again is paused, then left for the run.
-// Every response is recorded as it completes (one atomic store call per fetch); a killed run
-// loses nothing committed and the next run does not fetch again what was completed. The frontier
-// is the store's: the crawler holds a window of a few hundred claimed URLs per site and no set of
-// the URLs it saw, so its memory does not grow with the frontier (bench/README.md, "Memory").
+// transport (libcurl's multi handle), one request at a time per host, request starts at least the
+// delay apart (the site's delay, raised to robots.txt's Crawl-delay up to a cap). robots.txt is
+// fetched first for each origin and again after 24 hours; while it answers 5xx or 429 or cannot
+// be reached nothing else is fetched from that origin. 429 and 503 honour Retry-After; other
+// transient failures back off exponentially and are retried up to max_retries; a host failing
+// again and again is paused, then left for the run. Every response is recorded as it completes
+// (one atomic store call per fetch); a killed run loses nothing committed and the next run does
+// not fetch again what was completed. The frontier is the store's: the crawler holds a window of
+// a few hundred claimed URLs per site and no set of the URLs it saw, so its memory does not grow
+// with the frontier (bench/README.md, "Memory").
+//
+// The pieces, each behind its own header: crawler.cc is the loop alone (claim, politeness, start,
+// wait, decide, store, report); transport.h the network and the clocks (fetcher.h: libcurl);
+// robots_policy.h what a robots.txt answer means, robots_cache.h what each origin's is;
+// disposition.h what to do with a finished fetch; discovery.h which URLs an answer adds and
+// admission.h which of them enter the frontier; host_queue.h the per-host queues over
+// politeness.h; scope.h, links.h, url_canon.h and robots.h underneath; crawl_store.h the port to
+// the store; fetch_one.h one polite fetch outside a crawl.
 #pragma once
 
 #include <atomic>
@@ -26,8 +35,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/site_progress.h"
 #include "config/config.h"
 #include "crawler/crawl_store.h"
+#include "crawler/transport.h"
 
 namespace provarc {
 
@@ -36,29 +47,6 @@ std::string crawler_user_agent(const std::string& contact_url);
 
 // The robots.txt product token the crawler obeys: "provarc".
 inline constexpr const char* kRobotsProductToken = "provarc";
-
-// Per-site counters, reported while crawling and at the end.
-struct SiteProgress {
-  std::string site;
-  int64_t fetched = 0;       // requests completed (any kind, any outcome, robots.txt included)
-  int64_t pages = 0;         // page requests (the page budget counts these)
-  int64_t queued = 0;        // items waiting in the frontier (claimed or not)
-  int64_t errors = 0;        // fetches that failed: no response, a cut-off body, 5xx
-  int64_t retries = 0;       // items put back for a later attempt
-  int64_t failed = 0;        // items given up on (after max_retries, or a permanent error)
-  int64_t disallowed = 0;    // items robots.txt forbade (not fetched)
-  int64_t not_modified = 0;  // 304 answers to conditional GETs
-  int64_t new_articles = 0;
-  int64_t changed = 0;
-  int64_t unchanged = 0;
-  int64_t parse_failures = 0;  // article pages whose extraction failed
-  int64_t gone = 0;          // known articles that answered 404 or 410 (marked gone by the store)
-  int64_t bytes = 0;         // body bytes received (after decoding)
-  int64_t delay_ms = 0;      // current gap between requests to the site's first host
-  int64_t duration_ms = 0;   // from the run's start to the site's latest completed fetch
-  bool finished = false;     // the pass is complete: nothing left queued
-  std::string stop_reason;   // why the site stopped early: "page budget", "time limit", ...
-};
 
 struct CrawlOptions {
   // Caps every site's page budget for this run (the smaller of the two wins); < 0: no cap.
@@ -79,6 +67,9 @@ struct CrawlOptions {
   int give_up_after_failures = 12;
   // A retry due later than this is left in the frontier for a later run instead of waited for.
   std::chrono::milliseconds max_retry_wait{600000};
+  // The network and the clocks the run uses (not owned); nullptr: libcurl and the system's clocks
+  // (crawler/fetcher.h). Tests pass a scripted transport on a virtual clock.
+  Transport* transport = nullptr;
 };
 
 struct CrawlSummary {

@@ -1,77 +1,21 @@
 #include "crawler/fetch_one.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "crawler/crawler.h"
 #include "crawler/fetcher.h"
-#include "crawler/http_time.h"
-#include "crawler/robots.h"
 #include "crawler/url_canon.h"
 
 namespace provarc {
 namespace {
 
-constexpr int kMaxRobotsRedirects = 5;  // RFC 9309 2.3.1.2
-constexpr int64_t kRobotsMaxBytes = RobotsTxt::kMaxBytes + 1;  // the parser reads no more
-
-// Runs one request to completion.
-FetchResult fetch(Fetcher& fetcher, const FetchRequest& request) {
-  fetcher.start(request, std::chrono::steady_clock::now());
-  while (true) {
-    std::vector<FetchResult> done = fetcher.wait(Millis(250));
-    if (!done.empty()) return std::move(done.front());
-  }
-}
-
-FetchRequest request_for(const SiteConfig& site, const std::string& url) {
-  FetchRequest request;
-  request.url = url;
-  request.user_agent = crawler_user_agent(site.contact_url);
-  request.max_body_bytes = site.crawl.max_body_bytes;
-  request.connect_timeout_ms = site.crawl.connect_timeout_ms;
-  request.total_timeout_ms = site.crawl.total_timeout_ms;
-  request.verify_tls = site.crawl.verify_tls;
-  return request;
-}
-
-struct RobotsAnswer {
-  RobotsTxt rules = RobotsTxt::allow_all();
-  std::string source;  // what the rules came from, for messages
-};
-
-// robots.txt of `origin` as RFC 9309 2.3.1 says: 2xx parsed, 4xx allows all, redirects followed
-// up to five times (then allow all); unreachable (no answer, 5xx, 429) fails.
-Result<RobotsAnswer> fetch_robots(Fetcher& fetcher, const SiteConfig& site,
-                                  const std::string& origin) {
-  std::string url = origin + "/robots.txt";
-  for (int redirects = 0; redirects <= kMaxRobotsRedirects; ++redirects) {
-    FetchRequest request = request_for(site, url);
-    request.max_body_bytes = kRobotsMaxBytes;
-    request.keep_truncated_body = true;  // RFC 9309 2.5: parse what fits
-    FetchResult result = fetch(fetcher, request);
-    const Capture& answer = result.capture;
-    int status = answer.status;
-    if (answer.outcome == CaptureOutcome::kError || status >= 500 || status == 429) {
-      std::string why = answer.outcome == CaptureOutcome::kError
-                            ? answer.error
-                            : "HTTP " + std::to_string(status);
-      return fail(url + ": " + why + "; robots.txt cannot be read, so nothing may be fetched " +
-                  "from " + origin + " (RFC 9309 2.3.1.4)");
-    }
-    if (status >= 200 && status < 300) return RobotsAnswer{RobotsTxt::parse(answer.body), url};
-    if (status >= 300 && status < 400 && !answer.redirect_target.empty()) {
-      url = answer.redirect_target;
-      continue;
-    }
-    return RobotsAnswer{RobotsTxt::allow_all(), url + " (HTTP " + std::to_string(status) + ")"};
-  }
-  return RobotsAnswer{RobotsTxt::allow_all(), origin + "/robots.txt (too many redirects)"};
-}
-
-std::string describe(const RobotsTxt::Decision& decision, const std::string& source) {
-  std::string text = (decision.allowed ? "allowed by " : "disallowed by ") + source;
-  if (decision.line > 0) {
+// "allowed by <url> line 3 (Allow: /tin)", or with why no rule decided: "(no matching rule)", or
+// why there were no rules: "(HTTP 404: robots.txt unavailable, everything allowed (...))".
+std::string describe(const RobotsTxt::Decision& decision, const FetchedRobots& robots) {
+  std::string text = (decision.allowed ? "allowed by " : "disallowed by ") + robots.final_url;
+  if (!robots.verdict.reason.empty()) {
+    text += " (" + robots.verdict.reason + ")";
+  } else if (decision.line > 0) {
     text += " line " + std::to_string(decision.line) + " (" + decision.rule + ")";
   } else if (!decision.note.empty()) {
     text += " (" + decision.note + ")";
@@ -81,32 +25,46 @@ std::string describe(const RobotsTxt::Decision& decision, const std::string& sou
 
 }  // namespace
 
-Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& raw_url) {
+FetchedRobots fetch_robots(Transport& transport, const std::string& url,
+                           const std::string& user_agent, const CrawlRules& rules) {
+  FetchedRobots out;
+  out.url = out.final_url = url;
+  for (int redirects = 0;; ++redirects) {
+    FetchResult result = fetch_blocking(transport, robots_request(out.final_url, user_agent, rules));
+    out.verdict = robots_verdict(result.capture, redirects, transport.wall_now());
+    if (out.verdict.kind != RobotsVerdict::Kind::kFollow) return out;
+    out.final_url = out.verdict.follow;
+  }
+}
+
+Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& raw_url,
+                           Transport& transport) {
   auto url = canonicalize_url(raw_url, site.crawl.strip_query_params);
   if (!url.ok()) return url.failure();
   auto origin = url_origin(*url);
   if (!origin.ok()) return origin.failure();
-  auto fetcher = Fetcher::create();
-  if (!fetcher.ok()) return fetcher.failure();
 
-  auto robots = fetch_robots(**fetcher, site, *origin);
-  if (!robots.ok()) return robots.failure();
   std::string agent = crawler_user_agent(site.contact_url);
-  RobotsTxt::Decision decision = robots->rules.check(agent, *url);
+  FetchedRobots robots = fetch_robots(transport, *origin + "/robots.txt", agent, site.crawl);
+  if (robots.verdict.kind == RobotsVerdict::Kind::kDisallowAll) {
+    return fail(robots.final_url + ": " + robots.verdict.reason + "; nothing may be fetched from " +
+                *origin);
+  }
+  RobotsTxt::Decision decision = robots.verdict.rules.check(agent, *url);
   OneFetch out;
-  out.robots = describe(decision, robots->source);
+  out.robots = describe(decision, robots);
   if (!decision.allowed) return fail(*url + ": " + out.robots + "; not fetched");
 
   // The gap a crawl would leave between two requests to the host.
   Millis gap(site.crawl.delay_ms);
-  if (auto crawl_delay = robots->rules.crawl_delay_seconds(agent)) {
+  if (auto crawl_delay = robots.verdict.rules.crawl_delay_seconds(agent)) {
     Millis asked(static_cast<int64_t>(*crawl_delay * 1000));
     gap = std::max(gap, std::min(asked, Millis(site.crawl.max_crawl_delay_ms)));
   }
-  std::this_thread::sleep_for(gap);
+  transport.sleep_for(gap);
 
-  std::string fetched_at = format_utc_ms(std::chrono::system_clock::now());
-  FetchResult result = fetch(**fetcher, request_for(site, *url));
+  std::string fetched_at = format_utc_ms(transport.wall_now());
+  FetchResult result = fetch_blocking(transport, request_with_rules(*url, agent, site.crawl));
   out.capture = std::move(result.capture);
   if (out.capture.outcome == CaptureOutcome::kError) {
     return fail(*url + ": " + out.capture.error);
@@ -115,6 +73,12 @@ Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& raw_url) {
   out.capture.kind = CaptureKind::kPage;
   out.capture.fetched_at = fetched_at;
   return out;
+}
+
+Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& url) {
+  auto fetcher = Fetcher::create();
+  if (!fetcher.ok()) return fetcher.failure();
+  return fetch_one(site, url, **fetcher);
 }
 
 }  // namespace provarc

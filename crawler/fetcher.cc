@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <thread>
 
 namespace provarc {
 
@@ -132,7 +133,12 @@ Result<std::unique_ptr<Fetcher>> Fetcher::create() {
 
 size_t Fetcher::in_flight() const { return impl_->transfers.size(); }
 
-void Fetcher::start(const FetchRequest& request, SteadyTime now) {
+void Fetcher::sleep_for(std::chrono::steady_clock::duration duration) {
+  std::this_thread::sleep_for(duration);
+}
+
+void Fetcher::start(const FetchRequest& request) {
+  SteadyTime now = this->now();
   auto transfer = std::make_unique<Transfer>();
   transfer->request = request;
   transfer->result.token = request.token;
@@ -189,7 +195,6 @@ void Fetcher::start(const FetchRequest& request, SteadyTime now) {
   }
   impl_->transfers.emplace(easy, std::move(transfer));
 }
-
 
 // What failed, in words that name the limit or the cause, with libcurl's details after a colon.
 std::string Fetcher::Transfer::error_message(CURLcode code) const {

@@ -1,5 +1,6 @@
 // `provarc robots`: runs the built binary on local files, stdin, and robots.txt served by a
-// fixture HTTP server on 127.0.0.1 (200, 4xx, 5xx, redirects, a closed port).
+// fixture HTTP server on 127.0.0.1 (200, 4xx, 5xx, redirects, a closed port), and checks that it
+// reads a 429 robots.txt as the crawl does.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,7 +16,11 @@
 
 #include <gtest/gtest.h>
 
+#include "crawler/crawler.h"
 #include "crawler/robots.h"
+#include "tests/support/crawl_test_sites.h"
+#include "tests/support/fixture_web.h"
+#include "tests/support/memory_crawl_store.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -248,6 +253,54 @@ TEST_F(CliRobotsFetch, UnreachableDisallowsAll) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, 14), "/a\tdisallowed\t") << r.out;
   EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
+}
+
+// RFC 9309 puts 429 among the 4xx ("unavailable: crawl anything"); provarc reads it as
+// unreachable (crawler/robots_policy.h). `provarc robots` and a crawl must say the same.
+TEST(CliRobotsAgreement, A429RobotsTxtDisallowsEverythingForRobotsAndForTheCrawl) {
+  testing::FixtureWeb web;
+  testing::FixtureHost& host = web.add_host("busy");
+  testing::FixtureResponse busy;
+  busy.status = 429;
+  busy.content_type = "text/plain";
+  busy.body = "User-agent: *\nDisallow:\n";  // not rules: a 429's body is no robots.txt
+  busy.headers = {{"Retry-After", "1"}};
+  host.set_route("/robots.txt", testing::Route({busy}));
+  host.set_page("/", "<html><body><a href=\"/tin-tuc/1.html\">1</a></body></html>");
+
+  RunResult r = robots({host.url("/robots.txt"), "/", "/tin-tuc/1.html", "/robots.txt"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 13), "/\tdisallowed\t") << r.out;
+  EXPECT_NE(r.out.find("/tin-tuc/1.html\tdisallowed\t"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/robots.txt\tallowed\t"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("HTTP 429: too many requests: robots.txt unreachable"), std::string::npos)
+      << r.err;
+  ASSERT_EQ(web.count(host, "/robots.txt"), 1);
+
+  // The crawl of a site on that host asks robots.txt again after each Retry-After, and nothing else.
+  web.clear_log();
+  std::string config_dir = testing::temp_dir();
+  testing::write_test_site(config_dir, "busy", {host.authority()}, "delay = \"100ms\"\n");
+  std::vector<SiteConfig> sites = {testing::load_test_site(config_dir, "busy")};
+  testing::MemoryCrawlStore store(sites);
+  CrawlOptions options;
+  options.max_time = std::chrono::milliseconds(2500);
+  std::string log;
+  options.on_log = [&](const std::string& line) { log += line + "\n"; };
+  auto summary = crawl(sites, store, options);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  std::vector<testing::RequestRecord> asked = web.requests_to(host);
+  ASSERT_GE(asked.size(), 2u);
+  for (size_t i = 0; i < asked.size(); ++i) {
+    EXPECT_EQ(asked[i].target, "/robots.txt");
+    if (i > 0) {
+      EXPECT_GE(asked[i].arrived - asked[i - 1].arrived, std::chrono::milliseconds(999));
+    }
+  }
+  EXPECT_EQ(summary->sites[0].pages, 0);
+  EXPECT_FALSE(summary->sites[0].finished);
+  EXPECT_NE(log.find("HTTP 429: too many requests: robots.txt unreachable"), std::string::npos)
+      << log;
 }
 
 }  // namespace

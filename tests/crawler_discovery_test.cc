@@ -1,9 +1,13 @@
-// Tests for crawler/links.h and crawler/scope.h: what the crawler finds and what it keeps.
+// Tests for crawler/links.h, crawler/scope.h, crawler/discovery.h and crawler/admission.h: what
+// the crawler finds, what it keeps, and which of it enters the frontier.
 #include <gtest/gtest.h>
 
+#include "crawler/admission.h"
+#include "crawler/discovery.h"
 #include "crawler/links.h"
 #include "crawler/scope.h"
 #include "crawler/url_canon.h"
+#include "tests/support/memory_crawl_store.h"
 
 namespace provarc {
 namespace {
@@ -179,6 +183,226 @@ TEST(Scope, Helpers) {
   EXPECT_TRUE(looks_like_non_page("http://a.vn/a/b.JPG"));
   EXPECT_FALSE(looks_like_non_page("http://a.vn/a.b/page"));
   EXPECT_FALSE(looks_like_non_page("http://a.vn/Default.aspx?f=x.pdf"));
+}
+
+// ---- SiteDiscovery: answers to frontier entries
+
+Capture html_capture(const std::string& url, const std::string& body) {
+  Capture c;
+  c.url = url;
+  c.status = 200;
+  c.response_headers = {{"Content-Type", "text/html; charset=utf-8"}};
+  c.body = body;
+  return c;
+}
+
+FrontierEntry page_entry(const std::string& url, int depth = 0) {
+  FrontierEntry e;
+  e.site = "test";
+  e.url = url;
+  e.depth = depth;
+  return e;
+}
+
+std::vector<std::string> urls_of(const std::vector<Discovered>& found) {
+  std::vector<std::string> out;
+  for (const Discovered& d : found) out.push_back(d.entry.url);
+  return out;
+}
+
+TEST(SiteDiscovery, SeedsAreCanonicalAndBadOnesAreNamed) {
+  SiteConfig config = test_site();
+  config.start_urls = {"HTTP://Site.VN/", "not a url"};
+  config.crawl.listing_urls = {"http://site.vn/tin-tuc/?utm_source=x"};
+  SiteDiscovery discovery(config);
+  EXPECT_EQ(urls_of(discovery.seeds()), (Urls{"http://site.vn/", "http://site.vn/tin-tuc/"}));
+  for (const Discovered& seed : discovery.seeds()) {
+    EXPECT_EQ(seed.entry.priority, kPrioritySeed);
+    EXPECT_EQ(seed.revisit, Revisit::kEveryPass);
+    EXPECT_EQ(seed.entry.site, "test");
+  }
+  ASSERT_EQ(discovery.seed_warnings().size(), 1u);
+  EXPECT_NE(discovery.seed_warnings()[0].find("test: start URL skipped"), std::string::npos);
+  EXPECT_EQ(discovery.role_of(page_entry("http://site.vn/tin-tuc/")), PageRole::kSeed);
+  EXPECT_EQ(discovery.role_of(page_entry("http://site.vn/tin-tuc/7.aspx")), PageRole::kArticle);
+  FrontierEntry image = page_entry("http://site.vn/tin-tuc/7.aspx");
+  image.kind = CaptureKind::kImage;
+  EXPECT_EQ(discovery.role_of(image), std::nullopt);
+}
+
+TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
+  SiteConfig config = test_site();
+  SiteDiscovery discovery(config);
+  std::string html = R"html(<html><body>
+    <a href="/tin-tuc/?page=2">2</a>
+    <a href="/tin-tuc/1.aspx">one</a>
+    <a href="/gioi-thieu">about</a>
+    <a href="/">home</a>
+    <a href="http://other.vn/tin-tuc/2.aspx">elsewhere</a>
+    <a href="/lich/2023">calendar</a>
+  </body></html>)html";
+  FrontierEntry from = page_entry("http://site.vn/tin-tuc/", 1);
+  SiteDiscovery::Links links = discovery.links_of(from, html_capture(from.url, html));
+  ASSERT_EQ(urls_of(links.links), (Urls{"http://site.vn/tin-tuc/1.aspx", "http://site.vn/gioi-thieu",
+                                        "http://site.vn/"}));
+  EXPECT_EQ(links.links[0].entry.priority, kPriorityArticle);
+  EXPECT_TRUE(links.links[0].article);
+  EXPECT_EQ(links.links[0].revisit, Revisit::kWhenStale);
+  EXPECT_EQ(links.links[1].entry.priority, kPriorityOther);
+  EXPECT_EQ(links.links[2].entry.priority, kPrioritySeed);
+  EXPECT_EQ(links.links[2].revisit, Revisit::kEveryPass);
+  for (const Discovered& link : links.links) {
+    EXPECT_EQ(link.entry.depth, 2);
+    EXPECT_EQ(link.entry.parent_url, from.url);
+  }
+  ASSERT_EQ(urls_of(links.pagination), (Urls{"http://site.vn/tin-tuc/?page=2"}));
+  EXPECT_EQ(links.pagination[0].entry.priority, kPriorityListing);
+  EXPECT_EQ(SiteDiscovery::pagination_revisit(true), Revisit::kEveryPass);
+  EXPECT_EQ(SiteDiscovery::pagination_revisit(false), Revisit::kNever);
+
+  FrontierEntry deep = page_entry("http://site.vn/tin-tuc/", 3);
+  EXPECT_TRUE(discovery.links_of(deep, html_capture(deep.url, html)).links.empty())
+      << "max_depth 3: links of a page at depth 3 are too deep";
+  Capture pdf = html_capture(from.url, html);
+  pdf.response_headers = {{"Content-Type", "application/pdf"}};
+  EXPECT_TRUE(discovery.links_of(from, pdf).links.empty()) << "only HTML is read for links";
+}
+
+TEST(SiteDiscovery, SitemapsResourcesRedirectsAndStaleArticles) {
+  SiteConfig config = test_site();
+  SiteDiscovery discovery(config);
+  FrontierEntry sitemap = page_entry("http://site.vn/sitemap.xml", 0);
+  sitemap.kind = CaptureKind::kSitemap;
+  Capture xml = html_capture(sitemap.url,
+                             "<urlset><url><loc>http://site.vn/tin-tuc/3.aspx</loc></url></urlset>");
+  xml.response_headers = {{"Content-Type", "application/xml"}};
+  SiteDiscovery::Links listed = discovery.links_of(sitemap, xml);
+  EXPECT_EQ(urls_of(listed.links), (Urls{"http://site.vn/tin-tuc/3.aspx"}));
+
+  RobotsTxt robots = RobotsTxt::parse("Sitemap: http://site.vn/sitemap.xml\n");
+  std::vector<Discovered> sitemaps = discovery.sitemaps_of(robots, "http://site.vn", "site.vn");
+  ASSERT_EQ(urls_of(sitemaps), (Urls{"http://site.vn/sitemap.xml"}));
+  EXPECT_EQ(sitemaps[0].entry.kind, CaptureKind::kSitemap);
+  EXPECT_EQ(sitemaps[0].entry.parent_url, "http://site.vn/robots.txt");
+  EXPECT_TRUE(discovery.sitemaps_of(robots, "http://cdn.vn", "cdn.vn").empty())
+      << "not a host of the site";
+
+  FrontierEntry article = page_entry("http://site.vn/tin-tuc/3.aspx", 2);
+  std::vector<Discovered> resources = discovery.resources_of(
+      article, {"http://cdn.vn/anh.jpg", "http://site.vn/lich/anh.jpg"}, {"http://site.vn/qd.pdf"});
+  ASSERT_EQ(urls_of(resources), (Urls{"http://cdn.vn/anh.jpg", "http://site.vn/qd.pdf"}));
+  EXPECT_EQ(resources[0].entry.kind, CaptureKind::kImage);
+  EXPECT_EQ(resources[1].entry.kind, CaptureKind::kAttachment);
+  EXPECT_EQ(resources[1].entry.parent_url, article.url);
+  EXPECT_EQ(resources[1].entry.priority, kPriorityResource);
+
+  const std::string next = "http://site.vn/tin-tuc/4.aspx";
+  SiteDiscovery::Redirect moved = discovery.redirect_of(article, next, 0);
+  EXPECT_EQ(moved.error, "");
+  ASSERT_TRUE(moved.next.has_value());
+  EXPECT_EQ(moved.next->entry.url, next);
+  EXPECT_EQ(moved.hops, 1);
+  EXPECT_EQ(discovery.redirect_of(article, "http://other.vn/", 0).next, std::nullopt)
+      << "out of scope: the capture records it, nothing is fetched";
+  EXPECT_EQ(discovery.redirect_of(article, article.url, 0).error,
+            "redirect loop: redirects to itself");
+  EXPECT_EQ(discovery.redirect_of(article, next, kMaxRedirectHops).error,
+            "more than 5 redirects");
+
+  FrontierEntry done = article;
+  done.id = 17;
+  done.not_before = "2026-01-01T00:00:00.000Z";
+  auto stale = discovery.stale_article(done);
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_EQ(stale->entry.id, 0);
+  EXPECT_EQ(stale->entry.not_before, "");
+  EXPECT_EQ(stale->revisit, Revisit::kEveryPass);
+  EXPECT_EQ(discovery.stale_article(page_entry("http://site.vn/gioi-thieu")), std::nullopt);
+}
+
+// ---- SiteAdmission: what enters the frontier in a run
+
+class AdmissionTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kRunStart = "2026-11-21T08:00:00.000Z";
+
+  AdmissionTest() : admission_(store_, robots_, config_, "provarc") {}
+
+  Discovered found(const std::string& url, Revisit revisit) {
+    Discovered d;
+    d.entry = page_entry(url);
+    d.revisit = revisit;
+    return d;
+  }
+
+  // Completes `url` with a capture fetched at `when`.
+  void fetched(const std::string& url, const std::string& when) {
+    auto claimed = store_.claim("test", "9999", 1000);
+    for (const FrontierEntry& e : *claimed) ASSERT_TRUE(store_.mark_done(e.id).ok());
+    Capture c;
+    c.site = "test";
+    c.url = url;
+    c.fetched_at = when;
+    ASSERT_TRUE(store_.record(c, false).ok());
+  }
+
+  SiteConfig config_ = test_site();
+  testing::MemoryCrawlStore store_;
+  RobotsCache robots_;
+  SiteAdmission admission_;
+  const WallTime now_ = *parse_utc_ms("2026-11-21T09:00:00.000Z");
+};
+
+TEST_F(AdmissionTest, NewUrlsUpToTheCapKnownOnesByTheirRevisitRule) {
+  admission_.begin_run(false, kRunStart, 3);
+  auto first = admission_.offer(found("http://site.vn/a", Revisit::kWhenStale), now_);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->is_new && first->queued);
+  auto again = admission_.offer(found("http://site.vn/a", Revisit::kEveryPass), now_);
+  EXPECT_FALSE(again->is_new || again->queued) << "queued already";
+
+  fetched("http://site.vn/a", "2026-11-20T09:00:00.000Z");  // a day before, an earlier run
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/a", Revisit::kWhenStale), now_)->queued)
+      << "fetched a day ago: not stale after 7 days";
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/a", Revisit::kNever), now_)->queued);
+  EXPECT_TRUE(admission_.offer(found("http://site.vn/a", Revisit::kEveryPass), now_)->queued);
+
+  fetched("http://site.vn/a", "2026-11-21T08:30:00.000Z");  // in this run
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/a", Revisit::kEveryPass), now_)->queued)
+      << "once a run";
+
+  EXPECT_TRUE(admission_.offer(found("http://site.vn/b", Revisit::kWhenStale), now_)->queued);
+  EXPECT_EQ(admission_.take_cap_warning(), "");
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/c", Revisit::kWhenStale), now_)->queued)
+      << "three admitted: the cap";
+  EXPECT_EQ(admission_.take_cap_warning(),
+            "test: 3 URLs queued in this run; no more are followed (a link trap?)");
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/d", Revisit::kWhenStale), now_)->queued);
+  EXPECT_EQ(admission_.take_cap_warning(), "") << "said once";
+}
+
+TEST_F(AdmissionTest, AResumedPassAndRobotsTxtKeepCompletedUrlsCompleted) {
+  admission_.begin_run(false, kRunStart, 100);
+  ASSERT_TRUE(admission_.offer(found("http://site.vn/private/a", Revisit::kEveryPass), now_).ok());
+  fetched("http://site.vn/private/a", "2026-11-01T09:00:00.000Z");
+  robots_.ready("http://site.vn", RobotsTxt::parse("User-agent: *\nDisallow: /private\n"),
+                SteadyTime());
+  EXPECT_FALSE(
+      admission_.offer(found("http://site.vn/private/a", Revisit::kEveryPass), now_)->queued)
+      << "robots.txt refuses it: it would be refused again";
+
+  ASSERT_TRUE(admission_.offer(found("http://site.vn/b", Revisit::kEveryPass), now_).ok());
+  fetched("http://site.vn/b", "2026-11-01T09:00:00.000Z");
+  admission_.begin_run(true, kRunStart, 100);
+  EXPECT_FALSE(admission_.offer(found("http://site.vn/b", Revisit::kEveryPass), now_)->queued)
+      << "resuming a pass: its completed URLs stay completed";
+  EXPECT_TRUE(admission_.offer(found("http://site.vn/c", Revisit::kEveryPass), now_)->is_new);
+}
+
+TEST(Admission, TheLimitGrowsWithTheBudgetWithinBounds) {
+  EXPECT_EQ(discovery_limit(0), 1000);
+  EXPECT_EQ(discovery_limit(500), 10000);
+  EXPECT_EQ(discovery_limit(1000000000), 1000000);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ Status MemoryCrawlStore::atomically(const std::function<Status()>& body) {
   return status;
 }
 
-Result<bool> MemoryCrawlStore::enqueue(const CrawlItem& item, bool revisit) {
+Result<bool> MemoryCrawlStore::enqueue(const FrontierEntry& item, bool revisit) {
   auto key = std::make_pair(item.site, item.url);
   auto it = frontier_.find(key);
   if (it == frontier_.end()) {
@@ -46,7 +46,7 @@ Result<bool> MemoryCrawlStore::enqueue(const CrawlItem& item, bool revisit) {
   return true;
 }
 
-Result<std::vector<CrawlItem>> MemoryCrawlStore::claim(const std::string& site,
+Result<std::vector<FrontierEntry>> MemoryCrawlStore::claim(const std::string& site,
                                                        const std::string& now, int limit) {
   std::vector<Entry*> due;
   for (auto& [key, entry] : frontier_) {
@@ -59,7 +59,7 @@ Result<std::vector<CrawlItem>> MemoryCrawlStore::claim(const std::string& site,
     if (a->item.not_before != b->item.not_before) return a->item.not_before < b->item.not_before;
     return a->seq < b->seq;
   });
-  std::vector<CrawlItem> claimed;
+  std::vector<FrontierEntry> claimed;
   for (Entry* entry : due) {
     if (static_cast<int>(claimed.size()) >= limit) break;
     entry->state = State::kInProgress;

@@ -17,7 +17,7 @@ class MemoryCrawlStore : public CrawlStore {
  public:
   enum class State { kQueued, kInProgress, kDone, kFailed };
   struct Entry {
-    CrawlItem item;
+    FrontierEntry item;
     State state = State::kQueued;
     std::string error;
     int64_t seq = 0;  // enqueue order
@@ -27,8 +27,8 @@ class MemoryCrawlStore : public CrawlStore {
   explicit MemoryCrawlStore(std::vector<SiteConfig> sites = {});
 
   Status atomically(const std::function<Status()>& body) override;
-  Result<bool> enqueue(const CrawlItem& item, bool revisit) override;
-  Result<std::vector<CrawlItem>> claim(const std::string& site, const std::string& now,
+  Result<bool> enqueue(const FrontierEntry& item, bool revisit) override;
+  Result<std::vector<FrontierEntry>> claim(const std::string& site, const std::string& now,
                                        int limit) override;
   Status mark_done(int64_t id) override;
   Status mark_failed(int64_t id, const std::string& error) override;
