@@ -2,47 +2,19 @@
 // routes, its request log and its hostile answers behaving as described.
 #include "tests/support/fixture_web.h"
 
-#include <curl/curl.h>
-
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/http_get.h"
 #include "tests/support/paths.h"
 
 namespace provarc::testing {
 namespace {
 
-struct Fetched {
-  CURLcode code = CURLE_OK;
-  long status = 0;
-  std::string body;
-  std::string headers;
-};
-
-size_t append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-// One plain GET with libcurl, decoding gzip, following nothing.
+// One plain GET, decoding gzip, following nothing.
 Fetched get(const std::string& url, const std::string& header = "", long timeout_ms = 5000) {
-  Fetched f;
-  CURL* easy = curl_easy_init();
-  curl_slist* headers = header.empty() ? nullptr : curl_slist_append(nullptr, header.c_str());
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &f.body);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, append);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &f.headers);
-  if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  f.code = curl_easy_perform(easy);
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &f.status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(easy);
-  return f;
+  return http_get(url, header, timeout_ms);
 }
 
 TEST(FixtureWeb, ServesRoutesInTurnAndLogsEveryRequest) {

@@ -294,6 +294,7 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
   }
   // Logged on arrival, so that a request whose answer is held back is seen at once.
   record.status = answer.reset ? 0 : response.status;
+  record.bytes = answer.endless_chunked ? 0 : response.body.size();
   web_->log(record);
   if (answer.delay_ms > 0 && !wait_unless_stopping(answer.delay_ms)) return false;
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
@@ -388,9 +389,19 @@ void FixtureWeb::stop() {
   for (FixtureHost* h : hosts) h->stop();
 }
 
-void FixtureWeb::log(RequestRecord record) {
+void FixtureWeb::set_observer(std::function<void(const RequestRecord&)> observer) {
   std::lock_guard<std::mutex> lock(mutex_);
-  log_.push_back(std::move(record));
+  observer_ = std::move(observer);
+}
+
+void FixtureWeb::log(RequestRecord record) {
+  std::function<void(const RequestRecord&)> observer;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    log_.push_back(record);
+    observer = observer_;
+  }
+  if (observer) observer(record);
 }
 
 std::vector<RequestRecord> FixtureWeb::requests() const {

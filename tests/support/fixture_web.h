@@ -60,6 +60,7 @@ struct RequestRecord {
   std::string target;   // path and query as sent
   std::chrono::steady_clock::time_point arrived;  // monotonic: comparable across processes
   int status = 0;       // what was answered (0 for a reset)
+  size_t bytes = 0;     // the body's Content-Length as answered (compressed if it was; 0 endless)
   std::string user_agent;
   std::string if_none_match;
   std::string if_modified_since;
@@ -134,6 +135,10 @@ class FixtureWeb {
   int count(const FixtureHost& host, const std::string& target) const;
   void clear_log();
 
+  // Called with every request as it is logged (on arrival, from the serving thread, outside the
+  // log's lock): a program's request log file. Set it before the first request.
+  void set_observer(std::function<void(const RequestRecord&)> observer);
+
   // Stops every server now (waiting for handlers; slow pages are cut short).
   void stop();
 
@@ -143,6 +148,7 @@ class FixtureWeb {
 
   mutable std::mutex mutex_;
   std::vector<RequestRecord> log_;
+  std::function<void(const RequestRecord&)> observer_;
   std::vector<std::unique_ptr<FixtureHost>> hosts_;
 };
 
