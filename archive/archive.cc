@@ -243,21 +243,6 @@ Result<int64_t> compact_site(ArchiveCore& core, const std::string& site) {
 
 int archive_schema_version() { return archive_migrations().back().to; }
 
-std::string format_utc(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[96];  // room for any int the format could print
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
-std::string utc_now() { return format_utc(std::chrono::system_clock::now()); }
-
 Result<std::unique_ptr<Archive>> Archive::open(const std::string& path,
                                                const ArchiveOptions& options) {
   Result<std::unique_ptr<sql::Connection>> db = connect(path, options);
