@@ -53,28 +53,32 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
                                                  const ArchiveOptions& options) {
   const bool exists = file_exists(path);
   if (!exists && (options.read_only || !options.create)) {
-    return fail(path + ": no archive there (run `provarc import` or `provarc crawl` first, or "
+    return fail(ErrorCode::kNotFound,
+                path + ": no archive there (run `provarc import` or `provarc crawl` first, or "
                        "give --db)");
   }
   int flags = options.read_only ? SQLITE_OPEN_READONLY
                                 : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
   Result<std::unique_ptr<sql::Connection>> opened = sql::Connection::open(path, flags);
-  if (!opened.ok()) return fail(path + ": cannot open the archive: " + opened.error());
+  if (!opened.ok()) return opened.failure().prefixed(path + ": cannot open the archive: ");
   sql::Connection& db = **opened;
   sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
 
   // The first read is where SQLite notices a file that is not a database.
   Result<int64_t> version = db.query_int("PRAGMA user_version");
-  if (!version.ok()) return fail(path + ": not a readable provarc archive: " + version.error());
+  if (!version.ok()) {
+    return version.failure().prefixed(path + ": not a readable provarc archive: ");
+  }
   Result<int64_t> application = db.query_int("PRAGMA application_id");
   Result<int64_t> tables = db.query_int("SELECT count(*) FROM sqlite_master");
   if (!application.ok() || !tables.ok()) {
-    return fail(path + ": not a readable provarc archive: " +
-                (application.ok() ? tables.error() : application.error()));
+    return (application.ok() ? tables.failure() : application.failure())
+        .prefixed(path + ": not a readable provarc archive: ");
   }
   if (*application != kArchiveApplicationId && (*version != 0 || *tables != 0)) {
-    return fail(path + ": an SQLite database, but not a provarc archive (application_id " +
-                std::to_string(*application) + ")");
+    return fail(ErrorCode::kCorrupt,
+                path + ": an SQLite database, but not a provarc archive (application_id " +
+                    std::to_string(*application) + ")");
   }
   const int target = archive_schema_version();
   if (*version > target) {
@@ -83,7 +87,7 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
                 "); use a newer provarc");
   }
   if (Status s = db.exec("PRAGMA foreign_keys = ON"); !s.ok()) {
-    return fail(path + ": cannot enable foreign keys: " + s.error());
+    return s.failure().prefixed(path + ": cannot enable foreign keys: ");
   }
   if (options.read_only) {
     if (*version < target) {
@@ -97,18 +101,18 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
     // A new file: let compact give the space of rewritten blobs back to the file system. Only
     // possible before the file's first page is written (journal_mode = WAL writes it).
     if (Status s = db.exec("PRAGMA auto_vacuum = INCREMENTAL"); !s.ok()) {
-      return fail(path + ": cannot set up the new archive: " + s.error());
+      return s.failure().prefixed(path + ": cannot set up the new archive: ");
     }
   }
   // WAL: readers (show, export) work while a crawl or re-parse writes. NORMAL sync in WAL mode
   // survives any process crash; a power cut may lose the last transactions, never corrupt.
   if (Status s = db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"); !s.ok()) {
-    return fail(path + ": cannot switch to WAL mode: " + s.error());
+    return s.failure().prefixed(path + ": cannot switch to WAL mode: ");
   }
   if (options.max_page_count > 0) {
     std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_page_count);
     if (Status s = db.exec(pragma.c_str()); !s.ok()) {
-      return fail(path + ": cannot cap the size: " + s.error());
+      return s.failure().prefixed(path + ": cannot cap the size: ");
     }
   }
   if (*version < target) {
@@ -122,12 +126,12 @@ Result<std::vector<std::string>> page_sites(ArchiveCore& core, std::string_view 
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT DISTINCT site FROM blobs WHERE kind = 'page' AND (?1 = '' OR site = ?1)"
       " ORDER BY site");
-  if (!stmt.ok()) return core.failed("compacting", stmt.error());
+  if (!stmt.ok()) return core.failed("compacting", stmt.failure());
   stmt->bind(1, only_site);
   std::vector<std::string> sites;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed("compacting", row.error());
+    if (!row.ok()) return core.failed("compacting", row.failure());
     if (!*row) break;
     sites.push_back(stmt->text_at(0));
   }
@@ -135,8 +139,10 @@ Result<std::vector<std::string>> page_sites(ArchiveCore& core, std::string_view 
 }
 
 // Trains a dictionary for `site` when it has enough pages and none yet, or when it has doubled
-// since its newest one was trained (compact is the time to spend on it). Failing to train is not
-// an error: blobs are then recompressed with the dictionary the site has, or none.
+// since its newest one was trained (compact is the time to spend on it). Failing to train (too few
+// pages, zstd declining, a page that does not decompress: ErrorCode::kOther) is not an error:
+// blobs are then recompressed with the dictionary the site has, or none. The archive failing
+// (busy, full, I/O, ...: the codes SQLite gives) is.
 Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
   const int min_pages = core.options().dictionary_min_pages;
   if (min_pages <= 0) return Status::Ok();
@@ -147,10 +153,10 @@ Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
     Result<sql::Statement> stmt = core.db().prepare(
         "SELECT (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'),"
         "       (SELECT pages FROM dictionaries WHERE site = ?1 ORDER BY id DESC LIMIT 1)");
-    if (!stmt.ok()) return core.failed("compacting site " + site, stmt.error());
+    if (!stmt.ok()) return core.failed("compacting site " + site, stmt.failure());
     stmt->bind(1, site);
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed("compacting site " + site, row.error());
+    if (!row.ok()) return core.failed("compacting site " + site, row.failure());
     pages = stmt->int_at(0);
     has_dictionary = !stmt->is_null(1);
     trained_at = stmt->int_at(1);
@@ -160,8 +166,7 @@ Status refresh_dictionary(ArchiveCore& core, const std::string& site) {
     Result<int64_t> id = core.train_site_dictionary(site);
     return id.ok() ? Status::Ok() : Status(id.failure());
   });
-  return trained.ok() || trained.error().find("SQLITE_") == std::string::npos ? Status::Ok()
-                                                                              : trained;
+  return trained.code() == ErrorCode::kOther ? Status::Ok() : trained;
 }
 
 // The ids of up to `limit` page blobs of `site` after `after_id` that compact has not yet
@@ -172,14 +177,14 @@ Result<std::vector<int64_t>> blobs_to_recompress(ArchiveCore& core, const std::s
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT id FROM blobs WHERE site = ?1 AND kind = 'page' AND id > ?2"
       " AND NOT (level >= ?3 AND (codec = 'none' OR dictionary_id IS ?4)) ORDER BY id LIMIT ?5");
-  if (!stmt.ok()) return core.failed("compacting site " + site, stmt.error());
+  if (!stmt.ok()) return core.failed("compacting site " + site, stmt.failure());
   stmt->bind(1, site).bind(2, after_id).bind(3, int64_t{core.options().compact_level});
   if (dictionary_id == 0) stmt->bind_null(4); else stmt->bind(4, dictionary_id);
   stmt->bind(5, limit);
   std::vector<int64_t> ids;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed("compacting site " + site, row.error());
+    if (!row.ok()) return core.failed("compacting site " + site, row.failure());
     if (!*row) break;
     ids.push_back(stmt->int_at(0));
   }
@@ -204,12 +209,12 @@ Status recompress_blob(ArchiveCore& core, int64_t blob_id, int64_t dictionary_id
   Result<sql::Statement> update = core.db().prepare(
       "UPDATE blobs SET codec = ?, level = ?, dictionary_id = ?, stored_size = ?, data = ?"
       " WHERE id = ?");
-  if (!update.ok()) return core.failed("recompressing blobs", update.error());
+  if (!update.ok()) return core.failed("recompressing blobs", update.failure());
   update->bind(1, std::string_view(raw ? "none" : "zstd")).bind(2, int64_t{level});
   if (raw || dictionary_id == 0) update->bind_null(3); else update->bind(3, dictionary_id);
   update->bind(4, static_cast<int64_t>(data.size())).bind_blob(5, data).bind(6, blob_id);
   if (Status s = update->run(); !s.ok()) {
-    return core.failed("recompressing blob " + std::to_string(blob_id), s.error());
+    return core.failed("recompressing blob " + std::to_string(blob_id), s.failure());
   }
   return Status::Ok();
 }
@@ -243,21 +248,6 @@ Result<int64_t> compact_site(ArchiveCore& core, const std::string& site) {
 
 int archive_schema_version() { return archive_migrations().back().to; }
 
-std::string format_utc(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[96];  // room for any int the format could print
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
-std::string utc_now() { return format_utc(std::chrono::system_clock::now()); }
-
 Result<std::unique_ptr<Archive>> Archive::open(const std::string& path,
                                                const ArchiveOptions& options) {
   Result<std::unique_ptr<sql::Connection>> db = connect(path, options);
@@ -281,10 +271,10 @@ Result<int64_t> Archive::begin_run(std::string_view kind, const std::vector<std:
   Status s = core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT INTO runs (kind, started_at, sites) VALUES (?, ?, ?)");
-    if (!stmt.ok()) return core_->failed("starting a run", stmt.error());
+    if (!stmt.ok()) return core_->failed("starting a run", stmt.failure());
     std::string sites_json = Json(sites).dump(-1, ' ', false, Json::error_handler_t::replace);
     stmt->bind(1, kind).bind(2, utc_now()).bind(3, sites_json);
-    if (Status run = stmt->run(); !run.ok()) return core_->failed("starting a run", run.error());
+    if (Status run = stmt->run(); !run.ok()) return core_->failed("starting a run", run.failure());
     id = core_->db().last_insert_id();
     return Status::Ok();
   });
@@ -296,10 +286,10 @@ Status Archive::end_run(int64_t run_id, std::string_view counts_json) {
   return core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt =
         core_->db().prepare("UPDATE runs SET ended_at = ?, counts = ? WHERE id = ?");
-    if (!stmt.ok()) return core_->failed("ending a run", stmt.error());
+    if (!stmt.ok()) return core_->failed("ending a run", stmt.failure());
     stmt->bind(1, utc_now()).bind(2, counts_json).bind(3, run_id);
     if (Status s = stmt->run(); !s.ok()) {
-      return core_->failed("ending run " + std::to_string(run_id), s.error());
+      return core_->failed("ending run " + std::to_string(run_id), s.failure());
     }
     if (core_->db().changes() == 0) return fail(path_ + ": no run " + std::to_string(run_id));
     return Status::Ok();
@@ -325,7 +315,7 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
         " status, http_version, request_headers, response_headers, content_type, etag,"
         " last_modified, redirect_target, ip, payload_digest, body_size, blob_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     if (run_id > 0) stmt->bind(1, run_id); else stmt->bind_null(1);
     stmt->bind(2, c.url)
         .bind(3, c.site)
@@ -346,7 +336,7 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
         .bind_or_null(18, digest)
         .bind(19, static_cast<int64_t>(c.body.size()));
     if (blob_id > 0) stmt->bind(20, blob_id); else stmt->bind_null(20);
-    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     capture_id = core_->db().last_insert_id();
     return Status::Ok();
   });
@@ -360,10 +350,10 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
       "SELECT run_id, url, site, kind, parent_url, fetched_at, outcome, error, status,"
       " http_version, request_headers, response_headers, redirect_target, ip, payload_digest,"
       " body_size, blob_id FROM captures WHERE id = ?");
-  if (!stmt.ok()) return core_->failed("reading " + what, stmt.error());
+  if (!stmt.ok()) return core_->failed("reading " + what, stmt.failure());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("reading " + what, row.error());
+  if (!row.ok()) return core_->failed("reading " + what, row.failure());
   if (!*row) return fail(path_ + ": no " + what);
   StoredCapture out;
   out.id = id;
@@ -396,11 +386,11 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
 Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view url, bool with_body) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT id FROM captures WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1");
-  if (!stmt.ok()) return core_->failed("finding the latest capture", stmt.error());
+  if (!stmt.ok()) return core_->failed("finding the latest capture", stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
   if (!row.ok()) {
-    return core_->failed("finding the latest capture of " + std::string(url), row.error());
+    return core_->failed("finding the latest capture of " + std::string(url), row.failure());
   }
   if (!*row) return std::optional<StoredCapture>();
   int64_t id = stmt->int_at(0);
@@ -414,10 +404,12 @@ Result<Validators> Archive::validators(std::string_view url) {
       "SELECT etag, last_modified FROM captures WHERE url = ? AND outcome = 'ok'"
       " AND status BETWEEN 200 AND 299 AND blob_id IS NOT NULL"
       " ORDER BY fetched_at DESC, id DESC LIMIT 1");
-  if (!stmt.ok()) return core_->failed("reading validators", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading validators", stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("reading the validators of " + std::string(url), row.error());
+  if (!row.ok()) {
+    return core_->failed("reading the validators of " + std::string(url), row.failure());
+  }
   Validators v;
   if (*row) {
     v.etag = stmt->text_at(0);
@@ -456,19 +448,19 @@ Result<std::vector<SiteStats>> Archive::stats() {
   };
   // One read transaction: the four queries see the same snapshot while a crawl writes.
   if (Status s = core_->db().exec("BEGIN"); !s.ok()) {
-    return core_->failed("reading statistics", s.error());
+    return core_->failed("reading statistics", s.failure());
   }
   for (const Part& part : parts) {
     Result<sql::Statement> stmt = core_->db().prepare(part.sql);
     if (!stmt.ok()) {
       (void)core_->db().exec("ROLLBACK");
-      return core_->failed("reading statistics", stmt.error());
+      return core_->failed("reading statistics", stmt.failure());
     }
     for (;;) {
       Result<bool> row = stmt->step();
       if (!row.ok()) {
         (void)core_->db().exec("ROLLBACK");
-        return core_->failed("reading statistics", row.error());
+        return core_->failed("reading statistics", row.failure());
       }
       if (!*row) break;
       SiteStats& site = by_site[stmt->text_at(0)];
@@ -497,32 +489,34 @@ Result<int64_t> Archive::compact(std::string_view only_site) {
         "DELETE FROM dictionaries WHERE id NOT IN (SELECT dictionary_id FROM blobs"
         " WHERE dictionary_id IS NOT NULL) AND id NOT IN (SELECT max(id) FROM dictionaries"
         " GROUP BY site)");
-    if (!stmt.ok()) return core_->failed("deleting unused dictionaries", stmt.error());
+    if (!stmt.ok()) return core_->failed("deleting unused dictionaries", stmt.failure());
     if (Status run = stmt->run(); !run.ok()) {
-      return core_->failed("deleting unused dictionaries", run.error());
+      return core_->failed("deleting unused dictionaries", run.failure());
     }
     return Status::Ok();
   });
   if (!s.ok()) return s.failure();
   // Rewritten blobs left free pages behind: return them to the file system.
   if (Status vacuum = core_->db().exec("PRAGMA incremental_vacuum"); !vacuum.ok()) {
-    return core_->failed("freeing space after compacting", vacuum.error());
+    return core_->failed("freeing space after compacting", vacuum.failure());
   }
   return rewritten;
 }
 
 Status Archive::vacuum() {
-  if (Status s = core_->db().exec("VACUUM"); !s.ok()) return core_->failed("vacuuming", s.error());
+  if (Status s = core_->db().exec("VACUUM"); !s.ok()) {
+    return core_->failed("vacuuming", s.failure());
+  }
   return Status::Ok();
 }
 
 Status Archive::check_integrity() {
   Result<sql::Statement> stmt = core_->db().prepare("PRAGMA integrity_check");
-  if (!stmt.ok()) return core_->failed("checking integrity", stmt.error());
+  if (!stmt.ok()) return core_->failed("checking integrity", stmt.failure());
   std::string problems;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed("checking integrity", row.error());
+    if (!row.ok()) return core_->failed("checking integrity", row.failure());
     if (!*row) break;
     std::string line = stmt->text_at(0);
     if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;

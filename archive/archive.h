@@ -15,17 +15,13 @@
 #include "common/frontier.h"
 #include "common/result.h"
 #include "common/site_progress.h"
+#include "common/time.h"  // format_utc(): every time the archive holds, sorting in time order
 
 namespace provarc {
 
 // The schema version this binary writes (PRAGMA user_version). Older files are migrated forward on
 // open; a newer file is refused with a message asking for a newer provarc.
 int archive_schema_version();
-
-// "2026-11-21T23:55:25.123Z": the one time format of the archive (UTC, milliseconds). Strings in
-// this format sort in time order, which the frontier and history rely on.
-std::string format_utc(std::chrono::system_clock::time_point time);
-std::string utc_now();
 
 struct ArchiveOptions {
   bool read_only = false;  // open with SQLITE_OPEN_READONLY; every write then fails

@@ -21,10 +21,6 @@ constexpr int kOtherLevel = 3;
 // Dictionaries are written once and read by every page of their site: compress them hard.
 constexpr int kDictionaryLevel = 19;
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 CaptureKind capture_kind_from_name(const std::string& name) {
@@ -35,34 +31,41 @@ CaptureKind capture_kind_from_name(const std::string& name) {
   return CaptureKind::kPage;
 }
 
-Failure ArchiveCore::failed(std::string_view doing, const std::string& why) const {
-  std::string message = path_ + ": " + std::string(doing) + ": " + why;
-  if (contains(why, "(SQLITE_BUSY)") || contains(why, "(SQLITE_LOCKED)")) {
-    message += "; another process has been writing to the archive for longer than " +
-               std::to_string(options_.busy_timeout_ms) + " ms: retry when it has finished";
-  } else if (contains(why, "(SQLITE_FULL)")) {
-    message += "; the disk (or the archive's size cap) is full: nothing of this was written, "
-               "free some space and retry";
-  } else if (contains(why, "(SQLITE_READONLY)")) {
-    message += "; the archive or its directory is not writable (or it was opened read-only)";
-  } else if (contains(why, "(SQLITE_CORRUPT)") || contains(why, "(SQLITE_NOTADB)")) {
-    message += "; the file is damaged or not a provarc archive";
+Failure ArchiveCore::failed(std::string_view doing, const Failure& why) const {
+  std::string message = path_ + ": " + std::string(doing) + ": " + why.message;
+  switch (why.code) {
+    case ErrorCode::kBusy:
+      message += "; another process has been writing to the archive for longer than " +
+                 std::to_string(options_.busy_timeout_ms) + " ms: retry when it has finished";
+      break;
+    case ErrorCode::kFull:
+      message += "; the disk (or the archive's size cap) is full: nothing of this was written, "
+                 "free some space and retry";
+      break;
+    case ErrorCode::kReadOnly:
+      message += "; the archive or its directory is not writable (or it was opened read-only)";
+      break;
+    case ErrorCode::kCorrupt:
+      message += "; the file is damaged or not a provarc archive";
+      break;
+    default:
+      break;
   }
-  return fail(message);
+  return fail(why.code, std::move(message));
 }
 
 Status ArchiveCore::transaction(const std::function<Status()>& body) {
   const std::string savepoint = "provarc_" + std::to_string(depth_);
   Status begun = depth_ == 0 ? db_->exec("BEGIN IMMEDIATE")
                              : db_->exec(("SAVEPOINT " + savepoint).c_str());
-  if (!begun.ok()) return failed("cannot start a write transaction", begun.error());
+  if (!begun.ok()) return failed("cannot start a write transaction", begun.failure());
   ++depth_;
   Status result = body();
   --depth_;
   if (result.ok()) {
     Status done = depth_ == 0 ? db_->exec("COMMIT") : db_->exec(("RELEASE " + savepoint).c_str());
     if (done.ok()) return result;
-    result = failed("cannot commit", done.error());
+    result = failed("cannot commit", done.failure());
   }
   // Undo, then forget what may describe undone rows (a dictionary id can be given to other bytes).
   if (depth_ == 0) {
@@ -79,10 +82,10 @@ Status ArchiveCore::load_dictionary(int64_t id) {
   if (id == 0 || codec_.has_dictionary(id)) return Status::Ok();
   const std::string what = "dictionary " + std::to_string(id);
   Result<sql::Statement> stmt = db_->prepare("SELECT size, data FROM dictionaries WHERE id = ?");
-  if (!stmt.ok()) return failed("reading " + what, stmt.error());
+  if (!stmt.ok()) return failed("reading " + what, stmt.failure());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return failed("reading " + what, row.error());
+  if (!row.ok()) return failed("reading " + what, row.failure());
   if (!*row) return fail(path_ + ": " + what + " is missing");
   Result<std::string> bytes = codec_.decompress(stmt->blob_at(1), stmt->int_at(0), 0);
   if (!bytes.ok()) return fail(path_ + ": " + what + " is damaged: " + bytes.error());
@@ -93,10 +96,10 @@ Status ArchiveCore::load_dictionary(int64_t id) {
 Result<int64_t> ArchiveCore::newest_dictionary(std::string_view site) {
   Result<sql::Statement> stmt =
       db_->prepare("SELECT id FROM dictionaries WHERE site = ? ORDER BY id DESC LIMIT 1");
-  if (!stmt.ok()) return failed("reading dictionaries", stmt.error());
+  if (!stmt.ok()) return failed("reading dictionaries", stmt.failure());
   stmt->bind(1, site);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return failed("reading dictionaries of site " + std::string(site), row.error());
+  if (!row.ok()) return failed("reading dictionaries of site " + std::string(site), row.failure());
   int64_t id = *row ? stmt->int_at(0) : 0;
   if (Status s = load_dictionary(id); !s.ok()) return s.failure();
   return id;
@@ -109,10 +112,10 @@ Result<ArchiveCore::SiteDictionaryState*> ArchiveCore::site_state(std::string_vi
   Result<sql::Statement> stmt = db_->prepare(
       "SELECT (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'),"
       "       (SELECT pages FROM dictionaries WHERE site = ?1 ORDER BY id DESC LIMIT 1)");
-  if (!stmt.ok()) return failed("counting blobs", stmt.error());
+  if (!stmt.ok()) return failed("counting blobs", stmt.failure());
   stmt->bind(1, site);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return failed("counting blobs of site " + std::string(site), row.error());
+  if (!row.ok()) return failed("counting blobs of site " + std::string(site), row.failure());
   state.page_blobs = stmt->int_at(0);
   bool has_dictionary = !stmt->is_null(1);
   int64_t trained_at_pages = stmt->int_at(1);
@@ -126,12 +129,12 @@ Result<ArchiveCore::SiteDictionaryState*> ArchiveCore::site_state(std::string_vi
 Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
   Result<sql::Statement> stmt = db_->prepare(
       "SELECT id FROM blobs WHERE site = ? AND kind = 'page' ORDER BY id DESC LIMIT ?");
-  if (!stmt.ok()) return failed("choosing dictionary samples", stmt.error());
+  if (!stmt.ok()) return failed("choosing dictionary samples", stmt.failure());
   stmt->bind(1, site).bind(2, int64_t{kMaxTrainingSamples});
   std::vector<int64_t> ids;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return failed("choosing dictionary samples", row.error());
+    if (!row.ok()) return failed("choosing dictionary samples", row.failure());
     if (!*row) break;
     ids.push_back(stmt->int_at(0));
   }
@@ -169,7 +172,7 @@ Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
   Result<sql::Statement> insert = db_->prepare(
       "INSERT INTO dictionaries (site, created_at, pages, samples, size, stored_size, data)"
       " VALUES (?, ?, (SELECT count(*) FROM blobs WHERE site = ?1 AND kind = 'page'), ?, ?, ?, ?)");
-  if (!insert.ok()) return failed("storing a dictionary", insert.error());
+  if (!insert.ok()) return failed("storing a dictionary", insert.failure());
   insert->bind(1, site)
       .bind(2, utc_now())
       .bind(3, static_cast<int64_t>(samples.size()))
@@ -177,7 +180,7 @@ Result<int64_t> ArchiveCore::train_site_dictionary(std::string_view site) {
       .bind(5, static_cast<int64_t>(stored->size()))
       .bind_blob(6, *stored);
   if (Status s = insert->run(); !s.ok()) {
-    return failed("storing a dictionary for site " + std::string(site), s.error());
+    return failed("storing a dictionary for site " + std::string(site), s.failure());
   }
   int64_t id = db_->last_insert_id();
   codec_.add_dictionary(id, std::move(*dictionary));
@@ -189,10 +192,10 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
                                         std::string_view url) {
   const std::string doing = "storing the body of " + std::string(url) + " (blob " + digest + ")";
   Result<sql::Statement> find = db_->prepare("SELECT id FROM blobs WHERE digest = ?");
-  if (!find.ok()) return failed(doing, find.error());
+  if (!find.ok()) return failed(doing, find.failure());
   find->bind(1, digest);
   Result<bool> found = find->step();
-  if (!found.ok()) return failed(doing, found.error());
+  if (!found.ok()) return failed(doing, found.failure());
   if (*found) return find->int_at(0);
 
   const bool page = kind == CaptureKind::kPage;
@@ -226,7 +229,7 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
   Result<sql::Statement> insert = db_->prepare(
       "INSERT INTO blobs (digest, site, kind, raw_size, stored_size, codec, level, dictionary_id,"
       " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return failed(doing, insert.error());
+  if (!insert.ok()) return failed(doing, insert.failure());
   std::string_view data = keep_raw ? body : std::string_view(*compressed);
   insert->bind(1, digest)
       .bind(2, site)
@@ -241,18 +244,18 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
     insert->bind(8, dictionary_id);
   }
   insert->bind_blob(9, data);
-  if (Status s = insert->run(); !s.ok()) return failed(doing, s.error());
+  if (Status s = insert->run(); !s.ok()) return failed(doing, s.failure());
   return db_->last_insert_id();
 }
 
 Result<std::string> ArchiveCore::read_blob(int64_t blob_id) {
   Result<sql::Statement> stmt = db_->prepare(
       "SELECT digest, raw_size, codec, dictionary_id, data FROM blobs WHERE id = ?");
-  if (!stmt.ok()) return failed("reading a blob", stmt.error());
+  if (!stmt.ok()) return failed("reading a blob", stmt.failure());
   const std::string what = "blob " + std::to_string(blob_id);
   stmt->bind(1, blob_id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return failed("reading " + what, row.error());
+  if (!row.ok()) return failed("reading " + what, row.failure());
   if (!*row) return fail(path_ + ": " + what + " is missing");
   std::string digest = stmt->text_at(0);
   int64_t raw_size = stmt->int_at(1);

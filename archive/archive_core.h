@@ -28,9 +28,9 @@ class ArchiveCore {
   const ArchiveOptions& options() const { return options_; }
   const std::string& path() const { return path_; }
 
-  // "<path>: <doing>: <why>", plus advice when `why` is one of SQLite's busy, full, read-only or
-  // corrupt errors.
-  Failure failed(std::string_view doing, const std::string& why) const;
+  // "<path>: <doing>: <why>", plus advice when `why` is busy, full, read-only or corrupt; the code
+  // stays why's.
+  Failure failed(std::string_view doing, const Failure& why) const;
 
   // See Archive::transaction. Caches that may hold rows written by a rolled-back transaction are
   // dropped on rollback.

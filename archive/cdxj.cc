@@ -1,27 +1,20 @@
 #include "archive/cdxj.h"
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/url.h"
 
 namespace provarc {
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // "www.", "www1.", "www22." at the start of a host.
 size_t www_prefix_length(std::string_view host) {
   if (host.substr(0, 3) != "www") return 0;
   size_t i = 3;
-  while (i < host.size() && std::isdigit(static_cast<unsigned char>(host[i]))) ++i;
+  while (i < host.size() && ascii::is_digit(host[i])) ++i;
   return i < host.size() && host[i] == '.' ? i + 1 : 0;
 }
 
@@ -46,7 +39,7 @@ std::string sorted_query(std::string_view query) {
 }  // namespace
 
 std::string surt(std::string_view url) {
-  Result<UrlParts> parts = parse_url(lowercase(url));
+  Result<UrlParts> parts = parse_url(ascii::lowercase(url));
   if (!parts.ok()) return std::string(url);
   std::string_view host = parts->host;
   host.remove_prefix(www_prefix_length(host));
@@ -74,7 +67,7 @@ std::string cdxj_timestamp(std::string_view warc_date) {
   std::string digits;
   for (char c : warc_date) {
     if (digits.size() == 14) break;
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+    if (ascii::is_digit(c)) digits += c;
   }
   return digits;
 }

@@ -48,9 +48,9 @@ Status update_entry(ArchiveCore& core, const char* sql, int64_t entry_id,
   const std::string what = "frontier entry " + std::to_string(entry_id);
   return core.transaction([&]() -> Status {
     Result<sql::Statement> stmt = core.db().prepare(sql);
-    if (!stmt.ok()) return core.failed("updating " + what, stmt.error());
+    if (!stmt.ok()) return core.failed("updating " + what, stmt.failure());
     bind(*stmt);
-    if (Status s = stmt->run(); !s.ok()) return core.failed("updating " + what, s.error());
+    if (Status s = stmt->run(); !s.ok()) return core.failed("updating " + what, s.failure());
     if (core.db().changes() == 0) return fail(core.path() + ": no " + what);
     return Status::Ok();
   });
@@ -67,7 +67,7 @@ Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
         "INSERT INTO frontier (site, url, depth, kind, parent_url, priority, not_before, state,"
         " enqueued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
         " ON CONFLICT (site, url) DO NOTHING");
-    if (!insert.ok()) return core_->failed(doing, insert.error());
+    if (!insert.ok()) return core_->failed(doing, insert.failure());
     insert->bind(1, entry.site)
         .bind(2, entry.url)
         .bind(3, int64_t{entry.depth})
@@ -77,7 +77,7 @@ Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
         .bind(7, entry.not_before)
         .bind(8, now)
         .bind(9, now);
-    if (Status run = insert->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (Status run = insert->run(); !run.ok()) return core_->failed(doing, run.failure());
     if (core_->db().changes() > 0) {
       added = true;
       return Status::Ok();
@@ -87,13 +87,13 @@ Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
         "UPDATE frontier SET state = 'queued', not_before = ?, priority = ?, attempts = 0,"
         " last_error = NULL, claimed_by = NULL, updated_at = ?"
         " WHERE site = ? AND url = ? AND state IN ('done', 'failed')");
-    if (!requeue.ok()) return core_->failed(doing, requeue.error());
+    if (!requeue.ok()) return core_->failed(doing, requeue.failure());
     requeue->bind(1, entry.not_before)
         .bind(2, int64_t{entry.priority})
         .bind(3, now)
         .bind(4, entry.site)
         .bind(5, entry.url);
-    if (Status run = requeue->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (Status run = requeue->run(); !run.ok()) return core_->failed(doing, run.failure());
     added = core_->db().changes() > 0;
     return Status::Ok();
   });
@@ -111,11 +111,11 @@ Result<std::vector<FrontierEntry>> Archive::claim(std::string_view site, std::st
       Result<sql::Statement> select = core_->db().prepare(
           "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND state = 'queued'"
           " AND not_before <= ? ORDER BY priority DESC, not_before, id LIMIT ?");
-      if (!select.ok()) return core_->failed(doing, select.error());
+      if (!select.ok()) return core_->failed(doing, select.failure());
       select->bind(1, site).bind(2, now).bind(3, int64_t{limit});
       for (;;) {
         Result<bool> row = select->step();
-        if (!row.ok()) return core_->failed(doing, row.error());
+        if (!row.ok()) return core_->failed(doing, row.failure());
         if (!*row) break;
         claimed.push_back(entry_from_row(*select));
       }
@@ -124,10 +124,10 @@ Result<std::vector<FrontierEntry>> Archive::claim(std::string_view site, std::st
     for (FrontierEntry& e : claimed) {
       Result<sql::Statement> update = core_->db().prepare(
           "UPDATE frontier SET state = 'in-progress', claimed_by = ?, updated_at = ? WHERE id = ?");
-      if (!update.ok()) return core_->failed(doing, update.error());
+      if (!update.ok()) return core_->failed(doing, update.failure());
       if (run_id > 0) update->bind(1, run_id); else update->bind_null(1);
       update->bind(2, stamp).bind(3, e.id);
-      if (Status run = update->run(); !run.ok()) return core_->failed(doing, run.error());
+      if (Status run = update->run(); !run.ok()) return core_->failed(doing, run.failure());
       e.state = FrontierState::kInProgress;
     }
     return Status::Ok();
@@ -169,10 +169,10 @@ Result<int64_t> Archive::requeue_in_progress() {
     Result<sql::Statement> stmt = core_->db().prepare(
         "UPDATE frontier SET state = 'queued', claimed_by = NULL, updated_at = ?"
         " WHERE state = 'in-progress'");
-    if (!stmt.ok()) return core_->failed("requeueing the frontier", stmt.error());
+    if (!stmt.ok()) return core_->failed("requeueing the frontier", stmt.failure());
     stmt->bind(1, utc_now());
     if (Status run = stmt->run(); !run.ok()) {
-      return core_->failed("requeueing the frontier", run.error());
+      return core_->failed("requeueing the frontier", run.failure());
     }
     count = core_->db().changes();
     return Status::Ok();
@@ -185,11 +185,11 @@ Result<std::optional<FrontierEntry>> Archive::frontier_entry(std::string_view si
                                                              std::string_view url) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND url = ?");
-  if (!stmt.ok()) return core_->failed("reading the frontier", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading the frontier", stmt.failure());
   stmt->bind(1, site).bind(2, url);
   Result<bool> row = stmt->step();
   if (!row.ok()) {
-    return core_->failed("reading the frontier entry of " + std::string(url), row.error());
+    return core_->failed("reading the frontier entry of " + std::string(url), row.failure());
   }
   if (!*row) return std::optional<FrontierEntry>();
   return std::optional<FrontierEntry>(entry_from_row(*stmt));
@@ -198,13 +198,13 @@ Result<std::optional<FrontierEntry>> Archive::frontier_entry(std::string_view si
 Result<FrontierCounts> Archive::frontier_counts(std::string_view site) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT state, count(*) FROM frontier WHERE site = ? GROUP BY state");
-  if (!stmt.ok()) return core_->failed("counting the frontier", stmt.error());
+  if (!stmt.ok()) return core_->failed("counting the frontier", stmt.failure());
   stmt->bind(1, site);
   FrontierCounts counts;
   for (;;) {
     Result<bool> row = stmt->step();
     if (!row.ok()) {
-      return core_->failed("counting the frontier of " + std::string(site), row.error());
+      return core_->failed("counting the frontier of " + std::string(site), row.failure());
     }
     if (!*row) return counts;
     int64_t n = stmt->int_at(1);
@@ -226,12 +226,12 @@ Result<std::vector<FrontierEntry>> Archive::stale_pages(std::string_view site,
       "SELECT" ENTRY_COLUMNS "FROM frontier f WHERE site = ?1 AND state = 'done' AND kind = 'page'"
       " AND id > ?3 AND (SELECT max(c.fetched_at) FROM captures c WHERE c.url = f.url) < ?2"
       " ORDER BY id LIMIT ?4");
-  if (!stmt.ok()) return core_->failed(doing, stmt.error());
+  if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, site).bind(2, before).bind(3, after_id).bind(4, int64_t{limit});
   std::vector<FrontierEntry> entries;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed(doing, row.error());
+    if (!row.ok()) return core_->failed(doing, row.failure());
     if (!*row) return entries;
     entries.push_back(entry_from_row(*stmt));
   }

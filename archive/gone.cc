@@ -11,9 +11,9 @@ Result<bool> Archive::mark_gone(std::string_view url, int status, std::string_vi
   Status s = core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt = core_->db().prepare(
         "UPDATE articles SET gone_at = ?, gone_status = ? WHERE url = ? AND gone_at IS NULL");
-    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, since).bind(2, int64_t{status}).bind(3, url);
-    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     marked = core_->db().changes() > 0;
     return Status::Ok();
   });
@@ -27,9 +27,9 @@ Status Archive::clear_gone(std::string_view url, std::string_view served_at) {
     Result<sql::Statement> stmt = core_->db().prepare(
         "UPDATE articles SET gone_at = NULL, gone_status = NULL"
         " WHERE url = ? AND gone_at IS NOT NULL AND gone_at < ?");
-    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, url).bind(2, served_at);
-    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.error());
+    if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     return Status::Ok();
   });
 }
@@ -38,10 +38,10 @@ Result<std::optional<GoneMark>> Archive::gone_mark(std::string_view url) {
   const std::string doing = "reading the gone mark of " + std::string(url);
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT gone_at, gone_status FROM articles WHERE url = ? AND gone_at IS NOT NULL");
-  if (!stmt.ok()) return core_->failed(doing, stmt.error());
+  if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed(doing, row.error());
+  if (!row.ok()) return core_->failed(doing, row.failure());
   if (!*row) return std::optional<GoneMark>();
   return std::optional<GoneMark>(GoneMark{stmt->text_at(0), static_cast<int>(stmt->int_at(1))});
 }

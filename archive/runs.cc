@@ -62,7 +62,7 @@ Result<std::vector<RunSiteCounts>> read_site_counts(ArchiveCore& core, sql::Stat
   std::vector<RunSiteCounts> out;
   for (;;) {
     Result<bool> row = stmt.step();
-    if (!row.ok()) return core.failed(doing, row.error());
+    if (!row.ok()) return core.failed(doing, row.failure());
     if (!*row) return out;
     out.push_back(site_counts_from_row(stmt));
   }
@@ -72,7 +72,7 @@ Status fill_site_counts(ArchiveCore& core, RunRecord& run) {
   const std::string doing = "reading the counts of run " + std::to_string(run.id);
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT" RUN_SITE_COLUMNS "FROM run_sites WHERE run_id = ? ORDER BY site");
-  if (!stmt.ok()) return core.failed(doing, stmt.error());
+  if (!stmt.ok()) return core.failed(doing, stmt.failure());
   stmt->bind(1, run.id);
   Result<std::vector<RunSiteCounts>> counts = read_site_counts(core, *stmt, doing);
   if (!counts.ok()) return counts.failure();
@@ -102,7 +102,7 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT OR REPLACE INTO run_sites (run_id," RUN_SITE_COLUMNS ")"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, run_id)
         .bind(2, c.site)
         .bind(3, c.fetched)
@@ -124,11 +124,12 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
         .bind(19, int64_t{c.template_changed})
         .bind(20, strings_to_json(c.examples));
     if (Status s = stmt->run(); !s.ok()) {
-      // The foreign key names no run: say so rather than quote SQLite.
-      if (s.error().find("FOREIGN KEY") != std::string::npos) {
-        return fail(path_ + ": no run " + std::to_string(run_id));
+      // The foreign key names no run (SQLITE_CONSTRAINT_FOREIGNKEY): say so rather than quote
+      // SQLite.
+      if (s.code() == ErrorCode::kNotFound) {
+        return fail(ErrorCode::kNotFound, path_ + ": no run " + std::to_string(run_id));
       }
-      return core_->failed(doing, s.error());
+      return core_->failed(doing, s.failure());
     }
     return Status::Ok();
   });
@@ -137,11 +138,11 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
 Result<RunRecord> Archive::run(int64_t run_id) {
   const std::string doing = "reading run " + std::to_string(run_id);
   Result<sql::Statement> stmt = core_->db().prepare("SELECT" RUN_COLUMNS "FROM runs WHERE id = ?");
-  if (!stmt.ok()) return core_->failed(doing, stmt.error());
+  if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, run_id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed(doing, row.error());
-  if (!*row) return fail(path_ + ": no run " + std::to_string(run_id));
+  if (!row.ok()) return core_->failed(doing, row.failure());
+  if (!*row) return fail(ErrorCode::kNotFound, path_ + ": no run " + std::to_string(run_id));
   RunRecord run = run_from_row(*stmt);
   if (Status s = fill_site_counts(*core_, run); !s.ok()) return s.failure();
   return run;
@@ -153,11 +154,11 @@ Result<std::vector<RunRecord>> Archive::recent_runs(int limit) {
   {
     Result<sql::Statement> stmt = core_->db().prepare(
         "SELECT" RUN_COLUMNS "FROM runs ORDER BY id DESC LIMIT ?");
-    if (!stmt.ok()) return core_->failed(doing, stmt.error());
+    if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, int64_t{limit});
     for (;;) {
       Result<bool> row = stmt->step();
-      if (!row.ok()) return core_->failed(doing, row.error());
+      if (!row.ok()) return core_->failed(doing, row.failure());
       if (!*row) break;
       runs.push_back(run_from_row(*stmt));
     }
@@ -175,7 +176,7 @@ Result<std::vector<RunSiteCounts>> Archive::site_history(std::string_view site,
       "SELECT" RUN_SITE_COLUMNS "FROM run_sites JOIN runs ON runs.id = run_sites.run_id"
       " WHERE site = ? AND run_id < ? AND parsed > 0 AND runs.ended_at IS NOT NULL"
       " ORDER BY run_id DESC LIMIT ?");
-  if (!stmt.ok()) return core_->failed(doing, stmt.error());
+  if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, site).bind(2, before_run_id).bind(3, int64_t{limit});
   return read_site_counts(*core_, *stmt, doing);
 }

@@ -173,7 +173,7 @@ Status migrate(sql::Connection& db, const std::string& path,
                const std::vector<Migration>& migrations) {
   const int target = migrations.empty() ? 0 : migrations.back().to;
   if (Status s = db.exec("BEGIN IMMEDIATE"); !s.ok()) {
-    return fail(path + ": cannot start the schema migration: " + s.error());
+    return s.failure().prefixed(path + ": cannot start the schema migration: ");
   }
   auto abort = [&](const std::string& message) -> Status {
     (void)db.exec("ROLLBACK");

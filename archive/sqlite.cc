@@ -26,6 +26,23 @@ std::string describe(sqlite3* db, int rc) {
   return message;
 }
 
+ErrorCode error_code_of(int rc) {
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return ErrorCode::kNotFound;
+  switch (rc & 0xff) {
+    case SQLITE_OK: return ErrorCode::kOk;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return ErrorCode::kBusy;
+    case SQLITE_FULL: return ErrorCode::kFull;
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: return ErrorCode::kCorrupt;
+    case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_PERM: return ErrorCode::kIo;
+    case SQLITE_READONLY: return ErrorCode::kReadOnly;
+    case SQLITE_CONSTRAINT: case SQLITE_TOOBIG: case SQLITE_MISMATCH:
+      return ErrorCode::kInvalidInput;
+    default: return ErrorCode::kOther;
+  }
+}
+
+Failure failure_of(sqlite3* db, int rc) { return fail(error_code_of(rc), describe(db, rc)); }
+
 Statement::Statement(Statement&& other) noexcept
     : connection_(other.connection_), stmt_(other.stmt_), owned_(other.owned_) {
   other.stmt_ = nullptr;
@@ -115,9 +132,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, in
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = describe(db, rc);
+    Failure failure = failure_of(db, rc);
     sqlite3_close_v2(db);
-    return fail(message);
+    return failure;
   }
   return std::unique_ptr<Connection>(new Connection(db));
 }
@@ -156,11 +173,6 @@ Result<int64_t> Connection::query_int(const char* sql) {
   Result<bool> row = stmt->step();
   if (!row.ok()) return row.failure();
   return *row ? stmt->int_at(0) : 0;
-}
-
-Failure Connection::failure(int rc) {
-  last_error_code_ = rc;
-  return fail(describe(db_, rc));
 }
 
 }  // namespace provarc::sql

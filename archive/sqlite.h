@@ -18,6 +18,15 @@ namespace provarc::sql {
 // "database is locked (SQLITE_BUSY)": SQLite's message for `rc` on `db`, with the code's name.
 std::string describe(sqlite3* db, int rc);
 
+// What an SQLite result code (primary or extended) means to provarc: BUSY and LOCKED are kBusy,
+// FULL kFull, CORRUPT and NOTADB kCorrupt, IOERR, CANTOPEN and PERM kIo, READONLY kReadOnly, a
+// FOREIGN KEY constraint kNotFound (it refers to a row that does not exist), other constraints,
+// TOOBIG and MISMATCH kInvalidInput, anything else kOther.
+ErrorCode error_code_of(int rc);
+
+// describe() as a Failure carrying error_code_of(rc).
+Failure failure_of(sqlite3* db, int rc);
+
 class Connection;
 
 // A prepared statement borrowed from a Connection's cache. Parameters are bound by 1-based index;
@@ -82,16 +91,13 @@ class Connection {
   int changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
 
-  // The result code of the last failed call, for callers that map codes to messages (busy, full).
-  int last_error_code() const { return last_error_code_; }
-  Failure failure(int rc);  // records rc and builds a Failure from describe()
+  Failure failure(int rc) { return failure_of(db_, rc); }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db_;
   std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the SQL literal's address
-  int last_error_code_ = SQLITE_OK;
 };
 
 }  // namespace provarc::sql

@@ -48,10 +48,10 @@ Result<std::optional<Candidate>> same_capture_candidate(ArchiveCore& core, int64
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT v.id, v.content_hash FROM parses p JOIN article_versions v ON v.id = p.version_id"
       " WHERE p.capture_id = ? AND p.outcome != 'failed' ORDER BY p.id DESC LIMIT 1");
-  if (!stmt.ok()) return core.failed("comparing versions", stmt.error());
+  if (!stmt.ok()) return core.failed("comparing versions", stmt.failure());
   stmt->bind(1, capture_id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core.failed("comparing versions", row.error());
+  if (!row.ok()) return core.failed("comparing versions", row.failure());
   if (!*row) return std::optional<Candidate>();
   return std::optional<Candidate>(Candidate{stmt->int_at(0), stmt->text_at(1)});
 }
@@ -68,10 +68,10 @@ Result<std::optional<Candidate>> previous_capture_candidate(ArchiveCore& core, s
       " WHERE c.url = ?1 AND p.outcome != 'failed'"
       " AND (c.fetched_at < ?2 OR (c.fetched_at = ?2 AND c.id < ?3))"
       " ORDER BY c.fetched_at DESC, c.id DESC, p.parser_version = ?4 DESC, p.id DESC LIMIT 1");
-  if (!stmt.ok()) return core.failed("comparing versions", stmt.error());
+  if (!stmt.ok()) return core.failed("comparing versions", stmt.failure());
   stmt->bind(1, url).bind(2, fetched_at).bind(3, capture_id).bind(4, parser_version);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core.failed("comparing versions of " + std::string(url), row.error());
+  if (!row.ok()) return core.failed("comparing versions of " + std::string(url), row.failure());
   if (!*row) return std::optional<Candidate>();
   return std::optional<Candidate>(Candidate{stmt->int_at(0), stmt->text_at(1)});
 }
@@ -84,10 +84,10 @@ Result<bool> is_latest_parsed_capture(ArchiveCore& core, std::string_view url,
       "SELECT 1 FROM captures c JOIN parses p ON p.capture_id = c.id"
       " WHERE c.url = ?1 AND p.outcome != 'failed'"
       " AND (c.fetched_at > ?2 OR (c.fetched_at = ?2 AND c.id > ?3)) LIMIT 1");
-  if (!stmt.ok()) return core.failed("updating the latest version", stmt.error());
+  if (!stmt.ok()) return core.failed("updating the latest version", stmt.failure());
   stmt->bind(1, url).bind(2, fetched_at).bind(3, capture_id);
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core.failed("updating the latest version", row.error());
+  if (!row.ok()) return core.failed("updating the latest version", row.failure());
   return !*row;
 }
 
@@ -96,7 +96,7 @@ Status insert_parse(ArchiveCore& core, const ParseRecord& record, std::string_vi
   Result<sql::Statement> stmt = core.db().prepare(
       "INSERT OR REPLACE INTO parses (capture_id, parser_version, parsed_at, outcome, version_id,"
       " error) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return core.failed("recording a parse", stmt.error());
+  if (!stmt.ok()) return core.failed("recording a parse", stmt.failure());
   stmt->bind(1, record.capture_id)
       .bind(2, record.parser_version)
       .bind(3, utc_now())
@@ -105,7 +105,7 @@ Status insert_parse(ArchiveCore& core, const ParseRecord& record, std::string_vi
   stmt->bind_or_null(6, record.error);
   if (Status s = stmt->run(); !s.ok()) {
     return core.failed("recording the parse of capture " + std::to_string(record.capture_id),
-                       s.error());
+                       s.failure());
   }
   return Status::Ok();
 }
@@ -116,7 +116,7 @@ Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, const Pars
       " title, published, content_hash, json)"
       " VALUES (?1, (SELECT version_count + 1 FROM articles WHERE id = ?1), ?2, ?3, ?4, ?5, ?6,"
       " ?7, ?8)");
-  if (!stmt.ok()) return core.failed("writing a version", stmt.error());
+  if (!stmt.ok()) return core.failed("writing a version", stmt.failure());
   stmt->bind(1, article_id)
       .bind(2, record.capture_id)
       .bind(3, record.parser_version)
@@ -127,21 +127,21 @@ Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, const Pars
       .bind(8, record.json);
   if (Status s = stmt->run(); !s.ok()) {
     return core.failed("writing a version from capture " + std::to_string(record.capture_id),
-                       s.error());
+                       s.failure());
   }
   int64_t version_id = core.db().last_insert_id();
   Result<sql::Statement> count = core.db().prepare(
       "UPDATE articles SET version_count = version_count + 1 WHERE id = ?");
-  if (!count.ok()) return core.failed("writing a version", count.error());
+  if (!count.ok()) return core.failed("writing a version", count.failure());
   count->bind(1, article_id);
-  if (Status s = count->run(); !s.ok()) return core.failed("writing a version", s.error());
+  if (Status s = count->run(); !s.ok()) return core.failed("writing a version", s.failure());
   return version_id;
 }
 
 Result<std::optional<ArticleVersion>> one_version(ArchiveCore& core, sql::Statement& stmt,
                                                   const std::string& what) {
   Result<bool> row = stmt.step();
-  if (!row.ok()) return core.failed("reading the latest version of " + what, row.error());
+  if (!row.ok()) return core.failed("reading the latest version of " + what, row.failure());
   if (!*row) return std::optional<ArticleVersion>();
   return std::optional<ArticleVersion>(version_from_row(stmt));
 }
@@ -154,16 +154,16 @@ Result<int64_t> Archive::ensure_article(std::string_view site, std::string_view 
     Result<sql::Statement> insert = core_->db().prepare(
         "INSERT INTO articles (url, site, registered_at) VALUES (?, ?, ?)"
         " ON CONFLICT (url) DO NOTHING");
-    if (!insert.ok()) return core_->failed("registering an article", insert.error());
+    if (!insert.ok()) return core_->failed("registering an article", insert.failure());
     insert->bind(1, url).bind(2, site).bind(3, utc_now());
     if (Status run = insert->run(); !run.ok()) {
-      return core_->failed("registering article " + std::string(url), run.error());
+      return core_->failed("registering article " + std::string(url), run.failure());
     }
     Result<sql::Statement> find = core_->db().prepare("SELECT id FROM articles WHERE url = ?");
-    if (!find.ok()) return core_->failed("registering an article", find.error());
+    if (!find.ok()) return core_->failed("registering an article", find.failure());
     find->bind(1, url);
     Result<bool> row = find->step();
-    if (!row.ok()) return core_->failed("registering article " + std::string(url), row.error());
+    if (!row.ok()) return core_->failed("registering article " + std::string(url), row.failure());
     if (!*row) return fail(path_ + ": article " + std::string(url) + " vanished");
     id = find->int_at(0);
     return Status::Ok();
@@ -182,10 +182,10 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
       Result<sql::Statement> stmt = core_->db().prepare(
           "SELECT c.url, c.fetched_at, a.id FROM captures c LEFT JOIN articles a ON a.url = c.url"
           " WHERE c.id = ?");
-      if (!stmt.ok()) return core_->failed("recording a parse", stmt.error());
+      if (!stmt.ok()) return core_->failed("recording a parse", stmt.failure());
       stmt->bind(1, record.capture_id);
       Result<bool> row = stmt->step();
-      if (!row.ok()) return core_->failed("recording the parse of " + capture_name, row.error());
+      if (!row.ok()) return core_->failed("recording the parse of " + capture_name, row.failure());
       if (!*row) return fail(path_ + ": recording a parse: no " + capture_name);
       url = stmt->text_at(0);
       fetched_at = stmt->text_at(1);
@@ -220,10 +220,10 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
     {
       Result<sql::Statement> number =
           core_->db().prepare("SELECT number FROM article_versions WHERE id = ?");
-      if (!number.ok()) return core_->failed("recording a parse", number.error());
+      if (!number.ok()) return core_->failed("recording a parse", number.failure());
       number->bind(1, write.version_id);
       Result<bool> row = number->step();
-      if (!row.ok()) return core_->failed("recording the parse of " + capture_name, row.error());
+      if (!row.ok()) return core_->failed("recording the parse of " + capture_name, row.failure());
       write.version_number = *row ? static_cast<int>(number->int_at(0)) : 0;
     }
     const char* outcome = write.effect == ParseEffect::kChanged ? "changed" : "unchanged";
@@ -233,10 +233,10 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
     if (!*latest) return Status::Ok();
     Result<sql::Statement> update =
         core_->db().prepare("UPDATE articles SET latest_version_id = ? WHERE id = ?");
-    if (!update.ok()) return core_->failed("updating the latest version", update.error());
+    if (!update.ok()) return core_->failed("updating the latest version", update.failure());
     update->bind(1, write.version_id).bind(2, write.article_id);
     if (Status st = update->run(); !st.ok()) {
-      return core_->failed("updating the latest version of " + url, st.error());
+      return core_->failed("updating the latest version of " + url, st.failure());
     }
     return Status::Ok();
   });
@@ -247,7 +247,7 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
 Result<std::optional<ArticleVersion>> Archive::latest_version(std::string_view url) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT" VERSION_COLUMNS "WHERE a.url = ? AND v.id = a.latest_version_id");
-  if (!stmt.ok()) return core_->failed("reading a version", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading a version", stmt.failure());
   stmt->bind(1, url);
   return one_version(*core_, *stmt, std::string(url));
 }
@@ -255,7 +255,7 @@ Result<std::optional<ArticleVersion>> Archive::latest_version(std::string_view u
 Result<std::optional<ArticleVersion>> Archive::latest_version(int64_t article_id) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT" VERSION_COLUMNS "WHERE a.id = ? AND v.id = a.latest_version_id");
-  if (!stmt.ok()) return core_->failed("reading a version", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading a version", stmt.failure());
   stmt->bind(1, article_id);
   return one_version(*core_, *stmt, "article " + std::to_string(article_id));
 }
@@ -263,12 +263,14 @@ Result<std::optional<ArticleVersion>> Archive::latest_version(int64_t article_id
 Result<std::vector<ArticleVersion>> Archive::versions(std::string_view url) {
   Result<sql::Statement> stmt =
       core_->db().prepare("SELECT" VERSION_COLUMNS "WHERE a.url = ? ORDER BY v.number");
-  if (!stmt.ok()) return core_->failed("reading versions", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading versions", stmt.failure());
   stmt->bind(1, url);
   std::vector<ArticleVersion> out;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed("reading the versions of " + std::string(url), row.error());
+    if (!row.ok()) {
+      return core_->failed("reading the versions of " + std::string(url), row.failure());
+    }
     if (!*row) return out;
     out.push_back(version_from_row(*stmt));
   }
@@ -281,11 +283,11 @@ Status Archive::for_each_version(const VersionFilter& filter,
       "SELECT" VERSION_COLUMNS
       "WHERE (?1 = '' OR a.site = ?1) AND (?2 OR v.id = a.latest_version_id)"
       " ORDER BY a.id, v.number");
-  if (!stmt.ok()) return core_->failed("reading versions", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading versions", stmt.failure());
   stmt->bind(1, filter.site).bind(2, int64_t{filter.all_versions ? 1 : 0});
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed("reading versions", row.error());
+    if (!row.ok()) return core_->failed("reading versions", row.failure());
     if (!*row) return Status::Ok();
     if (Status s = visit(version_from_row(*stmt)); !s.ok()) return s;
   }
@@ -295,11 +297,11 @@ Result<std::string> Archive::last_parse_error(std::string_view url) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT p.error FROM parses p JOIN captures c ON c.id = p.capture_id"
       " WHERE c.url = ? AND p.outcome = 'failed' ORDER BY p.id DESC LIMIT 1");
-  if (!stmt.ok()) return core_->failed("reading parse errors", stmt.error());
+  if (!stmt.ok()) return core_->failed("reading parse errors", stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
   if (!row.ok()) {
-    return core_->failed("reading the parse errors of " + std::string(url), row.error());
+    return core_->failed("reading the parse errors of " + std::string(url), row.failure());
   }
   return *row ? stmt->text_at(0) : std::string();
 }
@@ -313,14 +315,14 @@ Result<std::vector<int64_t>> Archive::pending_parses(std::string_view site,
       " AND NOT EXISTS (SELECT 1 FROM parses p WHERE p.capture_id = c.id"
       "                 AND p.parser_version = ?2)"
       " ORDER BY c.url, c.fetched_at, c.id");
-  if (!stmt.ok()) return core_->failed("listing captures to parse", stmt.error());
+  if (!stmt.ok()) return core_->failed("listing captures to parse", stmt.failure());
   stmt->bind(1, site).bind(2, parser_version);
   std::vector<int64_t> ids;
   for (;;) {
     Result<bool> row = stmt->step();
     if (!row.ok()) {
       return core_->failed("listing captures of site " + std::string(site) + " to parse",
-                           row.error());
+                           row.failure());
     }
     if (!*row) return ids;
     ids.push_back(stmt->int_at(0));
@@ -330,11 +332,11 @@ Result<std::vector<int64_t>> Archive::pending_parses(std::string_view site,
 Result<std::vector<std::string>> Archive::article_sites() {
   Result<sql::Statement> stmt =
       core_->db().prepare("SELECT DISTINCT site FROM articles ORDER BY site");
-  if (!stmt.ok()) return core_->failed("listing sites", stmt.error());
+  if (!stmt.ok()) return core_->failed("listing sites", stmt.failure());
   std::vector<std::string> sites;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed("listing sites", row.error());
+    if (!row.ok()) return core_->failed("listing sites", row.failure());
     if (!*row) return sites;
     sites.push_back(stmt->text_at(0));
   }

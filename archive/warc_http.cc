@@ -1,20 +1,19 @@
 #include "archive/warc_http.h"
 
-#include <cctype>
 #include <cstring>
+
+#include "common/ascii.h"
 
 namespace provarc {
 namespace {
 
 constexpr std::string_view kOrigPrefix = "X-Archive-Orig-";
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 // RFC 9110 5.6.2 tchar.
 bool is_token(std::string_view name) {
   if (name.empty()) return false;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) != 0) continue;
+  for (char c : name) {
+    if (ascii::is_alnum(c)) continue;
     if (std::strchr("!#$%&'*+-.^_`|~", c) == nullptr || c == 0) return false;
   }
   return true;
@@ -28,12 +27,9 @@ std::string safe_value(std::string_view value) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
+// Trimmed from header names and values: OWS, and a CR that a CR CR LF line end leaves.
+bool is_field_space(char c) { return ascii::is_http_space(c) || c == '\r'; }
+std::string_view trim(std::string_view s) { return ascii::trim(s, is_field_space); }
 
 // The next line of `block` from `pos` (without its CRLF or LF); advances `pos` past it. False
 // when the block ends before a line ending.
@@ -73,17 +69,6 @@ Result<HttpHead> parse_head(std::string_view block, std::string_view what) {
 
 }  // namespace
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 Result<std::string> normalize_warc_date(std::string_view text) {
   // YYYY-MM-DDThh:mm:ss then an optional fraction, then Z.
   static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
@@ -93,14 +78,14 @@ Result<std::string> normalize_warc_date(std::string_view text) {
   };
   if (text.size() < kShape.size() + 1 || text.back() != 'Z') return bad();
   for (size_t i = 0; i < kShape.size(); ++i) {
-    if (kShape[i] == 'd' ? !is_digit(text[i]) : text[i] != kShape[i]) return bad();
+    if (kShape[i] == 'd' ? !ascii::is_digit(text[i]) : text[i] != kShape[i]) return bad();
   }
   std::string_view fraction = text.substr(kShape.size(), text.size() - kShape.size() - 1);
   if (!fraction.empty()) {
     if (fraction.front() != '.' || fraction.size() < 2 || fraction.size() > 10) return bad();
     fraction.remove_prefix(1);
     for (char c : fraction) {
-      if (!is_digit(c)) return bad();
+      if (!ascii::is_digit(c)) return bad();
     }
   }
   std::string millis(fraction.substr(0, 3));
@@ -148,10 +133,10 @@ std::vector<HttpHeader> headers_for_record(const std::vector<HttpHeader>& header
   for (const HttpHeader& h : headers) {
     if (!is_token(h.name)) continue;
     std::string value = safe_value(h.value);
-    if (equals_ignore_case(h.name, "Content-Encoding") ||
-        equals_ignore_case(h.name, "Transfer-Encoding")) {
+    if (ascii::iequals(h.name, "Content-Encoding") ||
+        ascii::iequals(h.name, "Transfer-Encoding")) {
       out.push_back({std::string(kOrigPrefix) + h.name, value});
-    } else if (payload_size && equals_ignore_case(h.name, "Content-Length") &&
+    } else if (payload_size && ascii::iequals(h.name, "Content-Length") &&
                value != std::to_string(*payload_size)) {
       out.push_back({std::string(kOrigPrefix) + h.name, value});
       out.push_back({"Content-Length", std::to_string(*payload_size)});
@@ -165,15 +150,15 @@ std::vector<HttpHeader> headers_for_record(const std::vector<HttpHeader>& header
 std::vector<HttpHeader> original_headers(const std::vector<HttpHeader>& headers) {
   auto is_orig = [](const HttpHeader& h, std::string_view name) {
     return h.name.size() == kOrigPrefix.size() + name.size() &&
-           equals_ignore_case(std::string_view(h.name).substr(0, kOrigPrefix.size()),
+           ascii::iequals(std::string_view(h.name).substr(0, kOrigPrefix.size()),
                               kOrigPrefix) &&
-           equals_ignore_case(std::string_view(h.name).substr(kOrigPrefix.size()), name);
+           ascii::iequals(std::string_view(h.name).substr(kOrigPrefix.size()), name);
   };
   bool length_replaced = false;
   for (const HttpHeader& h : headers) length_replaced |= is_orig(h, "Content-Length");
   std::vector<HttpHeader> out;
   for (const HttpHeader& h : headers) {
-    if (length_replaced && equals_ignore_case(h.name, "Content-Length")) continue;
+    if (length_replaced && ascii::iequals(h.name, "Content-Length")) continue;
     if (is_orig(h, "Content-Length") || is_orig(h, "Content-Encoding") ||
         is_orig(h, "Transfer-Encoding")) {
       out.push_back({h.name.substr(kOrigPrefix.size()), h.value});
@@ -199,7 +184,8 @@ Result<HttpHead> parse_response_head(std::string_view block) {
   std::string_view line = head->start_line;
   size_t space = line.find(' ');
   if (line.substr(0, 5) != "HTTP/" || space == std::string_view::npos || line.size() < space + 4 ||
-      !is_digit(line[space + 1]) || !is_digit(line[space + 2]) || !is_digit(line[space + 3]) ||
+      !ascii::is_digit(line[space + 1]) || !ascii::is_digit(line[space + 2]) ||
+      !ascii::is_digit(line[space + 3]) ||
       (line.size() > space + 4 && line[space + 4] != ' ')) {
     return fail("HTTP response has a malformed status line \"" + std::string(line.substr(0, 60)) +
                 "\"");
@@ -234,10 +220,7 @@ Result<std::string> decode_chunked(std::string_view body, int64_t max_bytes) {
     if (line.empty() || line.size() > 15) return fail("chunked body has a malformed chunk size");
     uint64_t size = 0;
     for (char c : line) {
-      int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                  : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
-                                                              : -1;
+      int digit = ascii::hex_value(c);
       if (digit < 0) return fail("chunked body has a malformed chunk size");
       size = size * 16 + static_cast<uint64_t>(digit);
     }

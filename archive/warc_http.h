@@ -13,9 +13,6 @@
 
 namespace provarc {
 
-// ASCII case-insensitive equality (header and field names).
-bool equals_ignore_case(std::string_view a, std::string_view b);
-
 // "2026-11-21T23:55:25.123Z" from a WARC-Date or a capture time: "YYYY-MM-DDThh:mm:ssZ" with an
 // optional fraction of 1 to 9 digits (cut or padded to milliseconds). Fails, quoting the text,
 // for anything else.

@@ -1,7 +1,6 @@
 // WarcReader, WarcCaptureReader and WarcImport: WARC files (provarc's, wget's, Heritrix's) read
 // back into captures. The writer is in warc.cc.
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include "archive/sqlite.h"
 #include "archive/warc.h"
 #include "archive/warc_http.h"
+#include "common/ascii.h"
 #include "common/digest.h"
 #include "common/url.h"
 
@@ -21,16 +21,9 @@ constexpr size_t kMaxLineBytes = 64 * 1024;
 constexpr size_t kMaxHeaderBytes = 1024 * 1024;
 constexpr size_t kMaxFields = 1000;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
+// A field value without the white space (SP, HT) around it.
 std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
+  return std::string(ascii::trim(s, ascii::is_http_space));
 }
 
 // "<http://x/>" -> "http://x/": WARC 1.0 writers such as wget bracket URIs.
@@ -77,9 +70,9 @@ std::string base32_to_hex(std::string_view text) {
 std::string normalized_digest(std::string_view value) {
   std::string digest = trimmed(value);
   size_t colon = digest.find(':');
-  if (colon == std::string::npos || lowercase(digest.substr(0, colon)) != "sha1") return digest;
+  if (colon == std::string::npos || !ascii::iequals(digest.substr(0, colon), "sha1")) return digest;
   std::string base32 = digest.substr(colon + 1);
-  for (char& c : base32) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : base32) c = ascii::to_upper(c);
   return "sha1:" + base32;
 }
 
@@ -90,7 +83,7 @@ bool block_digest_matches(std::string_view field, std::string_view block) {
   std::string value = digest.substr(5);
   std::string actual = sha1_base32(block);
   if (value.size() == 32) return value == actual;
-  if (value.size() == 40) return lowercase(value) == base32_to_hex(actual);
+  if (value.size() == 40) return ascii::lowercase(value) == base32_to_hex(actual);
   return false;
 }
 
@@ -98,12 +91,13 @@ bool block_digest_matches(std::string_view field, std::string_view block) {
 // Content-Encoding undone, as far as they decode (a body that does not is kept as recorded).
 std::string decode_payload(std::string body, const std::vector<HttpHeader>& headers,
                            int64_t max_bytes) {
-  if (lowercase(header_value(headers, "Transfer-Encoding")).find("chunked") != std::string::npos) {
+  std::string transfer_coding = ascii::lowercase(header_value(headers, "Transfer-Encoding"));
+  if (transfer_coding.find("chunked") != std::string::npos) {
     Result<std::string> dechunked = decode_chunked(body, max_bytes);
     if (dechunked.ok()) body = std::move(*dechunked);
   }
   // "gzip, deflate" was applied left to right: undo it right to left.
-  std::string codings = lowercase(header_value(headers, "Content-Encoding"));
+  std::string codings = ascii::lowercase(header_value(headers, "Content-Encoding"));
   std::vector<std::string> list;
   size_t start = 0;
   while (start <= codings.size()) {
@@ -124,8 +118,9 @@ std::string decode_payload(std::string body, const std::vector<HttpHeader>& head
 
 // What the archive calls a capture of this URL and Content-Type.
 CaptureKind kind_of(const UrlParts& url, const std::string& content_type) {
-  const std::string mime = lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
-  const std::string path = lowercase(url.path);
+  const std::string mime =
+      ascii::lowercase(trimmed(content_type.substr(0, content_type.find(';'))));
+  const std::string path = ascii::lowercase(url.path);
   if (path == "/robots.txt") return CaptureKind::kRobots;
   if (mime.rfind("image/", 0) == 0) return CaptureKind::kImage;
   if (mime.empty() || mime == "text/html" || mime == "application/xhtml+xml") {
@@ -143,7 +138,7 @@ CaptureKind kind_of(const UrlParts& url, const std::string& content_type) {
 
 std::string WarcRecord::field(std::string_view name) const { return header_value(fields, name); }
 
-std::string WarcRecord::type() const { return lowercase(field("WARC-Type")); }
+std::string WarcRecord::type() const { return ascii::lowercase(field("WARC-Type")); }
 
 std::string WarcRecord::target_uri() const { return unbracketed(field("WARC-Target-URI")); }
 
@@ -296,7 +291,7 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
     } else {
       return None();  // a profile this reader cannot replay
     }
-  } else if (lowercase(record.field("Content-Type")).rfind("application/http", 0) != 0) {
+  } else if (ascii::lowercase(record.field("Content-Type")).rfind("application/http", 0) != 0) {
     return None();  // e.g. Heritrix's text/dns responses
   }
   Result<std::string> date = normalize_warc_date(record.field("WARC-Date"));

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "crawler/http_time.h"
+#include "common/time.h"
 
 namespace provarc {
 namespace {
@@ -13,8 +13,8 @@ using OrderedJson = nlohmann::ordered_json;
 
 // The run's length from its recorded times; -1 when it has not ended (or a time is unreadable).
 int64_t run_duration_ms(const RunRecord& run) {
-  auto started = parse_utc_ms(run.started_at);
-  auto ended = parse_utc_ms(run.ended_at);
+  auto started = parse_utc(run.started_at);
+  auto ended = parse_utc(run.ended_at);
   if (!started || !ended) return -1;
   return std::chrono::duration_cast<std::chrono::milliseconds>(*ended - *started).count();
 }

@@ -2,7 +2,6 @@
 // files, parsed like a crawl's) and the `warc` format of `provarc export` (run_export_warc, called
 // from cli/archive_commands.cc). The WARC work itself is archive/warc.h's.
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -14,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "cli/rules.h"
+#include "common/ascii.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "crawler/scope.h"
@@ -33,18 +33,15 @@ int report(const char* command, const std::string& message, int code) {
   return code;
 }
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // The configured sites, found by the authority ("host" or "host:port") of a URL.
 class SiteFinder {
  public:
   explicit SiteFinder(std::vector<SiteConfig> sites) : sites_(std::move(sites)) {
     for (const SiteConfig& site : sites_) {
       scopes_.push_back(std::make_unique<SiteScope>(site));
-      for (const std::string& host : site.hosts) by_host_[lowercase(host)] = scopes_.size() - 1;
+      for (const std::string& host : site.hosts) {
+        by_host_[ascii::lowercase(host)] = scopes_.size() - 1;
+      }
     }
   }
 
@@ -52,7 +49,7 @@ class SiteFinder {
   int find(const std::string& url) const {
     Result<std::string> authority = url_authority(url);
     if (!authority.ok()) return -1;
-    auto it = by_host_.find(lowercase(*authority));
+    auto it = by_host_.find(ascii::lowercase(*authority));
     return it == by_host_.end() ? -1 : static_cast<int>(it->second);
   }
 

@@ -1,6 +1,6 @@
 #include "common/capture.h"
 
-#include <strings.h>
+#include "common/ascii.h"
 
 namespace provarc {
 
@@ -26,10 +26,7 @@ const char* capture_outcome_name(CaptureOutcome outcome) {
 
 std::string header_value(const std::vector<HttpHeader>& headers, std::string_view name) {
   for (const HttpHeader& h : headers) {
-    if (h.name.size() == name.size() &&
-        strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
-      return h.value;
-    }
+    if (ascii::iequals(h.name, name)) return h.value;
   }
   return "";
 }

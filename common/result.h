@@ -1,27 +1,56 @@
 // common/result.h: the error-as-value types that every provarc module returns across its boundary.
-// A Result<T> holds either a T or a failure message; Status is a Result with no value.
+// A Result<T> holds either a T or a failure (a code and a message); Status is a Result without a
+// value.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace provarc {
 
-// A failure message. The message names the thing at fault (file:line:col, URL, key) and says what
-// was expected; callers add context by prefixing, never by replacing.
+// What kind of failure it is, for callers that act on it (wait when busy, stop when the disk is
+// full, report a damaged file) without reading the message, which is for people.
+enum class ErrorCode {
+  kOk,            // no failure (the code of a Status or Result that is ok)
+  kOther,         // nothing more specific is known
+  kInvalidInput,  // a file, record, argument or value is not what was expected
+  kNotFound,      // what was asked for, or referred to, does not exist
+  kBusy,          // another process holds what is needed (a lock): try again later
+  kFull,          // the disk, or a size cap, is full
+  kCorrupt,       // stored data is damaged, or a file is not the kind it should be
+  kIo,            // reading or writing failed: an I/O error, a file that cannot be opened
+  kReadOnly,      // a write to something read-only (a file, a directory, a read-only open)
+};
+
+// A failure: its code, and a message that names the thing at fault (file:line:col, URL, key) and
+// says what was expected. Callers add context by prefixing the message (keeping the code), never
+// by replacing it.
 struct Failure {
   std::string message;
+  ErrorCode code = ErrorCode::kOther;
+
+  // The same failure with `context` before the message ("archive.sqlite: cannot open: " + ...).
+  Failure prefixed(std::string_view context) const {
+    return Failure{std::string(context) + message, code};
+  }
 };
 
 // Builds a Failure, convertible to any Result<T> or Status: `return fail("x.toml:3:1: ...");`
 inline Failure fail(std::string message) { return Failure{std::move(message)}; }
+// A failed Result or Status never has kOk: fail(ErrorCode::kOk, ...) is read as kOther.
+inline Failure fail(ErrorCode code, std::string message) {
+  return Failure{std::move(message), code};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  Result(Failure failure) : state_(std::in_place_index<1>, std::move(failure)) {}
+  Result(Failure failure) : state_(std::in_place_index<1>, std::move(failure)) {
+    if (std::get<1>(state_).code == ErrorCode::kOk) std::get<1>(state_).code = ErrorCode::kOther;
+  }
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -38,6 +67,8 @@ class [[nodiscard]] Result {
   // REQUIRES: !ok().
   const std::string& error() const { return std::get<1>(state_).message; }
   Failure failure() const { return std::get<1>(state_); }
+  // ErrorCode::kOk when ok().
+  ErrorCode code() const { return ok() ? ErrorCode::kOk : std::get<1>(state_).code; }
 
  private:
   std::variant<T, Failure> state_;
@@ -46,16 +77,19 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;  // success
-  Status(Failure failure) : failed_(true), message_(std::move(failure.message)) {}
+  Status(Failure failure)
+      : code_(failure.code == ErrorCode::kOk ? ErrorCode::kOther : failure.code),
+        message_(std::move(failure.message)) {}
   static Status Ok() { return Status(); }
 
-  bool ok() const { return !failed_; }
+  bool ok() const { return code_ == ErrorCode::kOk; }
   explicit operator bool() const { return ok(); }
-  const std::string& error() const { return message_; }
-  Failure failure() const { return Failure{message_}; }
+  const std::string& error() const { return message_; }  // "" when ok()
+  Failure failure() const { return Failure{message_, code_}; }
+  ErrorCode code() const { return code_; }  // ErrorCode::kOk when ok()
 
  private:
-  bool failed_ = false;
+  ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
 };
 

@@ -1,7 +1,6 @@
 #include "common/url.h"
 
-#include <cctype>
-
+#include "common/ascii.h"
 #include "common/curl_url.h"
 
 namespace provarc {
@@ -49,8 +48,7 @@ Result<UrlParts> parse_url(std::string_view url) {
   UrlParts parts;
   parts.scheme = curl_url_part(u->get(), CURLUPART_SCHEME);
   if (!is_http(parts.scheme)) return fail("not an http(s) URL " + quoted_for_message(url));
-  parts.host = curl_url_part(u->get(), CURLUPART_HOST);
-  for (char& c : parts.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  parts.host = ascii::lowercase(curl_url_part(u->get(), CURLUPART_HOST));
   parts.port = curl_url_part(u->get(), CURLUPART_PORT);
   if ((parts.scheme == "http" && parts.port == "80") ||
       (parts.scheme == "https" && parts.port == "443")) {
@@ -106,6 +104,20 @@ Result<std::string> url_authority(std::string_view url) {
   std::string authority = parts->host;
   if (!parts->port.empty()) authority += ":" + parts->port;
   return authority;
+}
+
+int percent_decoded_at(std::string_view text, size_t pos) {
+  if (pos + 2 >= text.size() || text[pos] != '%') return -1;
+  int high = ascii::hex_value(text[pos + 1]);
+  int low = ascii::hex_value(text[pos + 2]);
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+void append_percent_encoded(std::string& out, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[byte >> 4];
+  out += kHex[byte & 0xF];
 }
 
 }  // namespace provarc

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "common/result.h"
 
 namespace provarc {
@@ -30,5 +31,16 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref);
 
 // "host" or "host:port" (port only when not the scheme's default): the politeness key.
 Result<std::string> url_authority(std::string_view url);
+
+// Percent-encoding (RFC 3986 2.1), for the normalisations of crawler/url_canon.h and
+// crawler/robots.h.
+// - is_unreserved: RFC 3986 2.3 ALPHA / DIGIT / "-" / "." / "_" / "~", which never need escaping;
+// - percent_decoded_at: the byte a "%XY" at text[pos] stands for, or -1 when there is none;
+// - append_percent_encoded: "%XY" for `byte`, with the uppercase digits RFC 3986 2.1 recommends.
+constexpr bool is_unreserved(char c) {
+  return ascii::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+int percent_decoded_at(std::string_view text, size_t pos);
+void append_percent_encoded(std::string& out, unsigned char byte);
 
 }  // namespace provarc

@@ -1,8 +1,9 @@
 #include "config/units.h"
 
-#include <cctype>
 #include <limits>
 #include <string>
+
+#include "common/ascii.h"
 
 namespace provarc {
 namespace {
@@ -19,7 +20,7 @@ Thousandths read_number(std::string_view text) {
   Thousandths n;
   size_t i = 0;
   int64_t whole = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+  while (i < text.size() && ascii::is_digit(text[i])) {
     if (i == 12) return {};
     whole = whole * 10 + (text[i] - '0');
     ++i;
@@ -29,7 +30,7 @@ Thousandths read_number(std::string_view text) {
   int fraction_digits = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() && ascii::is_digit(text[i])) {
       if (fraction_digits == 3) return {};
       fraction = fraction * 10 + (text[i] - '0');
       ++fraction_digits;
@@ -41,13 +42,6 @@ Thousandths read_number(std::string_view text) {
   n.value = whole * 1000 + fraction;
   n.length = i;
   return n;
-}
-
-// Units of sizes are case-insensitive: "mb", "MB" and "Mb" all mean megabytes here.
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string in_quotes(std::string_view s) {
@@ -92,7 +86,8 @@ Result<int64_t> parse_size_bytes(std::string_view text) {
       "; expected a number and a unit (B, KB, MB, GB, KiB, MiB, GiB), e.g. \"20MB\", \"512KiB\"";
   Thousandths n = read_number(text);
   if (n.length == 0) return fail("invalid size " + in_quotes(text) + expected);
-  std::string unit = lowercase(text.substr(n.length));
+  // Units of sizes are case-insensitive: "mb", "MB" and "Mb" all mean megabytes here.
+  std::string unit = ascii::lowercase(text.substr(n.length));
   int64_t unit_bytes = 0;
   if (unit == "b") unit_bytes = 1;
   else if (unit == "kb") unit_bytes = 1000;

@@ -27,7 +27,7 @@ std::string SiteAdmission::take_cap_warning() { return std::exchange(cap_warning
 // capture) is not this run's either.
 bool SiteAdmission::fetched_in_this_run(const std::string& last_fetched, WallTime now) const {
   return !last_fetched.empty() && last_fetched >= run_started_ &&
-         last_fetched <= format_utc_ms(now);
+         last_fetched <= format_utc(now);
 }
 
 Result<SiteAdmission::Outcome> SiteAdmission::offer(const Discovered& found, WallTime now) {
@@ -54,7 +54,7 @@ Result<SiteAdmission::Outcome> SiteAdmission::offer(const Discovered& found, Wal
   if (!last.ok()) return last.failure();
   if (fetched_in_this_run(*last, now) || robots_.known_disallowed(user_agent_, url)) return out;
   if (found.revisit == Revisit::kWhenStale) {
-    auto when = parse_utc_ms(*last);
+    auto when = parse_utc(*last);
     bool stale = !when || *when + Millis(site_.crawl.revisit_interval_ms) <= now;
     if (!stale) return out;
   }

@@ -10,10 +10,10 @@
 #include <string>
 
 #include "common/result.h"
+#include "common/time.h"
 #include "config/config.h"
 #include "crawler/crawl_store.h"
 #include "crawler/discovery.h"
-#include "crawler/http_time.h"
 #include "crawler/robots_cache.h"
 
 namespace provarc {

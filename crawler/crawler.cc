@@ -107,11 +107,11 @@ class Crawl {
 // clock to enter a new millisecond, so that whatever an earlier run fetched is strictly older:
 // "fetched at or after the start" then means "fetched by this run".
 std::string Crawl::start_of_run_utc() {
-  const std::string now = format_utc_ms(net_.wall_now());
+  const std::string now = format_utc(net_.wall_now());
   std::string next = now;
   while (next == now) {
     net_.sleep_for(std::chrono::microseconds(100));
-    next = format_utc_ms(net_.wall_now());
+    next = format_utc(net_.wall_now());
   }
   return next;
 }
@@ -172,7 +172,7 @@ void Crawl::abandon(HostQueue& host, const std::string& why) {
 void Crawl::start(HostQueue& host, InFlight flight, const FetchRequest& request,
                   SteadyTime now) {
   flight.authority = host.authority;
-  flight.fetched_at = format_utc_ms(net_.wall_now());
+  flight.fetched_at = format_utc(net_.wall_now());
   host.politeness.on_start(now);
   in_flight_.emplace(request.token, std::move(flight));
   net_.start(request);

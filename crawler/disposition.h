@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/frontier.h"
-#include "crawler/http_time.h"
+#include "common/time.h"
 #include "crawler/politeness.h"
 #include "crawler/transport.h"
 

@@ -63,7 +63,7 @@ Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& raw_url,
   }
   transport.sleep_for(gap);
 
-  std::string fetched_at = format_utc_ms(transport.wall_now());
+  std::string fetched_at = format_utc(transport.wall_now());
   FetchResult result = fetch_blocking(transport, request_with_rules(*url, agent, site.crawl));
   out.capture = std::move(result.capture);
   if (out.capture.outcome == CaptureOutcome::kError) {

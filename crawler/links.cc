@@ -1,9 +1,9 @@
 #include "crawler/links.h"
 
-#include <cctype>
 #include <cstdlib>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "parsers/dom.h"
 #include "parsers/text.h"
@@ -11,19 +11,9 @@
 namespace provarc {
 namespace {
 
-bool iequals_prefix(std::string_view s, size_t pos, std::string_view prefix) {
-  if (pos + prefix.size() > s.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[pos + i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.remove_prefix(1);
-  while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20) s.remove_suffix(1);
-  return s;
-}
+// What the URL standard strips from both ends of a URL before parsing it: C0 controls and space.
+bool is_c0_control_or_space(char c) { return static_cast<unsigned char>(c) <= 0x20; }
+std::string_view trim(std::string_view s) { return ascii::trim(s, is_c0_control_or_space); }
 
 std::string drop_fragment(std::string url) {
   size_t hash = url.find('#');
@@ -113,11 +103,11 @@ std::string decode_xml_text(std::string_view text) {
 // "" for comments, processing instructions and closing tags.
 std::string tag_at(std::string_view text, size_t lt) {
   size_t i = lt + 1;
-  if (i >= text.size() || !std::isalpha(static_cast<unsigned char>(text[i]))) return "";
+  if (i >= text.size() || !ascii::is_alpha(text[i])) return "";
   std::string name;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) ||
+  while (i < text.size() && (ascii::is_alnum(text[i]) ||
                              text[i] == ':' || text[i] == '-' || text[i] == '_')) {
-    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
+    char c = ascii::to_lower(text[i++]);
     if (c == ':') name.clear(); else name += c;
   }
   return name;
@@ -159,7 +149,7 @@ void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollect
     if (eol == std::string_view::npos) eol = body.size();
     std::string_view line = trim(body.substr(i, eol - i));
     i = eol + 1;
-    if (iequals_prefix(line, 0, "http://") || iequals_prefix(line, 0, "https://")) {
+    if (ascii::istarts_with(line, "http://") || ascii::istarts_with(line, "https://")) {
       pages.add(base, line);
     }
   }
@@ -170,16 +160,14 @@ void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollect
 bool is_html(std::string_view content_type, std::string_view body) {
   std::string type;
   for (char c : content_type.substr(0, content_type.find(';'))) {
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    if (!ascii::is_space(c)) type += ascii::to_lower(c);
   }
   if (type == "text/html" || type == "application/xhtml+xml") return true;
   if (!type.empty() && type != "application/octet-stream") return false;
   // No usable type: sniff, as browsers do, for markup at the start.
   std::string_view start = trim(body.substr(0, 1024));
-  return iequals_prefix(start, 0, "<!doctype html") || iequals_prefix(start, 0, "<html") ||
-         iequals_prefix(start, 0, "<head") || iequals_prefix(start, 0, "<body");
+  return ascii::istarts_with(start, "<!doctype html") || ascii::istarts_with(start, "<html") ||
+         ascii::istarts_with(start, "<head") || ascii::istarts_with(start, "<body");
 }
 
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,

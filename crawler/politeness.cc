@@ -2,8 +2,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "common/ascii.h"
 
 namespace provarc {
+
+std::optional<Millis> parse_retry_after(std::string_view value, WallTime now) {
+  constexpr Millis kMaxRetryAfter = std::chrono::hours(24);
+  value = ascii::trim(value);
+  if (!value.empty() && std::all_of(value.begin(), value.end(), ascii::is_digit)) {
+    // Anything longer than 6 digits is beyond the one-day clamp anyway (and would overflow).
+    if (value.size() > 6) return kMaxRetryAfter;
+    Millis wait = std::chrono::seconds(std::stol(std::string(value)));
+    return std::min(wait, kMaxRetryAfter);
+  }
+  std::optional<WallTime> when = parse_http_date(value, now);
+  if (!when) return std::nullopt;
+  auto wait = std::chrono::duration_cast<Millis>(*when - now);
+  if (wait < Millis(0)) return Millis(0);
+  return std::min(wait, kMaxRetryAfter);
+}
 
 HostPoliteness::HostPoliteness(const PolitenessRules& rules) : rules_(rules) {}
 

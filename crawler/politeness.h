@@ -1,15 +1,25 @@
 // crawler/politeness.h: the per-host politeness state (one per authority, as Heritrix queues them):
-// one request at a time, a minimum gap between request starts, Retry-After and exponential backoff.
-// Pure state over explicit time points, so the rules are tested without sleeping.
+// one request at a time, a minimum gap between request starts, Retry-After and exponential backoff;
+// and the reading of Retry-After. Pure state over explicit time points, tested without sleeping.
 #pragma once
 
 #include <chrono>
 #include <optional>
+#include <string_view>
+
+#include "common/time.h"
 
 namespace provarc {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 using Millis = std::chrono::milliseconds;
+
+// How long a Retry-After header (RFC 9110 10.2.3) asks to wait, measured from `now`: either
+// delta-seconds ("120") or an HTTP-date in any of its three forms (common/time.h). A date in the
+// past means zero. nullopt when the value is neither (empty, negative, garbage): the caller then
+// falls back to its own backoff. Values beyond a day are clamped to a day, so a hostile header
+// cannot park a host for years. Thread-safe.
+std::optional<Millis> parse_retry_after(std::string_view value, WallTime now);
 
 struct PolitenessRules {
   Millis delay{1000};             // the site's minimum gap between request starts

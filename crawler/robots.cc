@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "common/url.h"
 
 namespace provarc {
@@ -25,50 +26,7 @@ constexpr std::string_view kUnreachable =
 // Whitespace inside a line (line ends are split off before).
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// RFC 3986 2.3.
-bool is_unreserved(unsigned char c) {
-  return is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c)) || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-void append_percent_encoded(std::string& out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out += '%';
-  out += kHex[c >> 4];
-  out += kHex[c & 0xF];
-}
+std::string_view trim(std::string_view s) { return ascii::trim(s, is_blank); }
 
 // The first occurrence of `needle` in `haystack` at or after `from`, or npos. memmem is glibc's
 // Two-Way search: linear time whatever the input, unlike std::string_view::find.
@@ -84,7 +42,7 @@ size_t find_octets(std::string_view haystack, std::string_view needle, size_t fr
 // token grammar of RFC 9309 2.2.1), as google/robotstxt reads it: "Googlebot/2.1" -> "Googlebot".
 std::string_view agent_named_by_line(std::string_view value) {
   size_t n = 0;
-  while (n < value.size() && (is_alpha(value[n]) || value[n] == '_' || value[n] == '-')) ++n;
+  while (n < value.size() && (ascii::is_alpha(value[n]) || value[n] == '_' || value[n] == '-')) ++n;
   return value.substr(0, n);
 }
 
@@ -113,7 +71,7 @@ Key classify_key(std::string_view key) {
       {"crawl-delay", Key::kCrawlDelay}, {"crawldelay", Key::kCrawlDelay},
   };
   for (const Spelling& s : kSpellings) {
-    if (iequals(key, s.text)) return s.key;
+    if (ascii::iequals(key, s.text)) return s.key;
   }
   return Key::kUnknown;
 }
@@ -142,7 +100,7 @@ std::optional<double> parse_seconds(std::string_view text) {
   if (text.empty() || text.size() > 32) return std::nullopt;
   int digits = 0, dots = 0;
   for (char c : text) {
-    if (is_digit(c)) {
+    if (ascii::is_digit(c)) {
       ++digits;
     } else if (c == '.') {
       ++dots;
@@ -239,7 +197,7 @@ class RobotsTxt::Parser {
       return;
     }
     std::string_view agent = agent_named_by_line(value);
-    if (!agent.empty()) add_once(out_.groups_by_agent_[lowercase(agent)], index);
+    if (!agent.empty()) add_once(out_.groups_by_agent_[ascii::lowercase(agent)], index);
   }
 
   void on_rule(bool allow, int line_number, std::string_view value) {
@@ -331,7 +289,7 @@ RobotsTxt::Decision RobotsTxt::check(std::string_view user_agent, std::string_vi
     decision.note = decision.allowed ? kUnavailable : kUnreachable;
     return decision;
   }
-  std::vector<const Group*> groups = groups_for(lowercase(robots_product_token(user_agent)));
+  std::vector<const Group*> groups = groups_for(ascii::lowercase(robots_product_token(user_agent)));
   if (groups.empty()) {
     decision.note = kNoGroup;
     return decision;
@@ -372,7 +330,7 @@ bool RobotsTxt::allowed(std::string_view user_agent, std::string_view url) const
 
 std::optional<double> RobotsTxt::crawl_delay_seconds(std::string_view user_agent) const {
   std::optional<double> delay;
-  for (const Group* group : groups_for(lowercase(robots_product_token(user_agent)))) {
+  for (const Group* group : groups_for(ascii::lowercase(robots_product_token(user_agent)))) {
     if (group->crawl_delay) delay = std::max(delay.value_or(0.0), *group->crawl_delay);
   }
   return delay;
@@ -382,7 +340,7 @@ std::string_view robots_product_token(std::string_view user_agent) {
   size_t n = 0;
   while (n < user_agent.size()) {
     char c = user_agent[n];
-    if (!is_alpha(c) && !is_digit(c) && c != '_' && c != '-') break;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '_' && c != '-') break;
     ++n;
   }
   return user_agent.substr(0, n);
@@ -393,14 +351,12 @@ std::string normalize_robots_path(std::string_view path) {
   out.reserve(path.size());
   for (size_t i = 0; i < path.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(path[i]);
-    if (c == '%' && i + 2 < path.size() && hex_value(path[i + 1]) >= 0 &&
-        hex_value(path[i + 2]) >= 0) {
-      unsigned char decoded =
-          static_cast<unsigned char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
-      if (is_unreserved(decoded)) {
+    int decoded = percent_decoded_at(path, i);
+    if (decoded >= 0) {
+      if (is_unreserved(static_cast<char>(decoded))) {
         out += static_cast<char>(decoded);
       } else {
-        append_percent_encoded(out, decoded);
+        append_percent_encoded(out, static_cast<unsigned char>(decoded));
       }
       i += 2;
     } else if (c <= 0x20 || c >= 0x7F) {

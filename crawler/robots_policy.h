@@ -34,7 +34,7 @@
 #include <string>
 
 #include "common/capture.h"
-#include "crawler/http_time.h"
+#include "common/time.h"
 #include "crawler/robots.h"
 #include "crawler/transport.h"
 

@@ -1,20 +1,14 @@
 #include "crawler/scope.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "crawler/url_canon.h"
 
 namespace provarc {
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool any_matches(const std::vector<Pattern>& patterns, const std::string& url) {
   return std::any_of(patterns.begin(), patterns.end(),
@@ -53,13 +47,13 @@ bool looks_like_non_page(std::string_view url) {
   size_t slash = path.rfind('/');
   size_t dot = path.rfind('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return false;
-  std::string extension = lowercase(std::string_view(path).substr(dot + 1));
+  std::string extension = ascii::lowercase(std::string_view(path).substr(dot + 1));
   return std::any_of(std::begin(kExtensions), std::end(kExtensions),
                      [&](const char* e) { return extension == e; });
 }
 
 SiteScope::SiteScope(const SiteConfig& site) : rules_(site.crawl) {
-  for (const std::string& host : site.hosts) hosts_.push_back(lowercase(host));
+  for (const std::string& host : site.hosts) hosts_.push_back(ascii::lowercase(host));
   if (hosts_.empty()) {
     // A site without `hosts` is the authorities of its start URLs.
     for (const std::string& url : site.start_urls) {

@@ -40,7 +40,7 @@ Status SiteCrawl::begin(const std::string& run_started, int64_t max_pages) {
 Status SiteCrawl::queue_stale_articles() {
   constexpr int kBatch = 500;
   const std::string before =
-      format_utc_ms(clock_.wall_now() - Millis(config().crawl.revisit_interval_ms));
+      format_utc(clock_.wall_now() - Millis(config().crawl.revisit_interval_ms));
   int64_t after_id = 0;
   while (true) {
     auto stale = store_.stale_pages(config().id, before, after_id, kBatch);
@@ -79,7 +79,7 @@ Result<std::vector<FrontierEntry>> SiteCrawl::claim(SteadyTime now, Millis retry
     claim_dirty_ = true;
   }
   if (claim_due()) {
-    auto items = store_.claim(config().id, format_utc_ms(clock_.wall_now()), kClaimBatch);
+    auto items = store_.claim(config().id, format_utc(clock_.wall_now()), kClaimBatch);
     if (!items.ok()) return items.failure();
     // A full batch may have left more behind; a partial one took everything due.
     claim_dirty_ = static_cast<int>(items->size()) == kClaimBatch;
@@ -155,7 +155,7 @@ Status SiteCrawl::retry(const FrontierEntry& item, const std::string& reason, Mi
   ++progress.retries;
   // The wall-clock due time is taken first and truncated to milliseconds by the store's format;
   // the margin makes sure the claim at the steady-clock due time finds the item due.
-  std::string not_before = format_utc_ms(clock_.wall_now() + wait);
+  std::string not_before = format_utc(clock_.wall_now() + wait);
   retries_due_.insert(clock_.now() + wait + Millis(5));
   return store_.retry_at(item.id, not_before, reason);
 }

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "common/capture.h"
+#include "common/time.h"
 #include "config/config.h"
-#include "crawler/http_time.h"
 #include "crawler/politeness.h"
 
 namespace provarc {

@@ -1,37 +1,16 @@
 #include "crawler/url_canon.h"
 
-#include <cctype>
-
+#include "common/ascii.h"
 #include "common/curl_url.h"
+#include "common/url.h"
 
 namespace provarc {
 namespace {
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lowercase(s.substr(0, prefix.size())) == prefix;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 // Bytes that may stand raw in a path or query (RFC 3986 pchar, '/', '?', and '%' escapes are
 // handled by the caller). Everything else is escaped.
 bool may_stay_raw(unsigned char c) {
-  if (is_unreserved(c)) return true;
+  if (is_unreserved(static_cast<char>(c))) return true;
   switch (c) {
     case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
     case ';': case '=': case ':': case '@': case '/': case '?':
@@ -39,13 +18,6 @@ bool may_stay_raw(unsigned char c) {
     default:
       return false;
   }
-}
-
-void append_escape(std::string& out, unsigned char c) {
-  static const char kHex[] = "0123456789ABCDEF";
-  out += '%';
-  out += kHex[c >> 4];
-  out += kHex[c & 0xF];
 }
 
 // Removes ";jsessionid=..." parameters from path segments and ASP.NET cookieless session
@@ -67,7 +39,7 @@ std::string strip_path_sessions(std::string_view path) {
     size_t semi = 0;
     std::string kept(segment);
     while ((semi = kept.find(';')) != std::string::npos &&
-           starts_with_ci(std::string_view(kept).substr(semi + 1), "jsessionid=")) {
+           ascii::istarts_with(std::string_view(kept).substr(semi + 1), "jsessionid=")) {
       size_t end = kept.find(';', semi + 1);
       kept.erase(semi, end == std::string::npos ? std::string::npos : end - semi);
     }
@@ -78,7 +50,7 @@ std::string strip_path_sessions(std::string_view path) {
 
 bool all_hex(std::string_view s) {
   for (char c : s) {
-    if (hex_value(c) < 0) return false;
+    if (!ascii::is_hex_digit(c)) return false;
   }
   return true;
 }
@@ -104,11 +76,11 @@ std::string normalize_query(std::string_view query, const std::vector<std::strin
     i = amp + 1;
     if (param.empty()) continue;
     size_t eq = param.find('=');
-    std::string name = lowercase(param.substr(0, eq));
+    std::string name = ascii::lowercase(param.substr(0, eq));
     std::string_view value =
         eq == std::string::npos ? std::string_view() : std::string_view(param).substr(eq + 1);
     bool drop = is_session_param(name, value);
-    for (const std::string& s : strip) drop = drop || lowercase(s) == name;
+    for (const std::string& s : strip) drop = drop || ascii::lowercase(s) == name;
     if (drop) continue;
     if (!out.empty()) out += '&';
     out += param;
@@ -119,7 +91,7 @@ std::string normalize_query(std::string_view query, const std::vector<std::strin
 Result<CurlUrl> parse(std::string_view url) {
   auto u = parse_curl_url(url);
   if (!u.ok()) return u.failure();
-  std::string scheme = lowercase(curl_url_part(u->get(), CURLUPART_SCHEME));
+  std::string scheme = ascii::lowercase(curl_url_part(u->get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
     return fail("not an http(s) URL " + quoted_for_message(url));
   }
@@ -137,7 +109,7 @@ std::string numeric_host_as_curl_writes_it(const std::string& host) {
   CurlUrl u(curl_url());
   const std::string url = "http://" + host + "/";
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return host;
-  std::string written = lowercase(curl_url_part(u.get(), CURLUPART_HOST));
+  std::string written = ascii::lowercase(curl_url_part(u.get(), CURLUPART_HOST));
   return written.empty() ? host : written;
 }
 
@@ -149,7 +121,7 @@ std::string escape_host_bytes(const std::string& host) {
   for (char c : host) {
     unsigned char byte = static_cast<unsigned char>(c);
     if (byte == '%' || byte < 0x20 || byte == 0x7f) {
-      append_escape(out, byte);
+      append_percent_encoded(out, byte);
     } else {
       out += c;
     }
@@ -160,13 +132,13 @@ std::string escape_host_bytes(const std::string& host) {
 std::string host_of(CURLU* u) {
   // Not CURLU_PUNYCODE: libcurl converts through the process locale, and a canonical form must
   // not depend on the environment. Internationalised hosts stay in UTF-8 (ASCII lowercased).
-  std::string host = lowercase(curl_url_part(u, CURLUPART_HOST));
+  std::string host = ascii::lowercase(curl_url_part(u, CURLUPART_HOST));
   while (host.size() > 1 && host.back() == '.') host.pop_back();  // "a.." too
   return escape_host_bytes(numeric_host_as_curl_writes_it(host));
 }
 
 std::string origin_of(CURLU* u) {
-  std::string scheme = lowercase(curl_url_part(u, CURLUPART_SCHEME));
+  std::string scheme = ascii::lowercase(curl_url_part(u, CURLUPART_SCHEME));
   std::string port = curl_url_part(u, CURLUPART_PORT);
   if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443")) port.clear();
   std::string origin = scheme + "://" + host_of(u);
@@ -212,23 +184,21 @@ std::string normalize_percent_encoding(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '%') {
-      int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
+      int decoded = percent_decoded_at(text, i);
+      if (decoded < 0) {
         out += "%25";
         continue;
       }
-      unsigned char decoded = static_cast<unsigned char>(hi * 16 + lo);
-      if (is_unreserved(decoded)) {
+      if (is_unreserved(static_cast<char>(decoded))) {
         out += static_cast<char>(decoded);
       } else {
-        append_escape(out, decoded);
+        append_percent_encoded(out, static_cast<unsigned char>(decoded));
       }
       i += 2;
     } else if (may_stay_raw(c)) {
       out += static_cast<char>(c);
     } else {
-      append_escape(out, c);
+      append_percent_encoded(out, c);
     }
   }
   return out;

@@ -1,11 +1,11 @@
 #include "parsers/blocks.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "parsers/dom.h"
 #include "parsers/text.h"
@@ -13,23 +13,14 @@
 namespace provarc::internal {
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // True when the characters of `style` before `end`, white space skipped and letters lowercased,
 // end with `word`.
 bool spelled_before(std::string_view style, size_t end, std::string_view word) {
   size_t i = end;
   for (size_t k = word.size(); k > 0; --k) {
-    while (i > 0 && is_ascii_space(style[i - 1])) --i;
-    if (i == 0 || ascii_lower(style[i - 1]) != word[k - 1]) return false;
+    while (i > 0 && ascii::is_space(style[i - 1])) --i;
+    if (i == 0 || ascii::to_lower(style[i - 1]) != word[k - 1]) return false;
     --i;
   }
   return true;
@@ -40,8 +31,8 @@ bool spelled_before(std::string_view style, size_t end, std::string_view word) {
 bool spelled_after(std::string_view style, size_t begin, std::string_view word) {
   size_t i = begin;
   for (char wanted : word) {
-    while (i < style.size() && is_ascii_space(style[i])) ++i;
-    if (i == style.size() || ascii_lower(style[i]) != wanted) return false;
+    while (i < style.size() && ascii::is_space(style[i])) ++i;
+    if (i == style.size() || ascii::to_lower(style[i]) != wanted) return false;
     ++i;
   }
   return true;
@@ -61,18 +52,10 @@ bool style_holds(std::string_view style, std::string_view property, std::string_
   return false;
 }
 
-// The value of the first attribute of `node` named `name` (lowercase) in any case, or nullptr.
+// The value of the attribute `name` of `node`, or nullptr.
 const char* attribute_value(const GumboNode* node, std::string_view name) {
-  const GumboVector& attributes = node->v.element.attributes;
-  for (unsigned i = 0; i < attributes.length; ++i) {
-    auto* attribute = static_cast<const GumboAttribute*>(attributes.data[i]);
-    std::string_view candidate = attribute->name;
-    if (candidate.size() != name.size()) continue;
-    bool same = true;
-    for (size_t k = 0; k < name.size() && same; ++k) same = ascii_lower(candidate[k]) == name[k];
-    if (same) return attribute->value;
-  }
-  return nullptr;
+  const GumboAttribute* attribute = find_attribute(node, name);
+  return attribute != nullptr ? attribute->value : nullptr;
 }
 
 bool is_text_node(const GumboNode* node) {
@@ -137,13 +120,13 @@ void visit(const GumboNode* root, Enter enter, Leave leave) {
 size_t visible_bytes(std::string_view text) {
   size_t n = 0;
   for (char c : text) {
-    if (!is_ascii_space(c)) ++n;
+    if (!ascii::is_space(c)) ++n;
   }
   return n;
 }
 
 bool is_tracking_or_icon(const GumboNode* img, const std::string& src) {
-  std::string l = lower(src);
+  std::string l = ascii::lowercase(src);
   if (l.find("/_layouts/") != std::string::npos) return true;  // SharePoint file-type icons
   for (const char* name : {"dot.gif", "spacer.gif", "blank.gif", "pixel.gif", "transparent.gif"}) {
     size_t n = std::strlen(name);
@@ -168,7 +151,7 @@ std::vector<std::string> path_extensions(const std::string& url) {
     std::string segment = path.substr(start, end - start);
     size_t dot = segment.rfind('.');
     if (dot != std::string::npos && dot + 1 < segment.size()) {
-      exts.push_back(lower(segment.substr(dot + 1)));
+      exts.push_back(ascii::lowercase(segment.substr(dot + 1)));
     }
     start = end + 1;
   }
@@ -350,7 +333,7 @@ class BodyReader {
     if (caption_matcher_.matches_any(node)) ctx.caption_hint = true;
     const char* style_value = attribute_value(node, "style");
     std::string_view style = style_value != nullptr ? style_value : "";
-    std::string align = lower(attr(node, "align"));
+    std::string align = ascii::lowercase(attr(node, "align"));
     if (tag == GUMBO_TAG_CENTER || style_holds(style, "text-align", "center") ||
         align == "center") {
       ctx.centered = true;
@@ -475,7 +458,7 @@ class BodyReader {
 
 // Readability's class/id weights: names that suggest content or chrome.
 int class_weight(const GumboNode* node) {
-  std::string names = lower(attr(node, "class") + " " + attr(node, "id"));
+  std::string names = ascii::lowercase(attr(node, "class") + " " + attr(node, "id"));
   int weight = 0;
   for (const char* good : {"article", "content", "detail", "entry", "post", "news-body", "main",
                            "body", "text", "chitiet", "noidung"}) {

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "common/ascii.h"
+
 namespace provarc {
 namespace {
 
@@ -65,8 +67,6 @@ UChar32 code_point_before(std::string_view s, size_t i) {
   U8_PREV(reinterpret_cast<const uint8_t*>(s.data() + base), 0, k, c);
   return c;
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // ICU's answers for the ASCII characters, looked up without a call into ICU: most characters a
 // date scan looks at are ASCII, and asking ICU cost more than the rest of the scan.
@@ -153,7 +153,7 @@ bool glued_before(std::string_view s, size_t i) {
   UChar32 c = code_point_before(s, i);
   if (c < 0) return false;
   if (is_word_char(c) || c == '/') return true;
-  if (c == '.' || c == ',' || c == '-' || c == ':') return i >= 2 && is_digit(s[i - 2]);
+  if (c == '.' || c == ',' || c == '-' || c == ':') return i >= 2 && ascii::is_digit(s[i - 2]);
   return false;
 }
 
@@ -181,10 +181,10 @@ struct Number {
 };
 
 std::optional<Number> read_number(std::string_view s, size_t i) {
-  if (i >= s.size() || !is_digit(s[i])) return std::nullopt;
+  if (i >= s.size() || !ascii::is_digit(s[i])) return std::nullopt;
   Number n;
   size_t j = i;
-  while (j < s.size() && is_digit(s[j])) {
+  while (j < s.size() && ascii::is_digit(s[j])) {
     if (j - i < 4) n.value = n.value * 10 + (s[j] - '0');
     ++j;
   }
@@ -378,7 +378,9 @@ size_t skip_connector(std::string_view s, size_t i) {
 
 // The value of the two digits at s[i], s[i + 1] (as in "+0700", where digit runs do not end).
 std::optional<int> two_digits(std::string_view s, size_t i) {
-  if (i + 1 >= s.size() || !is_digit(s[i]) || !is_digit(s[i + 1])) return std::nullopt;
+  if (i + 1 >= s.size() || !ascii::is_digit(s[i]) || !ascii::is_digit(s[i + 1])) {
+    return std::nullopt;
+  }
   return (s[i] - '0') * 10 + (s[i + 1] - '0');
 }
 
@@ -453,7 +455,7 @@ std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder or
 
 // A place where a date may begin: a digit, or the first letter of "Thứ", "Chủ nhật", "ngày".
 bool may_start_date(char c) {
-  return is_digit(c) || c == 't' || c == 'T' || c == 'c' || c == 'C' || c == 'n' || c == 'N';
+  return ascii::is_digit(c) || c == 't' || c == 'T' || c == 'c' || c == 'C' || c == 'n' || c == 'N';
 }
 
 // ---------------------------------------------------------------------------------------------

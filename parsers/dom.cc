@@ -32,6 +32,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "common/ascii.h"
+
 namespace provarc {
 
 // ---------------------------------------------------------------------------------------------
@@ -280,20 +282,6 @@ std::chrono::steady_clock::duration time_budget_for(size_t text_size) {
 // open elements for the same tags cost as much, so the scan never dominates the parse.
 constexpr size_t kMaxNesting = 512;
 
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 // Elements that never have content or end tags.
 bool is_void(GumboTag tag) {
   switch (tag) {
@@ -423,7 +411,7 @@ struct ScannedTag {
 GumboTag tag_from_name(std::string_view name) {
   std::array<char, 16> lower;  // no known tag name is longer
   if (name.size() > lower.size()) return GUMBO_TAG_UNKNOWN;
-  for (size_t i = 0; i < name.size(); ++i) lower[i] = ascii_lower(name[i]);
+  for (size_t i = 0; i < name.size(); ++i) lower[i] = ascii::to_lower(name[i]);
   return gumbo_tagn_enum(lower.data(), static_cast<unsigned>(name.size()));
 }
 
@@ -431,7 +419,7 @@ GumboTag tag_from_name(std::string_view name) {
 // tag never closes (the rest of the text is then inside it).
 bool scan_tag(std::string_view html, size_t name_start, ScannedTag* out) {
   size_t i = name_start;
-  while (i < html.size() && !is_html_space(html[i]) && html[i] != '/' && html[i] != '>') ++i;
+  while (i < html.size() && !ascii::is_html_space(html[i]) && html[i] != '/' && html[i] != '>') ++i;
   out->name = html.substr(name_start, i - name_start);
   out->tag = tag_from_name(out->name);
   // Attributes: only a quote right after '=' (and optional spaces) starts a quoted value that
@@ -451,7 +439,7 @@ bool scan_tag(std::string_view html, size_t name_start, ScannedTag* out) {
       after_equals = false;
     } else if (c == '=') {
       after_equals = true;
-    } else if (!is_html_space(c)) {
+    } else if (!ascii::is_html_space(c)) {
       after_equals = false;
     }
   }
@@ -465,8 +453,8 @@ size_t find_raw_text_end(std::string_view html, size_t from, std::string_view na
        at = html.find("</", at + 2)) {
     size_t after = at + 2 + name.size();
     if (after > html.size()) break;
-    if (!equals_ignore_case(html.substr(at + 2, name.size()), name)) continue;
-    if (after == html.size() || is_html_space(html[after]) || html[after] == '/' ||
+    if (!ascii::iequals(html.substr(at + 2, name.size()), name)) continue;
+    if (after == html.size() || ascii::is_html_space(html[after]) || html[after] == '/' ||
         html[after] == '>') {
       return at;
     }
@@ -581,7 +569,7 @@ std::string flatten_deep_nesting(std::string_view html) {
     }
     bool is_end = rest.size() > 1 && rest[1] == '/';
     size_t name_start = lt + (is_end ? 2 : 1);
-    if (name_start >= html.size() || !is_ascii_alpha(html[name_start])) {
+    if (name_start >= html.size() || !ascii::is_alpha(html[name_start])) {
       i = lt + 1;  // a '<' in text
       continue;
     }
@@ -710,21 +698,19 @@ std::string tag_name(const GumboNode* node) {
       name.assign(original.data, original.length);
     }
   }
-  for (char& c : name) c = ascii_lower(c);
+  for (char& c : name) c = ascii::to_lower(c);
   return name;
 }
 
-namespace {
 const GumboAttribute* find_attribute(const GumboNode* node, std::string_view name) {
   if (!is_element(node)) return nullptr;
   const GumboVector& attributes = node->v.element.attributes;
   for (unsigned i = 0; i < attributes.length; ++i) {
     auto* attribute = static_cast<const GumboAttribute*>(attributes.data[i]);
-    if (equals_ignore_case(attribute->name, name)) return attribute;
+    if (ascii::iequals(attribute->name, name)) return attribute;
   }
   return nullptr;
 }
-}  // namespace
 
 std::string attr(const GumboNode* node, std::string_view name) {
   const GumboAttribute* attribute = find_attribute(node, name);
@@ -741,9 +727,9 @@ bool has_class(const GumboNode* node, std::string_view name) {
   std::string_view classes = attribute->value;
   size_t i = 0;
   while (i < classes.size()) {
-    while (i < classes.size() && is_html_space(classes[i])) ++i;
+    while (i < classes.size() && ascii::is_html_space(classes[i])) ++i;
     size_t start = i;
-    while (i < classes.size() && !is_html_space(classes[i])) ++i;
+    while (i < classes.size() && !ascii::is_html_space(classes[i])) ++i;
     if (classes.substr(start, i - start) == name) return true;
   }
   return false;

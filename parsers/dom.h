@@ -48,6 +48,9 @@ class Document {
 bool is_element(const GumboNode* node);
 // Lowercase tag name ("div", "p"; for unknown tags the original name lowercased), "" for text.
 std::string tag_name(const GumboNode* node);
+// The attribute of an element named `name` (compared case-insensitively: SVG keeps "viewBox"), or
+// nullptr when it has none or `node` is no element.
+const GumboAttribute* find_attribute(const GumboNode* node, std::string_view name);
 // Attribute value, "" when absent.
 std::string attr(const GumboNode* node, std::string_view name);
 bool has_attr(const GumboNode* node, std::string_view name);

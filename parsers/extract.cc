@@ -6,6 +6,7 @@
 #include <functional>
 #include <unordered_set>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "parsers/blocks.h"
 #include "parsers/dom.h"
@@ -302,8 +303,8 @@ bool ends_sentence(const std::string& text) {
 }
 
 bool has_letter(const std::string& text) {
-  for (unsigned char c : text) {
-    if (std::isalpha(c) || c >= 0x80) return true;
+  for (char c : text) {
+    if (ascii::is_alpha(c) || static_cast<unsigned char>(c) >= 0x80) return true;
   }
   return false;
 }
@@ -447,7 +448,7 @@ std::optional<std::string> machine_date(const GumboNode* node, const std::string
     std::optional<FoundDate> found = find_date(attribute->value, order);
     if (!found) continue;
     std::string iso = found->iso;
-    auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(visible[i])); };
+    auto digit = [&](size_t i) { return ascii::is_digit(visible[i]); };
     bool shows_seconds = false;  // "H:MM:SS"
     for (size_t i = 0; i + 3 < visible.size() && !shows_seconds; ++i) {
       shows_seconds = visible[i] == ':' && digit(i + 1) && digit(i + 2) && visible[i + 3] == ':';

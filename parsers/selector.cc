@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/ascii.h"
 #include "parsers/dom.h"
 
 namespace provarc {
@@ -66,37 +67,15 @@ struct Complex {
 // ---------------------------------------------------------------------------------------------
 // Character classes and small string helpers
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-bool is_css_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex_digit(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
-  return ascii_lower(c) - 'a' + 10;
-}
+// CSS white space (CSS Syntax 4.2) is the same set as HTML's.
+constexpr auto is_css_space = ascii::is_html_space;
 bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 // Characters that may start an identifier (after an optional '-'), escapes aside.
-bool is_name_start(char c) { return is_ascii_alpha(c) || c == '_' || is_non_ascii(c); }
-bool is_name_char(char c) { return is_name_start(c) || is_digit(c) || c == '-'; }
-
-std::string lowercase(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = ascii_lower(c);
-  return lower;
-}
+bool is_name_start(char c) { return ascii::is_alpha(c) || c == '_' || is_non_ascii(c); }
+bool is_name_char(char c) { return is_name_start(c) || ascii::is_digit(c) || c == '-'; }
 
 bool equals(std::string_view a, std::string_view b, bool ignore_case) {
-  if (a.size() != b.size()) return false;
-  if (!ignore_case) return a == b;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
+  return ignore_case ? ascii::iequals(a, b) : a == b;
 }
 
 void append_utf8(uint32_t code_point, std::string* out) {
@@ -187,7 +166,7 @@ class Parser {
     } else if (starts_identifier()) {
       auto name = parse_name("a type selector");
       if (!name.ok()) return name.failure();
-      set_type(lowercase(name.value()), &compound);
+      set_type(ascii::lowercase(name.value()), &compound);
       empty = false;
     }
     while (!at_end()) {
@@ -239,7 +218,7 @@ class Parser {
     auto name = parse_name("an attribute name");
     if (!name.ok()) return name.failure();
     AttrTest test;
-    test.name = lowercase(name.value());
+    test.name = ascii::lowercase(name.value());
     skip_spaces();
     if (at_end()) return unterminated_attribute(open);
     if (peek() != ']') {
@@ -295,7 +274,7 @@ class Parser {
     if (!starts_identifier()) return error("expected a pseudo-class name after ':'");
     auto parsed = parse_name("a pseudo-class name");
     if (!parsed.ok()) return parsed.failure();
-    std::string name = lowercase(parsed.value());
+    std::string name = ascii::lowercase(parsed.value());
     bool has_argument = !at_end() && peek() == '(';
     if (name == "first-child" && !has_argument) {
       compound->first_child = true;
@@ -405,10 +384,10 @@ class Parser {
   Status parse_escape(std::string* out) {
     ++pos_;  // the backslash
     if (at_end() || peek() == '\n') return error("expected a character after '\\'");
-    if (is_hex_digit(peek())) {
+    if (ascii::is_hex_digit(peek())) {
       uint32_t code_point = 0;
-      for (int digits = 0; digits < 6 && !at_end() && is_hex_digit(peek()); ++digits) {
-        code_point = code_point * 16 + static_cast<uint32_t>(hex_value(peek()));
+      for (int digits = 0; digits < 6 && !at_end() && ascii::is_hex_digit(peek()); ++digits) {
+        code_point = code_point * 16 + static_cast<uint32_t>(ascii::hex_value(peek()));
         ++pos_;
       }
       if (!at_end() && is_css_space(peek())) ++pos_;  // the space that ends a hex escape
@@ -520,15 +499,6 @@ const GumboNode* next_element_sibling(const GumboNode* node) {
 const GumboNode* parent_element(const GumboNode* node) {
   const GumboNode* parent = node->parent;
   return is_element(parent) ? parent : nullptr;
-}
-
-const GumboAttribute* find_attribute(const GumboNode* node, std::string_view lowercase_name) {
-  const GumboVector& attributes = node->v.element.attributes;
-  for (unsigned i = 0; i < attributes.length; ++i) {
-    auto* attribute = static_cast<const GumboAttribute*>(attributes.data[i]);
-    if (equals(attribute->name, lowercase_name, /*ignore_case=*/true)) return attribute;
-  }
-  return nullptr;
 }
 
 // True when whitespace-separated `list` holds `token`.
@@ -827,7 +797,7 @@ std::string_view lowercase_name(std::string_view name, std::string* buffer) {
   bool lower = true;
   for (char c : name) lower = lower && !(c >= 'A' && c <= 'Z');
   if (lower) return name;
-  *buffer = lowercase(name);
+  *buffer = ascii::lowercase(name);
   return *buffer;
 }
 

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/ascii.h"
+
 namespace provarc {
 namespace {
 
@@ -244,16 +246,8 @@ std::string nfc_of_repaired_utf8(std::string_view utf8) {
 // ---------------------------------------------------------------------------------------------
 // Charset labels
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 std::string lowercase_trimmed(std::string_view s) {
-  while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_html_space(s.back())) s.remove_suffix(1);
-  std::string out;
-  for (char c : s) out += ascii_lower(c);
-  return out;
+  return ascii::lowercase(ascii::trim(s, ascii::is_html_space));
 }
 
 // WHATWG labels whose meaning differs from ICU's reading of the same name. Browsers decode
@@ -352,14 +346,6 @@ bool is_utf16(UConverter* converter) { return display_name(converter).starts_wit
 // ---------------------------------------------------------------------------------------------
 // Finding the declared charset
 
-bool starts_with_ci(std::string_view s, size_t pos, std::string_view word) {
-  if (pos > s.size() || s.size() - pos < word.size()) return false;
-  for (size_t k = 0; k < word.size(); ++k) {
-    if (ascii_lower(s[pos + k]) != word[k]) return false;
-  }
-  return true;
-}
-
 // The HTML5 "extract a character encoding from a meta element" algorithm, also used for the
 // HTTP Content-Type header: the value after "charset=", quoted or not. Empty when there is none.
 std::string charset_parameter(std::string_view s) {
@@ -367,17 +353,17 @@ std::string charset_parameter(std::string_view s) {
   while (true) {
     size_t found = std::string_view::npos;
     for (size_t i = pos; i + 7 <= s.size(); ++i) {
-      if (starts_with_ci(s, i, "charset")) {
+      if (ascii::istarts_with(s.substr(i), "charset")) {
         found = i;
         break;
       }
     }
     if (found == std::string_view::npos) return "";
     pos = found + 7;
-    while (pos < s.size() && is_html_space(s[pos])) ++pos;
+    while (pos < s.size() && ascii::is_html_space(s[pos])) ++pos;
     if (pos >= s.size() || s[pos] != '=') continue;  // "charset" without "=": look further on
     ++pos;
-    while (pos < s.size() && is_html_space(s[pos])) ++pos;
+    while (pos < s.size() && ascii::is_html_space(s[pos])) ++pos;
     if (pos >= s.size()) return "";
     if (s[pos] == '"' || s[pos] == '\'') {
       size_t close = s.find(s[pos], pos + 1);
@@ -385,7 +371,7 @@ std::string charset_parameter(std::string_view s) {
       return std::string(s.substr(pos + 1, close - pos - 1));
     }
     size_t end = pos;
-    while (end < s.size() && !is_html_space(s[end]) && s[end] != ';') ++end;
+    while (end < s.size() && !ascii::is_html_space(s[end]) && s[end] != ';') ++end;
     return std::string(s.substr(pos, end - pos));
   }
 }
@@ -399,30 +385,30 @@ struct Attribute {
 // at the end of `s`; otherwise fills `attr` and advances `*pos` past it.
 bool next_attribute(std::string_view s, size_t* pos, Attribute* attr) {
   size_t i = *pos;
-  while (i < s.size() && (is_html_space(s[i]) || s[i] == '/')) ++i;
+  while (i < s.size() && (ascii::is_html_space(s[i]) || s[i] == '/')) ++i;
   if (i >= s.size() || s[i] == '>') {
     *pos = i;
     return false;
   }
   attr->name.clear();
   attr->value.clear();
-  while (i < s.size() && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>' &&
+  while (i < s.size() && !ascii::is_html_space(s[i]) && s[i] != '/' && s[i] != '>' &&
          !(s[i] == '=' && !attr->name.empty())) {
-    attr->name += ascii_lower(s[i++]);
+    attr->name += ascii::to_lower(s[i++]);
   }
-  while (i < s.size() && is_html_space(s[i])) ++i;
+  while (i < s.size() && ascii::is_html_space(s[i])) ++i;
   if (i >= s.size() || s[i] != '=') {
     *pos = i;
     return true;  // an attribute without a value
   }
   ++i;
-  while (i < s.size() && is_html_space(s[i])) ++i;
+  while (i < s.size() && ascii::is_html_space(s[i])) ++i;
   if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
     char quote = s[i++];
     while (i < s.size() && s[i] != quote) attr->value += s[i++];
     if (i < s.size()) ++i;
   } else {
-    while (i < s.size() && !is_html_space(s[i]) && s[i] != '>') attr->value += s[i++];
+    while (i < s.size() && !ascii::is_html_space(s[i]) && s[i] != '>') attr->value += s[i++];
   }
   *pos = i;
   return true;
@@ -452,7 +438,7 @@ std::string meta_charset(std::string_view s, size_t* pos) {
 // Skips a tag that is not <meta> (its name and attributes), from `*pos` just after '<'.
 void skip_tag(std::string_view s, size_t* pos) {
   size_t i = *pos;
-  while (i < s.size() && !is_html_space(s[i]) && s[i] != '>') ++i;
+  while (i < s.size() && !ascii::is_html_space(s[i]) && s[i] != '>') ++i;
   *pos = i;
   Attribute attr;
   while (next_attribute(s, pos, &attr)) {
@@ -475,8 +461,8 @@ Converter prescan_meta(std::string_view bytes) {
       size_t end = s.find("-->", i + 4);
       if (end == std::string_view::npos) return nullptr;
       i = end + 3;
-    } else if (starts_with_ci(s, i, "<meta") && i + 5 < s.size() &&
-               (is_html_space(s[i + 5]) || s[i + 5] == '/')) {
+    } else if (ascii::istarts_with(s.substr(i), "<meta") && i + 5 < s.size() &&
+               (ascii::is_html_space(s[i + 5]) || s[i + 5] == '/')) {
       i += 5;
       std::string label = meta_charset(s, &i);
       if (label.empty()) continue;

@@ -122,6 +122,7 @@ TEST(ArchiveFaultsTest, RandomBytesAreNotAnArchive) {
   EXPECT_TRUE(contains(archive.error(), path + ": not a readable provarc archive"))
       << archive.error();
   EXPECT_TRUE(contains(archive.error(), "SQLITE_NOTADB")) << archive.error();
+  EXPECT_EQ(archive.code(), ErrorCode::kCorrupt);
   // And it was not touched.
   EXPECT_EQ(std::filesystem::file_size(path), 64u * 1024);
 }
@@ -133,6 +134,7 @@ TEST(ArchiveFaultsTest, AnotherProgramsDatabaseIsNotAnArchive) {
   ASSERT_FALSE(archive.ok());
   EXPECT_TRUE(contains(archive.error(), path + ": an SQLite database, but not a provarc archive"))
       << archive.error();
+  EXPECT_EQ(archive.code(), ErrorCode::kCorrupt);
   EXPECT_EQ(query_int(path, "SELECT count(*) FROM sqlite_master"), 1);
 }
 
@@ -168,6 +170,7 @@ TEST(ArchiveFaultsTest, AMissingArchiveIsNotCreatedWhenNotAsked) {
   Result<std::unique_ptr<Archive>> archive = Archive::open(path, ArchiveOptions{.create = false});
   ASSERT_FALSE(archive.ok());
   EXPECT_TRUE(contains(archive.error(), path + ": no archive there")) << archive.error();
+  EXPECT_EQ(archive.code(), ErrorCode::kNotFound);
   archive = Archive::open(path, ArchiveOptions{.read_only = true});
   ASSERT_FALSE(archive.ok());
   EXPECT_FALSE(std::filesystem::exists(path));
@@ -188,6 +191,7 @@ TEST(ArchiveFaultsTest, AReadOnlyDirectoryIsAClearError) {
   Result<std::unique_ptr<Archive>> archive = Archive::open(path);
   ASSERT_FALSE(archive.ok());
   EXPECT_TRUE(contains(archive.error(), path + ": cannot open the archive")) << archive.error();
+  EXPECT_EQ(archive.code(), ErrorCode::kIo);  // SQLITE_CANTOPEN
   EXPECT_FALSE(std::filesystem::exists(path));
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
 }
@@ -205,6 +209,7 @@ TEST(ArchiveFaultsTest, AReadOnlyArchiveRefusesWritesAndStillReads) {
   ASSERT_FALSE(stored.ok());
   EXPECT_TRUE(contains(stored.error(), path + ": ")) << stored.error();
   EXPECT_TRUE(contains(stored.error(), "read-only")) << stored.error();
+  EXPECT_EQ(stored.code(), ErrorCode::kReadOnly);
   Result<std::optional<StoredCapture>> a = (*reader)->latest_capture("https://x.vn/a", true);
   ASSERT_TRUE(a.ok() && a->has_value());
   EXPECT_EQ((*a)->capture.body, "<p>a</p>");
@@ -232,6 +237,7 @@ TEST(ArchiveFaultsTest, ALockedArchiveFailsAfterTheBusyTimeoutAndReadersGoOn) {
   EXPECT_TRUE(contains(stored.error(), path + ": ")) << stored.error();
   EXPECT_TRUE(contains(stored.error(), "locked")) << stored.error();
   EXPECT_TRUE(contains(stored.error(), "another process has been writing")) << stored.error();
+  EXPECT_EQ(stored.code(), ErrorCode::kBusy);
   EXPECT_GE(waited, std::chrono::milliseconds(150));
   // Readers are not blocked by the writer.
   Result<std::optional<StoredCapture>> a = (*archive)->latest_capture("https://x.vn/a", true);
@@ -259,6 +265,7 @@ TEST(ArchiveFaultsTest, AFullDiskFailsCleanlyAndKeepsWhatWasCommitted) {
           page("https://x.vn/" + std::to_string(i), random_body(i, 30000)), 0);
       if (!id.ok()) {
         error = id.error();
+        EXPECT_EQ(id.code(), ErrorCode::kFull);
         break;
       }
       ++stored;

@@ -108,9 +108,11 @@ TEST(ArchiveRunsTest, RunSiteCountsRoundTripAndFormTheHistory) {
   Status unknown = archive->record_run_site(999, counts("news", 1, 0));
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().find("no run 999"), std::string::npos) << unknown.error();
+  EXPECT_EQ(unknown.code(), ErrorCode::kNotFound);  // told by SQLITE_CONSTRAINT_FOREIGNKEY
   auto missing = archive->run(999);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("no run 999"), std::string::npos) << missing.error();
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
 }
 
 TEST(ArchiveRunsTest, GoneMarksKeepTheArticleAndTheFirstMark) {

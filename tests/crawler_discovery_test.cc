@@ -350,7 +350,7 @@ class AdmissionTest : public ::testing::Test {
   testing::MemoryCrawlStore store_;
   RobotsCache robots_;
   SiteAdmission admission_;
-  const WallTime now_ = *parse_utc_ms("2026-11-21T09:00:00.000Z");
+  const WallTime now_ = *parse_utc("2026-11-21T09:00:00.000Z");
 };
 
 TEST_F(AdmissionTest, NewUrlsUpToTheCapKnownOnesByTheirRevisitRule) {

@@ -10,7 +10,7 @@ namespace {
 using Kind = Disposition::Kind;
 using std::chrono::milliseconds;
 
-const WallTime kNow = *parse_utc_ms("2026-11-21T08:00:00.000Z");
+const WallTime kNow = *parse_utc("2026-11-21T08:00:00.000Z");
 
 FetchResult answer(int status, std::vector<HttpHeader> headers = {}, const std::string& body = "") {
   FetchResult r;

@@ -10,7 +10,7 @@ namespace {
 using Kind = RobotsVerdict::Kind;
 using std::chrono::milliseconds;
 
-const WallTime kNow = *parse_utc_ms("2026-11-21T08:00:00.000Z");
+const WallTime kNow = *parse_utc("2026-11-21T08:00:00.000Z");
 const char* const kRules = "User-agent: *\nDisallow: /private\n";
 
 Capture answer(int status, const std::string& body = "",

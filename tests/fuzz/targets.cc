@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +18,7 @@
 #include <system_error>
 
 #include "archive/warc.h"
+#include "common/ascii.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "crawler/links.h"
@@ -563,10 +563,6 @@ Status fuzz_config(std::string_view input) {
 // is checked), url_path_and_query, url_origin, url_authority, normalize_percent_encoding, and
 // resolve_url against a fixed page and against the first line.
 
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -585,7 +581,7 @@ Status check_canonical_path(std::string_view path_and_query) {
     int hi = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 1]) : -1;
     int lo = i + 2 < path_and_query.size() ? hex_digit(path_and_query[i + 2]) : -1;
     if (hi < 0 || lo < 0) return fail("'%' not starting an uppercase escape");
-    if (is_unreserved(static_cast<unsigned char>(hi * 16 + lo))) {
+    if (is_unreserved(static_cast<char>(hi * 16 + lo))) {
       return fail("escaped unreserved byte");
     }
   }
@@ -602,16 +598,12 @@ Status check_canonical_query(std::string_view query, const std::vector<std::stri
   static const std::set<std::string> kSessions = {"jsessionid", "phpsessid",  "cfid",  "cftoken",
                                                   "sessionid",  "session_id", "oscsid"};
   std::set<std::string> stripped = kSessions;
-  for (std::string name : strip) {
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    stripped.insert(name);
-  }
+  for (const std::string& name : strip) stripped.insert(ascii::lowercase(name));
   while (!query.empty()) {
     std::string_view param = query.substr(0, query.find('&'));
     query.remove_prefix(std::min(query.size(), param.size() + 1));
     if (param.empty()) return fail("empty query parameter");
-    std::string name(param.substr(0, param.find('=')));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string name = ascii::lowercase(param.substr(0, param.find('=')));
     if (stripped.count(name) || name.rfind("aspsessionid", 0) == 0) {
       return fail("query parameter " + excerpt(name) + " kept");
     }

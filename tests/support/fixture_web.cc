@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "common/ascii.h"
 
 namespace provarc::testing {
 
@@ -64,16 +65,7 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
+std::string trim(const std::string& s) { return std::string(ascii::trim(s)); }
 
 bool send_all(int fd, const std::string& data) {
   size_t sent = 0;
@@ -106,7 +98,7 @@ bool parse_head(const std::string& head, Request& request) {
   while (std::getline(in, line)) {
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    request.headers[lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    request.headers[ascii::lowercase(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
   }
   return true;
 }
@@ -234,7 +226,7 @@ void FixtureHost::serve_connection(int fd) {
     bool parsed = parse_head(buffer.substr(0, end), request);
     buffer.erase(0, end + 4);
     if (!parsed) break;
-    keep_open = lowercase(request.header("connection")) != "close";
+    keep_open = ascii::lowercase(request.header("connection")) != "close";
     if (!answer(fd, request.method, request.target, request.header("user-agent"),
                 request.header("if-none-match"), request.header("if-modified-since"))) {
       break;
@@ -542,7 +534,7 @@ DynamicRoute resource_route() {
     size_t dot = path.rfind('.');
     if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return std::nullopt;
     std::string ext = path.substr(dot + 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    ext = ascii::lowercase(ext);
     static const std::map<std::string, std::string> kTypes = {
         {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"png", "image/png"},
         {"gif", "image/gif"}, {"pdf", "application/pdf"}, {"doc", "application/msword"},
