@@ -330,8 +330,7 @@ namespace {
 // The ids of the captures to export, in fetch order. Read through a connection of our own: the
 // Archive API reads captures one by one, and listing them is this export's business only.
 Result<std::vector<int64_t>> capture_ids(const std::string& archive_path, std::string_view site) {
-  Result<std::unique_ptr<sql::Connection>> db =
-      sql::Connection::open(archive_path, SQLITE_OPEN_READONLY);
+  Result<std::unique_ptr<sql::Connection>> db = sql::open_readable(archive_path);
   if (!db.ok()) return fail(archive_path + ": " + db.error());
   Result<sql::Statement> select =
       (*db)->prepare("SELECT id FROM captures WHERE ?1 = '' OR site = ?1 ORDER BY fetched_at, id");

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "cli/rules.h"
+#include "cli/run_report.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "crawler/scope.h"
@@ -164,6 +165,7 @@ int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& 
       continue;
     }
     if (Status s = import.import_file(file); !s.ok()) {
+      end_failed_run(archive, *run, s.error());
       return report("import-warc", s.error(), kExitFailure);
     }
   }
