@@ -533,13 +533,13 @@ struct Preset {
 };
 
 // Stems of the *.toml files in `dir`, sorted; empty when the directory cannot be read.
+// Every entry named *.toml, whatever it is: one that is not a readable regular file (a dangling
+// or looping link, a FIFO, a device) is then reported by name when it is read, never skipped.
 std::vector<std::string> toml_stems(const std::string& dir) {
   std::vector<std::string> stems;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".toml" && it->is_regular_file(ec)) {
-      stems.push_back(it->path().stem().string());
-    }
+    if (it->path().extension() == ".toml") stems.push_back(it->path().stem().string());
   }
   std::sort(stems.begin(), stems.end());
   return stems;
