@@ -382,6 +382,14 @@ Result<bool> apply_crawl_list(const TomlFile& file, std::string_view key, const 
   if (std::vector<Pattern>* field = crawl_pattern_field(rules, key)) {
     auto patterns = read_patterns(file, node, name);
     if (!patterns.ok()) return patterns.failure();
+    auto values = read_string_array(file, node, name);
+    if (values.ok()) {
+      for (const StringValue& value : *values) {
+        rules.pattern_origins[value.text] = file.path() + ":" +
+                                            std::to_string(value.where.begin.line) + ":" +
+                                            std::to_string(value.where.begin.column);
+      }
+    }
     merge_list(*field, std::move(*patterns), merge);
   } else if (key == "strip_query_params") {
     auto values = read_string_array(file, node, name);

@@ -187,5 +187,36 @@ TEST(CliSites, SiteFilesThatAreNotFilesAreErrorsNamingThem) {
   }
 }
 
+// An exclude pattern on which ICU gives up (here: catastrophic backtracking on a start URL) is
+// flagged by `sites check`, naming the pattern's file and line and the URL it gave up on.
+TEST(CliSites, CheckFlagsPatternsThatGiveUpOnSampleUrls) {
+  const std::string dir = testing::temp_dir();
+  fs::create_directories(dir + "/sites");
+  const std::string file = dir + "/sites/slow.toml";
+  std::ofstream(file) << R"toml(id = "slow"
+name = "Sở Thông tin và Truyền thông (test)"
+province = "Hậu Giang"
+platform = "generic"
+hosts = ["a.gov.vn"]
+start_urls = ["https://a.gov.vn/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"]
+contact_url = "https://example.org/about"
+
+[crawl]
+exclude = ["^https://a\\.gov\\.vn/(a|aa)+$"]
+)toml";
+  auto r = run_command({provarc_binary(), "sites", "check", config_arg(), file});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(file + ":10:12: exclude pattern \"^https://a\\.gov\\.vn/(a|aa)+$\" gives "
+                              "up (ICU's step or stack limit) on "
+                              "https://a.gov.vn/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! "
+                              "(a start URL)"),
+            std::string::npos)
+      << r.err;
+  // A --url is tried too, and says so.
+  r = run_command({provarc_binary(), "sites", "check", config_arg(), file, "--url",
+                   "https://a.gov.vn/" + std::string(40, 'a') + "b"});
+  EXPECT_NE(r.err.find("(a --url)"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace provarc
