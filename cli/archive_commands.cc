@@ -199,6 +199,7 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
         break;
       case IngestEffect::kStoredOnly: break;
     }
+    if (!outcome->note.empty()) report("import", file + " (" + capture.url + "): " + outcome->note);
   }
   (void)a.end_run(*run, counts_json({{"imported", imported}, {"skipped", skipped},
                                      {"changed", changed}, {"unchanged", unchanged},

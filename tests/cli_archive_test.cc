@@ -375,5 +375,37 @@ TEST_F(CliArchiveTest, AReparseThatFailsEndsItsRunAsFailed) {
   EXPECT_TRUE(contains(run["counts"]["error"].get<std::string>(), "injected fault")) << runs.out;
 }
 
+// A page over the extraction's caps is parsed (the first 2000 attachments) and the parse record
+// says what was left out; `provarc import` and `provarc parse` say it on stderr.
+TEST_F(CliArchiveTest, WhatTheExtractionCapsLeaveOutIsRecordedAndReported) {
+  std::string page =
+      "<html><body><div class=\"article\"><h1>Văn bản</h1>"
+      "<p>Danh mục văn bản của Sở Thông tin và Truyền thông.</p>\n";
+  for (int i = 0; i < 3000; ++i) {
+    page += "<a href=\"/f/" + std::to_string(i) + ".pdf\">Văn bản " + std::to_string(i) + "</a>\n";
+  }
+  page += "</div></body></html>";
+  write(dir_ + "/many.html", page);
+  RunResult r = provarc({"import", "--site", "bk", "--url", page_url("many"), dir_ + "/many.html"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string note = "kept 2000 of 3000 attachments (the extraction's caps)";
+  EXPECT_TRUE(contains(r.err, note)) << r.err;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT outcome, note FROM parses", -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "changed");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)), note.c_str());
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+
+  RunResult parsed = provarc({"parse", "--site", "bk", "--url", page_url("many"), dir_ + "/many.html"});
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
+  EXPECT_EQ(parsed.err, "provarc parse: " + dir_ + "/many.html: " + note + "\n");
+  EXPECT_EQ(json::parse(parsed.out)["attachments"].size(), 2000u);
+}
+
 }  // namespace
 }  // namespace provarc
