@@ -57,9 +57,12 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
                 path + ": no archive there (run `provarc import` or `provarc crawl` first, or "
                        "give --db)");
   }
-  int flags = options.read_only ? SQLITE_OPEN_READONLY
-                                : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
-  Result<std::unique_ptr<sql::Connection>> opened = sql::Connection::open(path, flags);
+  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+  Result<std::unique_ptr<sql::Connection>> opened =
+      options.read_only ? sql::open_readable(path) : sql::Connection::open(path, flags);
+  if (!opened.ok() && options.read_only) {
+    return opened.failure().prefixed(path + ": not a readable provarc archive: ");
+  }
   if (!opened.ok()) return opened.failure().prefixed(path + ": cannot open the archive: ");
   sql::Connection& db = **opened;
   sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);

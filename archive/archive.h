@@ -70,6 +70,9 @@ struct ParseRecord {
   std::optional<std::string> published;
   std::string content_hash;    // SHA-256 hex of the extracted content, parser_version excluded
   std::string json;            // the article's JSON (parsers/article.h article_to_json)
+  // When ok: what the extraction left out (Article::truncated, "" when nothing); recorded as
+  // parses.note.
+  std::string note;
 };
 
 enum class ParseEffect {

@@ -34,8 +34,11 @@ Result<InflatePtr> new_inflater(int window_bits) {
 }
 
 // Inflates all of `data` with `window_bits` into at most `max_bytes`; stops at the end of the
-// first stream (anything after it is ignored, as browsers do).
-Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t max_bytes) {
+// first stream (anything after it is ignored, as browsers do). Sets `*over_limit` when it failed
+// only because of `max_bytes`.
+Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t max_bytes,
+                                bool* over_limit) {
+  *over_limit = false;
   Result<InflatePtr> zs = new_inflater(window_bits);
   if (!zs.ok()) return zs.failure();
   z_stream* z = zs->get();
@@ -54,6 +57,7 @@ Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t 
     int rc = inflate(z, Z_NO_FLUSH);
     out.append(buffer, sizeof buffer - z->avail_out);
     if (static_cast<int64_t>(out.size()) > max_bytes) {
+      *over_limit = true;
       return fail("decoded content is larger than " + std::to_string(max_bytes) + " bytes");
     }
     if (rc == Z_STREAM_END) return out;
@@ -102,18 +106,27 @@ Result<std::string> gzip_member(std::string_view data) {
 
 Result<std::string> inflate_content(std::string_view data, std::string_view coding,
                                     int64_t max_bytes) {
-  if (coding == "gzip" || coding == "x-gzip") return inflate_all(data, 32 + 15, max_bytes);
+  bool over_limit = false;
+  return inflate_content(data, coding, max_bytes, &over_limit);
+}
+
+Result<std::string> inflate_content(std::string_view data, std::string_view coding,
+                                    int64_t max_bytes, bool* over_limit) {
+  *over_limit = false;
+  if (coding == "gzip" || coding == "x-gzip") {
+    return inflate_all(data, 32 + 15, max_bytes, over_limit);
+  }
   if (coding == "deflate") {
-    Result<std::string> wrapped = inflate_all(data, 15, max_bytes);
-    if (wrapped.ok()) return wrapped;
-    return inflate_all(data, -15, max_bytes);
+    Result<std::string> wrapped = inflate_all(data, 15, max_bytes, over_limit);
+    if (wrapped.ok() || *over_limit) return wrapped;
+    return inflate_all(data, -15, max_bytes, over_limit);
   }
   return fail("unsupported content coding \"" + std::string(coding) + "\"");
 }
 
 // ---- MemberStream
 
-MemberStream::MemberStream(std::istream& in) : in_(in) {}
+MemberStream::MemberStream(std::istream& in) : in_(in) { seekable_ = in_.tellg() != -1; }
 
 MemberStream::~MemberStream() {
   if (zs_ != nullptr) {
@@ -131,7 +144,7 @@ Failure MemberStream::stop(std::string message) {
 
 bool MemberStream::read_input() {
   input_offset_ += static_cast<int64_t>(input_.size());
-  input_.resize(kChunk);
+  input_.resize(input_chunk_);
   in_.read(input_.data(), static_cast<std::streamsize>(input_.size()));
   input_.resize(static_cast<size_t>(in_.gcount()));
   if (zs_ != nullptr) {
@@ -144,6 +157,7 @@ bool MemberStream::read_input() {
 Result<bool> MemberStream::fill() {
   if (!failed_.empty()) return fail(failed_);
   if (output_pos_ < output_.size()) return true;
+  if (!output_.empty()) before_output_ = output_.back();
   if (!started_) {
     started_ = true;
     if (!read_input()) return false;
@@ -180,6 +194,7 @@ Result<bool> MemberStream::start_member() {
   member_start_ = input_offset_ + static_cast<int64_t>(input_.size() - zs_->avail_in);
   if (inflateReset(zs_) != Z_OK) return stop("zlib: cannot reset the inflater");
   in_member_ = true;
+  fresh_member_ = true;
   return true;
 }
 
@@ -189,20 +204,23 @@ Result<bool> MemberStream::fill_gzip() {
       Result<bool> started = start_member();
       if (!started.ok() || !*started) return started;
     }
-    Status inflated = inflate_chunk();
+    output_.clear();
+    output_pos_ = 0;
+    output_member_ = member_start_;
+    if (fresh_member_) before_output_ = '\n';  // a member starts a line
+    Status inflated = inflate_more();
     if (!inflated.ok()) return inflated.failure();
     if (!output_.empty()) return true;
     // An empty member: go on with the next one.
   }
 }
 
-Status MemberStream::inflate_chunk() {
-  output_.resize(kChunk);
-  output_pos_ = 0;
-  output_member_ = member_start_;
-  zs_->next_out = reinterpret_cast<Bytef*>(output_.data());
-  zs_->avail_out = static_cast<uInt>(output_.size());
-  while (zs_->avail_out == output_.size() && in_member_) {
+Status MemberStream::inflate_more(int64_t probe_limit) {
+  const size_t old_size = output_.size();
+  output_.resize(old_size + kChunk);
+  zs_->next_out = reinterpret_cast<Bytef*>(output_.data() + old_size);
+  zs_->avail_out = static_cast<uInt>(kChunk);
+  while (zs_->avail_out == kChunk && in_member_) {
     if (zs_->avail_in == 0 && !read_input()) {
       return stop("gzip member at byte offset " + std::to_string(member_start_) +
                   " is truncated (the file ends inside it)");
@@ -214,9 +232,38 @@ Status MemberStream::inflate_chunk() {
       return stop("gzip member at byte offset " + std::to_string(member_start_) +
                   " is corrupt: " + (zs_->msg ? zs_->msg : "zlib error"));
     }
+    const int64_t consumed =
+        input_offset_ + static_cast<int64_t>(input_.size() - zs_->avail_in) - member_start_;
+    if (probe_limit > 0 && zs_->avail_out == kChunk && consumed > probe_limit) {
+      return stop("no gzip member decodes at byte offset " + std::to_string(member_start_));
+    }
   }
   output_.resize(output_.size() - zs_->avail_out);
+  if (output_.size() > old_size) fresh_member_ = false;
   return Status::Ok();
+}
+
+void MemberStream::compact() {
+  if (output_pos_ == 0) return;
+  before_output_ = output_[output_pos_ - 1];
+  output_.erase(0, output_pos_);
+  if (!gzip_) output_member_ += static_cast<int64_t>(output_pos_);
+  output_pos_ = 0;
+}
+
+Result<bool> MemberStream::extend() {
+  if (!failed_.empty()) return fail(failed_);
+  compact();
+  const size_t before = output_.size();
+  if (gzip_) {
+    if (!in_member_) return false;
+    if (Status s = inflate_more(); !s.ok()) return s.failure();
+  } else {
+    output_.resize(before + kChunk);
+    in_.read(output_.data() + before, static_cast<std::streamsize>(kChunk));
+    output_.resize(before + static_cast<size_t>(in_.gcount()));
+  }
+  return output_.size() > before;
 }
 
 Result<int> MemberStream::peek() {
@@ -224,6 +271,18 @@ Result<int> MemberStream::peek() {
   if (!more.ok()) return more.failure();
   if (!*more) return -1;
   return static_cast<unsigned char>(output_[output_pos_]);
+}
+
+Result<std::string> MemberStream::peek_bytes(size_t n) {
+  Result<bool> more = fill();
+  if (!more.ok()) return more.failure();
+  if (!*more) return std::string();
+  while (output_.size() - output_pos_ < n) {
+    Result<bool> extended = extend();
+    if (!extended.ok()) return extended.failure();
+    if (!*extended) break;
+  }
+  return output_.substr(output_pos_, n);
 }
 
 Result<size_t> MemberStream::read(size_t n, std::string& out) {
@@ -272,13 +331,144 @@ Result<int64_t> MemberStream::skip(int64_t n) {
   return skipped;
 }
 
-bool MemberStream::skip_member() {
-  if (!gzip_ || !failed_.empty()) return false;
-  while (in_member_) {
-    if (!inflate_chunk().ok()) return false;
+Result<bool> MemberStream::member_ended() {
+  if (!gzip_) return false;
+  if (!failed_.empty()) return fail(failed_);
+  while (output_pos_ >= output_.size()) {
+    if (!in_member_) return true;
+    compact();
+    if (Status s = inflate_more(); !s.ok()) return s.failure();
   }
+  return false;
+}
+
+Result<bool> MemberStream::skip_to_line(std::string_view prefix) {
+  while (true) {
+    Result<bool> more = fill();
+    if (!more.ok()) return more.failure();
+    if (!*more) return false;
+    const char before = output_pos_ > 0 ? output_[output_pos_ - 1] : before_output_;
+    if (before == '\n') {
+      Result<std::string> start = peek_bytes(prefix.size());  // may compact output_
+      if (!start.ok()) return start.failure();
+      if (*start == prefix) return true;
+    }
+    size_t newline = output_.find('\n', output_pos_);
+    output_pos_ = newline == std::string::npos ? output_.size() : newline + 1;
+  }
+}
+
+namespace {
+
+// True when `bytes` at `i` (with at least 4 bytes) may start a gzip member: the magic 1f 8b, the
+// deflate method 08 and a flag byte without reserved bits (RFC 1952 2.3.1).
+bool looks_like_member(std::string_view bytes, size_t i) {
+  return static_cast<unsigned char>(bytes[i]) == 0x1f &&
+         static_cast<unsigned char>(bytes[i + 1]) == 0x8b && bytes[i + 2] == '\x08' &&
+         (static_cast<unsigned char>(bytes[i + 3]) & 0xe0) == 0;
+}
+
+}  // namespace
+
+bool MemberStream::probe_member(int64_t at) {
+  in_.clear();
+  in_.seekg(at);
+  if (!in_) return false;
+  failed_.clear();
+  input_.clear();
+  input_offset_ = at;
+  zs_->avail_in = 0;
+  in_member_ = false;
   output_.clear();
   output_pos_ = 0;
+  // Small reads while probing: most candidates in damaged data fail within a few bytes.
+  input_chunk_ = kProbeReadBytes;
+  Result<bool> started = start_member();
+  const bool ok = started.ok() && *started && inflate_more(kProbeBytes).ok();
+  input_chunk_ = kChunk;
+  if (!ok) return false;
+  output_member_ = member_start_;
+  before_output_ = '\n';
+  return true;
+}
+
+bool MemberStream::recover() {
+  if (!gzip_ || zs_ == nullptr || !seekable_ || failed_.empty()) return false;
+  const std::string failure = failed_;
+  // A window of the raw file, scanned for candidates once: probing seeks elsewhere, so the next
+  // read of the file is positioned explicitly.
+  std::string window;
+  int64_t window_offset = member_start_ + 1;
+  size_t scanned = 0;  // candidates before window_offset + scanned have been tried
+  std::string chunk(kChunk, '\0');
+  while (true) {
+    in_.clear();
+    in_.seekg(window_offset + static_cast<int64_t>(window.size()));
+    size_t got = 0;
+    if (in_) {
+      in_.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      got = static_cast<size_t>(in_.gcount());
+    }
+    window.append(chunk, 0, got);
+    for (; scanned + 4 <= window.size(); ++scanned) {
+      scanned = window.find('\x1f', scanned);
+      if (scanned == std::string::npos || scanned + 4 > window.size()) {
+        scanned = window.size() >= 3 ? window.size() - 3 : 0;
+        break;
+      }
+      if (looks_like_member(window, scanned) &&
+          probe_member(window_offset + static_cast<int64_t>(scanned))) {
+        return true;
+      }
+    }
+    if (got == 0) break;
+    // Keep the bytes not yet scanned (a magic may straddle two reads).
+    window_offset += static_cast<int64_t>(scanned);
+    window.erase(0, scanned);
+    scanned = 0;
+  }
+  failed_ = failure;
+  output_.clear();
+  output_pos_ = 0;
+  return false;
+}
+
+Result<std::string> MemberStream::read_at(int64_t offset, size_t n) {
+  if (!seekable_) return fail("the input cannot seek");
+  in_.clear();
+  const std::streampos here = in_.tellg();
+  in_.seekg(offset);
+  std::string bytes(n, '\0');
+  if (in_) in_.read(bytes.data(), static_cast<std::streamsize>(n));
+  bytes.resize(in_ ? n : static_cast<size_t>(std::max<std::streamsize>(in_.gcount(), 0)));
+  in_.clear();
+  in_.seekg(here);
+  if (!in_) return fail("the input cannot seek");
+  return bytes;
+}
+
+Result<int64_t> MemberStream::size() {
+  if (!seekable_) return fail("the input cannot seek");
+  in_.clear();
+  const std::streampos here = in_.tellg();
+  in_.seekg(0, std::ios::end);
+  const std::streampos end = in_.tellg();
+  in_.seekg(here);
+  if (!in_ || end < 0) return fail("the input cannot seek");
+  return static_cast<int64_t>(end);
+}
+
+bool MemberStream::seek(int64_t offset) {
+  if (gzip_ || !seekable_) return false;
+  in_.clear();
+  in_.seekg(offset);
+  if (!in_) return false;
+  started_ = true;
+  output_.clear();
+  output_pos_ = 0;
+  output_member_ = offset;
+  before_output_ = '\0';  // not known to start a line
+  input_offset_ = offset;
   return true;
 }
 

@@ -162,10 +162,17 @@ CREATE TABLE run_sites (
 CREATE INDEX run_sites_by_site ON run_sites(site, run_id);
 )sql";
 
+// Version 3: a parse that kept less than the page held (more images or attachments than the
+// extraction's caps) says so.
+const char* const kSchemaV3 = R"sql(
+ALTER TABLE parses ADD COLUMN note TEXT;  -- what an ok extraction left out; NULL when nothing
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& archive_migrations() {
-  static const std::vector<Migration> migrations = {{1, kSchemaV1}, {2, kSchemaV2}};
+  static const std::vector<Migration> migrations = {
+      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
   return migrations;
 }
 

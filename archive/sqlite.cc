@@ -1,5 +1,7 @@
 #include "archive/sqlite.h"
 
+#include <sys/stat.h>
+
 namespace provarc::sql {
 
 std::string describe(sqlite3* db, int rc) {
@@ -137,6 +139,54 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, in
     return failure;
   }
   return std::unique_ptr<Connection>(new Connection(db));
+}
+
+namespace {
+
+// "file:" URI of a path (https://www.sqlite.org/uri.html): the characters a URI gives a meaning
+// to are percent-encoded; an absolute path gets an empty authority.
+std::string file_uri(const std::string& path) {
+  std::string out = path.rfind('/', 0) == 0 ? "file://" : "file:";
+  static const char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+int64_t file_size_or_zero(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> open_readable(const std::string& path) {
+  Result<std::unique_ptr<Connection>> db = Connection::open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db;
+  Result<int64_t> probe = (*db)->query_int("PRAGMA user_version");
+  if (probe.ok()) return db;
+  // SQLITE_READONLY or SQLITE_CANTOPEN (kIo): the -shm file cannot be created beside the file.
+  const ErrorCode code = probe.failure().code;
+  if (code != ErrorCode::kReadOnly && code != ErrorCode::kIo) return probe.failure();
+  if (file_size_or_zero(path + "-wal") > 0) {
+    return fail(probe.error() + "; " + path + "-wal holds transactions not yet in " + path +
+                " and SQLite cannot create " + path +
+                "-shm to read them (the directory is not writable): open it once where it can "
+                "be written (e.g. `provarc stats` as its owner)");
+  }
+  Result<std::unique_ptr<Connection>> immutable =
+      Connection::open(file_uri(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (!immutable.ok()) return immutable;
+  Result<int64_t> again = (*immutable)->query_int("PRAGMA user_version");
+  if (!again.ok()) return again.failure();
+  return immutable;
 }
 
 Connection::~Connection() {

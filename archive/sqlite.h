@@ -100,4 +100,16 @@ class Connection {
   std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the SQL literal's address
 };
 
+// Opens the database at `path` for reading only, and reads its header (PRAGMA user_version) to
+// make sure it can. SQLite reads a WAL-mode file through a -shm file beside it, which it must be
+// able to create (https://www.sqlite.org/wal.html#readonly): in a directory the process cannot
+// write (another user's archive, a read-only mount) a plain read-only open then fails. When that
+// happens and no -wal file holds transactions not yet in the database, the file is opened again
+// with the URI parameter immutable=1 (https://www.sqlite.org/uri.html#uriimmutable): no locks and
+// no -shm, which is right as long as nothing writes the file while it is read. Nothing can
+// without creating the -wal file, so a writer that starts meanwhile is the one risk, accepted
+// for reading commands (show, export, stats). With a -wal holding transactions it fails, saying
+// so: immutable would read the file without them. Fails with describe() of other errors.
+Result<std::unique_ptr<Connection>> open_readable(const std::string& path);
+
 }  // namespace provarc::sql

@@ -95,7 +95,7 @@ Status insert_parse(ArchiveCore& core, const ParseRecord& record, std::string_vi
                     int64_t version_id) {
   Result<sql::Statement> stmt = core.db().prepare(
       "INSERT OR REPLACE INTO parses (capture_id, parser_version, parsed_at, outcome, version_id,"
-      " error) VALUES (?, ?, ?, ?, ?, ?)");
+      " error, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return core.failed("recording a parse", stmt.failure());
   stmt->bind(1, record.capture_id)
       .bind(2, record.parser_version)
@@ -103,6 +103,7 @@ Status insert_parse(ArchiveCore& core, const ParseRecord& record, std::string_vi
       .bind(4, outcome);
   if (version_id == 0) stmt->bind_null(5); else stmt->bind(5, version_id);
   stmt->bind_or_null(6, record.error);
+  stmt->bind_or_null(7, record.note);
   if (Status s = stmt->run(); !s.ok()) {
     return core.failed("recording the parse of capture " + std::to_string(record.capture_id),
                        s.failure());

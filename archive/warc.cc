@@ -66,9 +66,28 @@ std::string status_line(const Capture& capture) {
   return line;
 }
 
-// "text/html" from "text/html; charset=utf-8"; "" when absent.
+// The Content-Type a response record states for a capture whose headers have none (a file
+// stored by `provarc import` has no headers): the type of what the archive took it for. "" for a
+// message without a payload, which needs none.
+std::string default_type(const Capture& capture) {
+  if (capture.body.empty()) return "";
+  switch (capture.kind) {
+    case CaptureKind::kPage: return "text/html";
+    case CaptureKind::kRobots: return "text/plain";
+    case CaptureKind::kSitemap: return "application/xml";
+    case CaptureKind::kImage:
+    case CaptureKind::kAttachment: return "application/octet-stream";
+  }
+  return "";
+}
+
+// Statuses whose responses have no payload (RFC 9110 6.4.1): no Content-Length is added to them.
+bool has_no_payload(int status) { return status < 200 || status == 204 || status == 304; }
+
+// "text/html" from "text/html; charset=utf-8"; the default type when absent.
 std::string mime_of(const Capture& capture) {
   std::string type = header_value(capture.response_headers, "Content-Type");
+  if (type.empty()) type = default_type(capture);
   type = type.substr(0, type.find(';'));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   return type;
@@ -80,7 +99,11 @@ WarcWriter::WarcWriter(const WarcWriterOptions& options)
     : options_(options), stamp_(utc_stamp()), random_(std::random_device{}()) {}
 
 WarcWriter::~WarcWriter() {
-  if (file_ != nullptr) std::fclose(file_);
+  // A file still open was cut short by a failure: it is no WARC file anyone should read.
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    std::remove((options_.directory + "/" + file_name_ + ".open").c_str());
+  }
 }
 
 Result<std::unique_ptr<WarcWriter>> WarcWriter::create(const WarcWriterOptions& options) {
@@ -150,10 +173,16 @@ Status WarcWriter::close_file() {
   bool ok = std::fflush(file_) == 0 && !std::ferror(file_);
   ok = std::fclose(file_) == 0 && ok;
   file_ = nullptr;
-  if (!ok) return fail(path + ".open: write failed (disk full?)");
+  if (!ok) {
+    std::remove((path + ".open").c_str());
+    return fail(path + ".open: write failed (disk full?); removed");
+  }
   std::error_code ec;
   fs::rename(path + ".open", path, ec);
-  if (ec) return fail(path + ".open: cannot rename to " + path + ": " + ec.message());
+  if (ec) {
+    std::remove((path + ".open").c_str());
+    return fail(path + ".open: cannot rename to " + path + ": " + ec.message() + "; removed");
+  }
   counts_.files.push_back(path);
   return Status::Ok();
 }
@@ -226,9 +255,12 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   const bool identical = !not_modified && referred != nullptr;
   // A revisit holds the HTTP head only; its payload is the referred record's.
   std::optional<int64_t> payload_size;
-  if (!not_modified) payload_size = static_cast<int64_t>(capture.body.size());
+  if (!not_modified && !has_no_payload(capture.status)) {
+    payload_size = static_cast<int64_t>(capture.body.size());
+  }
   std::string block =
-      http_head(status_line(capture), headers_for_record(capture.response_headers, payload_size));
+      http_head(status_line(capture),
+                headers_for_record(capture.response_headers, payload_size, default_type(capture)));
   if (!not_modified && !identical) block += capture.body;
 
   const std::string record_id = new_record_id();
@@ -298,8 +330,7 @@ namespace {
 // The ids of the captures to export, in fetch order. Read through a connection of our own: the
 // Archive API reads captures one by one, and listing them is this export's business only.
 Result<std::vector<int64_t>> capture_ids(const std::string& archive_path, std::string_view site) {
-  Result<std::unique_ptr<sql::Connection>> db =
-      sql::Connection::open(archive_path, SQLITE_OPEN_READONLY);
+  Result<std::unique_ptr<sql::Connection>> db = sql::open_readable(archive_path);
   if (!db.ok()) return fail(archive_path + ": " + db.error());
   Result<sql::Statement> select =
       (*db)->prepare("SELECT id FROM captures WHERE ?1 = '' OR site = ?1 ORDER BY fetched_at, id");

@@ -50,7 +50,8 @@ inline constexpr int64_t kDefaultWarcFileBytes = 1'000'000'000;
 struct WarcWriterOptions {
   std::string directory;  // where the files go; created when missing
   // Files are named <prefix>-<14-digit UTC start time>-<5-digit serial>.warc.gz; the index is
-  // <prefix>-<time>.cdxj beside them. A file is written as "<name>.open" and renamed when closed.
+  // <prefix>-<time>.cdxj beside them. A file is written as "<name>.open" and renamed when closed;
+  // one that a failure cuts short is removed (the files closed before it stay).
   std::string prefix = "provarc";
   // A new file is started before a capture when the current one has reached this size, so files
   // end near it (a capture's records are never split across files).
@@ -69,7 +70,8 @@ struct WarcExportCounts {
 };
 
 // Writes captures into rotated WARC files and their CDXJ index. Not thread-safe. A writer that is
-// destroyed without finish() leaves its last file as "<name>.open" and writes no index.
+// destroyed without finish() (a failed export) removes its last file, "<name>.open", and writes
+// no index; the files it closed before stay, each a complete WARC file.
 class WarcWriter {
  public:
   // Creates the directory when missing. Fails, naming the directory, when it cannot.
@@ -121,17 +123,21 @@ class WarcWriter {
 };
 
 // Writes every capture of `site` ("" for every site) in `archive`, in fetch order, with a
-// WarcWriter. Fails, naming the capture or file, on archive or write errors; what was written
-// until then stays on disk.
+// WarcWriter. Fails, naming the capture or file, on archive or write errors; the files closed
+// until then stay on disk, the one being written is removed.
 Result<WarcExportCounts> export_warc(Archive& archive, std::string_view site,
                                      const WarcWriterOptions& options);
 
 // ---- Reading
 
 struct WarcReaderOptions {
-  // A record whose block is larger than this is skipped with an error (memory stays bounded);
-  // so is a response whose decoded payload would be.
+  // A record whose block is larger than this is skipped with an error (memory stays bounded).
   int64_t max_record_bytes = 256LL * 1024 * 1024;
+  // A response whose payload is, or decodes to, more than this (a gzip bomb) becomes an error
+  // capture with no body, as a fetch over the crawler's size cap does. The default is the
+  // crawler's default cap for attachments (config.h max_attachment_bytes); `provarc import-warc`
+  // uses the largest cap of the configured sites.
+  int64_t max_payload_bytes = 50LL * 1024 * 1024;
 };
 
 // One WARC record as it is in the file.
@@ -163,17 +169,37 @@ class WarcReader {
   // The next record, or nullopt at the end. Fails on a malformed record with a message naming
   // the file and the record's byte offset ("x.warc.gz: byte offset 1234: ..."), on a record
   // larger than the limit, on a WARC-Block-Digest (sha1) that does not match the block, and on a
-  // corrupt or truncated gzip member. After a failure next() may be called again: it goes on
-  // with the following record when it can find it (the next gzip member, or past an oversized
-  // record) and otherwise reports the end.
+  // corrupt or truncated gzip member ("x.warc.gz: gzip member at byte offset 1234 is corrupt").
+  // A record is damaged when its header is malformed, its Content-Length is missing or
+  // malformed, or the block of that length is not followed by line endings and then the next
+  // record, the end of the file, or (gzipped) the end of its member.
+  //
+  // After a failure next() may be called again: it goes on with the next record. Where that is
+  // was found before the failure returned, and its message says so ("...; reading resumes at
+  // byte offset 5678" or "...; nothing readable after it"):
+  //  - after a gzip error, at the first later gzip member that inflates (MemberStream::recover);
+  //  - then, and after any other damage, at the next line that is exactly "WARC/1.0" or
+  //    "WARC/1.1" (a line starts after a LF or at the start of a gzip member), looked for from
+  //    where the damage was seen. In a plain file a wrong Content-Length is seen before the block
+  //    is read, so the records it would have swallowed are found; in a gzipped file a block that
+  //    runs into a member starting with a record stops there.
+  // Reading only goes forward, so a damaged file of any size takes time linear in its size. A
+  // record larger than the limit whose length is right is skipped, and reading goes on after it.
+  // Known limit: in a gzipped file written as one member, the records that a too-long
+  // Content-Length swallows are lost with it.
   Result<std::optional<WarcRecord>> next();
 
   const std::string& name() const { return name_; }
   const WarcReaderOptions& options() const { return options_; }
 
  private:
-  Result<WarcRecord> read_record(int64_t offset);
-  Failure record_error(int64_t offset, const std::string& what);
+  Result<WarcRecord> read_record(int64_t offset, std::string version_line);
+  Result<int64_t> read_block(int64_t offset, int64_t length, std::string* out);
+  std::string plain_framing_error(int64_t length);
+  std::string framing_error_after_block(int64_t length);
+  static std::string after_block_error(int64_t length, std::string_view after, bool at_end);
+  Failure damaged(int64_t offset, const std::string& what);
+  int64_t resync();
 
   std::unique_ptr<std::istream> owned_;
   std::string name_;
@@ -204,8 +230,11 @@ struct WarcCapture {
 // them: wget writes the request first, Heritrix after). Other records (warcinfo, metadata,
 // resource, dns: responses) are counted and skipped. For a response the body is the payload:
 // chunked Transfer-Encoding and gzip or deflate Content-Encoding are undone (the headers are
-// kept as received); a body that does not decode as its headers say is kept as recorded. The
-// X-Archive-Orig- renaming of WarcWriter is undone, so an exported capture reads back as it was.
+// kept as received); a body that does not decode as its headers say is kept as recorded; a
+// payload over max_payload_bytes, or one that would decode to more (a gzip bomb), gives a capture
+// of outcome kError with that error and no body. The X-Archive-Orig- renaming and the
+// X-Archive-Synthesized headers of WarcWriter are undone, so an exported capture reads back as
+// it was.
 // Not thread-safe.
 class WarcCaptureReader {
  public:
@@ -247,6 +276,9 @@ struct WarcImportCounts {
                                     // records
   int64_t unresolved_revisits = 0;  // identical-payload revisits whose payload was not found
   std::vector<std::string> errors;  // one message per record that could not be read
+  // One message per response stored as an error capture because its payload was over
+  // max_payload_bytes (a gzip bomb): "<file>: byte offset N: <url>: body larger than ...".
+  std::vector<std::string> oversized;
 };
 
 // Imports the captures of WARC files into an archive, through a store function that the

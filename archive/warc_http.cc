@@ -128,22 +128,39 @@ const char* reason_phrase(int status) {
 }
 
 std::vector<HttpHeader> headers_for_record(const std::vector<HttpHeader>& headers,
-                                           std::optional<int64_t> payload_size) {
+                                           std::optional<int64_t> payload_size,
+                                           std::string_view default_type) {
   std::vector<HttpHeader> out;
+  bool has_length = false, has_type = false;
   for (const HttpHeader& h : headers) {
     if (!is_token(h.name)) continue;
     std::string value = safe_value(h.value);
+    has_type |= ascii::iequals(h.name, "Content-Type");
     if (ascii::iequals(h.name, "Content-Encoding") ||
         ascii::iequals(h.name, "Transfer-Encoding")) {
       out.push_back({std::string(kOrigPrefix) + h.name, value});
-    } else if (payload_size && ascii::iequals(h.name, "Content-Length") &&
-               value != std::to_string(*payload_size)) {
-      out.push_back({std::string(kOrigPrefix) + h.name, value});
-      out.push_back({"Content-Length", std::to_string(*payload_size)});
+    } else if (payload_size && ascii::iequals(h.name, "Content-Length")) {
+      has_length = true;
+      if (value != std::to_string(*payload_size)) {
+        out.push_back({std::string(kOrigPrefix) + h.name, value});
+        out.push_back({"Content-Length", std::to_string(*payload_size)});
+      } else {
+        out.push_back({h.name, value});
+      }
     } else {
       out.push_back({h.name, value});
     }
   }
+  std::string added;
+  if (!has_type && !default_type.empty()) {
+    out.push_back({"Content-Type", safe_value(default_type)});
+    added = "Content-Type";
+  }
+  if (payload_size && !has_length) {
+    out.push_back({"Content-Length", std::to_string(*payload_size)});
+    added += added.empty() ? "Content-Length" : ", Content-Length";
+  }
+  if (!added.empty()) out.push_back({std::string(kSynthesizedHeader), added});
   return out;
 }
 
@@ -154,10 +171,34 @@ std::vector<HttpHeader> original_headers(const std::vector<HttpHeader>& headers)
                               kOrigPrefix) &&
            ascii::iequals(std::string_view(h.name).substr(kOrigPrefix.size()), name);
   };
+  // The names of the synthesized headers, each dropped once (the last of that name: they were
+  // appended after the server's).
+  std::vector<std::string> synthesized;
+  for (const HttpHeader& h : headers) {
+    if (!ascii::iequals(h.name, kSynthesizedHeader)) continue;
+    std::string_view list = h.value;
+    while (!list.empty()) {
+      size_t comma = list.find(',');
+      std::string_view name = trim(list.substr(0, comma));
+      if (!name.empty()) synthesized.emplace_back(name);
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+  }
+  std::vector<bool> drop(headers.size(), false);
+  for (const std::string& name : synthesized) {
+    for (size_t i = headers.size(); i-- > 0;) {
+      if (!drop[i] && ascii::iequals(headers[i].name, name)) {
+        drop[i] = true;
+        break;
+      }
+    }
+  }
   bool length_replaced = false;
   for (const HttpHeader& h : headers) length_replaced |= is_orig(h, "Content-Length");
   std::vector<HttpHeader> out;
-  for (const HttpHeader& h : headers) {
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const HttpHeader& h = headers[i];
+    if (drop[i] || ascii::iequals(h.name, kSynthesizedHeader)) continue;
     if (length_replaced && ascii::iequals(h.name, "Content-Length")) continue;
     if (is_orig(h, "Content-Length") || is_orig(h, "Content-Encoding") ||
         is_orig(h, "Transfer-Encoding")) {

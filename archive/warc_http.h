@@ -21,19 +21,30 @@ Result<std::string> normalize_warc_date(std::string_view text);
 // The reason phrase of an HTTP status ("OK", "Not Found"); "" for an unknown one.
 const char* reason_phrase(int status);
 
+// The header that lists, comma-separated, the headers of an exported HTTP message that provarc
+// added because the capture had none (a file stored by `provarc import` has no headers; a
+// chunked response had no Content-Length): what a reader must not take for the server's. In the
+// family of the X-Archive-Orig- headers of warcio and pywb, which mark what an archive renamed.
+inline constexpr std::string_view kSynthesizedHeader = "X-Archive-Synthesized";
+
 // The headers of a capture as a WARC record states them for a payload of `payload_size` bytes
 // (nullopt: a message with no payload, such as a 304, whose Content-Length is left alone).
 // Content-Encoding and Transfer-Encoding become X-Archive-Orig-Content-Encoding and
 // X-Archive-Orig-Transfer-Encoding; a Content-Length other than `payload_size` becomes
-// X-Archive-Orig-Content-Length, followed by the right Content-Length. Headers whose name is not
-// an HTTP token are dropped and CR, LF and NUL in values become spaces, so that nothing read from
-// the network can break the record's framing.
+// X-Archive-Orig-Content-Length, followed by the right Content-Length. A message without
+// Content-Length gets one (so that every reader finds the payload's end in the message itself,
+// not only at the end of the record), and one without Content-Type gets `default_type` when
+// that is not empty; what was added is named in a last kSynthesizedHeader header. Headers whose
+// name is not an HTTP token are dropped and CR, LF and NUL in values become spaces, so that
+// nothing read from the network can break the record's framing.
 std::vector<HttpHeader> headers_for_record(const std::vector<HttpHeader>& headers,
-                                           std::optional<int64_t> payload_size);
+                                           std::optional<int64_t> payload_size,
+                                           std::string_view default_type = "");
 
-// Undoes headers_for_record(): when an X-Archive-Orig-Content-Length is present the
-// Content-Length headers are dropped; then the three X-Archive-Orig- names get their original
-// names back. Headers without those names come back as they are.
+// Undoes headers_for_record(): the headers that kSynthesizedHeader names are dropped with it;
+// when an X-Archive-Orig-Content-Length is present the Content-Length headers are dropped; then
+// the three X-Archive-Orig- names get their original names back. Headers without those names
+// come back as they are.
 std::vector<HttpHeader> original_headers(const std::vector<HttpHeader>& headers);
 
 // "<start line>\r\n" + "Name: value\r\n" for each header + "\r\n".

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "archive/gzip.h"
@@ -35,7 +36,7 @@ std::string unbracketed(std::string value) {
 }
 
 // Printable start of some bytes for a message: control characters become '?'.
-std::string quoted(std::string_view bytes) {
+std::string quoted_start(std::string_view bytes) {
   std::string out = "\"";
   for (unsigned char c : bytes.substr(0, 40)) out += (c < 0x20 || c == 0x7f) ? '?' : char(c);
   return out + (bytes.size() > 40 ? "...\"" : "\"");
@@ -89,10 +90,15 @@ bool block_digest_matches(std::string_view field, std::string_view block) {
 
 // The payload of a response body: chunked Transfer-Encoding and gzip or deflate
 // Content-Encoding undone, as far as they decode (a body that does not is kept as recorded).
-std::string decode_payload(std::string body, const std::vector<HttpHeader>& headers,
-                           int64_t max_bytes) {
-  std::string transfer_coding = ascii::lowercase(header_value(headers, "Transfer-Encoding"));
-  if (transfer_coding.find("chunked") != std::string::npos) {
+// Fails when the payload is, or would decode to, more than `max_bytes`: a gzip bomb is not kept
+// compressed under a name that says it was decoded.
+Result<std::string> decode_payload(std::string body, const std::vector<HttpHeader>& headers,
+                                   int64_t max_bytes) {
+  auto too_large = [&] {
+    return fail("body larger than " + std::to_string(max_bytes) + " bytes (after decoding): cut off");
+  };
+  if (static_cast<int64_t>(body.size()) > max_bytes) return too_large();
+  if (ascii::lowercase(header_value(headers, "Transfer-Encoding")).find("chunked") != std::string::npos) {
     Result<std::string> dechunked = decode_chunked(body, max_bytes);
     if (dechunked.ok()) body = std::move(*dechunked);
   }
@@ -109,7 +115,9 @@ std::string decode_payload(std::string body, const std::vector<HttpHeader>& head
   }
   std::string decoded = body;
   for (size_t i = list.size(); i-- > 0;) {
-    Result<std::string> inflated = inflate_content(decoded, list[i], max_bytes);
+    bool over_limit = false;
+    Result<std::string> inflated = inflate_content(decoded, list[i], max_bytes, &over_limit);
+    if (over_limit) return too_large();
     if (!inflated.ok()) return body;
     decoded = std::move(*inflated);
   }
@@ -144,10 +152,26 @@ std::string WarcRecord::target_uri() const { return unbracketed(field("WARC-Targ
 
 // ---- WarcReader
 
+namespace {
+
+// "WARC/1.0" or "WARC/1.1" followed by the end of the line: where a record starts when reading
+// resumes after damage (other "WARC/" lines are more likely text inside a block).
+bool starts_version_line(std::string_view bytes) {
+  if (bytes.substr(0, 7) != "WARC/1." || bytes.size() < 9) return false;
+  if (bytes[7] != '0' && bytes[7] != '1') return false;
+  return bytes[8] == '\n' || (bytes[8] == '\r' && bytes.size() >= 10 && bytes[9] == '\n');
+}
+
+bool is_version_line(std::string_view line) { return line == "WARC/1.0" || line == "WARC/1.1"; }
+
+}  // namespace
+
 class WarcReader::Impl {
  public:
   explicit Impl(std::istream& in) : stream(in) {}
   MemberStream stream;
+  // A version line met inside a damaged record's header: the next record starts with it.
+  std::optional<std::pair<int64_t, std::string>> carried;
 };
 
 Result<std::unique_ptr<WarcReader>> WarcReader::open(const std::string& path,
@@ -164,27 +188,55 @@ WarcReader::WarcReader(std::istream& in, std::string name, const WarcReaderOptio
 
 WarcReader::~WarcReader() = default;
 
-// A damaged record: reading goes on at the next gzip member when there is one, else stops. A
-// gzip error names its member itself and always stops.
-Failure WarcReader::record_error(int64_t offset, const std::string& what) {
-  if (impl_->stream.failed()) {
-    ended_ = true;
-    return fail(name_ + ": " + what);
+// Moves to the start of the next record after damage: the next gzip member that inflates after a
+// gzip error, then the next "WARC/1.0" or "WARC/1.1" line. Returns its offset, or -1 (and ends)
+// when there is none. Reads forward only: each byte is scanned once.
+int64_t WarcReader::resync() {
+  MemberStream& in = impl_->stream;
+  while (true) {
+    if (in.failed() && !in.recover()) break;
+    Result<bool> found = in.skip_to_line("WARC/1.");
+    if (!found.ok()) continue;  // a gzip error while scanning: recover from it
+    if (!*found) break;
+    const int64_t offset = in.offset();
+    Result<std::string> start = in.peek_bytes(10);
+    if (!start.ok()) continue;
+    if (starts_version_line(*start)) return offset;
+    if (Result<int64_t> skipped = in.skip(1); !skipped.ok()) continue;
   }
-  if (!impl_->stream.skip_member()) ended_ = true;
-  return fail(name_ + ": byte offset " + std::to_string(offset) + ": " + what);
+  ended_ = true;
+  return -1;
+}
+
+// A damaged record or stretch: reports it and moves to the next record. A gzip error names its
+// member itself.
+Failure WarcReader::damaged(int64_t offset, const std::string& what) {
+  std::string message = impl_->stream.failed()
+                            ? name_ + ": " + what
+                            : name_ + ": byte offset " + std::to_string(offset) + ": " + what;
+  if (impl_->carried) {
+    return fail(message + "; a record starts at byte offset " +
+                std::to_string(impl_->carried->first));
+  }
+  const int64_t next = resync();
+  if (next < 0) return fail(message + "; nothing readable after it");
+  return fail(message + "; reading resumes at byte offset " + std::to_string(next));
 }
 
 Result<std::optional<WarcRecord>> WarcReader::next() {
   if (ended_) return std::optional<WarcRecord>();
   MemberStream& in = impl_->stream;
+  if (impl_->carried) {
+    auto [offset, line] = std::move(*impl_->carried);
+    impl_->carried.reset();
+    Result<WarcRecord> record = read_record(offset, std::move(line));
+    if (!record.ok()) return record.failure();
+    return std::optional<WarcRecord>(std::move(*record));
+  }
   // Records end with two CRLFs; some writers add more or fewer. Skip any blank lines.
   while (true) {
     Result<int> c = in.peek();
-    if (!c.ok()) {
-      ended_ = true;
-      return fail(name_ + ": " + c.error());
-    }
+    if (!c.ok()) return damaged(in.offset(), c.error());
     if (*c == -1) {
       ended_ = true;
       return std::optional<WarcRecord>();
@@ -192,33 +244,44 @@ Result<std::optional<WarcRecord>> WarcReader::next() {
     if (*c != '\r' && *c != '\n') break;
     (void)in.skip(1);
   }
-  Result<WarcRecord> record = read_record(in.offset());
+  const int64_t offset = in.offset();
+  std::string line;
+  Result<bool> got = in.read_line(kMaxLineBytes, line);
+  if (!got.ok()) return damaged(offset, got.error());
+  if (line.rfind("WARC/", 0) != 0) {
+    return damaged(offset, "expected a WARC record (\"WARC/1.1\"), found " + quoted_start(line));
+  }
+  Result<WarcRecord> record = read_record(offset, std::move(line));
   if (!record.ok()) return record.failure();
   return std::optional<WarcRecord>(std::move(*record));
 }
 
-Result<WarcRecord> WarcReader::read_record(int64_t offset) {
+Result<WarcRecord> WarcReader::read_record(int64_t offset, std::string version) {
   MemberStream& in = impl_->stream;
   WarcRecord record;
   record.offset = offset;
-  std::string line;
-  Result<bool> got = in.read_line(kMaxLineBytes, line);
-  if (!got.ok()) return record_error(offset, got.error());
-  if (line.rfind("WARC/", 0) != 0) {
-    return record_error(offset, "expected a WARC record (\"WARC/1.1\"), found " + quoted(line));
-  }
-  record.version = line;
+  record.version = std::move(version);
   size_t header_bytes = 0;
+  std::string line;
   while (true) {
-    got = in.read_line(kMaxLineBytes, line);
-    if (!got.ok()) return record_error(offset, got.error());
-    if (!*got) return record_error(offset, "the data ends inside the record's header");
+    const int64_t line_offset = in.offset();
+    Result<bool> got = in.read_line(kMaxLineBytes, line);
+    if (!got.ok()) return damaged(offset, got.error());
+    if (!*got) {
+      ended_ = true;
+      return fail(name_ + ": byte offset " + std::to_string(offset) +
+                  ": the data ends inside the record's header");
+    }
     if (line.empty()) break;
+    if (is_version_line(line)) {
+      impl_->carried.emplace(line_offset, line);
+      return damaged(offset, "the header has no end (no empty line before the next record)");
+    }
     header_bytes += line.size();
     if (header_bytes > kMaxHeaderBytes || record.fields.size() >= kMaxFields) {
-      return record_error(offset, "the record's header is larger than " +
-                                      std::to_string(kMaxHeaderBytes) + " bytes or " +
-                                      std::to_string(kMaxFields) + " fields");
+      return damaged(offset, "the record's header is larger than " +
+                                 std::to_string(kMaxHeaderBytes) + " bytes or " +
+                                 std::to_string(kMaxFields) + " fields");
     }
     if ((line[0] == ' ' || line[0] == '\t') && !record.fields.empty()) {
       record.fields.back().value += " " + trimmed(line);  // a folded field
@@ -226,8 +289,8 @@ Result<WarcRecord> WarcReader::read_record(int64_t offset) {
     }
     size_t colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {
-      return record_error(offset,
-                          "malformed header line " + quoted(line) + " (expected \"Name: value\")");
+      return damaged(offset,
+                     "malformed header line " + quoted_start(line) + " (expected \"Name: value\")");
     }
     record.fields.push_back({trimmed(std::string_view(line).substr(0, colon)),
                              trimmed(std::string_view(line).substr(colon + 1))});
@@ -236,26 +299,38 @@ Result<WarcRecord> WarcReader::read_record(int64_t offset) {
   if (length_text.empty() || length_text.size() > 18 ||
       !std::all_of(length_text.begin(), length_text.end(),
                    [](char c) { return c >= '0' && c <= '9'; })) {
-    return record_error(offset, "missing or malformed Content-Length " + quoted(length_text));
+    return damaged(offset, "missing or malformed Content-Length " + quoted_start(length_text));
   }
   const int64_t length = std::stoll(length_text);
-  if (length > options_.max_record_bytes) {
-    // Skipped without being held: the next record can still be read.
-    Result<int64_t> skipped = in.skip(length);
-    if (!skipped.ok() || *skipped < length) ended_ = true;
+  if (!in.is_gzip() && in.seekable()) {
+    // A plain file shows at once whether the length ends the record: checked before the block
+    // is read, so that a wrong length neither swallows the records after it nor costs a read.
+    if (std::string wrong = plain_framing_error(length); !wrong.empty()) {
+      return damaged(offset, wrong);
+    }
+    if (length > options_.max_record_bytes) {
+      in.seek(in.offset() + length);
+      return fail(name_ + ": byte offset " + std::to_string(offset) + ": Content-Length " +
+                  length_text + " is more than the limit of " +
+                  std::to_string(options_.max_record_bytes) + " bytes; record skipped");
+    }
+  }
+  const bool keep = length <= options_.max_record_bytes;
+  if (keep) record.block.reserve(static_cast<size_t>(std::min<int64_t>(length, 1 << 20)));
+  Result<int64_t> read = read_block(offset, length, keep ? &record.block : nullptr);
+  if (!read.ok()) return read.failure();
+  if (*read < length) {
+    ended_ = true;
+    return fail(name_ + ": byte offset " + std::to_string(offset) + ": truncated: the block of " +
+                length_text + " bytes ends after " + std::to_string(*read));
+  }
+  if (std::string wrong = framing_error_after_block(length); !wrong.empty()) {
+    return damaged(offset, wrong);
+  }
+  if (!keep) {
     return fail(name_ + ": byte offset " + std::to_string(offset) + ": Content-Length " +
                 length_text + " is more than the limit of " +
                 std::to_string(options_.max_record_bytes) + " bytes; record skipped");
-  }
-  record.block.reserve(static_cast<size_t>(std::min<int64_t>(length, 1 << 20)));
-  while (static_cast<int64_t>(record.block.size()) < length) {
-    Result<size_t> n = in.read(static_cast<size_t>(length - record.block.size()), record.block);
-    if (!n.ok()) return record_error(offset, n.error());
-    if (*n == 0) {
-      ended_ = true;
-      return fail(name_ + ": byte offset " + std::to_string(offset) + ": truncated: the block of " +
-                  length_text + " bytes ends after " + std::to_string(record.block.size()));
-    }
   }
   const std::string digest = record.field("WARC-Block-Digest");
   if (!digest.empty() && !block_digest_matches(digest, record.block)) {
@@ -263,6 +338,99 @@ Result<WarcRecord> WarcReader::read_record(int64_t offset) {
                 ": WARC-Block-Digest does not match the block (" + digest + ")");
   }
   return record;
+}
+
+// Why a plain file's block of `length` bytes from the current offset does not end a record, or
+// "": the block must be followed by line endings and then another record or the end of the file.
+std::string WarcReader::plain_framing_error(int64_t length) {
+  MemberStream& in = impl_->stream;
+  const int64_t block_start = in.offset();
+  Result<int64_t> size = in.size();
+  if (!size.ok()) return "";
+  if (length > *size - block_start) {
+    return "truncated: the block of " + std::to_string(length) + " bytes ends after " +
+           std::to_string(*size - block_start) + " (the file ends)";
+  }
+  Result<std::string> after = in.read_at(block_start + length, 64);
+  if (!after.ok()) return "";
+  return after_block_error(length, *after, after->size() < 64);
+}
+
+// Why the bytes after a block of `length` bytes (`after`, up to the end of the data when
+// `at_end`) do not end a record, or "".
+std::string WarcReader::after_block_error(int64_t length, std::string_view after, bool at_end) {
+  // The record's own end (two line endings) right after the block: the length is right, and
+  // whatever follows is reported as itself.
+  if (after.substr(0, 4) == "\r\n\r\n" || after.substr(0, 2) == "\n\n") return "";
+  size_t i = after.find_first_not_of("\r\n");
+  if (i == std::string_view::npos) {
+    if (at_end || after.size() >= 64) return "";
+    i = after.size();
+  }
+  std::string_view rest = after.substr(i);
+  if (rest.empty() && at_end) return "";
+  if (rest.substr(0, 5) == std::string_view("WARC/").substr(0, rest.size()) &&
+      (rest.size() >= 5 || at_end)) {
+    return "";
+  }
+  return "Content-Length " + std::to_string(length) +
+         " does not end the record: the block is followed by " + quoted_start(rest) +
+         ", not by the next record";
+}
+
+// Reads `length` bytes of block into `out` (or discards them when null); returns how many (fewer
+// at the end of the data). In a gzip file, a block that runs past its member into a member that
+// starts a record has a wrong length: that is reported as damage at `offset`, and reading goes
+// on at that record.
+Result<int64_t> WarcReader::read_block(int64_t offset, int64_t length, std::string* out) {
+  MemberStream& in = impl_->stream;
+  int64_t done = 0;
+  while (done < length) {
+    Result<bool> member_ended = in.member_ended();
+    if (!member_ended.ok()) return damaged(offset, member_ended.error());
+    if (*member_ended && done > 0) {
+      Result<std::string> start = in.peek_bytes(10);
+      if (!start.ok()) return damaged(offset, start.error());
+      if (starts_version_line(*start)) {
+        return damaged(offset, "Content-Length " + std::to_string(length) +
+                                   " runs past the record's gzip member into the next record");
+      }
+    }
+    // read() stops at the end of a member, so that the check above sees every member start.
+    const size_t want = static_cast<size_t>(std::min<int64_t>(length - done, 1 << 20));
+    std::string discarded;
+    Result<size_t> n = in.read(want, out != nullptr ? *out : discarded);
+    if (!n.ok()) return damaged(offset, n.error());
+    if (*n == 0) break;
+    done += static_cast<int64_t>(*n);
+  }
+  return done;
+}
+
+// Why what follows a block of `length` bytes just read does not end the record, or "". Line
+// endings are consumed; a gzip member that ends with the block ends the record.
+std::string WarcReader::framing_error_after_block(int64_t length) {
+  MemberStream& in = impl_->stream;
+  // Never decodes the next gzip member: damage there is that member's, not this record's.
+  Result<bool> ended = in.member_ended();
+  if (!ended.ok()) return ended.error();
+  if (*ended) return "";
+  Result<std::string> end = in.peek_bytes(4);
+  if (!end.ok()) return end.error();
+  if (*end == "\r\n\r\n" || end->substr(0, 2) == "\n\n") return "";  // the record's own end
+  while (true) {
+    Result<bool> member_ended = in.member_ended();
+    if (!member_ended.ok()) return member_ended.error();
+    if (*member_ended) return "";
+    Result<int> c = in.peek();
+    if (!c.ok()) return c.error();
+    if (*c == -1) return "";
+    if (*c != '\r' && *c != '\n') break;
+    (void)in.skip(1);
+  }
+  Result<std::string> after = in.peek_bytes(5);
+  if (!after.ok()) return after.error();
+  return after_block_error(length, *after, after->size() < 5);
 }
 
 // ---- Records to captures
@@ -312,8 +480,15 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
     c.http_version = head->version;
     c.response_headers = original_headers(head->headers);
     if (type == "response") {
-      c.body =
+      Result<std::string> payload =
           decode_payload(record.block.substr(head->body_offset), head->headers, max_payload_bytes);
+      if (payload.ok()) {
+        c.body = std::move(*payload);
+      } else {
+        // As the crawler records a body over its cap: an error capture, with no body.
+        c.outcome = CaptureOutcome::kError;
+        c.error = payload.error();
+      }
     }
   }
   c.kind = kind_of(*parts, header_value(c.response_headers, "Content-Type"));
@@ -323,7 +498,7 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
     if (target.ok()) c.redirect_target = *target;
   }
   out.payload_digest = normalized_digest(record.field("WARC-Payload-Digest"));
-  if (out.payload_digest.empty() && type == "response") {
+  if (out.payload_digest.empty() && type == "response" && c.outcome == CaptureOutcome::kOk) {
     out.payload_digest = "sha1:" + sha1_base32(c.body);
   }
   out.refers_to_uri = unbracketed(record.field("WARC-Refers-To-Target-URI"));
@@ -389,7 +564,7 @@ Result<std::optional<WarcCapture>> WarcCaptureReader::next_pair() {
       continue;
     }
     Result<std::optional<WarcCapture>> capture =
-        capture_from_record(r, reader_->name(), reader_->options().max_record_bytes);
+        capture_from_record(r, reader_->name(), reader_->options().max_payload_bytes);
     if (!capture.ok()) {
       if (!pending_) return capture.failure();
       pending_errors_.push_back(capture.error());
@@ -480,6 +655,11 @@ Result<bool> WarcImport::resolve_revisit(sql::Connection& db, WarcCapture& revis
 }
 
 Status WarcImport::import_capture(sql::Connection& db, const std::string& path, WarcCapture& c) {
+  if (c.capture.outcome == CaptureOutcome::kError) {
+    counts_.oversized.push_back(path + ": byte offset " + std::to_string(c.offset) + ": " +
+                                c.capture.url + ": " + c.capture.error +
+                                "; stored as an error capture");
+  }
   if (c.type == WarcCaptureType::kIdenticalRevisit) {
     Result<bool> resolved = resolve_revisit(db, c);
     if (!resolved.ok()) return resolved.failure();
@@ -516,6 +696,7 @@ Status WarcImport::import_file(const std::string& path) {
   if (!db.ok()) return fail(archive_.path() + ": " + db.error());
   ++counts_.files;
   WarcCaptureReader captures(std::move(*reader));
+  const size_t errors_before = counts_.errors.size();
   Status status;
   while (status.ok()) {
     Result<std::optional<WarcCapture>> next = captures.next();
@@ -528,6 +709,15 @@ Status WarcImport::import_file(const std::string& path) {
   }
   counts_.records += captures.records();
   counts_.other_records += captures.other_records();
+  if (status.ok() && captures.records() == 0 && counts_.errors.size() == errors_before) {
+    // Nothing read and nothing wrong: an empty file (a crawl that wrote nothing, a copy that
+    // failed) is not a WARC file that happens to hold no capture.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    counts_.errors.push_back(path + ": " + (!ec && size == 0 ? "an empty file (0 bytes)"
+                                                             : "no WARC record in it") +
+                             "; expected a WARC file");
+  }
   return status;
 }
 

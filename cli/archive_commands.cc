@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "cli/rules.h"
+#include "cli/run_report.h"
 #include "common/digest.h"
 #include "common/url.h"
 
@@ -48,6 +49,13 @@ std::string counts_json(const std::vector<std::pair<const char*, int64_t>>& coun
   OrderedJson j = OrderedJson::object();
   for (const auto& [name, value] : counts) j[name] = value;
   return j.dump();
+}
+
+// Reports a failure of a run in progress, ends the run as failed (`provarc runs` then says so
+// instead of "not ended"), and returns kExitFailure.
+int end_failed(Archive& archive, int64_t run_id, const char* command, const std::string& error) {
+  end_failed_run(archive, run_id, error);
+  return report(command, error);
 }
 
 // ---- import
@@ -164,7 +172,7 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
       continue;
     }
     Result<bool> same = already_stored(a, (*urls)[i], *body);
-    if (!same.ok()) return report("import", same.error());
+    if (!same.ok()) return end_failed(a, *run, "import", same.error());
     if (*same) {
       ++skipped;
       continue;
@@ -173,12 +181,14 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
     Capture capture = local_capture(opts, (*urls)[i], std::move(*body),
                                     opts.fetched_at.empty() ? utc_now() : *fetched_at);
     if (opts.no_parse) {
-      if (Status s = store_unparsed(a, capture, *run); !s.ok()) return report("import", s.error());
+      if (Status s = store_unparsed(a, capture, *run); !s.ok()) {
+        return end_failed(a, *run, "import", s.error());
+      }
       ++imported;
       continue;
     }
     Result<IngestOutcome> outcome = ingest_capture(a, capture, *site, *run, /*is_article=*/true);
-    if (!outcome.ok()) return report("import", outcome.error());
+    if (!outcome.ok()) return end_failed(a, *run, "import", outcome.error());
     ++imported;
     switch (outcome->effect) {
       case IngestEffect::kChanged: ++changed; break;
@@ -189,6 +199,7 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
         break;
       case IngestEffect::kStoredOnly: break;
     }
+    if (!outcome->note.empty()) report("import", file + " (" + capture.url + "): " + outcome->note);
   }
   (void)a.end_run(*run, counts_json({{"imported", imported}, {"skipped", skipped},
                                      {"changed", changed}, {"unchanged", unchanged},
@@ -225,12 +236,12 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
   if (!run.ok()) return report("reparse", run.error());
 
   ReparseCounts total;
-  int64_t sites_failed = 0;
+  std::string sites_failed;  // the first site that could not be loaded, and why
   for (const std::string& id : site_ids) {
     Result<SiteConfig> site = site_by_id(global, id);
     if (!site.ok()) {
       report("reparse", "site " + id + " skipped: " + site.error());
-      ++sites_failed;
+      if (sites_failed.empty()) sites_failed = "site " + id + " skipped: " + site.error();
       continue;
     }
     auto progress = [&](const ReparseCounts& c, int64_t pending) {
@@ -241,18 +252,21 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
     };
     Result<ReparseCounts> counts = reparse_site(a, *site, jobs, opts.force, progress);
     if (show_progress()) std::cerr << "\n";
-    if (!counts.ok()) return report("reparse", counts.error());
+    if (!counts.ok()) return end_failed(a, *run, "reparse", counts.error());
     for (const std::string& e : counts->errors) report("reparse", e);
     total.examined += counts->examined;
     total.changed += counts->changed;
     total.unchanged += counts->unchanged;
     total.failed += counts->failed;
   }
-  (void)a.end_run(*run, counts_json({{"examined", total.examined}, {"changed", total.changed},
-                                     {"unchanged", total.unchanged}, {"failed", total.failed}}));
+  OrderedJson counts = OrderedJson::parse(
+      counts_json({{"examined", total.examined}, {"changed", total.changed},
+                   {"unchanged", total.unchanged}, {"failed", total.failed}}));
+  if (!sites_failed.empty()) counts["error"] = sites_failed;  // the run failed
+  (void)a.end_run(*run, counts.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
   std::cout << "examined " << total.examined << ", changed " << total.changed << ", unchanged "
             << total.unchanged << ", failed " << total.failed << "\n";
-  if (sites_failed > 0) return kExitFailure;
+  if (!sites_failed.empty()) return kExitFailure;
   return total.failed > 0 ? kExitPartial : kExitOk;
 }
 

@@ -2,9 +2,7 @@
 // each capture through cli/ingest.h), with a live display on a terminal and a summary at the end.
 // Every run is recorded with per-site counts and a template check (cli/run_report.h); --report
 // writes the same as JSON for monitoring.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +18,7 @@
 
 #include "archive/archive.h"
 #include "cli/commands.h"
+#include "cli/crawl_lock.h"
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "cli/run_report.h"
@@ -174,29 +173,6 @@ extern "C" void on_stop_signal(int) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
 }
-
-// ---- Only one crawl per archive
-
-// An exclusive flock on "<db>.crawl-lock", released by the kernel however the process ends.
-class CrawlLock {
- public:
-  ~CrawlLock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  // Fails with kExitLocked's message when another process holds it.
-  Status acquire(const std::string& db_path) {
-    std::string path = db_path + ".crawl-lock";
-    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return fail(path + ": cannot open the crawl lock file");
-    if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      return fail(db_path + ": another provarc crawl is running on this archive (" + path + ")");
-    }
-    return Status::Ok();
-  }
-
- private:
-  int fd_ = -1;
-};
 
 // ---- Output: a live display on a terminal, log lines otherwise
 
@@ -356,7 +332,8 @@ Result<std::vector<SiteConfig>> load_sites(const GlobalOptions& global, const Cr
 void report_failure(const std::string& path, int64_t run_id, const std::string& error,
                     Display& display) {
   if (path.empty()) return;
-  nlohmann::ordered_json report = {{"run", run_id},
+  // No run yet (the lock or the archive could not be opened): "run" is null.
+  nlohmann::ordered_json report = {{"run", run_id > 0 ? nlohmann::ordered_json(run_id) : nullptr},
                                    {"kind", "crawl"},
                                    {"status", "failed"},
                                    {"exit_code", kExitFailure},
@@ -384,14 +361,21 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
     return kExitUsage;
   }
   CrawlLock lock;
-  Status locked = lock.acquire(global.db_path);
-  if (!locked.ok()) {
+  Result<bool> locked = lock.acquire(global.db_path);
+  if (!locked.ok() || !*locked) {
+    if (locked.ok()) {
+      display.log(global.db_path + ": another provarc crawl is running on this archive (" +
+                  CrawlLock::path_for(global.db_path) + ")");
+      return kExitLocked;
+    }
     display.log(locked.error());
-    return kExitLocked;
+    report_failure(args.report_path, 0, locked.error(), display);
+    return kExitFailure;
   }
   auto archive = Archive::open(global.db_path);
   if (!archive.ok()) {
     display.log(archive.error());
+    report_failure(args.report_path, 0, archive.error(), display);
     return kExitFailure;
   }
   std::vector<std::string> ids;

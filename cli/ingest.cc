@@ -69,6 +69,7 @@ Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfi
   record.published = article->published;
   record.json = article_to_json(*article, -1);
   record.content_hash = content_hash_of_json(record.json);
+  record.note = article->truncated;
   parsed.article = std::move(*article);
   return parsed;
 }
@@ -105,6 +106,7 @@ Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record)
   outcome.version_id = write->version_id;
   outcome.first_version = write->effect == ParseEffect::kChanged && write->version_number == 1;
   outcome.error = record.error;
+  outcome.note = record.note;
   return outcome;
 }
 

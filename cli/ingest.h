@@ -47,6 +47,7 @@ struct IngestOutcome {
   int64_t version_id = 0;      // the new version, or the one the capture reads as; 0 when none
   bool first_version = false;  // kChanged, and it is the article's first version
   std::string error;           // when kFailed: why extraction failed
+  std::string note;            // when parsed: what the extraction left out (ParseRecord::note)
   // When parsed by ingest_capture: the article's images and attachments (absolute URLs, in page
   // order), for a crawler to fetch.
   std::vector<std::string> images;

@@ -71,6 +71,10 @@ int run_parse(const ParseOptions& opts, const GlobalOptions& global) {
       continue;
     }
     article->site = opts.site;
+    if (!article->truncated.empty()) {
+      std::cerr << "provarc parse: " << (file == "-" ? "<stdin>" : file) << ": "
+                << article->truncated << "\n";
+    }
     if (opts.format == "text") {
       if (!first) std::cout << "\n----\n\n";
       print_text(*article);

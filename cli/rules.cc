@@ -25,7 +25,10 @@ Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id
   bool plain_id = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
-  if (!plain_id || !fs::is_regular_file(path, ec)) {
+  // Any entry at the path is the site's file: one that cannot be read (a dangling link, a FIFO)
+  // is reported by load_site naming it, not taken for an unknown id.
+  const bool present = plain_id && fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+  if (!present) {
     std::vector<std::string> known;
     for (const auto& entry : fs::directory_iterator(fs::path(dir) / "sites", ec)) {
       if (entry.path().extension() == ".toml") known.push_back(entry.path().stem().string());

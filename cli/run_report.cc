@@ -88,6 +88,11 @@ std::string counts_line(const RunRecord& run) {
 
 }  // namespace
 
+void end_failed_run(Archive& archive, int64_t run_id, const std::string& error) {
+  (void)archive.end_run(run_id, OrderedJson{{"error", error}}.dump(
+                                    -1, ' ', false, OrderedJson::error_handler_t::replace));
+}
+
 void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool site_has_body_rules,
                     const std::string& url) {
   bool parsed = outcome.effect == IngestEffect::kChanged ||
@@ -124,6 +129,7 @@ bool template_seems_changed(const RunSiteCounts& counts,
 
 std::string run_status(const RunRecord& run) {
   if (run.ended_at.empty()) return "not ended";
+  if (recorded_counts(run).contains("error")) return "failed";
   bool failed = run_was_stopped(run);
   bool unfinished = false;
   for (const RunSiteCounts& c : run.site_counts) {
@@ -137,6 +143,7 @@ std::string run_status(const RunRecord& run) {
 
 int exit_code_for_status(const std::string& status) {
   if (status == "not ended") return -1;
+  if (status == "failed") return kExitFailure;
   if (status == "template changed?") return kExitTemplate;
   if (status == "partial") return kExitPartial;
   return kExitOk;  // ok, and unfinished: the next run goes on where this one stopped

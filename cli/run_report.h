@@ -36,9 +36,14 @@ void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool si
 bool template_seems_changed(const RunSiteCounts& counts,
                             const std::vector<RunSiteCounts>& history);
 
-// What a run came to: "not ended" (running, or killed), "template changed?", "partial" (stopped,
-// or some URLs failed), "unfinished" (a page budget or time limit left work queued), "ok".
+// What a run came to: "not ended" (running, or killed), "failed" (it ended on an error, recorded
+// as its counts' "error"), "template changed?", "partial" (stopped, or some URLs failed),
+// "unfinished" (a page budget or time limit left work queued), "ok".
 std::string run_status(const RunRecord& run);
+
+// Ends run `run_id` as failed: its counts are {"error": error}, so that `provarc runs` says
+// "failed" instead of "not ended". Best effort: the archive may be what failed.
+void end_failed_run(Archive& archive, int64_t run_id, const std::string& error);
 
 // The exit code `provarc crawl` gives a run of that status (cli/commands.h); -1 for "not ended".
 int exit_code_for_status(const std::string& status);

@@ -21,6 +21,7 @@ struct ListOptions {
 
 struct CheckOptions {
   std::vector<std::string> files;
+  std::vector<std::string> urls;  // --url: sample URLs to try the crawl patterns on
 };
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
@@ -64,22 +65,61 @@ int run_list(const ListOptions& options, const GlobalOptions& global) {
   return kExitOk;
 }
 
+// The crawl patterns that ICU gives up on (its step or stack limit) for the site's start URLs,
+// its listing URLs and the `extra` URLs: one line each, naming the pattern's file and line, the
+// URL and what it is. A pattern that gives up on a real URL decides by its failure mode
+// (crawler/scope.h), not by what it says: a config bug.
+std::vector<std::string> patterns_giving_up(const SiteConfig& site,
+                                            const std::vector<std::string>& extra) {
+  std::vector<std::pair<std::string, std::string>> samples;  // URL, what it is
+  for (const std::string& u : site.start_urls) samples.emplace_back(u, "a start URL");
+  for (const std::string& u : site.crawl.listing_urls) samples.emplace_back(u, "a listing URL");
+  for (const std::string& u : extra) samples.emplace_back(u, "a --url");
+  const std::pair<const char*, const std::vector<Pattern>*> lists[] = {
+      {"exclude", &site.crawl.exclude},
+      {"include", &site.crawl.include},
+      {"listing_url_patterns", &site.crawl.listing_url_patterns},
+      {"article_url_patterns", &site.crawl.article_url_patterns}};
+  std::vector<std::string> lines;
+  for (const auto& [list, patterns] : lists) {
+    for (const Pattern& p : *patterns) {
+      for (const auto& [url, what] : samples) {
+        if (p.matches(url) != Pattern::Found::kGaveUp) continue;
+        auto origin = site.crawl.pattern_origins.find(p.source());
+        lines.push_back((origin == site.crawl.pattern_origins.end() ? site.source_path
+                                                                     : origin->second) +
+                        ": " + list + " pattern \"" + p.source() +
+                        "\" gives up (ICU's step or stack limit) on " + url + " (" + what +
+                        "); expected a pattern that decides every URL in bounded time");
+      }
+    }
+  }
+  return lines;
+}
+
 // A file in a directory named "platforms" is a preset; any other is a site file, whose preset is
-// read from platforms_dir() (the config directory's).
-Status check_file(const std::string& path, const GlobalOptions& global) {
+// read from platforms_dir() (the config directory's), and whose crawl patterns are tried on its
+// sample URLs.
+Status check_file(const std::string& path, const std::vector<std::string>& urls,
+                  const GlobalOptions& global) {
   const fs::path file(path);
   if (file.parent_path().filename() == "platforms") {
     auto rules = load_platform(file.parent_path().string(), file.stem().string());
     return rules.ok() ? Status::Ok() : Status(rules.failure());
   }
   auto site = load_site(path, platforms_dir(global));
-  return site.ok() ? Status::Ok() : Status(site.failure());
+  if (!site.ok()) return site.failure();
+  std::string problems;
+  for (const std::string& line : patterns_giving_up(*site, urls)) {
+    problems += (problems.empty() ? "" : "\n") + line;
+  }
+  return problems.empty() ? Status::Ok() : Status(fail(problems));
 }
 
 int run_check(const CheckOptions& options, const GlobalOptions& global) {
   int exit_code = kExitOk;
   for (const std::string& path : options.files) {
-    Status status = check_file(path, global);
+    Status status = check_file(path, options.urls, global);
     if (status.ok()) {
       std::cout << path << ": ok\n";
     } else {
@@ -106,6 +146,10 @@ void add_sites_commands(CLI::App& app, GlobalOptions& global) {
   CLI::App* check = sites->add_subcommand(
       "check", "validate site files (and platform files under a platforms/ directory)");
   check->add_option("files", check_options->files, "TOML files to validate")->required();
+  check->add_option("--url", check_options->urls,
+                    "also try the crawl patterns on this URL (repeatable; the start and listing "
+                    "URLs are always tried)")
+      ->allow_extra_args(false);
   check->callback([check_options, &global] { global.exit_code = run_check(*check_options, global); });
 
   auto try_options = std::make_shared<SitesTryOptions>();

@@ -14,6 +14,7 @@
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "common/ascii.h"
+#include "cli/run_report.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "crawler/scope.h"
@@ -54,6 +55,7 @@ class SiteFinder {
   }
 
   const SiteConfig& site(int i) const { return sites_[i]; }
+  int size() const { return static_cast<int>(sites_.size()); }
 
   // An article page, as a crawl of the site would have judged it: a parseable page whose URL is
   // not a start or listing URL and whose role is article.
@@ -119,6 +121,18 @@ std::string hosts_summary(const std::map<std::string, int64_t>& hosts) {
   return out;
 }
 
+// A payload is capped as a crawl of any configured site would cap it: at the largest page or
+// attachment size cap among them (a gzip bomb then becomes an error capture).
+WarcReaderOptions reader_options(const SiteFinder& sites) {
+  WarcReaderOptions options;
+  for (int i = 0; i < sites.size(); ++i) {
+    const CrawlRules& rules = sites.site(i).crawl;
+    options.max_payload_bytes =
+        std::max({options.max_payload_bytes, rules.max_body_bytes, rules.max_attachment_bytes});
+  }
+  return options;
+}
+
 int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& global) {
   Result<std::vector<SiteConfig>> configured =
       load_all_sites((fs::path(config_dir(global)) / "sites").string(), platforms_dir(global));
@@ -132,22 +146,29 @@ int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& 
   if (!run.ok()) return report("import-warc", run.error(), kExitFailure);
 
   ImportWarcCounts counts;
-  WarcImport import(archive, [&](const Capture& capture) {
-    return store_warc_capture(archive, sites, *run, capture, counts);
-  });
+  WarcImport import(
+      archive,
+      [&](const Capture& capture) {
+        return store_warc_capture(archive, sites, *run, capture, counts);
+      },
+      reader_options(sites));
   for (const std::string& file : files) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
-      print_error("import-warc", file + ": no such file");
+      print_error("import-warc", file + (fs::exists(fs::symlink_status(file, ec))
+                                             ? ": not a regular file"
+                                             : ": no such file"));
       ++counts.unreadable_files;
       continue;
     }
     if (Status s = import.import_file(file); !s.ok()) {
+      end_failed_run(archive, *run, s.error());
       return report("import-warc", s.error(), kExitFailure);
     }
   }
   const WarcImportCounts& read = import.counts();
   for (const std::string& error : read.errors) print_error("import-warc", error);
+  for (const std::string& error : read.oversized) print_error("import-warc", error);
   nlohmann::ordered_json json = {{"files", read.files},
                                  {"records", read.records},
                                  {"captures", read.captures},
@@ -156,6 +177,7 @@ int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& 
                                  {"unchanged", counts.unchanged},
                                  {"failed", counts.failed},
                                  {"unreadable_records", read.errors.size()},
+                                 {"oversized", read.oversized.size()},
                                  {"unresolved_revisits", read.unresolved_revisits}};
   (void)archive.end_run(*run, json.dump());
 
@@ -166,12 +188,13 @@ int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& 
             << " not captures); already stored " << read.already_stored << "; articles changed "
             << counts.changed << ", unchanged " << counts.unchanged << ", failed " << counts.failed
             << "; stored unparsed " << counts.stored_only + unmatched << "; unreadable records "
-            << read.errors.size() << "\n";
+            << read.errors.size() << "; over the size cap " << read.oversized.size() << "\n";
   if (unmatched > 0) {
     std::cout << "hosts no configured site claims (stored, not parsed): "
               << hosts_summary(counts.unmatched_hosts) << "\n";
   }
-  const bool partial = counts.failed > 0 || !read.errors.empty() || counts.unreadable_files > 0;
+  const bool partial = counts.failed > 0 || !read.errors.empty() || !read.oversized.empty() ||
+                       counts.unreadable_files > 0;
   return partial ? kExitPartial : kExitOk;
 }
 

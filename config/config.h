@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct CrawlRules {
   std::vector<Pattern> listing_url_patterns;   // pagination of listings (followed)
   std::vector<Pattern> include;                // in scope only if matching any (empty: all)
   std::vector<Pattern> exclude;                // never fetched when matching any
+  // Where each of the four pattern lists' patterns was configured: source text ->
+  // "<file>:<line>:<column>" (the site file or its platform preset), for warnings.
+  std::map<std::string, std::string> pattern_origins;
   std::vector<std::string> strip_query_params; // removed when canonicalising (session ids, ...)
   int64_t delay_ms = 1000;                     // minimum gap between request starts to a host
   int64_t max_crawl_delay_ms = 30000;          // cap on robots.txt Crawl-delay

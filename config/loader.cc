@@ -382,6 +382,14 @@ Result<bool> apply_crawl_list(const TomlFile& file, std::string_view key, const 
   if (std::vector<Pattern>* field = crawl_pattern_field(rules, key)) {
     auto patterns = read_patterns(file, node, name);
     if (!patterns.ok()) return patterns.failure();
+    auto values = read_string_array(file, node, name);
+    if (values.ok()) {
+      for (const StringValue& value : *values) {
+        rules.pattern_origins[value.text] = file.path() + ":" +
+                                            std::to_string(value.where.begin.line) + ":" +
+                                            std::to_string(value.where.begin.column);
+      }
+    }
     merge_list(*field, std::move(*patterns), merge);
   } else if (key == "strip_query_params") {
     auto values = read_string_array(file, node, name);
@@ -533,13 +541,13 @@ struct Preset {
 };
 
 // Stems of the *.toml files in `dir`, sorted; empty when the directory cannot be read.
+// Every entry named *.toml, whatever it is: one that is not a readable regular file (a dangling
+// or looping link, a FIFO, a device) is then reported by name when it is read, never skipped.
 std::vector<std::string> toml_stems(const std::string& dir) {
   std::vector<std::string> stems;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".toml" && it->is_regular_file(ec)) {
-      stems.push_back(it->path().stem().string());
-    }
+    if (it->path().extension() == ".toml") stems.push_back(it->path().stem().string());
   }
   std::sort(stems.begin(), stems.end());
   return stems;

@@ -1,11 +1,12 @@
 #include "config/toml_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "config/units.h"
@@ -82,25 +83,64 @@ Failure wrong_type(const TomlFile& file, const toml::node& node, std::string_vie
   return file.error(node.source(), in_quotes(name) + " is " + type_name(node), expected);
 }
 
+// What a path that cannot be read as a file is, for the message: a symbolic link names its
+// target (a dangling or looping link reads as "No such file" or "Too many levels").
+std::string what_is_at(const std::string& path) {
+  char target[4096];
+  ssize_t n = readlink(path.c_str(), target, sizeof target - 1);
+  if (n < 0) return "";
+  target[n] = '\0';
+  return " (a symbolic link to " + std::string(target) + ")";
+}
+
+std::string file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Reads a config file of at most kMaxConfigFileBytes. The file is opened without blocking and
+// its type checked on the open descriptor before a byte is read, so that a FIFO, a device such
+// as /dev/zero or a link to one is refused at once instead of hanging or reading forever.
 Result<std::string> read_whole_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return fail(path + ": cannot read: " + std::strerror(errno) + what_is_at(path) +
+                "; expected a TOML file");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
+  if (fstat(fd, &st) != 0) {
     return fail(path + ": cannot read: " + std::strerror(errno) + "; expected a TOML file");
   }
-  if (!S_ISREG(st.st_mode)) return fail(path + ": not a regular file; expected a TOML file");
+  if (!S_ISREG(st.st_mode)) {
+    return fail(path + ": " + file_type_name(st.st_mode) + what_is_at(path) +
+                ", not a regular file; expected a TOML file");
+  }
   if (static_cast<uint64_t>(st.st_size) > kMaxConfigFileBytes) {
     return fail(path + ": file is " + std::to_string(st.st_size) + " bytes; expected at most " +
                 format_size_bytes(kMaxConfigFileBytes));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot open; expected a readable TOML file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  // The file may have grown since stat(); the limit still holds.
-  if (text.str().size() > kMaxConfigFileBytes) {
-    return fail(path + ": file exceeds " + format_size_bytes(kMaxConfigFileBytes));
+  std::string text;
+  char buffer[64 * 1024];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(path + ": read error: " + std::strerror(errno));
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    // The file may have grown since fstat(); the limit still holds.
+    if (text.size() > kMaxConfigFileBytes) {
+      return fail(path + ": file exceeds " + format_size_bytes(kMaxConfigFileBytes));
+    }
   }
-  return text.str();
+  return text;
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "crawler/scope.h"
 
 #include <algorithm>
+#include <iostream>
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "common/ascii.h"
 #include "common/url.h"
@@ -10,10 +13,45 @@
 namespace provarc {
 namespace {
 
-bool any_matches(const std::vector<Pattern>& patterns, const std::string& url) {
-  return std::any_of(patterns.begin(), patterns.end(),
-                     [&](const Pattern& p) { return p.search(url).has_value(); });
+// Warns on stderr, once per process for each pattern, that ICU gave up on it and what the
+// crawl took that to mean. Patterns come from config files, so the message names where.
+void warn_gave_up(const CrawlRules& rules, const Pattern& pattern, std::string_view list,
+                  std::string_view meaning, const std::string& url) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  auto origin = rules.pattern_origins.find(pattern.source());
+  const std::string where =
+      origin == rules.pattern_origins.end() ? std::string("config") : origin->second;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!warned.insert(std::string(list) + "\n" + where + "\n" + pattern.source()).second) return;
+  std::cerr << "provarc: warning: " << where << ": " << list << " pattern \"" << pattern.source()
+            << "\" gave up (ICU's step or stack limit) on " << url.substr(0, 200) << "; " << meaning
+            << " (reported once per pattern)\n";
 }
+
+}  // namespace
+
+// The crawl's URL patterns decide what ICU giving up means (parsers/pattern.h): a list is
+// matched when a pattern matches, or when one gives up and `gave_up_matches`.
+bool SiteScope::any_matches(const std::vector<Pattern>& patterns, const std::string& url,
+                            std::string_view list, bool gave_up_matches) const {
+  for (const Pattern& p : patterns) {
+    switch (p.matches(url)) {
+      case Pattern::Found::kYes: return true;
+      case Pattern::Found::kNo: break;
+      case Pattern::Found::kGaveUp:
+        warn_gave_up(rules_, p, list,
+                     gave_up_matches ? "such URLs are treated as matching it"
+                                     : "such URLs are treated as not matching it",
+                     url);
+        if (gave_up_matches) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 // The path of an absolute URL without its query, "" when the URL does not parse.
 std::string path_of(std::string_view url) {
@@ -81,8 +119,8 @@ std::string SiteScope::page_rejection(const std::string& url, int depth) const {
   if (depth > rules_.max_depth) {
     return "deeper than max_depth " + std::to_string(rules_.max_depth);
   }
-  if (any_matches(rules_.exclude, url)) return "matches an exclude pattern";
-  if (!rules_.include.empty() && !any_matches(rules_.include, url)) {
+  if (any_matches(rules_.exclude, url, "exclude", true)) return "matches an exclude pattern";
+  if (!rules_.include.empty() && !any_matches(rules_.include, url, "include", false)) {
     return "matches no include pattern";
   }
   if (has_repeated_segments(url, rules_.max_repeated_segments)) {
@@ -97,14 +135,18 @@ std::string SiteScope::resource_rejection(const std::string& url) const {
   if (static_cast<int64_t>(url.size()) > rules_.max_url_length) {
     return "URL longer than " + std::to_string(rules_.max_url_length) + " characters";
   }
-  if (any_matches(rules_.exclude, url)) return "matches an exclude pattern";
+  if (any_matches(rules_.exclude, url, "exclude", true)) return "matches an exclude pattern";
   return "";
 }
 
 PageRole SiteScope::role_of(const std::string& url) const {
-  if (any_matches(rules_.listing_url_patterns, url)) return PageRole::kListing;
+  if (any_matches(rules_.listing_url_patterns, url, "listing_url_patterns", false)) {
+    return PageRole::kListing;
+  }
   if (rules_.article_url_patterns.empty()) return PageRole::kArticle;
-  if (any_matches(rules_.article_url_patterns, url)) return PageRole::kArticle;
+  if (any_matches(rules_.article_url_patterns, url, "article_url_patterns", false)) {
+    return PageRole::kArticle;
+  }
   return PageRole::kOther;
 }
 

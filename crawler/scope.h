@@ -18,13 +18,19 @@ enum class PageRole {
   kOther,    // another in-scope page, followed for its links
 };
 
-// A site's scope, built once from its config. Immutable: thread-safe.
+// A site's scope, built once from its config. Immutable (but for the process-wide set of
+// patterns already warned about, guarded by a mutex): thread-safe.
 class SiteScope {
  public:
   explicit SiteScope(const SiteConfig& site);
 
   // The site's canonical form of `url` (canonicalize_url with its strip_query_params).
   Result<std::string> canonicalize(std::string_view url) const;
+
+  // When ICU gives up on a pattern (parsers/pattern.h), the scope fails closed: an exclude
+  // pattern that gives up excludes the URL, an include pattern that gives up does not include
+  // it, a listing or article pattern that gives up does not match. Each such pattern is named,
+  // with the file and line it was configured at, in one warning on stderr per process.
 
   // Why the canonical page URL `url`, found at link depth `depth`, is outside the crawl, or ""
   // when it is inside: host not in the site's hosts, not included, excluded, not a page (a
@@ -44,6 +50,8 @@ class SiteScope {
 
  private:
   bool host_allowed(const std::string& url) const;
+  bool any_matches(const std::vector<Pattern>& patterns, const std::string& url,
+                   std::string_view list, bool gave_up_matches) const;
 
   CrawlRules rules_;               // a copy: patterns share their compiled form
   std::vector<std::string> hosts_;  // lowercase authorities

@@ -44,6 +44,9 @@ struct Article {
   // Which body rule matched: the selector's source text, or "generic" for the fallback.
   // Diagnostic only: not part of the JSON, nor of the content hash.
   std::string body_rule;
+  // What the extraction left out for its caps (ExtractRules::max_images, max_attachments), e.g.
+  // "kept 2000 of 80000 attachments (the cap)"; "" when nothing. Diagnostic like body_rule.
+  std::string truncated;
 
   // The blocks' texts joined by a blank line ("\n\n").
   std::string text() const;

@@ -53,6 +53,14 @@ struct ExtractRules {
 
   // When no body selector matches, find the body by text and link density (Readability-like).
   bool generic_fallback = true;
+  // Limits per page, not read from config files (a hostile page must not cost more than this):
+  // the first max_images images and max_attachments distinct attachments are kept, the rest
+  // counted in Article::truncated; an extraction still running after time_budget_ms (0: 10 s plus
+  // 1 s per MiB of page, the parse budget of dom.h) fails the page, naming the budget. The time
+  // is checked between the extraction's stages, so a stage in progress finishes first.
+  size_t max_images = 1000;
+  size_t max_attachments = 2000;
+  int64_t time_budget_ms = 0;
 
   // Identifies these rules in parser_version (the config module sets it from the rules' source).
   std::string digest;

@@ -124,6 +124,18 @@ std::optional<Pattern::Match> Pattern::search(std::string_view text) const {
   return match;
 }
 
+Pattern::Found Pattern::matches(std::string_view text) const {
+  if (!impl_) return Found::kNo;
+  TextHandle utext = open_utf8(text);
+  if (!utext) return Found::kGaveUp;
+  std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, utext.get());
+  if (!matcher) return Found::kGaveUp;
+  UErrorCode status = U_ZERO_ERROR;
+  const bool found = matcher->find(status);
+  if (U_FAILURE(status)) return Found::kGaveUp;  // U_REGEX_TIME_OUT, U_REGEX_STACK_OVERFLOW
+  return found ? Found::kYes : Found::kNo;
+}
+
 bool Pattern::full_match(std::string_view text) const {
   if (!impl_) return false;
   TextHandle utext = open_utf8(text);

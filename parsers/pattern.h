@@ -12,6 +12,15 @@
 
 namespace provarc {
 
+// When ICU gives up (a match needs more than its step or stack limit, see pattern.cc), a pattern
+// has not said whether it matches. What that means is up to each use, so that none fails open:
+//  - search(), full_match(), replace_all() fold it into "no match" / "text unchanged": extraction
+//    rules (chrome_patterns drop a line only when they match, title_strip removes only what
+//    matches) then keep the text, which is the safe side for them;
+//  - the crawl's URL patterns ask matches(), which tells it apart, and decide themselves
+//    (crawler/scope.h): an exclude pattern that gives up excludes the URL, an include pattern that
+//    gives up does not include it, an article or listing pattern that gives up does not match; and
+//    they warn once per pattern.
 class Pattern {
  public:
   // Compiles `source` (ICU regex syntax, case-sensitive unless it starts with (?i)).
@@ -27,6 +36,11 @@ class Pattern {
   // First match in `text`, or nullopt (also when the time limit is hit).
   // Thread-safe: each call uses its own matcher.
   std::optional<Match> search(std::string_view text) const;
+
+  enum class Found { kNo, kYes, kGaveUp };
+  // Whether `text` has a match, telling ICU giving up (its step or stack limit) apart from no
+  // match. Thread-safe.
+  Found matches(std::string_view text) const;
   // True when the whole of `text` matches.
   bool full_match(std::string_view text) const;
   // `text` with every match replaced by `replacement` ($1 refers to group 1).

@@ -14,11 +14,13 @@
 #include "archive/archive.h"
 #include "archive/schema.h"
 #include "archive/sqlite.h"
+#include "tests/support/archive_sql.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
 namespace {
 
+using testing::exec_sql;
 using testing::temp_dir;
 
 bool contains(const std::string& text, const std::string& part) {
@@ -42,16 +44,6 @@ std::string random_body(int seed, size_t size) {
   std::string body(size, '\0');
   for (char& ch : body) ch = static_cast<char>(rng());
   return body;
-}
-
-void exec_sql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
 }
 
 int64_t query_int(const std::string& path, const char* sql) {

@@ -1,6 +1,8 @@
 // `provarc import / show / history / export / stats / reparse` end to end, on the fixture pages,
 // with a site config written by the test (so that the test can change its rules).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/archive_sql.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -22,6 +25,8 @@ using testing::read_file;
 using testing::run_command;
 using testing::RunResult;
 using testing::temp_dir;
+using testing::as_unprivileged;
+using testing::open_to_others;
 
 const char* const kSiteToml = R"toml(id = "bk"
 name = "Sở Thông tin và Truyền thông tỉnh Bắc Kạn (test)"
@@ -312,6 +317,94 @@ TEST_F(CliArchiveTest, BadArgumentsAndBadFilesEndWithClearMessages) {
   r = run_command({provarc_binary(), "--db", dir_ + "/none.sqlite", "reparse"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "no archive there")) << r.err;
+}
+
+// An archive in a directory this user cannot write (another user's, a read-only mount): SQLite
+// cannot create the -shm file a WAL-mode file is read through, and the readers still read it.
+TEST_F(CliArchiveTest, ReadersReadAnArchiveInADirectoryTheyCannotWrite) {
+  ASSERT_EQ(import_pages({kPages[0], kPages[1]}).exit_code, 0);
+  ASSERT_FALSE(std::filesystem::exists(db_ + "-wal")) << "closed cleanly: no WAL left";
+  const std::string out = dir_ + "/out";
+  std::filesystem::create_directories(out);
+  open_to_others(dir_);
+  std::filesystem::permissions(out, std::filesystem::perms::all);
+  ASSERT_EQ(chmod(dir_.c_str(), 0555), 0);
+  auto as_other = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {provarc_binary(), "--config", config_, "--db", db_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(as_unprivileged(argv));
+  };
+  if (as_unprivileged({"x"}).empty()) GTEST_SKIP() << "running as root without setpriv";
+
+  RunResult stats = as_other({"stats", "--format", "json"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_FALSE(contains(stats.err, "not a readable provarc archive")) << stats.err;
+  if (stats.exit_code == 0) {
+    EXPECT_EQ(json::parse(stats.out)[0]["captures"], 2);
+  }
+  RunResult shown = as_other({"show", page_url(kPages[1])});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_TRUE(contains(shown.out, "Title: " + expected(kPages[1])["title"].get<std::string>()))
+      << shown.out;
+  RunResult exported = as_other({"export", "--format", "jsonl"});
+  EXPECT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(lines_of(exported.out).size(), 2u);
+  RunResult warc = as_other({"export", "--format", "warc", "--out", out + "/warc"});
+  EXPECT_EQ(warc.exit_code, 0) << warc.err;
+  EXPECT_TRUE(contains(warc.out, "wrote 1 WARC files: 2 responses")) << warc.out;
+  EXPECT_FALSE(std::filesystem::exists(db_ + "-shm"));
+  chmod(dir_.c_str(), 0755);
+}
+
+// A re-parse that fails (here every parse record is refused by a trigger, as a full disk would
+// refuse it) ends its run as failed: `provarc runs` must not show it "not ended" forever.
+TEST_F(CliArchiveTest, AReparseThatFailsEndsItsRunAsFailed) {
+  ASSERT_EQ(import_pages({kPages[0]}).exit_code, 0);
+  testing::exec_sql(db_, "CREATE TRIGGER refuse BEFORE INSERT ON parses "
+                        "BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
+  RunResult reparse = provarc({"reparse", "--force"});
+  EXPECT_EQ(reparse.exit_code, 1) << reparse.out << reparse.err;
+  EXPECT_TRUE(contains(reparse.err, "injected fault")) << reparse.err;
+  RunResult runs = provarc({"runs", "--limit", "1", "--format", "json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  json run = json::parse(runs.out)[0];
+  EXPECT_EQ(run["kind"], "reparse");
+  EXPECT_EQ(run["status"], "failed") << runs.out;
+  EXPECT_EQ(run["exit_code"], 1);
+  EXPECT_FALSE(run["ended_at"].is_null());
+  EXPECT_TRUE(contains(run["counts"]["error"].get<std::string>(), "injected fault")) << runs.out;
+}
+
+// A page over the extraction's caps is parsed (the first 2000 attachments) and the parse record
+// says what was left out; `provarc import` and `provarc parse` say it on stderr.
+TEST_F(CliArchiveTest, WhatTheExtractionCapsLeaveOutIsRecordedAndReported) {
+  std::string page =
+      "<html><body><div class=\"article\"><h1>Văn bản</h1>"
+      "<p>Danh mục văn bản của Sở Thông tin và Truyền thông.</p>\n";
+  for (int i = 0; i < 3000; ++i) {
+    page += "<a href=\"/f/" + std::to_string(i) + ".pdf\">Văn bản " + std::to_string(i) + "</a>\n";
+  }
+  page += "</div></body></html>";
+  write(dir_ + "/many.html", page);
+  RunResult r = provarc({"import", "--site", "bk", "--url", page_url("many"), dir_ + "/many.html"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string note = "kept 2000 of 3000 attachments (the extraction's caps)";
+  EXPECT_TRUE(contains(r.err, note)) << r.err;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT outcome, note FROM parses", -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "changed");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)), note.c_str());
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+
+  RunResult parsed = provarc({"parse", "--site", "bk", "--url", page_url("many"), dir_ + "/many.html"});
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
+  EXPECT_EQ(parsed.err, "provarc parse: " + dir_ + "/many.html: " + note + "\n");
+  EXPECT_EQ(json::parse(parsed.out)["attachments"].size(), 2000u);
 }
 
 }  // namespace

@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -247,6 +251,45 @@ TEST_F(CliScheduleTest, ASecondRunExitsAtOnceWhileTheFirstHoldsTheLock) {
   ASSERT_EQ(waitpid(first, &status, 0), first);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << read_file(dir_ + "/first.log");
+}
+
+// A lock file that cannot be opened is something wrong (exit 1, the system error, a failed
+// report), never "another crawl is running" (exit 4, which systemd counts as success).
+TEST_F(CliScheduleTest, ALockFileThatCannotBeOpenedIsAFailureNotABusyArchive) {
+  site_->publish();
+  configure();
+  const std::string lock = db_ + ".crawl-lock";
+  std::filesystem::create_directories(lock);  // a directory in its place
+  auto [r, report] = crawl();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("open " + lock + ": Is a directory"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("another provarc crawl"), std::string::npos) << r.err;
+  ASSERT_TRUE(report.is_object()) << "a failed run still writes its report";
+  EXPECT_EQ(report["status"], "failed");
+  EXPECT_EQ(report["exit_code"], 1);
+  EXPECT_TRUE(report["run"].is_null());
+  EXPECT_EQ(report["error"], "open " + lock + ": Is a directory");
+  EXPECT_TRUE(web_.requests().empty());
+  std::filesystem::remove(lock);
+
+  // Left by a root run: owned by root, and we are not root.
+  std::ofstream(lock).flush();
+  chmod(lock.c_str(), 0644);
+  const std::string reports = dir_ + "/reports";
+  std::filesystem::create_directories(reports);
+  open_to_others(dir_);
+  std::filesystem::permissions(reports, std::filesystem::perms::all);
+  std::vector<std::string> argv =
+      as_unprivileged(provarc({"crawl", "--all", "--report", reports + "/r.json"}));
+  if (argv.empty()) GTEST_SKIP() << "running as root without setpriv";
+  if (geteuid() != 0 && access(lock.c_str(), W_OK) == 0) GTEST_SKIP() << "the lock is ours";
+  RunResult denied = run_command(argv);
+  EXPECT_EQ(denied.exit_code, 1) << denied.err;
+  EXPECT_NE(denied.err.find("open " + lock + ": Permission denied"), std::string::npos)
+      << denied.err;
+  Json written = Json::parse(read_file(reports + "/r.json"), nullptr, false);
+  EXPECT_EQ(written.value("status", ""), "failed") << written.dump();
+  EXPECT_TRUE(web_.requests().empty());
 }
 
 TEST_F(CliScheduleTest, EveryRunIsRecordedAndReportedWithPerSiteCounts) {

@@ -2,7 +2,10 @@
 // messages that name the file and position, and exit codes.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -136,6 +139,83 @@ TEST(CliSites, SubcommandIsRequired) {
   EXPECT_EQ(none.exit_code, 2);
   auto no_files = run_command({provarc_binary(), "sites", "check", config_arg()});
   EXPECT_EQ(no_files.exit_code, 2);
+}
+
+// A site file that is not a readable regular file (a dangling or looping symbolic link, a FIFO,
+// a link to /dev/zero) is an error naming it: `sites list` and `crawl --all` exit 2, `crawl
+// --site ID` names the file instead of calling the id unknown, and nothing hangs on the FIFO.
+TEST(CliSites, SiteFilesThatAreNotFilesAreErrorsNamingThem) {
+  struct Case {
+    std::string name;
+    std::function<void(const std::string& path)> make;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"dangling", [](const std::string& p) { fs::create_symlink("/nonexistent/x.toml", p); },
+       "cannot read: No such file or directory (a symbolic link to /nonexistent/x.toml)"},
+      {"looping", [](const std::string& p) { fs::create_symlink(p, p); },
+       "cannot read: Too many levels of symbolic links"},
+      {"fifo", [](const std::string& p) { ASSERT_EQ(mkfifo(p.c_str(), 0644), 0); },
+       "a FIFO, not a regular file"},
+      {"zero", [](const std::string& p) { fs::create_symlink("/dev/zero", p); },
+       "a character device (a symbolic link to /dev/zero), not a regular file"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string dir = testing::temp_dir();
+    fs::copy(source_dir() + "/config", dir, fs::copy_options::recursive);
+    const std::string file = dir + "/sites/" + c.name + ".toml";
+    c.make(file);
+    const std::string config = "--config=" + dir;
+    // `timeout`: a read that blocks on the FIFO fails the test instead of hanging it.
+    auto run = [&](std::vector<std::string> args) {
+      std::vector<std::string> argv = {"/usr/bin/timeout", "20", provarc_binary(), config};
+      argv.insert(argv.end(), args.begin(), args.end());
+      return run_command(argv);
+    };
+    auto list = run({"sites", "list"});
+    EXPECT_EQ(list.exit_code, 2) << list.err;
+    EXPECT_NE(list.err.find(file + ": " + c.says), std::string::npos) << list.err;
+    auto all = run({"--db", dir + "/a.sqlite", "crawl", "--all"});
+    EXPECT_EQ(all.exit_code, 2) << all.err;
+    EXPECT_NE(all.err.find(file + ": "), std::string::npos) << all.err;
+    auto one = run({"--db", dir + "/a.sqlite", "crawl", "--site", c.name});
+    EXPECT_EQ(one.exit_code, 2) << one.err;
+    EXPECT_NE(one.err.find(file + ": " + c.says), std::string::npos) << one.err;
+    EXPECT_EQ(one.err.find("unknown site id"), std::string::npos) << one.err;
+    EXPECT_FALSE(fs::exists(dir + "/a.sqlite"));
+  }
+}
+
+// An exclude pattern on which ICU gives up (here: catastrophic backtracking on a start URL) is
+// flagged by `sites check`, naming the pattern's file and line and the URL it gave up on.
+TEST(CliSites, CheckFlagsPatternsThatGiveUpOnSampleUrls) {
+  const std::string dir = testing::temp_dir();
+  fs::create_directories(dir + "/sites");
+  const std::string file = dir + "/sites/slow.toml";
+  std::ofstream(file) << R"toml(id = "slow"
+name = "Sở Thông tin và Truyền thông (test)"
+province = "Hậu Giang"
+platform = "generic"
+hosts = ["a.gov.vn"]
+start_urls = ["https://a.gov.vn/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"]
+contact_url = "https://example.org/about"
+
+[crawl]
+exclude = ["^https://a\\.gov\\.vn/(a|aa)+$"]
+)toml";
+  auto r = run_command({provarc_binary(), "sites", "check", config_arg(), file});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(file + ":10:12: exclude pattern \"^https://a\\.gov\\.vn/(a|aa)+$\" gives "
+                              "up (ICU's step or stack limit) on "
+                              "https://a.gov.vn/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! "
+                              "(a start URL)"),
+            std::string::npos)
+      << r.err;
+  // A --url is tried too, and says so.
+  r = run_command({provarc_binary(), "sites", "check", config_arg(), file, "--url",
+                   "https://a.gov.vn/" + std::string(40, 'a') + "b"});
+  EXPECT_NE(r.err.find("(a --url)"), std::string::npos) << r.err;
 }
 
 }  // namespace

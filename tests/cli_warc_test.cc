@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "archive/archive.h"
+#include "archive/gzip.h"
+#include "tests/support/archive_sql.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -171,12 +173,18 @@ std::vector<std::string> warc_files(const std::string& dir) {
   return files;
 }
 
+// An archive of 11 captures: 5 fixture pages imported (3 of bac-kan, 2 of nghe-an) and the
+// crawled captures of store_crawled_captures().
+void make_sample_archive(const std::string& db) {
+  import_fixture_pages(db, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 3);
+  import_fixture_pages(db, "nghe-an", "nghe-an", "2026-05-02T10:00:00.000Z", 2);
+  store_crawled_captures(db);
+}
+
 TEST(CliWarc, ExportThenImportIntoANewArchiveKeepsEveryCapture) {
   const std::string dir = temp_dir();
   const std::string a = dir + "/a.sqlite", b = dir + "/b.sqlite";
-  import_fixture_pages(a, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 3);
-  import_fixture_pages(a, "nghe-an", "nghe-an", "2026-05-02T10:00:00.000Z", 2);
-  store_crawled_captures(a);
+  make_sample_archive(a);
 
   RunResult exported = provarc(a, {"export", "--format", "warc", "--out", dir + "/warc"});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
@@ -299,6 +307,104 @@ TEST(CliWarc, DamagedAndMissingFilesArePartialFailuresNamingTheFile) {
   EXPECT_TRUE(contains(r.err, "truncated")) << r.err;
   EXPECT_TRUE(contains(r.err, dir + "/missing.warc.gz: no such file")) << r.err;
   EXPECT_GE(capture_rows(dir + "/a.sqlite", true).size(), 1u);  // what came before the cut
+}
+
+// The byte offset and length of the record of `url` in an export, from its CDXJ index.
+std::pair<size_t, size_t> record_of(const std::string& dir, const std::string& url) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".cdxj") continue;
+    std::istringstream index(read_file(entry.path().string()));
+    for (std::string line; std::getline(index, line);) {
+      json fields = json::parse(line.substr(line.find('{')));
+      if (fields["url"] == url) {
+        return {std::stoul(fields["offset"].get<std::string>()),
+                std::stoul(fields["length"].get<std::string>())};
+      }
+    }
+  }
+  ADD_FAILURE() << url << " is not in the index of " << dir;
+  return {0, 0};
+}
+
+TEST(CliWarc, DamagedGzippedExportImportsEveryUndamagedRecord) {
+  const std::string dir = temp_dir();
+  const std::string a = dir + "/a.sqlite", b = dir + "/b.sqlite";
+  make_sample_archive(a);
+  RunResult exported = provarc(a, {"export", "--format", "warc", "--out", dir + "/warc"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const std::string file = warc_files(dir + "/warc")[0];
+  // 64 bytes damaged in the middle of one response's gzip member (the image, fetched early).
+  const std::string damaged_url = "https://sotttt.backan.gov.vn/PublishingImages/anh.png";
+  auto [offset, length] = record_of(dir + "/warc", damaged_url);
+  ASSERT_GT(length, 80u);
+  std::string bytes = read_file(file);
+  for (size_t i = offset + length / 2 - 32; i < offset + length / 2 + 32; ++i) bytes[i] ^= 0x5a;
+  const std::string damaged = dir + "/damaged.warc.gz";
+  std::ofstream(damaged, std::ios::binary) << bytes;
+
+  RunResult r = provarc(b, {"import-warc", damaged});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "imported 9 captures from 1 files")) << r.out;
+  EXPECT_TRUE(contains(r.out, "unreadable records 1")) << r.out;
+  EXPECT_TRUE(contains(r.err, "provarc import-warc: " + damaged + ": gzip member at byte offset " +
+                                  std::to_string(offset) + " is "))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "; reading resumes at byte offset ")) << r.err;
+  std::vector<std::vector<std::string>> expected;
+  for (const auto& row : capture_rows(a, /*with_errors=*/false)) {
+    if (row[0] != damaged_url) expected.push_back(row);
+  }
+  EXPECT_EQ(capture_rows(b, /*with_errors=*/true), expected);
+}
+
+TEST(CliWarc, AnEmptyFileIsAWarningNotASuccess) {
+  const std::string dir = temp_dir();
+  const std::string empty = dir + "/empty.warc.gz";
+  std::ofstream(empty, std::ios::binary).flush();
+  RunResult r = provarc(dir + "/a.sqlite", {"import-warc", empty});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "provarc import-warc: " + empty + ": an empty file (0 bytes)"))
+      << r.err;
+  EXPECT_TRUE(contains(r.out, "imported 0 captures from 1 files")) << r.out;
+}
+
+TEST(CliWarc, AGzipBombIsStoredAsAnErrorCaptureAndReported) {
+  const std::string dir = temp_dir();
+  // 64 MiB of zeros, 64 KiB gzipped: over the default cap of 50 MiB once decoded.
+  Result<std::string> bomb = gzip_member(std::string(64 << 20, '\0'));
+  ASSERT_TRUE(bomb.ok());
+  const std::string warc_path = dir + "/bomb.warc";
+  {
+    const std::string block = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                              "Content-Encoding: gzip\r\n\r\n" + *bomb;
+    std::ofstream(warc_path, std::ios::binary)
+        << "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://bom.example/\r\n"
+           "WARC-Date: 2026-11-21T23:55:25Z\r\nContent-Type: application/http;msgtype=response\r\n"
+           "Content-Length: " << block.size() << "\r\n\r\n" << block << "\r\n\r\n";
+  }
+  RunResult r = provarc(dir + "/a.sqlite", {"import-warc", warc_path});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, warc_path + ": byte offset 0: http://bom.example/: body larger than "))
+      << r.err;
+  EXPECT_TRUE(contains(r.out, "over the size cap 1")) << r.out;
+  std::vector<std::vector<std::string>> rows = capture_rows(dir + "/a.sqlite", true);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][3], "error");  // not an "ok" page still gzipped
+  EXPECT_EQ(rows[0][7], "");       // no body
+}
+
+TEST(CliWarc, AFailedExportLeavesNoHalfWrittenFile) {
+  const std::string dir = temp_dir();
+  const std::string a = dir + "/a.sqlite";
+  import_fixture_pages(a, "bac-kan", "bac-kan", "2026-05-01T10:00:00.000Z", 3);
+  // The last capture's body damaged: the export fails on it, with a file open.
+  testing::exec_sql(a, "UPDATE blobs SET data = substr(data, 1, 20) || zeroblob(50) WHERE id = "
+                       "(SELECT blob_id FROM captures ORDER BY fetched_at DESC, id DESC LIMIT 1)");
+  RunResult r = provarc(a, {"export", "--format", "warc", "--out", dir + "/warc"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  for (const auto& entry : fs::directory_iterator(dir + "/warc")) {
+    EXPECT_FALSE(entry.path().string().ends_with(".open")) << entry.path();
+  }
 }
 
 }  // namespace

@@ -168,6 +168,41 @@ TEST(Scope, RolesAndCanonicalisation) {
   EXPECT_EQ(no_patterns.role_of("http://site.vn/gioi-thieu"), PageRole::kArticle);
 }
 
+// A pattern on which ICU gives up (catastrophic backtracking) fails closed: excluded for
+// exclude, not included for include, no role for article patterns; one warning per pattern,
+// naming it and where it was configured.
+TEST(Scope, APatternThatGivesUpFailsClosedAndWarnsOnce) {
+  SiteConfig config = test_site();
+  const std::string slow = "^http://site\\.vn/(a|aa)+$";
+  config.crawl.exclude = {compile(slow.c_str())};
+  config.crawl.pattern_origins[slow] = "sites/test.toml:12:12";
+  config.crawl.max_url_length = 2048;
+  SiteScope scope(config);
+  const std::string hostile = "http://site.vn/" + std::string(40, 'a') + "!";
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(scope.page_rejection(hostile, 1), "matches an exclude pattern");
+  EXPECT_EQ(scope.resource_rejection(hostile + "?x"), "matches an exclude pattern");
+  EXPECT_EQ(scope.page_rejection("http://site.vn/tin-tuc/1.aspx", 1), "");  // decided: no match
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(warnings,
+            "provarc: warning: sites/test.toml:12:12: exclude pattern \"" + slow +
+                "\" gave up (ICU's step or stack limit) on " + hostile +
+                "; such URLs are treated as matching it (reported once per pattern)\n");
+
+  config = test_site();
+  config.crawl.include = {compile(slow.c_str())};
+  config.crawl.article_url_patterns = {compile(slow.c_str())};
+  config.crawl.max_url_length = 2048;
+  SiteScope narrowed(config);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(narrowed.page_rejection(hostile, 1), "matches no include pattern");
+  EXPECT_EQ(narrowed.role_of(hostile), PageRole::kOther);
+  const std::string more = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(more.find("include pattern"), std::string::npos) << more;
+  EXPECT_NE(more.find("article_url_patterns pattern"), std::string::npos) << more;
+  EXPECT_NE(more.find("treated as not matching it"), std::string::npos) << more;
+}
+
 TEST(Scope, HostsDefaultToTheStartUrls) {
   SiteConfig config = test_site();
   config.hosts.clear();

@@ -129,6 +129,14 @@ TEST(Pattern, CatastrophicBacktrackingGivesUpQuickly) {
   EXPECT_LT(seconds_since(start), 10.0);
 }
 
+TEST(Pattern, MatchesTellsGivingUpApartFromNoMatch) {
+  Pattern evil = compiled("^(a+)+$");
+  EXPECT_EQ(evil.matches(std::string(40, 'a') + "b"), Pattern::Found::kGaveUp);
+  EXPECT_EQ(evil.matches("aaaa"), Pattern::Found::kYes);
+  EXPECT_EQ(evil.matches("b"), Pattern::Found::kNo);
+  EXPECT_EQ(compiled("/lich/").matches("http://a.vn/lich/1"), Pattern::Found::kYes);
+}
+
 TEST(Pattern, LongLegitimateSearchIsNotCutShort) {
   // The time limit must not stop an ordinary search through a large page (2 MB of text; the limit
   // counts engine steps, so this does not depend on the machine's speed).

@@ -673,19 +673,38 @@ TEST(WarcRead, ChunkedAndDeflatedBodiesAreDecoded) {
   EXPECT_EQ(back.captures[0].capture.body, "not gzip at all");
 }
 
-TEST(WarcRead, ZipBombInARecordIsKeptCompressed) {
+TEST(WarcRead, ZipBombInARecordIsAnErrorCaptureNotAnOkOne) {
+  // 64 MiB of zeros in less than 1 MiB: over the payload cap once decoded. Stored as the crawler
+  // stores a body over its cap (an error capture, no body), never as an "ok" page still gzipped.
   std::string zeros(64 * 1024 * 1024, '\0');
   Result<std::string> bomb = gzip_member(zeros);
   ASSERT_TRUE(bomb.ok());
   ASSERT_LT(bomb->size(), 1024u * 1024u);
-  std::string block = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + *bomb;
   WarcReaderOptions options;
-  options.max_record_bytes = 4 * 1024 * 1024;
+  options.max_payload_bytes = 4 * 1024 * 1024;
+  for (const char* coding : {"gzip", "x-gzip"}) {
+    SCOPED_TRACE(coding);
+    std::string block =
+        std::string("HTTP/1.1 200 OK\r\nContent-Encoding: ") + coding + "\r\n\r\n" + *bomb;
+    ReadBack back = read_bytes_captures(
+        plain_record("response", "http://a.vn/", "application/http;msgtype=response", block),
+        options);
+    ASSERT_EQ(back.captures.size(), 1u);
+    const Capture& c = back.captures[0].capture;
+    EXPECT_EQ(c.outcome, CaptureOutcome::kError);
+    EXPECT_EQ(c.error, "body larger than 4194304 bytes (after decoding): cut off");
+    EXPECT_TRUE(c.body.empty());
+    EXPECT_EQ(c.status, 200);
+  }
+  // Under the cap it is decoded as usual.
+  options.max_payload_bytes = 64 * 1024 * 1024;
   ReadBack back = read_bytes_captures(
-      plain_record("response", "http://a.vn/", "application/http;msgtype=response", block),
+      plain_record("response", "http://a.vn/", "application/http;msgtype=response",
+                   "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + *bomb),
       options);
   ASSERT_EQ(back.captures.size(), 1u);
-  EXPECT_EQ(back.captures[0].capture.body, *bomb);
+  EXPECT_EQ(back.captures[0].capture.outcome, CaptureOutcome::kOk);
+  EXPECT_EQ(back.captures[0].capture.body.size(), zeros.size());
 }
 
 // ---- Malformed input
@@ -717,9 +736,14 @@ TEST(WarcRead, CorruptGzipMemberIsSkippedByTheNextOne) {
   EXPECT_NE(read.errors[0].find("byte offset " + std::to_string(members[0].size())),
             std::string::npos)
       << read.errors[0];
-  // A zlib error stops the stream: the records before it are kept.
-  ASSERT_GE(read.records.size(), 1u);
+  EXPECT_NE(read.errors[0].find("reading resumes at byte offset " +
+                                std::to_string(members[0].size() + members[1].size())),
+            std::string::npos)
+      << read.errors[0];
+  // Reading goes on at the next member that inflates: only the damaged record is lost.
+  ASSERT_EQ(read.records.size(), 2u);
   EXPECT_EQ(read.records[0].target_uri(), "http://a.vn/1");
+  EXPECT_EQ(read.records[1].target_uri(), "http://a.vn/3");
 }
 
 TEST(WarcRead, BadHeaderInOneMemberDoesNotLoseTheNext) {
@@ -746,8 +770,8 @@ TEST(WarcRead, HugeContentLengthIsACleanError) {
   Records read = read_records(bytes);
   ASSERT_EQ(read.errors.size(), 1u);
   EXPECT_EQ(read.errors[0],
-            "mem.warc: byte offset 0: Content-Length 99999999999999999 is more than the limit of " +
-                std::to_string(WarcReaderOptions{}.max_record_bytes) + " bytes; record skipped");
+            "mem.warc: byte offset 0: truncated: the block of 99999999999999999 bytes ends after 2 "
+            "(the file ends); nothing readable after it");
   EXPECT_TRUE(read.records.empty());
 
   // Over the limit but present: skipped without being held, and the next record is read.

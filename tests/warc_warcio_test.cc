@@ -1,6 +1,7 @@
 // WARC files written by provarc, validated by an independent reader: warcio.js (installed by
 // scripts/setup into tools/node_modules) reads every record, checks every digest and revisit, and
-// indexes the files; its index must locate the same records as provarc's CDXJ.
+// indexes the files; its index must locate the same records as provarc's CDXJ. Every response is
+// a message warcio reads whole: with a Content-Length, synthesized when the capture had none.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -85,6 +86,14 @@ std::vector<Capture> sample_captures() {
   captures.push_back(same);
   captures.push_back(capture("https://sotttt.backan.gov.vn/khong-co.aspx",
                              "2026-11-29T00:00:00.000Z", 404, "not found"));
+  // As `provarc import` stores a local file: no HTTP version, no headers, no request.
+  Capture imported;
+  imported.url = "https://sotttt.backan.gov.vn/nhap.aspx";
+  imported.site = "bac-kan";
+  imported.fetched_at = "2026-11-29T00:00:01.000Z";
+  imported.status = 200;
+  imported.body = "<html><body><p>Tệp nhập từ đĩa</p></body></html>";
+  captures.push_back(imported);
   return captures;
 }
 

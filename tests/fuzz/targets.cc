@@ -734,7 +734,8 @@ Status fuzz_sitemap(std::string_view input) {
 
 // ---------------------------------------------------------------------------------------------
 // warc: the input as a WARC file (gzipped or plain) read to its end through WarcCaptureReader,
-// calling next() again after each failure as warc.h allows.
+// calling next() again after each failure as warc.h allows (reading resumes at the next record:
+// the seeds include damaged files, so that the fuzzer starts from the recovery paths).
 
 // Small, so that a hostile record cannot make one input slow; the reader's cap is the point.
 constexpr int64_t kWarcMaxRecordBytes = 1 << 20;
@@ -745,7 +746,7 @@ Status check_warc_capture(const WarcCapture& found) {
   if (!parse_url(capture.url).ok()) return fail(where + ": URL " + excerpt(capture.url));
   if (static_cast<int64_t>(capture.body.size()) > kWarcMaxRecordBytes) {
     return fail(where + ": a body of " + std::to_string(capture.body.size()) +
-                " bytes, over max_record_bytes");
+                " bytes, over max_payload_bytes");
   }
   if (capture.fetched_at.empty() || capture.fetched_at.back() != 'Z') {
     return fail(where + ": fetched_at " + excerpt(capture.fetched_at) + " is not UTC ISO 8601");
@@ -757,6 +758,7 @@ Status fuzz_warc(std::string_view input) {
   std::istringstream in{std::string(input)};
   WarcReaderOptions options;
   options.max_record_bytes = kWarcMaxRecordBytes;
+  options.max_payload_bytes = kWarcMaxRecordBytes;
   WarcCaptureReader reader(std::make_unique<WarcReader>(in, "fuzz.warc", options));
   // Each call reads at least one record or ends the file. Deflate expands at most 1032:1 and a
   // record takes at least 16 bytes, so more calls than this is a reader that stopped moving.

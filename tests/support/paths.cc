@@ -133,4 +133,31 @@ std::string temp_dir() {
   return dir.string();
 }
 
+std::vector<std::string> as_unprivileged(std::vector<std::string> argv) {
+  if (geteuid() != 0) return argv;
+  for (const char* setpriv : {"/usr/bin/setpriv", "/bin/setpriv"}) {
+    if (access(setpriv, X_OK) != 0) continue;
+    argv.insert(argv.begin(),
+                {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
+    return argv;
+  }
+  return {};
+}
+
+void open_to_others(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = fs::absolute(path); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    fs::permissions(p, fs::perms::others_exec | fs::perms::others_read, fs::perm_options::add, ec);
+  }
+  if (fs::is_directory(path, ec)) {
+    for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+      fs::permissions(entry.path(),
+                      entry.is_directory(ec) ? fs::perms::others_exec | fs::perms::others_read
+                                             : fs::perms::others_read,
+                      fs::perm_options::add, ec);
+    }
+  }
+}
+
 }  // namespace provarc::testing

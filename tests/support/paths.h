@@ -22,4 +22,13 @@ RunResult run_command(const std::vector<std::string>& argv, const std::string& s
 // A fresh empty directory under the test temp dir, removed at process exit.
 std::string temp_dir();
 
+// `argv` as run by an unprivileged user: when the tests run as root (for whom file permissions
+// do not apply), prefixed with setpriv(1) to run it as nobody (uid and gid 65534); unchanged
+// otherwise. Empty when that is needed but setpriv is not installed (the caller skips).
+std::vector<std::string> as_unprivileged(std::vector<std::string> argv);
+
+// Lets other users reach `path`: adds search permission for others to it and every directory
+// above it (the test temp root is created 0700), and read permission to files under it.
+void open_to_others(const std::string& path);
+
 }  // namespace provarc::testing

@@ -4,8 +4,9 @@
 // Reads every record of every file twice (the block raw, then the HTTP payload) and prints one
 // JSON object: {"records": N, "types": {type: count}, "errors": [...], "index": [cdx entries]}.
 // Checks: each file starts with a WARC/1.1 warcinfo record; every WARC-Block-Digest and
-// WARC-Payload-Digest (sha1, base32) matches; a response's Content-Length, when present, is its
-// payload's length; an identical-payload-digest revisit refers to a response read before it
+// WARC-Payload-Digest (sha1, base32) matches; a response with a payload has a Content-Length,
+// and it is its payload's length (so the message ends where it says, whatever reads it); the
+// headers an X-Archive-Synthesized header names are present; an identical-payload-digest revisit refers to a response read before it
 // (WARC-Refers-To-Target-URI and -Date) with the same payload digest. The index is what warcio's
 // own CDXJ indexer finds, for comparing with provarc's.
 import { createHash } from "node:crypto";
@@ -62,9 +63,19 @@ for (const file of files) {
       if (sha1Base32(payload) !== record.warcPayloadDigest) {
         result.errors.push(`${where}: WARC-Payload-Digest ${record.warcPayloadDigest} is not the payload's`);
       }
-      const length = record.httpHeaders.headers.get("Content-Length");
+      const headers = record.httpHeaders.headers;
+      const length = headers.get("Content-Length");
+      const status = Number(record.httpHeaders.statusCode);
+      if (length === null && status >= 200 && status !== 204 && status !== 304) {
+        result.errors.push(`${where}: a ${status} response without Content-Length`);
+      }
       if (length !== null && Number(length) !== payload.length) {
         result.errors.push(`${where}: Content-Length ${length} but the payload has ${payload.length} bytes`);
+      }
+      for (const name of (headers.get("X-Archive-Synthesized") || "").split(",")) {
+        if (name.trim() !== "" && headers.get(name.trim()) === null) {
+          result.errors.push(`${where}: X-Archive-Synthesized names ${name.trim()}, which is absent`);
+        }
       }
       responses.set(`${record.warcTargetURI} ${record.warcDate}`, record.warcPayloadDigest);
     } else if (record.warcType === "revisit") {
