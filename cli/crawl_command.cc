@@ -14,7 +14,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -250,24 +249,12 @@ class Display {
 };
 
 std::string summary_table(const CrawlSummary& summary) {
-  std::ostringstream out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %6s %7s %7s %10s  %s\n", "site",
-                "fetched", "new", "changed", "unchanged", "gone", "errors", "failed", "bytes",
-                "status");
-  out << line;
+  std::string out = site_counts_headings() + "  status\n";
   for (const SiteProgress& p : summary.sites) {
-    std::string status = p.finished ? "finished" : "unfinished: " + p.stop_reason;
-    std::snprintf(line, sizeof line,
-                  "%-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s  %s\n",
-                  p.site.c_str(), static_cast<long long>(p.fetched),
-                  static_cast<long long>(p.new_articles), static_cast<long long>(p.changed),
-                  static_cast<long long>(p.unchanged), static_cast<long long>(p.gone),
-                  static_cast<long long>(p.errors), static_cast<long long>(p.failed),
-                  human_bytes(p.bytes).c_str(), status.c_str());
-    out << line;
+    out += site_counts_columns(p) + "  " +
+           (p.finished ? "finished" : "unfinished: " + p.stop_reason) + "\n";
   }
-  return out.str();
+  return out;
 }
 
 std::string counts_json(const CrawlSummary& summary) {
