@@ -8,8 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -22,6 +23,7 @@
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "cli/run_report.h"
+#include "common/ascii.h"
 #include "config/config.h"
 #include "crawler/crawler.h"
 
@@ -145,11 +147,11 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t digits = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && ascii::is_digit(text[i])) ++i;
     if (i == digits || i - digits > 9) return bad();
     int64_t n = std::stoll(text.substr(digits, i - digits));
     std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    while (i < text.size() && ascii::is_alpha(text[i])) unit += text[i++];
     int64_t scale = 0;
     if (unit == "ms") scale = 1;
     else if (unit == "s" || (unit.empty() && digits == 0 && i == text.size())) scale = 1000;
@@ -182,13 +184,22 @@ class CrawlLock {
   ~CrawlLock() {
     if (fd_ >= 0) close(fd_);
   }
-  // Fails with kExitLocked's message when another process holds it.
+  // Fails with ErrorCode::kBusy when another process holds it (kExitLocked), with kIo when the
+  // lock file cannot be opened or locked (kExitFailure: a failure is never reported as busy).
   Status acquire(const std::string& db_path) {
     std::string path = db_path + ".crawl-lock";
     fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return fail(path + ": cannot open the crawl lock file");
+    if (fd_ < 0) {
+      return fail(ErrorCode::kIo,
+                  path + ": cannot open the crawl lock file: " + std::strerror(errno));
+    }
     if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      return fail(db_path + ": another provarc crawl is running on this archive (" + path + ")");
+      if (errno != EWOULDBLOCK) {
+        return fail(ErrorCode::kIo,
+                    path + ": cannot lock the crawl lock file: " + std::strerror(errno));
+      }
+      return fail(ErrorCode::kBusy,
+                  db_path + ": another provarc crawl is running on this archive (" + path + ")");
     }
     return Status::Ok();
   }
@@ -374,7 +385,7 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
   Status locked = lock.acquire(global.db_path);
   if (!locked.ok()) {
     display.log(locked.error());
-    return kExitLocked;
+    return locked.code() == ErrorCode::kBusy ? kExitLocked : kExitFailure;
   }
   auto archive = Archive::open(global.db_path);
   if (!archive.ok()) {
