@@ -364,6 +364,24 @@ void report_failure(const std::string& path, int64_t run_id, const std::string& 
   if (Status s = write_report(path, report); !s.ok()) display.log(s.error());
 }
 
+// Prints the summary table and a note per site suspected of a template change, writes the report
+// (when `report_path` is set), and returns the exit code of the run as recorded.
+int report_run(const CrawlSummary& summary, const RunRecord& run, const std::string& report_path,
+               Display& display) {
+  std::cout << summary_table(summary);
+  for (const RunSiteCounts& c : run.site_counts) {
+    std::string note = template_note(c);
+    if (note.empty()) continue;
+    std::cout << note << "\n";
+    display.log("warning: " + note + "; fix the site's config, then `provarc reparse`");
+  }
+  std::cout.flush();
+  if (!report_path.empty()) {
+    if (Status s = write_report(report_path, run_to_json(run)); !s.ok()) display.log(s.error());
+  }
+  return exit_code_for_status(run_status(run));
+}
+
 int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
   Display display(isatty(STDERR_FILENO) == 1);
   CrawlOptions options;
@@ -421,19 +439,7 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
     report_failure(args.report_path, *run_id, run.error(), display);
     return kExitFailure;
   }
-  std::cout << summary_table(*summary);
-  for (const RunSiteCounts& c : run->site_counts) {
-    std::string note = template_note(c);
-    if (note.empty()) continue;
-    std::cout << note << "\n";
-    display.log("warning: " + note + "; fix the site's config, then `provarc reparse`");
-  }
-  std::cout.flush();
-  nlohmann::ordered_json report = run_to_json(*run);
-  if (!args.report_path.empty()) {
-    if (Status s = write_report(args.report_path, report); !s.ok()) display.log(s.error());
-  }
-  return exit_code_for_status(run_status(*run));
+  return report_run(*summary, *run, args.report_path, display);
 }
 
 }  // namespace
