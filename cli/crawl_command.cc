@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +22,7 @@
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "cli/run_report.h"
+#include "common/ascii.h"
 #include "config/config.h"
 #include "crawler/crawler.h"
 
@@ -145,11 +146,11 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t digits = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && ascii::is_digit(text[i])) ++i;
     if (i == digits || i - digits > 9) return bad();
     int64_t n = std::stoll(text.substr(digits, i - digits));
     std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    while (i < text.size() && ascii::is_alpha(text[i])) unit += text[i++];
     int64_t scale = 0;
     if (unit == "ms") scale = 1;
     else if (unit == "s" || (unit.empty() && digits == 0 && i == text.size())) scale = 1000;
@@ -226,24 +227,12 @@ class Display {
 };
 
 std::string summary_table(const CrawlSummary& summary) {
-  std::ostringstream out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %6s %7s %7s %10s  %s\n", "site",
-                "fetched", "new", "changed", "unchanged", "gone", "errors", "failed", "bytes",
-                "status");
-  out << line;
+  std::string out = site_counts_headings() + "  status\n";
   for (const SiteProgress& p : summary.sites) {
-    std::string status = p.finished ? "finished" : "unfinished: " + p.stop_reason;
-    std::snprintf(line, sizeof line,
-                  "%-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s  %s\n",
-                  p.site.c_str(), static_cast<long long>(p.fetched),
-                  static_cast<long long>(p.new_articles), static_cast<long long>(p.changed),
-                  static_cast<long long>(p.unchanged), static_cast<long long>(p.gone),
-                  static_cast<long long>(p.errors), static_cast<long long>(p.failed),
-                  human_bytes(p.bytes).c_str(), status.c_str());
-    out << line;
+    out += site_counts_columns(p) + "  " +
+           (p.finished ? "finished" : "unfinished: " + p.stop_reason) + "\n";
   }
-  return out.str();
+  return out;
 }
 
 std::string counts_json(const CrawlSummary& summary) {
@@ -343,6 +332,24 @@ void report_failure(const std::string& path, int64_t run_id, const std::string& 
   if (Status s = write_report(path, report); !s.ok()) display.log(s.error());
 }
 
+// Prints the summary table and a note per site suspected of a template change, writes the report
+// (when `report_path` is set), and returns the exit code of the run as recorded.
+int report_run(const CrawlSummary& summary, const RunRecord& run, const std::string& report_path,
+               Display& display) {
+  std::cout << summary_table(summary);
+  for (const RunSiteCounts& c : run.site_counts) {
+    std::string note = template_note(c);
+    if (note.empty()) continue;
+    std::cout << note << "\n";
+    display.log("warning: " + note + "; fix the site's config, then `provarc reparse`");
+  }
+  std::cout.flush();
+  if (!report_path.empty()) {
+    if (Status s = write_report(report_path, run_to_json(run)); !s.ok()) display.log(s.error());
+  }
+  return exit_code_for_status(run_status(run));
+}
+
 int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
   Display display(isatty(STDERR_FILENO) == 1);
   CrawlOptions options;
@@ -407,19 +414,7 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
     report_failure(args.report_path, *run_id, run.error(), display);
     return kExitFailure;
   }
-  std::cout << summary_table(*summary);
-  for (const RunSiteCounts& c : run->site_counts) {
-    std::string note = template_note(c);
-    if (note.empty()) continue;
-    std::cout << note << "\n";
-    display.log("warning: " + note + "; fix the site's config, then `provarc reparse`");
-  }
-  std::cout.flush();
-  nlohmann::ordered_json report = run_to_json(*run);
-  if (!args.report_path.empty()) {
-    if (Status s = write_report(args.report_path, report); !s.ok()) display.log(s.error());
-  }
-  return exit_code_for_status(run_status(*run));
+  return report_run(*summary, *run, args.report_path, display);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 // Exit 0 when every URL was decided, 1 when the robots.txt could not be read, 2 on a usage error.
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "cli/commands.h"

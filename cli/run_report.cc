@@ -57,20 +57,12 @@ OrderedJson site_to_json(const RunSiteCounts& c) {
 
 std::string site_table(const std::vector<RunSiteCounts>& sites) {
   std::ostringstream out;
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-16s %8s %6s %8s %10s %6s %7s %7s %10s %10s\n", "site",
-                "fetched", "new", "changed", "unchanged", "gone", "errors", "failed", "bytes",
-                "duration");
-  out << line;
+  char duration[32];
+  std::snprintf(duration, sizeof duration, " %10s\n", "duration");
+  out << "  " << site_counts_headings() << duration;
   for (const RunSiteCounts& c : sites) {
-    std::snprintf(line, sizeof line,
-                  "  %-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s %10s\n",
-                  c.site.c_str(), static_cast<long long>(c.fetched),
-                  static_cast<long long>(c.new_articles), static_cast<long long>(c.changed),
-                  static_cast<long long>(c.unchanged), static_cast<long long>(c.gone),
-                  static_cast<long long>(c.errors), static_cast<long long>(c.failed),
-                  human_bytes(c.bytes).c_str(), human_duration(c.duration_ms).c_str());
-    out << line;
+    std::snprintf(duration, sizeof duration, " %10s\n", human_duration(c.duration_ms).c_str());
+    out << "  " << site_counts_columns(c) << duration;
   }
   return out.str();
 }
@@ -190,6 +182,24 @@ std::string run_to_text(const RunRecord& run) {
     if (!note.empty()) out << "  " << note << "\n";
   }
   return out.str();
+}
+
+std::string site_counts_headings() {
+  char line[128];
+  std::snprintf(line, sizeof line, "%-16s %8s %6s %8s %10s %6s %7s %7s %10s", "site", "fetched",
+                "new", "changed", "unchanged", "gone", "errors", "failed", "bytes");
+  return line;
+}
+
+std::string site_counts_columns(const SiteProgress& p) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16.16s %8lld %6lld %8lld %10lld %6lld %7lld %7lld %10s",
+                p.site.c_str(), static_cast<long long>(p.fetched),
+                static_cast<long long>(p.new_articles), static_cast<long long>(p.changed),
+                static_cast<long long>(p.unchanged), static_cast<long long>(p.gone),
+                static_cast<long long>(p.errors), static_cast<long long>(p.failed),
+                human_bytes(p.bytes).c_str());
+  return line;
 }
 
 std::string template_note(const RunSiteCounts& c) {

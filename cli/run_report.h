@@ -57,6 +57,12 @@ nlohmann::ordered_json run_to_json(const RunRecord& run);
 // (other runs), and a "template changed?" line per suspected site naming example URLs.
 std::string run_to_text(const RunRecord& run);
 
+// The columns that `provarc crawl`'s summary and `provarc runs` show for every site (site,
+// fetched, new, changed, unchanged, gone, errors, failed, bytes) at fixed widths, without a line
+// end: their headings, and one site's.
+std::string site_counts_headings();
+std::string site_counts_columns(const SiteProgress& site);
+
 // "template changed? <site>: 4 of 5 article pages matched no body rule or lack a title or date;
 // e.g. <url>, <url>" for a suspected site; "" otherwise.
 std::string template_note(const RunSiteCounts& counts);

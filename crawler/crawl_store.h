@@ -1,6 +1,7 @@
 // crawler/crawl_store.h: the narrow interface (a port) through which the crawler keeps its frontier
-// (common/frontier.h) and hands over what it fetched. The crawler knows nothing of how captures are stored: the
-// application (cli/crawl_command.cc) implements this over the archive; tests keep it in memory.
+// (common/frontier.h) and hands over what it fetched. The crawler knows nothing of how captures
+// are stored: the application (cli/crawl_command.cc) implements this over the archive; tests keep
+// it in memory.
 #pragma once
 
 #include <cstdint>

@@ -244,7 +244,9 @@ Status Crawl::start_next_task(HostQueue& host, SteadyTime now) {
       case RobotsGate::Pass::Kind::kDisallowed: ++site.progress.disallowed; break;
       case RobotsGate::Pass::Kind::kBadUrl: ++site.progress.failed; break;
     }
-    if (pass.kind == RobotsGate::Pass::Kind::kBadUrl) log("error: " + task.item.url + ": " + pass.why);
+    if (pass.kind == RobotsGate::Pass::Kind::kBadUrl) {
+      log("error: " + task.item.url + ": " + pass.why);
+    }
     Status s = store_.mark_failed(task.item.id, pass.why);
     drop_front(host);
     if (!s.ok()) return s;

@@ -84,10 +84,12 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from,
     // An ok capture has an error only when its body was cut at the size cap (transport.h).
     SitemapUrls urls = parse_sitemap(capture.body, capture.url, !capture.error.empty());
     for (const std::string& url : urls.sitemaps) {
-      if (auto found = page(url, depth, from.url, CaptureKind::kSitemap)) out.links.push_back(*found);
+      auto found = page(url, depth, from.url, CaptureKind::kSitemap);
+      if (found) out.links.push_back(std::move(*found));
     }
     for (const std::string& url : urls.pages) {
-      if (auto found = page(url, depth, from.url, CaptureKind::kPage)) out.links.push_back(*found);
+      auto found = page(url, depth, from.url, CaptureKind::kPage);
+      if (found) out.links.push_back(std::move(*found));
     }
     return out;
   }

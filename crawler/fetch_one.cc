@@ -30,7 +30,8 @@ FetchedRobots fetch_robots(Transport& transport, const std::string& url,
   FetchedRobots out;
   out.url = out.final_url = url;
   for (int redirects = 0;; ++redirects) {
-    FetchResult result = fetch_blocking(transport, robots_request(out.final_url, user_agent, rules));
+    FetchResult result =
+        fetch_blocking(transport, robots_request(out.final_url, user_agent, rules));
     out.verdict = robots_verdict(result.capture, redirects, transport.wall_now());
     if (out.verdict.kind != RobotsVerdict::Kind::kFollow) return out;
     out.final_url = out.verdict.follow;

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/ascii.h"
+
 namespace provarc {
 
 namespace {
@@ -16,20 +18,13 @@ void init_curl_once() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
-
 // Splits "Name: value" header lines of a request or response head; other lines are skipped.
 void append_header_line(std::vector<HttpHeader>& headers, std::string_view line) {
   size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return;
-  headers.push_back({trim(line.substr(0, colon)), trim(line.substr(colon + 1))});
+  // Names and values without the white space around them, and the line end (RFC 9110 5.6.3).
+  headers.push_back({std::string(ascii::trim(line.substr(0, colon))),
+                     std::string(ascii::trim(line.substr(colon + 1)))});
 }
 
 const char* http_version_name(long version) {

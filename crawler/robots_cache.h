@@ -20,7 +20,7 @@ class RobotsCache {
     kUnknown,      // never fetched, or read longer than kLifetime ago: fetch it
     kFetching,     // a fetch (or a chain of redirects) is under way
     kReady,        // read: rules() applies
-    kUnreachable,  // the last fetch found it unreachable: nothing is allowed until it is asked again
+    kUnreachable,  // the last fetch found it unreachable: nothing allowed until it is asked again
   };
 
   // RFC 9309 2.4: a crawler should not use a cached robots.txt for more than 24 hours.
@@ -37,7 +37,8 @@ class RobotsCache {
   // `origin`'s robots.txt cannot be read now: everything is disallowed until the next fetch.
   void unreachable(const std::string& origin);
 
-  // The rules of `origin` when kReady or kUnreachable (RobotsTxt::disallow_all()); nullptr otherwise.
+  // The rules of `origin` when kReady, or RobotsTxt::disallow_all() when kUnreachable; nullptr
+  // otherwise.
   const RobotsTxt* rules(const std::string& origin) const;
 
   // True when the robots.txt already read for `url`'s origin forbids it to `user_agent`; false

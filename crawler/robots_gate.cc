@@ -25,7 +25,9 @@ RobotsGate::Pass RobotsGate::check(HostQueue& host, const Task& task,
   RobotsTxt::Decision decision = cache_.rules(*origin)->check(user_agent, task.item.url);
   if (decision.allowed) return {Pass::Kind::kAllowed, ""};
   std::string why = "disallowed by " + *origin + "/robots.txt";
-  if (decision.line > 0) why += " line " + std::to_string(decision.line) + " (" + decision.rule + ")";
+  if (decision.line > 0) {
+    why += " line " + std::to_string(decision.line) + " (" + decision.rule + ")";
+  }
   return {Pass::Kind::kDisallowed, why};
 }
 

@@ -3,28 +3,32 @@
 //
 // robots_verdict() maps the answer to one fetch of a robots.txt URL to a verdict:
 //
-// | answer                                   | verdict                                          |
-// |------------------------------------------|--------------------------------------------------|
-// | 2xx (a body cut at kRobotsFetchBytes too) | kRules: the body parsed (2.3.1.1; 2.5 for the cut) |
-// | 3xx with a Location, after < 5 redirects  | kFollow: fetch the Location (2.3.1.2)              |
-// | 3xx after 5 redirects, or without a usable Location | kAllowAll: unavailable (2.3.1.2)        |
-// | 4xx but 429                              | kAllowAll: unavailable (2.3.1.3)                  |
-// | 429                                      | kDisallowAll: unreachable, ask again after its Retry-After, else backoff |
-// | 5xx                                      | kDisallowAll: unreachable (2.3.1.4); a 503's Retry-After is honoured |
-// | no answer (DNS, connect, TLS, timeout, reset, cut body) | kDisallowAll: unreachable (2.3.1.4) |
-// | any other status (1xx, 600 and up)       | kDisallowAll: unreachable                          |
+// | answer                                        | verdict                                  |
+// |-----------------------------------------------|------------------------------------------|
+// | 2xx (also a body cut at kRobotsFetchBytes)    | kRules: the body parsed (2.3.1.1, 2.5)   |
+// | 3xx with a Location, after < 5 redirects      | kFollow: fetch the Location (2.3.1.2)    |
+// | 3xx after 5 redirects, or no usable Location  | kAllowAll: unavailable (2.3.1.2)         |
+// | 4xx but 429                                   | kAllowAll: unavailable (2.3.1.3)         |
+// | 429                                           | kDisallowAll: unreachable, see below     |
+// | 5xx                                           | kDisallowAll: unreachable (2.3.1.4)      |
+// | no answer (DNS, connect, TLS, timeout, reset) | kDisallowAll: unreachable (2.3.1.4)      |
+// | any other status (1xx, 600 and up)            | kDisallowAll: unreachable, see below     |
+//
+// kDisallowAll carries the server's Retry-After of a 429 or 503 (RFC 9110 10.2.3); robots.txt is
+// asked again after it, or after the host's backoff when there is none.
 //
 // Deviations from RFC 9309, each deliberate:
 //  - 429 Too Many Requests is a 4xx, which 2.3.1.3 reads as "unavailable: crawl anything". But a
 //    server answering 429 is asking the crawler to slow down, not telling it there are no rules;
 //    fetching every page of a site that is shedding load would be the least polite reading. 429
 //    is therefore treated like 503: unreachable, nothing fetched until robots.txt is asked again
-//    after the server's Retry-After (or the host's backoff). Google's crawlers do the same ("all
-//    4xx errors, except 429, as if a valid robots.txt file didn't exist"; 429 as a server error).
+//    after the server's Retry-After (or the host's backoff). Google's crawlers do the same (Google
+//    Search Central, "How Google interprets the robots.txt specification": all 4xx errors except
+//    429 as if there were no robots.txt; 429 as a server error).
 //  - Statuses outside 200-599 are not covered by the RFC; they are read as unreachable, the
 //    cautious side.
-//  - The RFC lets a crawler that finds robots.txt unreachable for 30 days assume it unavailable,
-//    and one that finds it unreachable use a cached copy; neither is done: a run never guesses.
+//  - 2.3.1.4 lets a crawler that finds robots.txt unreachable for a long time (30 days, say)
+//    assume it unavailable or keep using a cached copy; neither is done: a run never guesses.
 // Where the rules then apply (caching for 24 hours, 2.4) is crawler/robots_cache.h's business.
 #pragma once
 

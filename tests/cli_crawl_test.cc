@@ -156,6 +156,15 @@ TEST_F(CliCrawlTest, OneCrawlPerArchive) {
   EXPECT_NE(locked.err.find("another provarc crawl"), std::string::npos) << locked.err;
   close(fd);
   EXPECT_EQ(crawl().exit_code, 0);
+
+  // A lock file that cannot even be opened is a failure (1), never "busy" (4).
+  RunResult nowhere = run_command({provarc_binary(), "--config", config_dir_, "--db",
+                                   dir_ + "/no-such-dir/archive.sqlite", "crawl"});
+  EXPECT_EQ(nowhere.exit_code, 1) << nowhere.err;
+  EXPECT_NE(nowhere.err.find("open " + dir_ + "/no-such-dir/archive.sqlite.crawl-lock: No such file"),
+            std::string::npos)
+      << nowhere.err;
+  EXPECT_EQ(nowhere.err.find("another provarc crawl"), std::string::npos) << nowhere.err;
 }
 
 // Starts `argv` with stdout and stderr to `log_path`; returns its pid.

@@ -277,7 +277,7 @@ TEST(CliRobotsAgreement, A429RobotsTxtDisallowsEverythingForRobotsAndForTheCrawl
       << r.err;
   ASSERT_EQ(web.count(host, "/robots.txt"), 1);
 
-  // The crawl of a site on that host asks robots.txt again after each Retry-After, and nothing else.
+  // A crawl of a site on that host asks robots.txt again after each Retry-After, and nothing else.
   web.clear_log();
   std::string config_dir = testing::temp_dir();
   testing::write_test_site(config_dir, "busy", {host.authority()}, "delay = \"100ms\"\n");

@@ -278,8 +278,8 @@ TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
   </body></html>)html";
   FrontierEntry from = page_entry("http://site.vn/tin-tuc/", 1);
   SiteDiscovery::Links links = discovery.links_of(from, html_capture(from.url, html));
-  ASSERT_EQ(urls_of(links.links), (Urls{"http://site.vn/tin-tuc/1.aspx", "http://site.vn/gioi-thieu",
-                                        "http://site.vn/"}));
+  ASSERT_EQ(urls_of(links.links),
+            (Urls{"http://site.vn/tin-tuc/1.aspx", "http://site.vn/gioi-thieu", "http://site.vn/"}));
   EXPECT_EQ(links.links[0].entry.priority, kPriorityArticle);
   EXPECT_TRUE(links.links[0].article);
   EXPECT_EQ(links.links[0].revisit, Revisit::kWhenStale);
@@ -308,8 +308,8 @@ TEST(SiteDiscovery, SitemapsResourcesRedirectsAndStaleArticles) {
   SiteDiscovery discovery(config);
   FrontierEntry sitemap = page_entry("http://site.vn/sitemap.xml", 0);
   sitemap.kind = CaptureKind::kSitemap;
-  Capture xml = html_capture(sitemap.url,
-                             "<urlset><url><loc>http://site.vn/tin-tuc/3.aspx</loc></url></urlset>");
+  Capture xml = html_capture(
+      sitemap.url, "<urlset><url><loc>http://site.vn/tin-tuc/3.aspx</loc></url></urlset>");
   xml.response_headers = {{"Content-Type", "application/xml"}};
   SiteDiscovery::Links listed = discovery.links_of(sitemap, xml);
   EXPECT_EQ(urls_of(listed.links), (Urls{"http://site.vn/tin-tuc/3.aspx"}));

@@ -47,7 +47,8 @@ class LoopTest : public ::testing::Test {
     for (int n = 1; n <= articles; ++n) {
       std::string path = "/tin-tuc/" + std::to_string(n) + ".html";
       links.push_back(path);
-      net_.script(url(path), html_answer(generated_article_html("Tin " + std::to_string(n), "", "")));
+      std::string title = "Tin " + std::to_string(n);
+      net_.script(url(path), html_answer(generated_article_html(title, "", "")));
     }
     net_.script(url("/"), html_answer(page_linking(links)));
     net_.script(url("/tin-tuc/"), html_answer(page_linking({})));
