@@ -204,6 +204,10 @@ CREATE TRIGGER search_version_changed AFTER UPDATE OF id, title, json ON article
     SELECT id, title, author, body FROM search_source WHERE id = new.id;
 END;
 
+-- What a search filters on, without reading the versions' large rows (archive/search.cc).
+CREATE INDEX articles_by_latest_version ON articles(latest_version_id, site);
+CREATE INDEX article_versions_for_search ON article_versions(id, article_id, published);
+
 INSERT INTO search (search) VALUES ('rebuild');
 )sql";
 

@@ -77,7 +77,8 @@ struct SearchHit {
   std::string title;
   std::optional<std::string> published;  // as extracted: "2023-04-12", "2018-12-03T10:10+07:00"
   // About 24 words of the body around the best cluster of matches, in order; "…" (a plain part)
-  // where the excerpt cuts the text. The start of the body when only the title or author matched.
+  // where the excerpt cuts the text; each run of white space (paragraph breaks) as one space.
+  // The start of the body when only the title or author matched.
   std::vector<SnippetPart> snippet;
   double score = 0;  // relevance: bm25, higher is better; comparable within one search only
 };
