@@ -13,6 +13,7 @@
 #include "archive/archive.h"
 #include "archive/schema.h"
 #include "common/digest.h"
+#include "tests/support/fixture_sites.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -258,19 +259,7 @@ TEST_F(ArchiveSearchTest, SnippetsKeepMarkupAsTextSoCallersCanEscapeIt) {
   SearchResults r = search("dong thap");
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].title, "<img src=x onerror=alert(1)>");
-  auto escape = [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-      }
-    }
-    return out;
-  };
+  auto escape = [](std::string_view s) { return testing::html_escape(std::string(s)); };
   EXPECT_EQ(render_snippet(r.hits[0].snippet, "<mark>", "</mark>", escape),
             "Trang có &lt;script&gt;alert(1)&lt;/script&gt; và &lt;mark&gt;<mark>Đồng</mark> "
             "<mark>Tháp</mark>&lt;/mark&gt; &amp; &quot;trích&quot;.");
