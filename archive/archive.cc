@@ -540,7 +540,7 @@ Status Archive::check_integrity() {
     }
   }
   if (Status s = check_search_index(*core_); !s.ok()) {
-    return fail(path_ + ": integrity check failed: " + s.error());
+    return s.failure().prefixed(path_ + ": integrity check failed: ");
   }
   return Status::Ok();
 }

@@ -38,14 +38,17 @@ Status check_request(const SearchRequest& r) {
   if (Status s = check_search_query(r.query); !s.ok()) return s;
   for (const auto& [name, date] : {std::pair{"since", &r.since}, std::pair{"until", &r.until}}) {
     if (!date->empty() && !is_date(*date)) {
-      return fail(std::string(name) + ": `" + *date + "` is not a date YYYY-MM-DD");
+      return fail(ErrorCode::kInvalidInput,
+                  std::string(name) + ": `" + *date + "` is not a date YYYY-MM-DD");
     }
   }
   if (r.limit < 1 || r.limit > kMaxLimit) {
-    return fail("limit: " + std::to_string(r.limit) + " is not between 1 and " +
-                std::to_string(kMaxLimit));
+    return fail(ErrorCode::kInvalidInput, "limit: " + std::to_string(r.limit) +
+                                              " is not between 1 and " + std::to_string(kMaxLimit));
   }
-  if (r.offset < 0) return fail("offset: " + std::to_string(r.offset) + " is negative");
+  if (r.offset < 0) {
+    return fail(ErrorCode::kInvalidInput, "offset: " + std::to_string(r.offset) + " is negative");
+  }
   return Status::Ok();
 }
 
@@ -232,10 +235,13 @@ Status check_search_index(ArchiveCore& core) {
   if (wrong.empty()) return Status::Ok();
   std::sort(wrong.begin(), wrong.end());
   std::string ids;
-  for (size_t i = 0; i < wrong.size() && i < 10; ++i) ids += (i ? ", " : "") + std::to_string(wrong[i]);
-  return fail(core.path() + ": the search index does not match " + std::to_string(wrong.size()) +
-              " article version(s) (ids " + ids + (wrong.size() > 10 ? ", ..." : "") +
-              "); `provarc reindex` rebuilds it");
+  for (size_t i = 0; i < wrong.size() && i < 10; ++i) {
+    ids += (i ? ", " : "") + std::to_string(wrong[i]);
+  }
+  return fail(ErrorCode::kCorrupt, core.path() + ": the search index does not match " +
+                                       std::to_string(wrong.size()) + " article version(s) (ids " +
+                                       ids + (wrong.size() > 10 ? ", ..." : "") +
+                                       "); `provarc reindex` rebuilds it");
 }
 
 std::string render_snippet(const std::vector<SnippetPart>& snippet, std::string_view open,

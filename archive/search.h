@@ -35,10 +35,11 @@ namespace provarc {
 // colons) separates words inside it, as in the text: `COVID-19` searches the phrase "covid 19".
 // A word with no letters or digits (a lone "-") is ignored.
 //
-// Fails, with a message saying what is wrong and where, when the query has an unbalanced quote
-// or parenthesis, an operator without its operands (a bare NOT, a trailing OR), empty
-// parentheses or phrase, or no word at all. Callers that must tell a bad query from a failing
-// archive (exit code 2 against 1; HTTP 400 against 500) check the query with this first.
+// Fails with ErrorCode::kInvalidInput and a message saying what is wrong and where, when the
+// query has an unbalanced quote or parenthesis, an operator without its operands (a bare NOT, a
+// trailing OR), empty parentheses or phrase, or no word at all. Archive::search() fails the same
+// way for such a query (and for a bad date, limit or offset), so a caller tells a bad request
+// (HTTP 400) from a failing archive (500) by the code; or checks the query with this first.
 Status check_search_query(std::string_view query);
 
 struct SearchRequest {

@@ -48,7 +48,9 @@ class QueryReader {
     if (peek().kind == Kind::kClose) {
       return error("unbalanced parenthesis: this ) closes no (", peek());
     }
-    if (!expr->has_value()) return fail("the query has no words to search for");
+    if (!expr->has_value()) {
+      return fail(ErrorCode::kInvalidInput, "the query has no words to search for");
+    }
     return std::move(**expr);
   }
 
@@ -67,7 +69,8 @@ class QueryReader {
       } else if (c == '"') {
         size_t close = query_.find('"', i + 1);
         if (close == std::string_view::npos) {
-          return fail("unbalanced quote: the phrase " + excerpt(i) + " has no closing \"");
+          return fail(ErrorCode::kInvalidInput,
+                      "unbalanced quote: the phrase " + excerpt(i) + " has no closing \"");
         }
         Token t{Kind::kPhrase, query_.substr(i + 1, close - i - 1), false, i};
         i = close + 1;
@@ -180,7 +183,8 @@ class QueryReader {
       return inner;
     }
     // A word or a phrase.
-    if (t.kind == Kind::kPhrase && t.text.find_first_not_of(" \t\n\r\f") == std::string_view::npos) {
+    const bool blank = t.text.find_first_not_of(" \t\n\r\f") == std::string_view::npos;
+    if (t.kind == Kind::kPhrase && blank) {
       return error("empty phrase", t);
     }
     if (!has_words(t.text)) {
@@ -222,7 +226,7 @@ class QueryReader {
   }
 
   Failure error(const std::string& what, const Token& at) const {
-    return fail(what + " (at " + excerpt(at.at) + ")");
+    return fail(ErrorCode::kInvalidInput, what + " (at " + excerpt(at.at) + ")");
   }
 
   std::string_view query_;

@@ -119,7 +119,9 @@ int run_reindex(const GlobalOptions& global) {
   const bool terminal = isatty(STDERR_FILENO) == 1;
   const auto start = std::chrono::steady_clock::now();
   Result<int64_t> indexed = (*archive)->reindex([&](int64_t done, int64_t total) {
-    if (terminal) std::cerr << "\rreindex: " << done << " of " << total << " versions" << std::flush;
+    if (terminal) {
+      std::cerr << "\rreindex: " << done << " of " << total << " versions" << std::flush;
+    }
   });
   if (terminal) std::cerr << "\r\033[K";
   if (!indexed.ok()) {

@@ -170,6 +170,7 @@ TEST_F(ArchiveSearchTest, MalformedQueriesFailWithAClearMessage) {
     Result<SearchResults> r = archive_->search(SearchRequest{.query = c.query});
     ASSERT_FALSE(r.ok()) << c.query;
     EXPECT_EQ(r.error(), c.message) << "search() fails as check_search_query() does";
+    EXPECT_EQ(r.code(), ErrorCode::kInvalidInput) << c.query;
     EXPECT_EQ(r.error().find("fts5"), std::string::npos) << r.error();
   }
   // What FTS5 would reject on its own passes: its syntax characters are read as separators.
@@ -340,7 +341,8 @@ TEST_F(ArchiveSearchTest, TheIntegrityCheckFindsAnIndexOutOfStep) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TRIGGER search_version_changing; DROP TRIGGER search_version_changed;"
+                         "DROP TRIGGER search_version_changing;"
+                         " DROP TRIGGER search_version_changed;"
                          " UPDATE article_versions SET json = '{\"text\":\"Bưởi Năm Roi.\"}'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)

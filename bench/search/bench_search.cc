@@ -423,8 +423,10 @@ int fold(const std::vector<std::string>& files) {
     return out;
   };
   std::printf("%.1f KB of text\n", text.size() / 1e3);
-  std::string a = measure("text/fold.h fold_for_search (table)", [&] { return fold_for_search(text); });
-  std::string b = measure("ICU NFD + foldCase + mark loop", [&] { return fold_by_nfd_loop(*nfd, text); });
+  std::string a =
+      measure("text/fold.h fold_for_search (table)", [&] { return fold_for_search(text); });
+  std::string b =
+      measure("ICU NFD + foldCase + mark loop", [&] { return fold_by_nfd_loop(*nfd, text); });
   std::string c = measure("ICU Transliterator", [&] {
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
     translit->transliterate(u);
