@@ -120,12 +120,12 @@ Result<RankedPage> rank_versions(ArchiveCore& core, const SearchRequest& r,
   const std::string doing = "searching for `" + r.query + "`";
   Result<sql::Statement> stmt = core.db().prepare(
       r.all_versions ? all_sql : (dated ? latest_dated_sql : latest_sql));
-  if (!stmt.ok()) return core.failed(doing, stmt.error());
+  if (!stmt.ok()) return core.failed(doing, stmt.failure());
   stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
   RankedPage page;
   for (;; ++page.total) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed(doing, row.error());
+    if (!row.ok()) return core.failed(doing, row.failure());
     if (!*row) return page;
     if (page.total >= r.offset && page.total < int64_t{r.offset} + r.limit) {
       page.hits.push_back(stmt->int_at(0));
@@ -141,12 +141,12 @@ Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t 
       " bm25(search, 5.0, 2.0, 1.0)"
       " FROM search JOIN article_versions v ON v.id = search.rowid"
       " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1 AND search.rowid = ?2");
-  if (!stmt.ok()) return core.failed("reading a search hit", stmt.error());
+  if (!stmt.ok()) return core.failed("reading a search hit", stmt.failure());
   stmt->bind(1, match).bind(2, version_id);
   Result<bool> row = stmt->step();
   if (!row.ok()) {
     return core.failed("reading version " + std::to_string(version_id) + " for a search hit",
-                       row.error());
+                       row.failure());
   }
   if (!*row) return fail(core.path() + ": version " + std::to_string(version_id) + " vanished");
   SearchHit hit;
@@ -182,15 +182,15 @@ Result<VersionSums> indexed_sums(ArchiveCore& core) {
   if (Status s = core.db().exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_instances"
                                 " USING fts5vocab(main, 'search', 'instance')");
       !s.ok()) {
-    return core.failed("checking the search index", s.error());
+    return core.failed("checking the search index", s.failure());
   }
   Result<sql::Statement> stmt =
       core.db().prepare("SELECT term, doc, col, offset FROM temp.search_instances");
-  if (!stmt.ok()) return core.failed("checking the search index", stmt.error());
+  if (!stmt.ok()) return core.failed("checking the search index", stmt.failure());
   VersionSums sums;
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed("checking the search index", row.error());
+    if (!row.ok()) return core.failed("checking the search index", row.failure());
     if (!*row) return sums;
     sums[stmt->int_at(1)] += instance_hash(stmt->text_at(0), stmt->text_at(2), stmt->int_at(3));
   }
@@ -200,12 +200,12 @@ Result<VersionSums> indexed_sums(ArchiveCore& core) {
 Result<VersionSums> content_sums(ArchiveCore& core) {
   Result<sql::Statement> stmt = core.db().prepare_uncached(
       "SELECT id, title, author, body FROM search_source");
-  if (!stmt.ok()) return core.failed("checking the search index", stmt.error());
+  if (!stmt.ok()) return core.failed("checking the search index", stmt.failure());
   VersionSums sums;
   const char* const columns[] = {"title", "author", "body"};
   for (;;) {
     Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed("checking the search index", row.error());
+    if (!row.ok()) return core.failed("checking the search index", row.failure());
     if (!*row) return sums;
     uint64_t& sum = sums[stmt->int_at(0)];
     for (int c = 0; c < 3; ++c) {
@@ -264,12 +264,12 @@ Result<SearchResults> Archive::search(const SearchRequest& request) {
   // A frequent word's doclist is megabytes: a 32 MiB page cache (SQLite's default is 2 MiB) keeps
   // the index's hot pages of a connection that searches in memory.
   if (Status s = core_->db().exec("PRAGMA cache_size = -32768"); !s.ok()) {
-    return core_->failed("searching", s.error());
+    return core_->failed("searching", s.failure());
   }
   // One read transaction (a savepoint, so that it also works inside a caller's transaction): the
   // page and the hits' details see the same snapshot of the archive.
   if (Status s = core_->db().exec("SAVEPOINT provarc_search"); !s.ok()) {
-    return core_->failed("searching", s.error());
+    return core_->failed("searching", s.failure());
   }
   Result<RankedPage> page = rank_versions(*core_, request, *match);
   Status read = page.ok() ? Status::Ok() : Status(page.failure());
@@ -293,32 +293,32 @@ Result<int64_t> Archive::reindex(const ReindexProgress& progress) {
   int64_t done = 0;
   Status s = core_->transaction([&]() -> Status {
     Result<int64_t> total = core_->db().query_int("SELECT count(*) FROM article_versions");
-    if (!total.ok()) return core_->failed("rebuilding the search index", total.error());
+    if (!total.ok()) return core_->failed("rebuilding the search index", total.failure());
     if (Status st = core_->db().exec("INSERT INTO search (search) VALUES ('delete-all')");
         !st.ok()) {
-      return core_->failed("emptying the search index", st.error());
+      return core_->failed("emptying the search index", st.failure());
     }
     int64_t after_id = 0;
     for (;;) {
       Result<sql::Statement> next = core_->db().prepare(
           "SELECT max(id), count(*) FROM"
           " (SELECT id FROM article_versions WHERE id > ?1 ORDER BY id LIMIT ?2)");
-      if (!next.ok()) return core_->failed("rebuilding the search index", next.error());
+      if (!next.ok()) return core_->failed("rebuilding the search index", next.failure());
       next->bind(1, after_id).bind(2, kReindexBatch);
       Result<bool> row = next->step();
-      if (!row.ok()) return core_->failed("rebuilding the search index", row.error());
+      if (!row.ok()) return core_->failed("rebuilding the search index", row.failure());
       if (next->int_at(1) == 0) break;
       const int64_t last_id = next->int_at(0);
       const int64_t count = next->int_at(1);
       Result<sql::Statement> insert = core_->db().prepare(
           "INSERT INTO search (rowid, title, author, body)"
           " SELECT id, title, author, body FROM search_source WHERE id > ?1 AND id <= ?2");
-      if (!insert.ok()) return core_->failed("rebuilding the search index", insert.error());
+      if (!insert.ok()) return core_->failed("rebuilding the search index", insert.failure());
       insert->bind(1, after_id).bind(2, last_id);
       if (Status st = insert->run(); !st.ok()) {
         return core_->failed("indexing versions " + std::to_string(after_id + 1) + " to " +
                                  std::to_string(last_id),
-                             st.error());
+                             st.failure());
       }
       done += count;
       after_id = last_id;
@@ -326,7 +326,7 @@ Result<int64_t> Archive::reindex(const ReindexProgress& progress) {
     }
     if (Status st = core_->db().exec("INSERT INTO search (search) VALUES ('optimize')");
         !st.ok()) {
-      return core_->failed("merging the search index", st.error());
+      return core_->failed("merging the search index", st.failure());
     }
     return Status::Ok();
   });
@@ -342,9 +342,9 @@ Result<SearchIndexSize> Archive::search_index_size() {
       "  FROM search_source),"
       " (SELECT total(pgsize) FROM dbstat WHERE name IN"
       "  ('search_data', 'search_idx', 'search_docsize', 'search_config'))");
-  if (!stmt.ok()) return core_->failed("measuring the search index", stmt.error());
+  if (!stmt.ok()) return core_->failed("measuring the search index", stmt.failure());
   Result<bool> row = stmt->step();
-  if (!row.ok()) return core_->failed("measuring the search index", row.error());
+  if (!row.ok()) return core_->failed("measuring the search index", row.failure());
   SearchIndexSize size;
   size.versions = stmt->int_at(0);
   size.text_bytes = stmt->int_at(1);
