@@ -1,5 +1,5 @@
 // The Archive's full-text search: queries, the index's rebuild and size (archive/search.h). The
-// index is the FTS5 table `search` of schema version 3 (archive/schema.cc): one row per article
+// index is the FTS5 table `search` of schema version 4 (archive/schema.cc): one row per article
 // version, rowid = article_versions.id.
 //
 // A search runs in two steps: the ranked ids of the matching versions (bm25 only, no text read),
@@ -83,7 +83,7 @@ std::vector<SnippetPart> snippet_parts(std::string_view marked) {
 
 // Step 1 never reads a version's row: rows of article_versions are large (the article's JSON)
 // and scattered over the file, and a frequent word matches most of them. The filters read two
-// small indexes instead (schema v3): articles(latest_version_id, site) and
+// small indexes instead (schema v4): articles(latest_version_id, site) and
 // article_versions(id, article_id, published). ?1 the match, ?2 site, ?3 since, ?4 until.
 #define SEARCH_LATEST                                                                         \
   " EXISTS (SELECT 1 FROM articles a INDEXED BY articles_by_latest_version"                   \
@@ -159,7 +159,7 @@ Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t 
   hit.title = stmt->text_at(5);
   hit.published = stmt->optional_text_at(6);
   hit.snippet = snippet_parts(stmt->text_at(7));
-  hit.score = -stmt->double_at(8);  // the rank of schema v3: bm25 is negative, lower is better
+  hit.score = -stmt->double_at(8);  // the rank of schema v4: bm25 is negative, lower is better
   return hit;
 }
 
