@@ -11,6 +11,7 @@
 
 #include "archive/archive_core.h"
 #include "archive/schema.h"
+#include "archive/search_tokenizer.h"
 #include "common/digest.h"
 
 namespace provarc {
@@ -66,6 +67,10 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
   if (!opened.ok()) return opened.failure().prefixed(path + ": cannot open the archive: ");
   sql::Connection& db = **opened;
   sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
+  // Before anything touches the search index (the migration builds it, triggers write it).
+  if (Status s = register_search_tokenizer(db.handle()); !s.ok()) {
+    return fail(path + ": " + s.error());
+  }
 
   // The first read is where SQLite notices a file that is not a database.
   Result<int64_t> version = db.query_int("PRAGMA user_version");
@@ -525,6 +530,18 @@ Status Archive::check_integrity() {
     if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
   }
   if (!problems.empty()) return fail(path_ + ": integrity check failed: " + problems);
+  // The search index: its own structure (FTS5 runs that check as an INSERT, which a read-only
+  // connection refuses), then its words against the versions' text.
+  if (!core_->options().read_only) {
+    if (Status s = core_->db().exec("INSERT INTO search (search) VALUES ('integrity-check')");
+        !s.ok()) {
+      return fail(path_ + ": integrity check failed: the search index is damaged (`provarc "
+                          "reindex` rebuilds it): " + s.error());
+    }
+  }
+  if (Status s = check_search_index(*core_); !s.ok()) {
+    return s.failure().prefixed(path_ + ": integrity check failed: ");
+  }
   return Status::Ok();
 }
 

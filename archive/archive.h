@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/search.h"
 #include "common/capture.h"
 #include "common/frontier.h"
 #include "common/result.h"
@@ -308,8 +309,29 @@ class Archive {
   // meanwhile (and fail after busy_timeout_ms).
   Status vacuum();
 
-  // PRAGMA integrity_check: ok, or a failure listing the problems.
+  // PRAGMA integrity_check, then the search index: its structure (unless read-only) and its
+  // words against every version's text. Ok, or a failure listing the problems. Reads the whole
+  // file.
   Status check_integrity();
+
+  // ---- Full-text search (archive/search.h)
+
+  // The articles matching `request`, best first, and how many match in all. Works on read-only
+  // archives, while another process writes. Fails with check_search_query()'s message for a
+  // malformed query, with a message naming the field for a bad date, limit or offset, and with
+  // the archive's path and SQLite's reason when the archive cannot be read.
+  Result<SearchResults> search(const SearchRequest& request);
+
+  // Rebuilds the search index from every stored version and merges it into one segment (the
+  // smallest and fastest form). One transaction: until it commits, readers search the old index,
+  // and a kill or failure leaves the old index as it was. `progress` (may be null) is called
+  // after each batch of versions. Returns the number of versions indexed. Other writers wait
+  // (and fail after busy_timeout_ms) meanwhile.
+  Result<int64_t> reindex(const ReindexProgress& progress = nullptr);
+
+  // The index's size beside the text it indexes. Reads every version's text: seconds on a large
+  // archive.
+  Result<SearchIndexSize> search_index_size();
 
   // ---- The frontier
 

@@ -19,6 +19,13 @@ namespace provarc {
 // The CaptureKind whose capture_kind_name() is `name`; kPage for an unknown name.
 CaptureKind capture_kind_from_name(const std::string& name);
 
+class ArchiveCore;
+
+// Compares the search index with the article versions' text, word by word (archive/search.cc):
+// ok, or a failure naming the versions whose words differ. Reads every version: slow on a large
+// archive. Works on read-only connections.
+Status check_search_index(ArchiveCore& core);
+
 class ArchiveCore {
  public:
   ArchiveCore(std::string path, ArchiveOptions options, std::unique_ptr<sql::Connection> db)

@@ -168,11 +168,54 @@ const char* const kSchemaV3 = R"sql(
 ALTER TABLE parses ADD COLUMN note TEXT;  -- what an ok extraction left out; NULL when nothing
 )sql";
 
+// Version 4: full-text search (archive/search.h). An FTS5 index over every article version's
+// title, author and body text, with provarc's folding tokenizer (archive/search_tokenizer.h).
+// External content: the index reads the text from article_versions through search_source when
+// it needs it (snippets, deletes, rebuilds) and stores none of it. The triggers keep it in step
+// with article_versions inside the writer's own transaction; the migration indexes the versions
+// an older archive already holds. The rank is bm25 with the title weighted 5, the author 2, the
+// body 1. search_source is the one place that knows where the text is in a version's row.
+const char* const kSchemaV4 = R"sql(
+CREATE VIEW search_source AS
+  SELECT id, title,
+         CASE WHEN json_valid(json) THEN json_extract(json, '$.author') END AS author,
+         CASE WHEN json_valid(json) THEN json_extract(json, '$.text') END AS body
+  FROM article_versions;
+
+CREATE VIRTUAL TABLE search USING fts5(
+  title, author, body,
+  content = 'search_source', content_rowid = 'id', tokenize = 'provarc_fold');
+INSERT INTO search (search, rank) VALUES ('rank', 'bm25(5.0, 2.0, 1.0)');
+
+CREATE TRIGGER search_version_added AFTER INSERT ON article_versions BEGIN
+  INSERT INTO search (rowid, title, author, body)
+    SELECT id, title, author, body FROM search_source WHERE id = new.id;
+END;
+CREATE TRIGGER search_version_removed BEFORE DELETE ON article_versions BEGIN
+  INSERT INTO search (search, rowid, title, author, body)
+    SELECT 'delete', id, title, author, body FROM search_source WHERE id = old.id;
+END;
+CREATE TRIGGER search_version_changing BEFORE UPDATE OF id, title, json ON article_versions BEGIN
+  INSERT INTO search (search, rowid, title, author, body)
+    SELECT 'delete', id, title, author, body FROM search_source WHERE id = old.id;
+END;
+CREATE TRIGGER search_version_changed AFTER UPDATE OF id, title, json ON article_versions BEGIN
+  INSERT INTO search (rowid, title, author, body)
+    SELECT id, title, author, body FROM search_source WHERE id = new.id;
+END;
+
+-- What a search filters on, without reading the versions' large rows (archive/search.cc).
+CREATE INDEX articles_by_latest_version ON articles(latest_version_id, site);
+CREATE INDEX article_versions_for_search ON article_versions(id, article_id, published);
+
+INSERT INTO search (search) VALUES ('rebuild');
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& archive_migrations() {
   static const std::vector<Migration> migrations = {
-      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
+      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}};
   return migrations;
 }
 

@@ -107,6 +107,8 @@ Status Statement::run() {
 
 int64_t Statement::int_at(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+double Statement::double_at(int column) const { return sqlite3_column_double(stmt_, column); }
+
 std::string Statement::text_at(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return "";

@@ -57,6 +57,7 @@ class Statement {
   Status run();
 
   int64_t int_at(int column) const;
+  double double_at(int column) const;
   std::string text_at(int column) const;        // "" for NULL
   std::optional<std::string> optional_text_at(int column) const;  // nullopt for NULL
   std::string_view blob_at(int column) const;   // valid until the next step

@@ -23,6 +23,7 @@ int run_app(int argc, char** argv) {
   add_runs_command(app, options);
   add_warc_commands(app, options);
   add_archive_commands(app, options);
+  add_search_commands(app, options);
   add_robots_command(app, options);
   add_sites_commands(app, options);
   add_parse_command(app, options);

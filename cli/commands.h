@@ -29,6 +29,7 @@ void add_robots_command(CLI::App& app, GlobalOptions& options);    // cli/robots
 void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_command.cc
 void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_commands.cc
 void add_runs_command(CLI::App& app, GlobalOptions& options);      // cli/runs_command.cc
+void add_search_commands(CLI::App& app, GlobalOptions& options);  // cli/search_command.cc
 
 // `provarc export --format warc --out DIR [--site ID]` (cli/warc_commands.cc): writes the
 // archive's captures as WARC files and their CDXJ index into `out_dir` (created when missing),

@@ -1,6 +1,8 @@
 // Crash safety: `provarc crawl` and `provarc reparse`, the real binary, killed with SIGKILL at 20
 // random moments each; every next run resumes, and in the end each article is archived exactly
-// once, no capture or version is duplicated, and the archive passes its integrity check.
+// once, no capture or version is duplicated, and the archive passes its integrity check. After
+// every kill of a re-parse, and of `provarc reindex` after it, the search index holds exactly the
+// words of the versions (it is written in the versions' own transactions; reindex is one).
 //
 // The moments come from a seeded PRNG. The seed is printed; PROVARC_CRASH_SEED=<seed> replays the
 // same schedule (the processes' speed still varies, so a failure may need a few tries).
@@ -27,6 +29,7 @@
 
 #include <gtest/gtest.h>
 
+#include "archive/archive.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
 #include "tests/support/paths.h"
@@ -222,6 +225,25 @@ void expect_sound(ArchiveSql& db) {
             kNoRows);
 }
 
+// The search index agrees with the versions word for word (Archive::check_integrity), and what
+// a search finds is what the versions say: `query` finds `latest` articles by their latest
+// versions and `any` by any version.
+void expect_index_matches_versions(const std::string& db_path, const std::string& query,
+                                   int64_t latest, int64_t any, const std::string& when) {
+  Result<std::unique_ptr<Archive>> archive =
+      Archive::open(db_path, ArchiveOptions{.create = false});
+  ASSERT_TRUE(archive.ok()) << when << ": " << archive.error();
+  Status check = (*archive)->check_integrity();
+  EXPECT_TRUE(check.ok()) << when << ": " << check.error();
+  for (const bool all_versions : {false, true}) {
+    Result<SearchResults> found = (*archive)->search(
+        SearchRequest{.query = query, .limit = 1, .all_versions = all_versions});
+    ASSERT_TRUE(found.ok()) << when << ": " << found.error();
+    EXPECT_EQ(found->total, all_versions ? any : latest)
+        << when << ": `" << query << "`" << (all_versions ? " in all versions" : "");
+  }
+}
+
 // ---- (a) provarc crawl
 
 // The fixture news site (tests/support/fixture_web.h add_news_site): "/", the listing
@@ -345,7 +367,7 @@ TEST_F(CliCrashSafetyTest, CrawlSurvives20RandomKills) {
   ArchiveSql db(db_, OnError::kFail);
   expect_sound(db);
   // The schema and its settings survived kills during the archive's creation.
-  EXPECT_EQ(db.number("PRAGMA user_version"), 3);
+  EXPECT_EQ(db.number("PRAGMA user_version"), 4);
   EXPECT_EQ(db.number("PRAGMA auto_vacuum"), 2) << "incremental, set when the file was created";
 
   // Every URL the site served was captured exactly once, and never requested again once a kill
@@ -575,6 +597,11 @@ TEST_F(CliCrashSafetyTest, ReparseSurvives20RandomKills) {
                       " (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id)"),
               kNoRows)
         << "a duplicated version after kill " << kills;
+    // The even pages whose B version is committed no longer say "Bài số N" in their latest.
+    const int64_t even_rewritten = db.number(
+        "SELECT count(*) FROM articles a WHERE a.version_count = 2 AND " + even_page("a"));
+    expect_index_matches_versions(db_, "\"bai so\"", kPages - even_rewritten, kPages,
+                                  "after re-parse kill " + std::to_string(kills));
   }
   ASSERT_EQ(kills, kKills) << finished_first << " runs finished before their kill";
   // A killed run that recorded its start and not its end stays unfinished. (A kill may also come
@@ -628,6 +655,32 @@ TEST_F(CliCrashSafetyTest, ReparseSurvives20RandomKills) {
   EXPECT_EQ(db.number(finished_runs), finished + 2);
   EXPECT_EQ(db.number("SELECT count(*) FROM runs WHERE kind = 'import' AND ended_at IS NOT NULL"),
             1);
+  expect_index_matches_versions(db_, "\"bai so\"", kPages / 2, kPages, "after the re-parses");
+
+  // (c) provarc reindex, killed at random moments of its run: each kill leaves the index whole
+  // (the old one, or the new one if the kill came after the commit).
+  const Clock::time_point reindex_start = Clock::now();
+  RunResult reindexed = run_command(provarc({"reindex"}));
+  ASSERT_EQ(reindexed.exit_code, 0) << reindexed.err;
+  const milliseconds reindex_time(elapsed_ms(reindex_start));
+  EXPECT_EQ(reindexed.out.rfind("indexed 600 versions in ", 0), 0u) << reindexed.out;
+  int reindex_kills = 0;
+  for (int attempt = 0; reindex_kills < kKills / 2 && attempt < kKills * 2; ++attempt) {
+    KillPoint point;
+    point.then = random_ms(rng, reindex_time);
+    Interruption run =
+        run_and_kill(provarc({"reindex"}), log_path("reindex-" + std::to_string(attempt)), point);
+    if (!run.killed) {
+      ASSERT_EQ(run.exit_code, 0) << read_file(log_path("reindex-" + std::to_string(attempt)));
+      continue;
+    }
+    ++reindex_kills;
+    expect_index_matches_versions(db_, "\"bai so\"", kPages / 2, kPages,
+                                  "after reindex kill " + std::to_string(reindex_kills));
+  }
+  EXPECT_EQ(reindex_kills, kKills / 2) << "reindex runs too short to be killed";
+  std::cout << "[ reindex  ] " << reindex_time.count() << " ms, killed " << reindex_kills
+            << " times\n";
 }
 
 }  // namespace
