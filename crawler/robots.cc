@@ -19,7 +19,7 @@ constexpr std::string_view kRobotsTxtItself = "/robots.txt is always allowed (RF
 constexpr std::string_view kUnavailable =
     "robots.txt unavailable (4xx): everything allowed (RFC 9309 2.3.1.3)";
 constexpr std::string_view kUnreachable =
-    "robots.txt unreachable (5xx or network error): everything disallowed (RFC 9309 2.3.1.4)";
+    "robots.txt unreachable (429, 5xx or network error): everything disallowed (RFC 9309 2.3.1.4)";
 
 // ---- characters -----------------------------------------------------------------------------
 
