@@ -15,9 +15,9 @@
 #include "config/config.h"
 #include "crawler/fetch_one.h"
 #include "crawler/scope.h"
-#include "parsers/dom.h"
+#include "html/dom.h"
+#include "html/text.h"
 #include "parsers/extract.h"
-#include "parsers/text.h"
 
 namespace provarc {
 namespace {

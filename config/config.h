@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "parsers/extract.h"
-#include "parsers/pattern.h"
+#include "html/extract_rules.h"
+#include "html/pattern.h"
 
 namespace provarc {
 

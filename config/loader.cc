@@ -9,7 +9,7 @@
 #include "common/url.h"
 #include "config/config.h"
 #include "config/toml_file.h"
-#include "parsers/text.h"
+#include "html/text.h"
 
 namespace provarc {
 namespace {
@@ -65,7 +65,7 @@ Result<std::vector<Selector>> read_selectors(const TomlFile& file, const toml::n
     Result<Selector> selector = Selector::parse(value.text);
     if (!selector.ok()) {
       return file.error(value.where, "invalid selector in " + in_quotes(name) + ": " + selector.error(),
-                        "a CSS selector of the subset in parsers/selector.h");
+                        "a CSS selector of the subset in html/selector.h");
     }
     selectors.push_back(std::move(*selector));
   }

@@ -9,9 +9,10 @@
 
 #include "common/ascii.h"
 #include "common/url.h"
+#include "html/dom.h"
+#include "html/text.h"
 #include "parsers/blocks.h"
-#include "parsers/dom.h"
-#include "parsers/text.h"
+#include "parsers/dates.h"
 
 namespace provarc {
 

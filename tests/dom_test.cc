@@ -1,6 +1,6 @@
 // tests/dom_test.cc: Document parsing (and its guards against hostile pages) and the tree helpers.
 
-#include "parsers/dom.h"
+#include "html/dom.h"
 
 #include <gtest/gtest.h>
 #include <limits.h>

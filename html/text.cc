@@ -1,6 +1,6 @@
-// parsers/text.cc: charset sniffing and decoding (ICU ucnv/ucsdet), UTF-8 repair, NFC, and the
+// html/text.cc: charset sniffing and decoding (ICU ucnv/ucsdet), UTF-8 repair, NFC, and the
 // whitespace rules. Every function here is total: hostile bytes give U+FFFD, never a failure.
-#include "parsers/text.h"
+#include "html/text.h"
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>

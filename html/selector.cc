@@ -1,4 +1,4 @@
-// parsers/selector.cc: a hand-written parser and a right-to-left matcher for the CSS subset in
+// html/selector.cc: a hand-written parser and a right-to-left matcher for the CSS subset in
 // selector.h.
 //
 // Matching is right to left: the rightmost compound is tested on the element, then each
@@ -13,7 +13,7 @@
 // walk testing every element against many rules (chrome, then the field rules) looks up the few
 // rules an element's id, classes, attributes and tag could satisfy instead of trying them all.
 
-#include "parsers/selector.h"
+#include "html/selector.h"
 
 #include <algorithm>
 #include <array>
@@ -23,7 +23,7 @@
 #include <utility>
 
 #include "common/ascii.h"
-#include "parsers/dom.h"
+#include "html/dom.h"
 
 namespace provarc {
 

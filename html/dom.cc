@@ -1,4 +1,4 @@
-// parsers/dom.cc: the Gumbo document (RAII) and the tree helpers the extractors share.
+// html/dom.cc: the Gumbo document (RAII) and the tree helpers its readers share.
 //
 // Three facts about Debian's Gumbo 0.10.1, measured, shape this file:
 // 1. gumbo_destroy_output() recurses once per tree level: 100 000 nested elements need ~3 MB of
@@ -22,7 +22,7 @@
 //    in (Document::exceeded_budget()).
 // Measured on a 50 MB page of ordinary markup: 3.2 s to parse, 640 MB resident at peak.
 
-#include "parsers/dom.h"
+#include "html/dom.h"
 
 #include <array>
 #include <chrono>

@@ -1,4 +1,4 @@
-// parsers/dom.h: the Gumbo document (RAII) and the few tree helpers the extractors share.
+// html/dom.h: the Gumbo document (RAII) and the tree helpers its readers share.
 // Every walk here is iterative, so 100 000 nested elements cannot overflow the stack.
 #pragma once
 

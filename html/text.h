@@ -1,4 +1,4 @@
-// parsers/text.h: bytes to UTF-8 NFC (ICU), and the whitespace rules every extracted string obeys.
+// html/text.h: bytes to UTF-8 NFC (ICU), and the whitespace rules every extracted string obeys.
 // Nothing here fails: invalid input becomes U+FFFD, never a crash.
 #pragma once
 
