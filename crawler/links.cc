@@ -11,10 +11,6 @@
 namespace provarc {
 namespace {
 
-// What the URL standard strips from both ends of a URL before parsing it: C0 controls and space.
-bool is_c0_control_or_space(char c) { return static_cast<unsigned char>(c) <= 0x20; }
-std::string_view trim(std::string_view s) { return ascii::trim(s, is_c0_control_or_space); }
-
 std::string drop_fragment(std::string url) {
   size_t hash = url.find('#');
   if (hash != std::string::npos) url.erase(hash);
@@ -27,7 +23,7 @@ class UrlCollector {
   explicit UrlCollector(std::vector<std::string>& out) : out_(out) {}
   bool full() const { return out_.size() >= kMaxLinksPerDocument; }
   void add(std::string_view base, std::string_view ref) {
-    ref = trim(ref);
+    ref = trim_url(ref);
     if (ref.empty() || ref[0] == '#' || full()) return;
     auto resolved = resolve_url(base, ref);
     if (!resolved.ok()) return;
@@ -147,7 +143,7 @@ void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollect
   while (i < body.size() && !pages.full()) {
     size_t eol = body.find('\n', i);
     if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = trim(body.substr(i, eol - i));
+    std::string_view line = trim_url(body.substr(i, eol - i));
     i = eol + 1;
     if (ascii::istarts_with(line, "http://") || ascii::istarts_with(line, "https://")) {
       pages.add(base, line);
@@ -165,7 +161,7 @@ bool is_html(std::string_view content_type, std::string_view body) {
   if (type == "text/html" || type == "application/xhtml+xml") return true;
   if (!type.empty() && type != "application/octet-stream") return false;
   // No usable type: sniff, as browsers do, for markup at the start.
-  std::string_view start = trim(body.substr(0, 1024));
+  std::string_view start = trim_url(body.substr(0, 1024));
   return ascii::istarts_with(start, "<!doctype html") || ascii::istarts_with(start, "<html") ||
          ascii::istarts_with(start, "<head") || ascii::istarts_with(start, "<body");
 }
@@ -175,18 +171,7 @@ std::vector<std::string> extract_links(std::string_view body, std::string_view c
   std::vector<std::string> links;
   DecodedText text = decode_html(body, content_type);
   std::unique_ptr<Document> doc = Document::parse(text.utf8);
-  std::string base(page_url);
-  // The first <base href> decides, as in browsers; it is resolved against the page URL.
-  bool base_found = false;
-  walk(doc->root(), [&](GumboNode* node) {
-    if (base_found) return false;
-    if (is_element(node) && tag_name(node) == "base" && has_attr(node, "href")) {
-      base_found = true;
-      auto resolved = resolve_url(page_url, attr(node, "href"));
-      if (resolved.ok()) base = *resolved;
-    }
-    return !base_found;
-  });
+  const std::string base = document_base_url(*doc, page_url);
   UrlCollector collector(links);
   walk(doc->root(), [&](GumboNode* node) {
     if (!is_element(node) || collector.full()) return !collector.full();
@@ -204,7 +189,7 @@ SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, b
   UrlCollector sitemaps(urls.sitemaps);
   std::string_view start = body;
   if (start.substr(0, 3) == "\xEF\xBB\xBF") start.remove_prefix(3);
-  start = trim(start);
+  start = trim_url(start);
   if (!start.empty() && start[0] == '<') {
     parse_xml_sitemap(start, sitemap_url, pages, sitemaps);
   } else {

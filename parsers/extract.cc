@@ -8,7 +8,6 @@
 #include <unordered_set>
 
 #include "common/ascii.h"
-#include "common/url.h"
 #include "html/dom.h"
 #include "html/text.h"
 #include "parsers/blocks.h"
@@ -160,20 +159,6 @@ void mark_chrome(GumboNode* root, const std::unordered_set<const GumboNode*>& ch
       pending.push_back(static_cast<GumboNode*>(children.data[i - 1]));
     }
   }
-}
-
-std::string base_url_of(const Document& doc, std::string_view page_url) {
-  std::string url(page_url);
-  if (doc.head() != nullptr) {
-    for (GumboNode* child : element_children(doc.head())) {
-      if (child->v.element.tag != GUMBO_TAG_BASE || !has_attr(child, "href")) continue;
-      auto base = url.empty() ? Result<std::string>(attr(child, "href"))
-                              : resolve_url(url, attr(child, "href"));
-      if (base.ok() && parse_url(*base).ok()) return *base;
-      break;
-    }
-  }
-  return url;
 }
 
 // "<title>" text: the longest part between " - ", " | " and " – " separators, which drops a
@@ -574,7 +559,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
   if (Status late = over_budget(deadline, "parsing"); !late.ok()) return late.failure();
   GumboNode* root = doc->root();
-  const std::string base = base_url_of(*doc, url);
+  const std::string base = document_base_url(*doc, url);
 
   Article article;
   article.url = std::string(url);
