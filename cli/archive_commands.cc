@@ -190,14 +190,15 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
     Result<IngestOutcome> outcome = ingest_capture(a, capture, *site, *run, /*is_article=*/true);
     if (!outcome.ok()) return end_failed(a, *run, "import", outcome.error());
     ++imported;
-    switch (outcome->effect) {
-      case IngestEffect::kChanged: ++changed; break;
-      case IngestEffect::kUnchanged: ++unchanged; break;
-      case IngestEffect::kFailed:
+    switch (outcome->change) {
+      case ArticleChange::kNew:
+      case ArticleChange::kChanged: ++changed; break;
+      case ArticleChange::kUnchanged: ++unchanged; break;
+      case ArticleChange::kFailed:
         ++failed;
         report("import", file + " (" + capture.url + "): " + outcome->error);
         break;
-      case IngestEffect::kStoredOnly: break;
+      case ArticleChange::kNone: break;
     }
     if (!outcome->note.empty()) report("import", file + " (" + capture.url + "): " + outcome->note);
   }
