@@ -1,10 +1,12 @@
-// html/extract_rules.h: the rules that read one portal family's pages, as values: config/ builds
-// them from TOML (a preset plus the site's overrides), parsers/ applies them.
+// html/extract_rules.h: the rules that read one portal family's pages, as values, and the one table
+// naming them: config/ builds them from TOML by it, parsers/ applies them, the digest covers it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "html/pattern.h"
@@ -64,8 +66,96 @@ struct ExtractRules {
   size_t max_attachments = 2000;
   int64_t time_budget_ms = 0;
 
-  // Identifies these rules in parser_version (the config module sets it from the rules' source).
+  // Identifies these rules in parser_version: rules_digest(), set by config/ when it loads them.
   std::string digest;
 };
+
+// What kind of value a rule holds, and for selectors, what the extractor does with them.
+enum class RuleKind {
+  kFieldElements,   // selectors: the element holding one field of the article (body, title,
+                    // date, ...), found in the extractor's one walk; `sites try` shows them
+  kChromeElements,  // selectors: elements skipped as chrome before anything is read (remove)
+  kBodyElements,    // selectors: elements with a role inside the body (captions)
+  kPatterns,        // ICU regexes
+  kLines,           // text lines, compared after NFC and white-space collapse
+  kExtensions,      // file extensions: lowercase letters and digits, no dot
+  kDateOrder,       // "day-first" or "month-first"
+  kFlag,            // true or false
+  kCount,           // a whole number within [min, max]
+};
+
+// One rule of ExtractRules: its key under [extract] (also its name in the digest, in `sites try`
+// and in error messages), its kind, and the member holding it (the one member for its kind).
+struct RuleField {
+  std::string_view key;
+  RuleKind kind;
+  std::vector<Selector> ExtractRules::*selectors = nullptr;   // the three element kinds
+  std::vector<Pattern> ExtractRules::*patterns = nullptr;     // kPatterns
+  std::vector<std::string> ExtractRules::*strings = nullptr;  // kLines, kExtensions
+  DateOrder ExtractRules::*date_order = nullptr;              // kDateOrder
+  bool ExtractRules::*flag = nullptr;                         // kFlag
+  int ExtractRules::*count = nullptr;                         // kCount
+  int min = 0;                                                // kCount's bounds
+  int max = 0;
+
+  // True for the rules that hold a list ([extract.append] may add to these).
+  constexpr bool is_list() const {
+    return kind != RuleKind::kDateOrder && kind != RuleKind::kFlag && kind != RuleKind::kCount;
+  }
+};
+
+namespace rule_fields {
+constexpr RuleField elements(std::string_view key, RuleKind kind,
+                             std::vector<Selector> ExtractRules::*member) {
+  return {.key = key, .kind = kind, .selectors = member};
+}
+constexpr RuleField patterns(std::string_view key, std::vector<Pattern> ExtractRules::*member) {
+  return {.key = key, .kind = RuleKind::kPatterns, .patterns = member};
+}
+constexpr RuleField strings(std::string_view key, RuleKind kind,
+                            std::vector<std::string> ExtractRules::*member) {
+  return {.key = key, .kind = kind, .strings = member};
+}
+}  // namespace rule_fields
+
+// Every rule of ExtractRules, in the order docs/config.md and the loader's messages list them.
+// Adding a rule is adding its member and its row here: the loader then reads its key in [extract]
+// (and [extract.append] for a list), the digest covers it, and for field elements the extractor's
+// one walk finds their matches and `sites try` shows them. `platform` and `digest` are not rules.
+inline constexpr std::array kExtractRules = {
+    rule_fields::elements("remove", RuleKind::kChromeElements, &ExtractRules::remove),
+    rule_fields::elements("body", RuleKind::kFieldElements, &ExtractRules::body),
+    rule_fields::elements("title", RuleKind::kFieldElements, &ExtractRules::title),
+    rule_fields::elements("date", RuleKind::kFieldElements, &ExtractRules::date),
+    rule_fields::elements("updated", RuleKind::kFieldElements, &ExtractRules::updated),
+    rule_fields::elements("author", RuleKind::kFieldElements, &ExtractRules::author),
+    rule_fields::elements("captions", RuleKind::kBodyElements, &ExtractRules::captions),
+    rule_fields::strings("chrome_lines", RuleKind::kLines, &ExtractRules::chrome_lines),
+    rule_fields::strings("stop_lines", RuleKind::kLines, &ExtractRules::stop_lines),
+    rule_fields::patterns("chrome_patterns", &ExtractRules::chrome_patterns),
+    rule_fields::patterns("title_strip", &ExtractRules::title_strip),
+    rule_fields::strings("attachment_extensions", RuleKind::kExtensions,
+                         &ExtractRules::attachment_extensions),
+    rule_fields::elements("lead", RuleKind::kFieldElements, &ExtractRules::lead),
+    RuleField{.key = "date_order", .kind = RuleKind::kDateOrder,
+              .date_order = &ExtractRules::date_order},
+    RuleField{.key = "author_from_last_block", .kind = RuleKind::kFlag,
+              .flag = &ExtractRules::author_from_last_block},
+    RuleField{.key = "author_max_words", .kind = RuleKind::kCount,
+              .count = &ExtractRules::author_max_words, .min = 1, .max = 50},
+    RuleField{.key = "generic_fallback", .kind = RuleKind::kFlag,
+              .flag = &ExtractRules::generic_fallback},
+};
+
+// The row of kExtractRules for `key`, or nullptr.
+const RuleField* find_rule(std::string_view key);
+
+// The rules as text, one "key=value" line per value (lists keep their order: the first selector
+// that matches wins), and its SHA-256 hex: the digest in parser_version, so that any change of a
+// rule, in the preset or the site, is a parser change. The lines are sorted by key, except that
+// `lead` stands right after `date` (where it was added before the order was written down; moving
+// it would change every stored parser_version), and `platform` is among them.
+std::string canonical_rules(const ExtractRules& rules);
+std::string rules_digest(const ExtractRules& rules);
 
 }  // namespace provarc
