@@ -30,19 +30,6 @@ void merge_list(std::vector<T>& into, std::vector<T> values, Merge merge) {
   for (T& value : values) into.push_back(std::move(value));
 }
 
-std::string in_quotes(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 200) out += "...";
-  return out + "\"";
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 bool is_identifier(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
