@@ -24,6 +24,7 @@
 
 #include "common/ascii.h"
 #include "html/dom.h"
+#include "html/text.h"
 
 namespace provarc {
 
@@ -76,24 +77,6 @@ bool is_name_char(char c) { return is_name_start(c) || ascii::is_digit(c) || c =
 
 bool equals(std::string_view a, std::string_view b, bool ignore_case) {
   return ignore_case ? ascii::iequals(a, b) : a == b;
-}
-
-void append_utf8(uint32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,9 +374,7 @@ class Parser {
         ++pos_;
       }
       if (!at_end() && is_css_space(peek())) ++pos_;  // the space that ends a hex escape
-      bool invalid = code_point == 0 || code_point > 0x10FFFF ||
-                     (code_point >= 0xD800 && code_point <= 0xDFFF);
-      append_utf8(invalid ? 0xFFFD : code_point, out);
+      append_utf8(code_point, out);  // 0, surrogates and beyond U+10FFFF: U+FFFD
       return Status::Ok();
     }
     // Any other character stands for itself; copy a whole UTF-8 sequence.

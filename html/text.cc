@@ -703,6 +703,14 @@ bool is_blank(std::string_view utf8) {
   return true;
 }
 
+void append_utf8(unsigned long code_point, std::string* out) {
+  if (code_point == 0 || code_point > 0x10FFFF || U_IS_SURROGATE(code_point)) code_point = 0xFFFD;
+  char bytes[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(code_point));
+  out->append(bytes, static_cast<size_t>(length));
+}
+
 size_t count_words(std::string_view collapsed) {
   size_t words = 0;
   bool in_word = false;
