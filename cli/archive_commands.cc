@@ -20,6 +20,7 @@
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "cli/run_report.h"
+#include "common/ascii.h"
 #include "common/digest.h"
 #include "common/url.h"
 
@@ -274,9 +275,7 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
 // ---- show and history
 
 bool is_number(const std::string& s) {
-  return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), ascii::is_digit);
 }
 
 void print_article_text(const Article& a, const ArticleVersion& v) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <system_error>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "config/toml_file.h"
@@ -28,13 +29,6 @@ template <typename T>
 void merge_list(std::vector<T>& into, std::vector<T> values, Merge merge) {
   if (merge == Merge::kReplace) into.clear();
   for (T& value : values) into.push_back(std::move(value));
-}
-
-bool is_identifier(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
 }
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
@@ -453,7 +447,7 @@ std::vector<std::string> toml_stems(const std::string& dir) {
 
 bool platform_exists(const std::string& platforms_dir, const std::string& name) {
   std::error_code ec;
-  return is_identifier(name) &&
+  return is_config_name(name) &&
          fs::is_regular_file(fs::path(platforms_dir) / (name + ".toml"), ec);
 }
 
@@ -552,7 +546,7 @@ Status read_identity(const TomlFile& file, SiteConfig& site) {
   const std::string stem = file_stem(file.path());
   auto id = required_string(file, "id", "id = \"" + stem + "\" (the file name)");
   if (!id.ok()) return id.failure();
-  if (!is_identifier(id->text)) {
+  if (!is_config_name(id->text)) {
     return file.error(id->where, "invalid id " + in_quotes(id->text),
                       "1 to 64 of the characters a-z, 0-9 and \"-\"");
   }
@@ -579,6 +573,13 @@ Status read_identity(const TomlFile& file, SiteConfig& site) {
 }
 
 }  // namespace
+
+bool is_config_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || ascii::is_digit(c) || c == '-';
+         });
+}
 
 Result<ExtractRules> load_platform(const std::string& platforms_dir, const std::string& name) {
   if (!platform_exists(platforms_dir, name)) {
