@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "archive/search.h"
+#include "common/article_change.h"
 #include "common/capture.h"
 #include "common/frontier.h"
 #include "common/result.h"
@@ -76,18 +77,13 @@ struct ParseRecord {
   std::string note;
 };
 
-enum class ParseEffect {
-  kChanged,    // a new article version was written
-  kUnchanged,  // the content is a version the capture, or the one before it, reads as already
-  kFailed,     // extraction had failed: the failure was recorded, the versions are untouched
-};
-
 struct ParseWrite {
-  ParseEffect effect = ParseEffect::kFailed;
+  // kNew or kChanged (a version was written), kUnchanged, or kFailed (the failure was recorded,
+  // the versions are untouched); never kNone.
+  ArticleChange change = ArticleChange::kFailed;
   int64_t article_id = 0;
   int64_t version_id = 0;  // the new version, or the one the capture reads as when unchanged;
                            // 0 when failed
-  int version_number = 0;  // that version's number (1: the article's first version)
 };
 
 // One stored version of an article.

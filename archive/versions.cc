@@ -197,7 +197,7 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
       write.article_id = stmt->int_at(2);
     }
     if (!record.ok) {
-      write.effect = ParseEffect::kFailed;
+      write.change = ArticleChange::kFailed;
       return insert_parse(*core_, record, "failed", 0);
     }
     Result<std::optional<Candidate>> previous = previous_capture_candidate(
@@ -205,29 +205,28 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
     if (!previous.ok()) return previous.failure();
     Result<std::optional<Candidate>> same = same_capture_candidate(*core_, record.capture_id);
     if (!same.ok()) return same.failure();
-    write.effect = ParseEffect::kChanged;
+    write.change = ArticleChange::kChanged;
     for (const std::optional<Candidate>* c : {&*previous, &*same}) {
       if (c->has_value() && (*c)->content_hash == record.content_hash) {
-        write.effect = ParseEffect::kUnchanged;
+        write.change = ArticleChange::kUnchanged;
         write.version_id = (*c)->version_id;
         break;
       }
     }
-    if (write.effect == ParseEffect::kChanged) {
+    if (write.change == ArticleChange::kChanged) {
       Result<int64_t> version_id = insert_version(*core_, write.article_id, record);
       if (!version_id.ok()) return version_id.failure();
       write.version_id = *version_id;
-    }
-    {
+      // The article's first version: a new article.
       Result<sql::Statement> number =
           core_->db().prepare("SELECT number FROM article_versions WHERE id = ?");
       if (!number.ok()) return core_->failed("recording a parse", number.failure());
       number->bind(1, write.version_id);
       Result<bool> row = number->step();
       if (!row.ok()) return core_->failed("recording the parse of " + capture_name, row.failure());
-      write.version_number = *row ? static_cast<int>(number->int_at(0)) : 0;
+      if (*row && number->int_at(0) == 1) write.change = ArticleChange::kNew;
     }
-    const char* outcome = write.effect == ParseEffect::kChanged ? "changed" : "unchanged";
+    const char* outcome = wrote_version(write.change) ? "changed" : "unchanged";
     if (Status st = insert_parse(*core_, record, outcome, write.version_id); !st.ok()) return st;
     Result<bool> latest = is_latest_parsed_capture(*core_, url, fetched_at, record.capture_id);
     if (!latest.ok()) return latest.failure();

@@ -35,12 +35,8 @@ std::string unbracketed(std::string value) {
   return value;
 }
 
-// Printable start of some bytes for a message: control characters become '?'.
-std::string quoted_start(std::string_view bytes) {
-  std::string out = "\"";
-  for (unsigned char c : bytes.substr(0, 40)) out += (c < 0x20 || c == 0x7f) ? '?' : char(c);
-  return out + (bytes.size() > 40 ? "...\"" : "\"");
-}
+// Messages quote the printable start of a record's bytes: this many.
+constexpr size_t kQuotedBytes = 40;
 
 // The lowercase hex of a base32 (RFC 4648) text; "" when it is not base32.
 std::string base32_to_hex(std::string_view text) {
@@ -249,7 +245,8 @@ Result<std::optional<WarcRecord>> WarcReader::next() {
   Result<bool> got = in.read_line(kMaxLineBytes, line);
   if (!got.ok()) return damaged(offset, got.error());
   if (line.rfind("WARC/", 0) != 0) {
-    return damaged(offset, "expected a WARC record (\"WARC/1.1\"), found " + quoted_start(line));
+    return damaged(offset, "expected a WARC record (\"WARC/1.1\"), found " +
+                               in_quotes(line, kQuotedBytes));
   }
   Result<WarcRecord> record = read_record(offset, std::move(line));
   if (!record.ok()) return record.failure();
@@ -289,17 +286,17 @@ Result<WarcRecord> WarcReader::read_record(int64_t offset, std::string version) 
     }
     size_t colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {
-      return damaged(offset,
-                     "malformed header line " + quoted_start(line) + " (expected \"Name: value\")");
+      return damaged(offset, "malformed header line " + in_quotes(line, kQuotedBytes) +
+                                 " (expected \"Name: value\")");
     }
     record.fields.push_back({trimmed(std::string_view(line).substr(0, colon)),
                              trimmed(std::string_view(line).substr(colon + 1))});
   }
   const std::string length_text = record.field("Content-Length");
   if (length_text.empty() || length_text.size() > 18 ||
-      !std::all_of(length_text.begin(), length_text.end(),
-                   [](char c) { return c >= '0' && c <= '9'; })) {
-    return damaged(offset, "missing or malformed Content-Length " + quoted_start(length_text));
+      !std::all_of(length_text.begin(), length_text.end(), ascii::is_digit)) {
+    return damaged(offset, "missing or malformed Content-Length " +
+                               in_quotes(length_text, kQuotedBytes));
   }
   const int64_t length = std::stoll(length_text);
   if (!in.is_gzip() && in.seekable()) {
@@ -374,7 +371,7 @@ std::string WarcReader::after_block_error(int64_t length, std::string_view after
     return "";
   }
   return "Content-Length " + std::to_string(length) +
-         " does not end the record: the block is followed by " + quoted_start(rest) +
+         " does not end the record: the block is followed by " + in_quotes(rest, kQuotedBytes) +
          ", not by the next record";
 }
 

@@ -20,6 +20,7 @@
 #include "cli/ingest.h"
 #include "cli/rules.h"
 #include "cli/run_report.h"
+#include "common/ascii.h"
 #include "common/digest.h"
 #include "common/url.h"
 
@@ -190,14 +191,15 @@ int run_import(const ImportOptions& opts, const GlobalOptions& global) {
     Result<IngestOutcome> outcome = ingest_capture(a, capture, *site, *run, /*is_article=*/true);
     if (!outcome.ok()) return end_failed(a, *run, "import", outcome.error());
     ++imported;
-    switch (outcome->effect) {
-      case IngestEffect::kChanged: ++changed; break;
-      case IngestEffect::kUnchanged: ++unchanged; break;
-      case IngestEffect::kFailed:
+    switch (outcome->change) {
+      case ArticleChange::kNew:
+      case ArticleChange::kChanged: ++changed; break;
+      case ArticleChange::kUnchanged: ++unchanged; break;
+      case ArticleChange::kFailed:
         ++failed;
         report("import", file + " (" + capture.url + "): " + outcome->error);
         break;
-      case IngestEffect::kStoredOnly: break;
+      case ArticleChange::kNone: break;
     }
     if (!outcome->note.empty()) report("import", file + " (" + capture.url + "): " + outcome->note);
   }
@@ -273,9 +275,7 @@ int run_reparse(const ReparseOptions& opts, const GlobalOptions& global) {
 // ---- show and history
 
 bool is_number(const std::string& s) {
-  return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), ascii::is_digit);
 }
 
 void print_article_text(const Article& a, const ArticleVersion& v) {

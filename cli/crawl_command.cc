@@ -31,17 +31,6 @@ namespace {
 
 // ---- The archive as the crawler's store
 
-ArticleChange change_of(const IngestOutcome& outcome) {
-  switch (outcome.effect) {
-    case IngestEffect::kChanged:
-      return outcome.first_version ? ArticleChange::kNew : ArticleChange::kChanged;
-    case IngestEffect::kUnchanged: return ArticleChange::kUnchanged;
-    case IngestEffect::kFailed: return ArticleChange::kFailed;
-    case IngestEffect::kStoredOnly: return ArticleChange::kNone;
-  }
-  return ArticleChange::kNone;
-}
-
 // The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest. It
 // also tallies each site's template health as article pages are extracted (the crawler knows
 // nothing of extraction). Not thread-safe (neither is the Archive); the crawler uses it from one
@@ -118,7 +107,7 @@ class ArchiveCrawlStore : public CrawlStore {
                    capture.url);
     RecordedCapture recorded;
     recorded.capture_id = outcome->capture_id;
-    recorded.change = change_of(*outcome);
+    recorded.change = outcome->change;
     recorded.images = std::move(outcome->images);
     recorded.attachments = std::move(outcome->attachments);
     recorded.parse_error = outcome->error;

@@ -13,15 +13,6 @@
 namespace provarc {
 namespace {
 
-IngestEffect effect_of(ParseEffect effect) {
-  switch (effect) {
-    case ParseEffect::kChanged: return IngestEffect::kChanged;
-    case ParseEffect::kUnchanged: return IngestEffect::kUnchanged;
-    case ParseEffect::kFailed: return IngestEffect::kFailed;
-  }
-  return IngestEffect::kFailed;
-}
-
 // Registers the capture's URL as an article and records its parse, inside the caller's transaction.
 Status register_and_record(Archive& archive, const Capture& capture, const SiteConfig& site,
                            const ParseRecord& record, IngestOutcome& outcome) {
@@ -101,10 +92,9 @@ Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record)
   if (!write.ok()) return write.failure();
   IngestOutcome outcome;
   outcome.capture_id = record.capture_id;
-  outcome.effect = effect_of(write->effect);
+  outcome.change = write->change;
   outcome.article_id = write->article_id;
   outcome.version_id = write->version_id;
-  outcome.first_version = write->effect == ParseEffect::kChanged && write->version_number == 1;
   outcome.error = record.error;
   outcome.note = record.note;
   return outcome;
@@ -290,10 +280,12 @@ Status write_batch(Archive& archive, const std::vector<ReparseItem>& batch, Repa
       }
       Result<IngestOutcome> outcome = record_parsed(archive, item.record);
       if (!outcome.ok()) return outcome.failure();
-      switch (outcome->effect) {
-        case IngestEffect::kChanged: ++added.changed; break;
-        case IngestEffect::kUnchanged: ++added.unchanged; break;
-        default: ++added.failed; break;
+      if (wrote_version(outcome->change)) {
+        ++added.changed;
+      } else if (outcome->change == ArticleChange::kUnchanged) {
+        ++added.unchanged;
+      } else {
+        ++added.failed;
       }
     }
     return Status::Ok();

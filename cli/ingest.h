@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "archive/archive.h"
+#include "common/article_change.h"
 #include "common/capture.h"
 #include "common/result.h"
 #include "config/config.h"
@@ -33,19 +34,11 @@ bool is_parseable(const Capture& capture);
 // Pure CPU work, no archive access: thread-safe, many captures may be parsed in parallel.
 ParseRecord parse_capture(const Capture& capture, int64_t capture_id, const SiteConfig& site);
 
-enum class IngestEffect {
-  kStoredOnly,  // the capture was stored; nothing to parse (not an article, 304, error, non-2xx)
-  kChanged,     // a new article version was written
-  kUnchanged,   // parsed; same content as the latest version
-  kFailed,      // parsed; extraction failed (recorded; `reparse` retries with a newer parser)
-};
-
 struct IngestOutcome {
   int64_t capture_id = 0;
-  IngestEffect effect = IngestEffect::kStoredOnly;
+  ArticleChange change = ArticleChange::kNone;  // kNone: stored only, nothing parsed
   int64_t article_id = 0;      // 0 when not an article
   int64_t version_id = 0;      // the new version, or the one the capture reads as; 0 when none
-  bool first_version = false;  // kChanged, and it is the article's first version
   std::string error;           // when kFailed: why extraction failed
   std::string note;            // when parsed: what the extraction left out (ParseRecord::note)
   // When parsed by ingest_capture: the article's images and attachments (absolute URLs, in page
@@ -58,7 +51,7 @@ struct IngestOutcome {
   bool has_title = false;
   bool has_published = false;
   // The capture is a 404 or 410 of a registered article that was served until now: the article
-  // is now marked gone (Archive::mark_gone). `effect` stays kStoredOnly.
+  // is now marked gone (Archive::mark_gone). `change` stays kNone.
   bool newly_gone = false;
 };
 
@@ -78,7 +71,7 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
 Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const SiteConfig& site);
 
 // Writes `record` (from parse_capture) for an already registered article URL, mapping the
-// archive's effect to an IngestOutcome. Used by reparse's writer thread.
+// archive's answer to an IngestOutcome. Used by reparse's writer thread.
 Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record);
 
 struct ReparseCounts {

@@ -22,12 +22,10 @@ Result<SiteConfig> site_by_id(const GlobalOptions& global, const std::string& id
   const std::string dir = config_dir(global);
   const fs::path path = fs::path(dir) / "sites" / (id + ".toml");
   std::error_code ec;
-  bool plain_id = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
   // Any entry at the path is the site's file: one that cannot be read (a dangling link, a FIFO)
   // is reported by load_site naming it, not taken for an unknown id.
-  const bool present = plain_id && fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+  const bool present =
+      is_config_name(id) && fs::symlink_status(path, ec).type() != fs::file_type::not_found;
   if (!present) {
     std::vector<std::string> known;
     for (const auto& entry : fs::directory_iterator(fs::path(dir) / "sites", ec)) {

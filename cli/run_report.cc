@@ -87,12 +87,9 @@ void end_failed_run(Archive& archive, int64_t run_id, const std::string& error) 
 
 void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool site_has_body_rules,
                     const std::string& url) {
-  bool parsed = outcome.effect == IngestEffect::kChanged ||
-                outcome.effect == IngestEffect::kUnchanged ||
-                outcome.effect == IngestEffect::kFailed;
-  if (!parsed) return;
+  if (!was_parsed(outcome.change)) return;
   ++counts.parsed;
-  bool failed = outcome.effect == IngestEffect::kFailed;
+  bool failed = outcome.change == ArticleChange::kFailed;
   // A site without body rules (the generic preset) always uses the fallback: no sign of change.
   bool body_missed = failed || (site_has_body_rules && outcome.body_rule == "generic");
   bool missing_fields = !failed && (!outcome.has_title || !outcome.has_published);

@@ -15,9 +15,9 @@
 #include "config/config.h"
 #include "crawler/fetch_one.h"
 #include "crawler/scope.h"
-#include "parsers/dom.h"
+#include "html/dom.h"
+#include "html/text.h"
 #include "parsers/extract.h"
-#include "parsers/text.h"
 
 namespace provarc {
 namespace {
@@ -120,18 +120,25 @@ RuleMatch first_match(const std::string& name, const std::vector<Selector>& sele
   return match;
 }
 
-// The title, date, updated, author and lead rules the page matches, read on the page after the
-// `remove` rules, as the extractor reads it. (The body rule is the extractor's own answer.)
+// The field rules (kExtractRules' kFieldElements: title, date, updated, author, lead) the page
+// matches, read on the page after the chrome rules, as the extractor reads it. (The body rule is
+// the extractor's own answer.)
 std::vector<RuleMatch> matched_rules(const TriedPage& page, const ExtractRules& rules) {
   DecodedText text = decode_html(page.body, page.content_type);
   std::unique_ptr<Document> doc = Document::parse(text.utf8);
   GumboNode* root = doc->root();
-  for (const Selector& selector : rules.remove) {
-    for (GumboNode* node : selector.select_all(root)) remove_node(node);
+  for (const RuleField& field : kExtractRules) {
+    if (field.kind != RuleKind::kChromeElements) continue;
+    for (const Selector& selector : rules.*field.selectors) {
+      for (GumboNode* node : selector.select_all(root)) remove_node(node);
+    }
   }
-  return {first_match("title", rules.title, root), first_match("date", rules.date, root),
-          first_match("updated", rules.updated, root), first_match("author", rules.author, root),
-          first_match("lead", rules.lead, root)};
+  std::vector<RuleMatch> matches;
+  for (const RuleField& field : kExtractRules) {
+    if (field.kind != RuleKind::kFieldElements || field.selectors == &ExtractRules::body) continue;
+    matches.push_back(first_match(std::string(field.key), rules.*field.selectors, root));
+  }
+  return matches;
 }
 
 std::string describe(const RuleMatch& match) {
@@ -165,7 +172,8 @@ void print_text(const SiteConfig& site, const TriedPage& page, const std::string
   if (body_rule == "generic") body_rule = "generic fallback (no body rule matched)";
   std::cout << "  body      " << (article.ok() ? body_rule : "none: " + article.error()) << "\n";
   for (const RuleMatch& match : matches) {
-    std::cout << "  " << match.name << std::string(10 - match.name.size(), ' ') << describe(match)
+    size_t pad = match.name.size() < 10 ? 10 - match.name.size() : 1;  // a rule of any name
+    std::cout << "  " << match.name << std::string(pad, ' ') << describe(match)
               << fallback_note(match) << "\n";
   }
   if (!article.ok()) return;

@@ -101,11 +101,12 @@ Result<int64_t> store_warc_capture(Archive& archive, const SiteFinder& sites, in
   Result<IngestOutcome> outcome =
       ingest_capture(archive, capture, sites.site(i), run_id, sites.is_article(i, capture));
   if (!outcome.ok()) return outcome.failure();
-  switch (outcome->effect) {
-    case IngestEffect::kChanged: ++counts.changed; break;
-    case IngestEffect::kUnchanged: ++counts.unchanged; break;
-    case IngestEffect::kStoredOnly: ++counts.stored_only; break;
-    case IngestEffect::kFailed:
+  switch (outcome->change) {
+    case ArticleChange::kNew:
+    case ArticleChange::kChanged: ++counts.changed; break;
+    case ArticleChange::kUnchanged: ++counts.unchanged; break;
+    case ArticleChange::kNone: ++counts.stored_only; break;
+    case ArticleChange::kFailed:
       ++counts.failed;
       print_error("import-warc", capture.url + ": " + outcome->error);
       break;

@@ -25,7 +25,4 @@ Result<CurlUrl> parse_curl_url(std::string_view url);
 // One part of `u` as curl writes it, or "" when the part is absent.
 std::string curl_url_part(CURLU* u, CURLUPart part, unsigned flags = 0);
 
-// `s` in double quotes for an error message: one line (controls as '?'), at most 200 bytes.
-std::string quoted_for_message(std::string_view s);
-
 }  // namespace provarc

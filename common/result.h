@@ -37,6 +37,17 @@ struct Failure {
   }
 };
 
+// `text` in double quotes for a failure message, one line and bounded whatever the input: bytes
+// below 0x20 and DEL become '?', and text beyond `max_bytes` is cut and marked "...".
+inline std::string in_quotes(std::string_view text, size_t max_bytes = 200) {
+  std::string out = "\"";
+  for (char c : text.substr(0, max_bytes)) {
+    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+  }
+  if (text.size() > max_bytes) out += "...";
+  return out + "\"";
+}
+
 // Builds a Failure, convertible to any Result<T> or Status: `return fail("x.toml:3:1: ...");`
 inline Failure fail(std::string message) { return Failure{std::move(message)}; }
 // A failed Result or Status never has kOk: fail(ErrorCode::kOk, ...) is read as kOther.

@@ -13,7 +13,7 @@ bool is_http(const std::string& scheme) { return scheme == "http" || scheme == "
 Result<CurlUrl> parse_curl_url(std::string_view url) {
   // curl_url_set needs a NUL-terminated string; URLs with embedded NULs are malformed anyway.
   if (url.find('\0') != std::string_view::npos) {
-    return fail("malformed URL " + quoted_for_message(url));
+    return fail("malformed URL " + in_quotes(url));
   }
   CurlUrl u(curl_url());
   if (!u) return fail("out of memory parsing URL");
@@ -21,7 +21,7 @@ Result<CurlUrl> parse_curl_url(std::string_view url) {
   CURLUcode rc =
       curl_url_set(u.get(), CURLUPART_URL, s.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
   if (rc != CURLUE_OK) {
-    return fail("malformed URL " + quoted_for_message(url) + ": " + curl_url_strerror(rc));
+    return fail("malformed URL " + in_quotes(url) + ": " + curl_url_strerror(rc));
   }
   return u;
 }
@@ -34,20 +34,12 @@ std::string curl_url_part(CURLU* u, CURLUPart part, unsigned flags) {
   return result;
 }
 
-std::string quoted_for_message(std::string_view s) {
-  // Keep error messages one line and bounded, whatever the input.
-  std::string out = "\"";
-  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 200) out += "...";
-  return out + "\"";
-}
-
 Result<UrlParts> parse_url(std::string_view url) {
   auto u = parse_curl_url(url);
   if (!u.ok()) return u.failure();
   UrlParts parts;
   parts.scheme = curl_url_part(u->get(), CURLUPART_SCHEME);
-  if (!is_http(parts.scheme)) return fail("not an http(s) URL " + quoted_for_message(url));
+  if (!is_http(parts.scheme)) return fail("not an http(s) URL " + in_quotes(url));
   parts.host = ascii::lowercase(curl_url_part(u->get(), CURLUPART_HOST));
   parts.port = curl_url_part(u->get(), CURLUPART_PORT);
   if ((parts.scheme == "http" && parts.port == "80") ||
@@ -65,10 +57,10 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
   auto u = parse_curl_url(base);
   if (!u.ok()) return fail("cannot resolve against base: " + u.error());
   if (!is_http(curl_url_part(u->get(), CURLUPART_SCHEME))) {
-    return fail("base is not an http(s) URL " + quoted_for_message(base));
+    return fail("base is not an http(s) URL " + in_quotes(base));
   }
   if (ref.find('\0') != std::string_view::npos) {
-    return fail("malformed link " + quoted_for_message(ref));
+    return fail("malformed link " + in_quotes(ref));
   }
   // Browsers strip leading/trailing C0 controls and spaces, and remove tabs and newlines.
   std::string cleaned;
@@ -82,18 +74,18 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref) {
   CURLUcode rc = curl_url_set(u->get(), CURLUPART_URL, cleaned.c_str(),
                               CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE);
   if (rc != CURLUE_OK) {
-    return fail("malformed link " + quoted_for_message(ref) + " on " + quoted_for_message(base) +
+    return fail("malformed link " + in_quotes(ref) + " on " + in_quotes(base) +
                 ": " + curl_url_strerror(rc));
   }
   if (!is_http(curl_url_part(u->get(), CURLUPART_SCHEME))) {
-    return fail("not an http(s) link " + quoted_for_message(ref));
+    return fail("not an http(s) link " + in_quotes(ref));
   }
   std::string out = curl_url_part(u->get(), CURLUPART_URL);
-  if (out.empty()) return fail("cannot resolve link " + quoted_for_message(ref));
+  if (out.empty()) return fail("cannot resolve link " + in_quotes(ref));
   // curl decodes escapes in the host, then writes the bytes raw: "a%7Fb" comes out as a host
   // holding DEL, which no parser (curl included) accepts. Such a link names no reachable host.
   if (!parse_curl_url(out).ok()) {
-    return fail("malformed link " + quoted_for_message(ref) + " on " + quoted_for_message(base));
+    return fail("malformed link " + in_quotes(ref) + " on " + in_quotes(base));
   }
   return out;
 }

@@ -32,6 +32,12 @@ Result<std::string> resolve_url(std::string_view base, std::string_view ref);
 // "host" or "host:port" (port only when not the scheme's default): the politeness key.
 Result<std::string> url_authority(std::string_view url);
 
+// `text` without the C0 controls and spaces the URL standard strips from both ends of a URL before
+// parsing it (an href of " /a\n" is "/a").
+constexpr std::string_view trim_url(std::string_view text) {
+  return ascii::trim(text, [](char c) { return static_cast<unsigned char>(c) <= 0x20; });
+}
+
 // Percent-encoding (RFC 3986 2.1), for the normalisations of crawler/url_canon.h and
 // crawler/robots.h.
 // - is_unreserved: RFC 3986 2.3 ALPHA / DIGIT / "-" / "." / "_" / "~", which never need escaping;

@@ -6,11 +6,12 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
-#include "parsers/extract.h"
-#include "parsers/pattern.h"
+#include "html/extract_rules.h"
+#include "html/pattern.h"
 
 namespace provarc {
 
@@ -55,6 +56,9 @@ struct SiteConfig {
   CrawlRules crawl;
   std::string source_path;              // the file it was loaded from
 };
+
+// True for a valid site id or preset name: 1 to 64 of a-z, 0-9 and "-" (the file's stem).
+bool is_config_name(std::string_view name);
 
 // Loads the platform preset `name` from `platforms_dir/<name>.toml`.
 Result<ExtractRules> load_platform(const std::string& platforms_dir, const std::string& name);

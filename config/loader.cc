@@ -5,11 +5,11 @@
 #include <map>
 #include <system_error>
 
-#include "common/digest.h"
+#include "common/ascii.h"
 #include "common/url.h"
 #include "config/config.h"
 #include "config/toml_file.h"
-#include "parsers/text.h"
+#include "html/text.h"
 
 namespace provarc {
 namespace {
@@ -31,26 +31,6 @@ void merge_list(std::vector<T>& into, std::vector<T> values, Merge merge) {
   for (T& value : values) into.push_back(std::move(value));
 }
 
-std::string in_quotes(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 200) out += "...";
-  return out + "\"";
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
-bool is_identifier(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +45,7 @@ Result<std::vector<Selector>> read_selectors(const TomlFile& file, const toml::n
     Result<Selector> selector = Selector::parse(value.text);
     if (!selector.ok()) {
       return file.error(value.where, "invalid selector in " + in_quotes(name) + ": " + selector.error(),
-                        "a CSS selector of the subset in parsers/selector.h");
+                        "a CSS selector of the subset in html/selector.h");
     }
     selectors.push_back(std::move(*selector));
   }
@@ -124,144 +104,106 @@ Result<std::vector<std::string>> read_extensions(const TomlFile& file, const tom
 }
 
 // ---------------------------------------------------------------------------------------------
-// [extract]: the keys of ExtractRules.
+// [extract]: the rules of ExtractRules, as html/extract_rules.h's kExtractRules names them.
 
-std::vector<Selector>* selector_field(ExtractRules& rules, std::string_view key) {
-  if (key == "remove") return &rules.remove;
-  if (key == "body") return &rules.body;
-  if (key == "title") return &rules.title;
-  if (key == "date") return &rules.date;
-  if (key == "updated") return &rules.updated;
-  if (key == "author") return &rules.author;
-  if (key == "captions") return &rules.captions;
-  if (key == "lead") return &rules.lead;
-  return nullptr;
-}
-
-std::vector<Pattern>* pattern_field(ExtractRules& rules, std::string_view key) {
-  if (key == "chrome_patterns") return &rules.chrome_patterns;
-  if (key == "title_strip") return &rules.title_strip;
-  return nullptr;
-}
-
-std::vector<std::string>* line_field(ExtractRules& rules, std::string_view key) {
-  if (key == "chrome_lines") return &rules.chrome_lines;
-  if (key == "stop_lines") return &rules.stop_lines;
-  return nullptr;
-}
-
-const std::vector<std::string_view>& extract_list_keys() {
-  static const std::vector<std::string_view> keys = {
-      "remove",       "body",       "title",           "date",        "updated",
-      "author",       "captions",   "chrome_lines",    "stop_lines",  "chrome_patterns",
-      "title_strip",  "attachment_extensions", "lead"};
-  return keys;
-}
-
-const std::vector<std::string_view>& extract_keys() {
-  static const std::vector<std::string_view> keys = [] {
-    std::vector<std::string_view> all = extract_list_keys();
-    for (std::string_view key :
-         {"date_order", "author_from_last_block", "author_max_words", "generic_fallback"}) {
-      all.push_back(key);
-    }
-    return all;
-  }();
-  return keys;
-}
-
-// The keys a site's [extract] may hold: the preset's, and the [extract.append] table.
-const std::vector<std::string_view>& site_extract_keys() {
-  static const std::vector<std::string_view> keys = [] {
-    std::vector<std::string_view> all = extract_keys();
-    all.push_back("append");
-    return all;
-  }();
-  return keys;
-}
-
-// Applies one list key of [extract] or [extract.append]; false when `key` is not a list key.
-Result<bool> apply_extract_list(const TomlFile& file, std::string_view key, const toml::node& node,
-                                const std::string& name, Merge merge, ExtractRules& rules) {
-  if (std::vector<Selector>* field = selector_field(rules, key)) {
-    auto selectors = read_selectors(file, node, name);
-    if (!selectors.ok()) return selectors.failure();
-    merge_list(*field, std::move(*selectors), merge);
-  } else if (std::vector<Pattern>* field = pattern_field(rules, key)) {
-    auto patterns = read_patterns(file, node, name);
-    if (!patterns.ok()) return patterns.failure();
-    merge_list(*field, std::move(*patterns), merge);
-  } else if (std::vector<std::string>* field = line_field(rules, key)) {
-    auto lines = read_lines(file, node, name);
-    if (!lines.ok()) return lines.failure();
-    merge_list(*field, std::move(*lines), merge);
-  } else if (key == "attachment_extensions") {
-    auto extensions = read_extensions(file, node, name);
-    if (!extensions.ok()) return extensions.failure();
-    merge_list(rules.attachment_extensions, std::move(*extensions), merge);
-  } else {
-    return false;
+// The keys [extract] may hold (`lists_only`: those [extract.append] may hold), in the table's order.
+std::vector<std::string_view> extract_keys(bool lists_only) {
+  std::vector<std::string_view> keys;
+  for (const RuleField& field : kExtractRules) {
+    if (!lists_only || field.is_list()) keys.push_back(field.key);
   }
-  return true;
+  return keys;
 }
 
-// Applies one scalar key of [extract]; false when `key` is not a scalar key.
-Result<bool> apply_extract_scalar(const TomlFile& file, std::string_view key,
-                                  const toml::node& node, const std::string& name,
-                                  ExtractRules& rules) {
-  if (key == "date_order") {
-    auto order = read_string(file, node, name);
-    if (!order.ok()) return order.failure();
-    if (*order == "day-first") {
-      rules.date_order = DateOrder::kDayFirst;
-    } else if (*order == "month-first") {
-      rules.date_order = DateOrder::kMonthFirst;
-    } else {
-      return file.error(node.source(), in_quotes(name) + " is " + in_quotes(*order),
-                        "\"day-first\" or \"month-first\"");
-    }
-  } else if (key == "author_from_last_block") {
-    auto flag = read_bool(file, node, name);
-    if (!flag.ok()) return flag.failure();
-    rules.author_from_last_block = *flag;
-  } else if (key == "generic_fallback") {
-    auto flag = read_bool(file, node, name);
-    if (!flag.ok()) return flag.failure();
-    rules.generic_fallback = *flag;
-  } else if (key == "author_max_words") {
-    auto words = read_integer(file, node, name, 1, 50);
-    if (!words.ok()) return words.failure();
-    rules.author_max_words = static_cast<int>(*words);
+Status read_date_order(const TomlFile& file, const toml::node& node, const std::string& name,
+                       DateOrder& order) {
+  auto text = read_string(file, node, name);
+  if (!text.ok()) return text.failure();
+  if (*text == "day-first") {
+    order = DateOrder::kDayFirst;
+  } else if (*text == "month-first") {
+    order = DateOrder::kMonthFirst;
   } else {
-    return false;
+    return file.error(node.source(), in_quotes(name) + " is " + in_quotes(*text),
+                      "\"day-first\" or \"month-first\"");
   }
-  return true;
+  return Status::Ok();
+}
+
+// Reads the value of the rule `field` at `node` into `rules`; a list replaces the earlier value or
+// (`merge` kAppend: [extract.append]) is added after it.
+Status apply_extract_rule(const TomlFile& file, const RuleField& field, const toml::node& node,
+                          const std::string& name, Merge merge, ExtractRules& rules) {
+  switch (field.kind) {
+    case RuleKind::kFieldElements:
+    case RuleKind::kChromeElements:
+    case RuleKind::kBodyElements: {
+      auto selectors = read_selectors(file, node, name);
+      if (!selectors.ok()) return selectors.failure();
+      merge_list(rules.*field.selectors, std::move(*selectors), merge);
+      return Status::Ok();
+    }
+    case RuleKind::kPatterns: {
+      auto patterns = read_patterns(file, node, name);
+      if (!patterns.ok()) return patterns.failure();
+      merge_list(rules.*field.patterns, std::move(*patterns), merge);
+      return Status::Ok();
+    }
+    case RuleKind::kLines:
+    case RuleKind::kExtensions: {
+      auto strings = field.kind == RuleKind::kLines ? read_lines(file, node, name)
+                                                    : read_extensions(file, node, name);
+      if (!strings.ok()) return strings.failure();
+      merge_list(rules.*field.strings, std::move(*strings), merge);
+      return Status::Ok();
+    }
+    case RuleKind::kDateOrder:
+      return read_date_order(file, node, name, rules.*field.date_order);
+    case RuleKind::kFlag: {
+      auto flag = read_bool(file, node, name);
+      if (!flag.ok()) return flag.failure();
+      rules.*field.flag = *flag;
+      return Status::Ok();
+    }
+    case RuleKind::kCount: {
+      auto count = read_integer(file, node, name, field.min, field.max);
+      if (!count.ok()) return count.failure();
+      rules.*field.count = static_cast<int>(*count);  // within [min, max], so it fits
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
 }
 
 // Applies an [extract] table over `rules`: its keys replace, then (when `allow_append`, for a site)
 // the lists of its [extract.append] subtable are appended.
 Status apply_extract_table(const TomlFile& file, const toml::table& table, bool allow_append,
                            ExtractRules& rules) {
-  const auto& valid = allow_append ? site_extract_keys() : extract_keys();
   for (const auto& [key, node] : table) {
     if (allow_append && key.str() == "append") continue;  // after every replacement
-    const std::string name = "extract." + std::string(key.str());
-    Result<bool> applied = apply_extract_list(file, key.str(), node, name, Merge::kReplace, rules);
-    if (applied.ok() && !*applied) {
-      applied = apply_extract_scalar(file, key.str(), node, name, rules);
+    const RuleField* field = find_rule(key.str());
+    if (field == nullptr) {
+      std::vector<std::string_view> valid = extract_keys(/*lists_only=*/false);
+      if (allow_append) valid.push_back("append");
+      return unknown_key(file, key, "[extract]", valid);
     }
-    if (!applied.ok()) return applied.failure();
-    if (!*applied) return unknown_key(file, key, "[extract]", valid);
+    const std::string name = "extract." + std::string(key.str());
+    Status applied = apply_extract_rule(file, *field, node, name, Merge::kReplace, rules);
+    if (!applied.ok()) return applied;
   }
   const toml::node* append_node = allow_append ? table.get("append") : nullptr;
   if (append_node == nullptr) return Status::Ok();
   auto append = read_table(file, *append_node, "extract.append");
   if (!append.ok()) return append.failure();
   for (const auto& [key, node] : **append) {
+    const RuleField* field = find_rule(key.str());
+    if (field == nullptr || !field->is_list()) {
+      return unknown_key(file, key, "[extract.append] (lists only)",
+                         extract_keys(/*lists_only=*/true));
+    }
     const std::string name = "extract.append." + std::string(key.str());
-    Result<bool> applied = apply_extract_list(file, key.str(), node, name, Merge::kAppend, rules);
-    if (!applied.ok()) return applied.failure();
-    if (!*applied) return unknown_key(file, key, "[extract.append] (lists only)", extract_list_keys());
+    Status applied = apply_extract_rule(file, *field, node, name, Merge::kAppend, rules);
+    if (!applied.ok()) return applied;
   }
   return Status::Ok();
 }
@@ -483,56 +425,6 @@ Status apply_crawl_table(const TomlFile& file, const toml::table& table,
 }
 
 // ---------------------------------------------------------------------------------------------
-// The rules' digest: parser_version changes whenever any rule of the preset or the site does.
-
-std::string escaped(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
-
-// One "key=value" line per value, keys in alphabetical order; list elements keep their order,
-// which matters (the first selector that matches wins).
-std::string canonical_rules(const ExtractRules& rules) {
-  std::string out;
-  auto add = [&out](std::string_view key, std::string_view value) {
-    out.append(key).append("=").append(escaped(value)).append("\n");
-  };
-  auto add_selectors = [&add](std::string_view key, const std::vector<Selector>& list) {
-    for (const Selector& s : list) add(key, s.source());
-  };
-  auto add_patterns = [&add](std::string_view key, const std::vector<Pattern>& list) {
-    for (const Pattern& p : list) add(key, p.source());
-  };
-  auto add_strings = [&add](std::string_view key, const std::vector<std::string>& list) {
-    for (const std::string& s : list) add(key, s);
-  };
-  add_strings("attachment_extensions", rules.attachment_extensions);
-  add_selectors("author", rules.author);
-  add("author_from_last_block", rules.author_from_last_block ? "true" : "false");
-  add("author_max_words", std::to_string(rules.author_max_words));
-  add_selectors("body", rules.body);
-  add_selectors("captions", rules.captions);
-  add_strings("chrome_lines", rules.chrome_lines);
-  add_patterns("chrome_patterns", rules.chrome_patterns);
-  add_selectors("date", rules.date);
-  add_selectors("lead", rules.lead);
-  add("date_order", rules.date_order == DateOrder::kMonthFirst ? "month-first" : "day-first");
-  add("generic_fallback", rules.generic_fallback ? "true" : "false");
-  add("platform", rules.platform);
-  add_selectors("remove", rules.remove);
-  add_strings("stop_lines", rules.stop_lines);
-  add_selectors("title", rules.title);
-  add_patterns("title_strip", rules.title_strip);
-  add_selectors("updated", rules.updated);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Platform presets.
 
 struct Preset {
@@ -555,7 +447,7 @@ std::vector<std::string> toml_stems(const std::string& dir) {
 
 bool platform_exists(const std::string& platforms_dir, const std::string& name) {
   std::error_code ec;
-  return is_identifier(name) &&
+  return is_config_name(name) &&
          fs::is_regular_file(fs::path(platforms_dir) / (name + ".toml"), ec);
 }
 
@@ -654,7 +546,7 @@ Status read_identity(const TomlFile& file, SiteConfig& site) {
   const std::string stem = file_stem(file.path());
   auto id = required_string(file, "id", "id = \"" + stem + "\" (the file name)");
   if (!id.ok()) return id.failure();
-  if (!is_identifier(id->text)) {
+  if (!is_config_name(id->text)) {
     return file.error(id->where, "invalid id " + in_quotes(id->text),
                       "1 to 64 of the characters a-z, 0-9 and \"-\"");
   }
@@ -682,6 +574,13 @@ Status read_identity(const TomlFile& file, SiteConfig& site) {
 
 }  // namespace
 
+bool is_config_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || ascii::is_digit(c) || c == '-';
+         });
+}
+
 Result<ExtractRules> load_platform(const std::string& platforms_dir, const std::string& name) {
   if (!platform_exists(platforms_dir, name)) {
     return fail("unknown platform " + in_quotes(name) + "; expected " +
@@ -689,7 +588,7 @@ Result<ExtractRules> load_platform(const std::string& platforms_dir, const std::
   }
   auto preset = read_preset((fs::path(platforms_dir) / (name + ".toml")).string());
   if (!preset.ok()) return preset.failure();
-  preset->extract.digest = sha256_hex(canonical_rules(preset->extract));
+  preset->extract.digest = rules_digest(preset->extract);
   return std::move(preset->extract);
 }
 
@@ -741,7 +640,7 @@ Result<SiteConfig> load_site(const std::string& path, const std::string& platfor
     Status applied = apply_crawl_table(*file, **table, &site.hosts, site.crawl);
     if (!applied.ok()) return applied.failure();
   }
-  site.extract.digest = sha256_hex(canonical_rules(site.extract));
+  site.extract.digest = rules_digest(site.extract);
   return site;
 }
 

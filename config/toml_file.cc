@@ -14,23 +14,6 @@
 namespace provarc {
 namespace {
 
-// Keys and values in messages: one line, bounded, whatever the file holds.
-std::string in_quotes(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 100)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 100) out += "...";
-  return out + "\"";
-}
-
-std::string join(const std::vector<std::string_view>& items) {
-  std::string out;
-  for (std::string_view item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
 // Levenshtein distance, for "did you mean" suggestions between short keys.
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);

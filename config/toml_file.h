@@ -37,6 +37,17 @@ class TomlFile {
   toml::table root_;
 };
 
+// "a, b, c": a list of keys or values in a message.
+template <typename Strings>
+std::string join(const Strings& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
 // A string from the file and where it stands, for errors found later (a bad selector or regex).
 struct StringValue {
   std::string text;

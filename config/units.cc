@@ -44,10 +44,6 @@ Thousandths read_number(std::string_view text) {
   return n;
 }
 
-std::string in_quotes(std::string_view s) {
-  return "\"" + std::string(s.substr(0, 100)) + (s.size() > 100 ? "...\"" : "\"");
-}
-
 // Multiplies thousandths by `unit` and divides by 1000; fails on int64 overflow.
 bool scale(int64_t thousandths, int64_t unit, int64_t* product) {
   if (thousandths > std::numeric_limits<int64_t>::max() / unit) return false;

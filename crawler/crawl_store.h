@@ -9,20 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "common/article_change.h"
 #include "common/capture.h"
 #include "common/frontier.h"
 #include "common/result.h"
 
 namespace provarc {
-
-// What became of an article page the store was given.
-enum class ArticleChange {
-  kNone,       // not an article page, or nothing to parse (redirect, 304, error, non-2xx)
-  kNew,        // the article's first version was written
-  kChanged,    // a new version of a known article was written
-  kUnchanged,  // parsed: same content as the latest version
-  kFailed,     // parsed: extraction failed (recorded by the store)
-};
 
 struct RecordedCapture {
   int64_t capture_id = 0;

@@ -5,15 +5,11 @@
 
 #include "common/ascii.h"
 #include "common/url.h"
-#include "parsers/dom.h"
-#include "parsers/text.h"
+#include "html/dom.h"
+#include "html/text.h"
 
 namespace provarc {
 namespace {
-
-// What the URL standard strips from both ends of a URL before parsing it: C0 controls and space.
-bool is_c0_control_or_space(char c) { return static_cast<unsigned char>(c) <= 0x20; }
-std::string_view trim(std::string_view s) { return ascii::trim(s, is_c0_control_or_space); }
 
 std::string drop_fragment(std::string url) {
   size_t hash = url.find('#');
@@ -27,7 +23,7 @@ class UrlCollector {
   explicit UrlCollector(std::vector<std::string>& out) : out_(out) {}
   bool full() const { return out_.size() >= kMaxLinksPerDocument; }
   void add(std::string_view base, std::string_view ref) {
-    ref = trim(ref);
+    ref = trim_url(ref);
     if (ref.empty() || ref[0] == '#' || full()) return;
     auto resolved = resolve_url(base, ref);
     if (!resolved.ok()) return;
@@ -39,26 +35,6 @@ class UrlCollector {
   std::vector<std::string>& out_;
   std::unordered_set<std::string> seen_;
 };
-
-// Appends the UTF-8 encoding of `code` (invalid code points become U+FFFD).
-void append_utf8(std::string& out, unsigned long code) {
-  if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) code = 0xFFFD;
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
 
 // Decodes XML's five named entities and numeric references; CDATA sections are unwrapped.
 // Anything unknown is kept as written.
@@ -90,7 +66,7 @@ std::string decode_xml_text(std::string_view text) {
     else if (name == "apos") out += '\'';
     else if (name.size() > 1 && name[0] == '#') {
       bool hex = name[1] == 'x' || name[1] == 'X';
-      append_utf8(out, std::strtoul(name.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10));
+      append_utf8(std::strtoul(name.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10), &out);
     } else {
       out.append(text.substr(i, semi - i + 1));
     }
@@ -147,7 +123,7 @@ void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollect
   while (i < body.size() && !pages.full()) {
     size_t eol = body.find('\n', i);
     if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = trim(body.substr(i, eol - i));
+    std::string_view line = trim_url(body.substr(i, eol - i));
     i = eol + 1;
     if (ascii::istarts_with(line, "http://") || ascii::istarts_with(line, "https://")) {
       pages.add(base, line);
@@ -165,7 +141,7 @@ bool is_html(std::string_view content_type, std::string_view body) {
   if (type == "text/html" || type == "application/xhtml+xml") return true;
   if (!type.empty() && type != "application/octet-stream") return false;
   // No usable type: sniff, as browsers do, for markup at the start.
-  std::string_view start = trim(body.substr(0, 1024));
+  std::string_view start = trim_url(body.substr(0, 1024));
   return ascii::istarts_with(start, "<!doctype html") || ascii::istarts_with(start, "<html") ||
          ascii::istarts_with(start, "<head") || ascii::istarts_with(start, "<body");
 }
@@ -175,18 +151,7 @@ std::vector<std::string> extract_links(std::string_view body, std::string_view c
   std::vector<std::string> links;
   DecodedText text = decode_html(body, content_type);
   std::unique_ptr<Document> doc = Document::parse(text.utf8);
-  std::string base(page_url);
-  // The first <base href> decides, as in browsers; it is resolved against the page URL.
-  bool base_found = false;
-  walk(doc->root(), [&](GumboNode* node) {
-    if (base_found) return false;
-    if (is_element(node) && tag_name(node) == "base" && has_attr(node, "href")) {
-      base_found = true;
-      auto resolved = resolve_url(page_url, attr(node, "href"));
-      if (resolved.ok()) base = *resolved;
-    }
-    return !base_found;
-  });
+  const std::string base = document_base_url(*doc, page_url);
   UrlCollector collector(links);
   walk(doc->root(), [&](GumboNode* node) {
     if (!is_element(node) || collector.full()) return !collector.full();
@@ -204,7 +169,7 @@ SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, b
   UrlCollector sitemaps(urls.sitemaps);
   std::string_view start = body;
   if (start.substr(0, 3) == "\xEF\xBB\xBF") start.remove_prefix(3);
-  start = trim(start);
+  start = trim_url(start);
   if (!start.empty() && start[0] == '<') {
     parse_xml_sitemap(start, sitemap_url, pages, sitemaps);
   } else {

@@ -93,7 +93,7 @@ Result<CurlUrl> parse(std::string_view url) {
   if (!u.ok()) return u.failure();
   std::string scheme = ascii::lowercase(curl_url_part(u->get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
-    return fail("not an http(s) URL " + quoted_for_message(url));
+    return fail("not an http(s) URL " + in_quotes(url));
   }
   return u;
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parsers/text.h"
+#include "html/text.h"
 
 namespace provarc {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "common/ascii.h"
 #include "common/url.h"
-#include "parsers/dom.h"
-#include "parsers/text.h"
+#include "html/dom.h"
+#include "html/text.h"
 
 namespace provarc::internal {
 namespace {

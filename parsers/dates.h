@@ -6,11 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace provarc {
+#include "html/extract_rules.h"  // DateOrder
 
-// How to read an all-numeric a/b/yyyy date. Day-first is the Vietnamese default; month-first is
-// only for sites whose config says so (the .NET en-US "M/d/yyyy h:mm:ss tt" of Đồng Tháp).
-enum class DateOrder { kDayFirst, kMonthFirst };
+namespace provarc {
 
 struct FoundDate {
   std::string iso;   // "2023-04-12", "2018-12-03T10:10+07:00", "2018-07-03T18:29:27+07:00"

@@ -8,10 +8,10 @@
 #include <unordered_set>
 
 #include "common/ascii.h"
-#include "common/url.h"
+#include "html/dom.h"
+#include "html/text.h"
 #include "parsers/blocks.h"
-#include "parsers/dom.h"
-#include "parsers/text.h"
+#include "parsers/dates.h"
 
 namespace provarc {
 
@@ -39,24 +39,38 @@ bool inside_excluded(const GumboNode* node, const NodeSet& excluded) {
 // matches, in document order.
 using ListMatches = std::vector<std::vector<GumboNode*>>;
 
+using SelectorList = std::vector<Selector> ExtractRules::*;
+
 // What the rules match, found in one walk of the document that tests every element against all
 // of them at once (a walk per selector cost more than the rest of the extraction's lookups).
 struct RuleMatches {
-  ListMatches body, title, date, updated, author, lead;
+  // Per field rule of kExtractRules (body, title, date, ...), in the table's order.
+  std::vector<std::pair<SelectorList, ListMatches>> fields;
   std::vector<GumboNode*> headings;            // every h1 and h2, when there are no title rules
-  std::unordered_set<const GumboNode*> chrome;  // every element a `remove` rule matches
+  std::unordered_set<const GumboNode*> chrome;  // every element a chrome (`remove`) rule matches
+
+  // The matches of the field rule `list`, e.g. &ExtractRules::title.
+  const ListMatches& of(SelectorList list) const {
+    for (const auto& [field, found] : fields) {
+      if (field == list) return found;
+    }
+    static const ListMatches kNone;
+    return kNone;
+  }
 };
 
 RuleMatches find_rule_matches(GumboNode* root, const ExtractRules& rules) {
   RuleMatches matches;
-  const std::pair<const std::vector<Selector>*, ListMatches*> lists[] = {
-      {&rules.body, &matches.body},       {&rules.title, &matches.title},
-      {&rules.date, &matches.date},       {&rules.updated, &matches.updated},
-      {&rules.author, &matches.author},   {&rules.lead, &matches.lead}};
   SelectorSet set;
-  for (const auto& [selectors, found] : lists) set.add_all(*selectors);
-  const size_t first_chrome_rule = set.size();  // the `remove` rules come last
-  set.add_all(rules.remove);
+  for (const RuleField& field : kExtractRules) {
+    if (field.kind != RuleKind::kFieldElements) continue;
+    matches.fields.push_back({field.selectors, {}});
+    set.add_all(rules.*field.selectors);
+  }
+  const size_t first_chrome_rule = set.size();  // the chrome rules come last
+  for (const RuleField& field : kExtractRules) {
+    if (field.kind == RuleKind::kChromeElements) set.add_all(rules.*field.selectors);
+  }
   ListMatches found(first_chrome_rule);
   const bool want_headings = rules.title.empty();
   SelectorSet::Matcher matcher(set);
@@ -84,9 +98,10 @@ RuleMatches find_rule_matches(GumboNode* root, const ExtractRules& rules) {
     }
   }
   size_t next = 0;  // the set numbers the lists' selectors one list after another
-  for (const auto& [selectors, list_matches] : lists) {
-    for (size_t i = 0; i < selectors->size(); ++i)
-      list_matches->push_back(std::move(found[next++]));
+  for (auto& [field, list_matches] : matches.fields) {
+    for (size_t i = 0; i < (rules.*field).size(); ++i) {
+      list_matches.push_back(std::move(found[next++]));
+    }
   }
   return matches;
 }
@@ -159,20 +174,6 @@ void mark_chrome(GumboNode* root, const std::unordered_set<const GumboNode*>& ch
       pending.push_back(static_cast<GumboNode*>(children.data[i - 1]));
     }
   }
-}
-
-std::string base_url_of(const Document& doc, std::string_view page_url) {
-  std::string url(page_url);
-  if (doc.head() != nullptr) {
-    for (GumboNode* child : element_children(doc.head())) {
-      if (child->v.element.tag != GUMBO_TAG_BASE || !has_attr(child, "href")) continue;
-      auto base = url.empty() ? Result<std::string>(attr(child, "href"))
-                              : resolve_url(url, attr(child, "href"));
-      if (base.ok() && parse_url(*base).ok()) return *base;
-      break;
-    }
-  }
-  return url;
 }
 
 // "<title>" text: the longest part between " - ", " | " and " – " separators, which drops a
@@ -573,7 +574,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
   if (Status late = over_budget(deadline, "parsing"); !late.ok()) return late.failure();
   GumboNode* root = doc->root();
-  const std::string base = base_url_of(*doc, url);
+  const std::string base = document_base_url(*doc, url);
 
   Article article;
   article.url = std::string(url);
@@ -583,7 +584,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   NodeSet excluded;
   std::string body_rule;
   const RuleMatches matches = find_rule_matches(root, rules);
-  const GumboNode* body = find_body_by_rules(rules, matches.body, excluded, &body_rule);
+  const GumboNode* body =
+      find_body_by_rules(rules, matches.of(&ExtractRules::body), excluded, &body_rule);
   mark_chrome(root, matches.chrome, body, &excluded);
   if (body == nullptr && rules.generic_fallback) {
     body = internal::find_generic_body(root, excluded);
@@ -602,7 +604,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   // 2. Title, dates and byline; their elements are then kept out of the body text.
   std::string text;
-  const GumboNode* title_node = first_with_text(matches.title, excluded, kMaxTitleBytes, &text);
+  const GumboNode* title_node =
+      first_with_text(matches.of(&ExtractRules::title), excluded, kMaxTitleBytes, &text);
   if (title_node == nullptr && rules.title.empty()) {
     // Unknown template: the first heading whose text the <title> repeats, else the first <h1>.
     std::string head_title = title_from_head(*doc, excluded);
@@ -631,7 +634,8 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   std::string date_text;
   std::optional<std::string> updated_beside_published;
-  const GumboNode* date_node = first_with_text(matches.date, excluded, 400, &date_text);
+  const GumboNode* date_node =
+      first_with_text(matches.of(&ExtractRules::date), excluded, 400, &date_text);
   if (date_node != nullptr) {
     auto found = find_labelled_date(date_text, rules.date_order);
     if (!found) found = find_date(date_text, rules.date_order);
@@ -666,7 +670,7 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   }
   std::string updated_text;
   const GumboNode* updated_node =
-      first_with_text(matches.updated, excluded, 400, &updated_text);
+      first_with_text(matches.of(&ExtractRules::updated), excluded, 400, &updated_text);
   // WordPress marks an unmodified post's one date "published updated": that is no update.
   if (updated_node != nullptr && updated_node != date_node) {
     auto found = find_labelled_date(updated_text, rules.date_order);
@@ -677,12 +681,13 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
 
   std::string author_text;
   const GumboNode* author_node =
-      first_with_text(matches.author, excluded, kMaxAuthorBytes, &author_text);
+      first_with_text(matches.of(&ExtractRules::author), excluded, kMaxAuthorBytes, &author_text);
   if (author_node != nullptr) article.author = strip_byline_label(author_text);
 
   // A lead paragraph printed outside the body element (WCM summaries, sapo).
   std::string lead_text;
-  const GumboNode* lead_node = first_with_text(matches.lead, excluded, 4000, &lead_text);
+  const GumboNode* lead_node =
+      first_with_text(matches.of(&ExtractRules::lead), excluded, 4000, &lead_text);
   if (lead_node != nullptr && (contains(body, lead_node) || contains(lead_node, body))) {
     lead_node = nullptr;
   }

@@ -55,8 +55,7 @@ TEST_F(IngestTest, AnArticlePageBecomesItsFirstVersion) {
   Result<IngestOutcome> outcome = ingest_capture(
       *archive_, fetched(kUrl, html, "2023-01-01T00:00:00.000Z"), site_, 0, /*is_article=*/true);
   ASSERT_TRUE(outcome.ok()) << outcome.error();
-  EXPECT_EQ(outcome->effect, IngestEffect::kChanged);
-  EXPECT_TRUE(outcome->first_version);
+  EXPECT_EQ(outcome->change, ArticleChange::kNew);
   EXPECT_GT(outcome->capture_id, 0);
   EXPECT_GT(outcome->version_id, 0);
 
@@ -92,8 +91,7 @@ TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
   Result<IngestOutcome> revisit =
       ingest_capture(*archive_, fetched(kUrl, html, "2023-01-08T00:00:00.000Z"), site_, 0, true);
   ASSERT_TRUE(revisit.ok()) << revisit.error();
-  EXPECT_EQ(revisit->effect, IngestEffect::kUnchanged);
-  EXPECT_FALSE(revisit->first_version);
+  EXPECT_EQ(revisit->change, ArticleChange::kUnchanged);
   EXPECT_EQ(revisit->version_id, first->version_id);
   EXPECT_NE(revisit->capture_id, first->capture_id);
 
@@ -102,7 +100,7 @@ TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
   not_modified.outcome = CaptureOutcome::kNotModified;
   Result<IngestOutcome> unchanged = ingest_capture(*archive_, not_modified, site_, 0, true);
   ASSERT_TRUE(unchanged.ok()) << unchanged.error();
-  EXPECT_EQ(unchanged->effect, IngestEffect::kStoredOnly);
+  EXPECT_EQ(unchanged->change, ArticleChange::kNone);
   EXPECT_EQ(unchanged->article_id, first->article_id);
   EXPECT_EQ(unchanged->version_id, 0);
 
@@ -111,7 +109,7 @@ TEST_F(IngestTest, RevisitsNotModifiedAndNonArticlesWriteNoVersion) {
       *archive_, fetched(listing_url, html + "<!-- listing -->", "2023-01-15T00:00:01.000Z"), site_,
       0, /*is_article=*/false);
   ASSERT_TRUE(listing.ok());
-  EXPECT_EQ(listing->effect, IngestEffect::kStoredOnly);
+  EXPECT_EQ(listing->change, ArticleChange::kNone);
   EXPECT_EQ(listing->article_id, 0);
 
   Result<std::vector<ArticleVersion>> versions = archive_->versions(kUrl);
@@ -138,15 +136,14 @@ TEST_F(IngestTest, StoredCapturesAndFailuresGoThroughTheSamePath) {
   Result<IngestOutcome> outcome = ingest_stored(*archive_, *stored, site_);
   ASSERT_TRUE(outcome.ok()) << outcome.error();
   EXPECT_EQ(outcome->capture_id, *stored);
-  EXPECT_EQ(outcome->effect, IngestEffect::kChanged);
-  EXPECT_TRUE(outcome->first_version);
+  EXPECT_EQ(outcome->change, ArticleChange::kNew);
 
   const std::string empty_url = "https://sotttt.backan.gov.vn/Pages/trong.aspx";
   Result<IngestOutcome> failed = ingest_capture(
       *archive_, fetched(empty_url, "<html><body></body></html>", "2023-01-02T00:00:00.000Z"),
       site_, 0, true);
   ASSERT_TRUE(failed.ok()) << failed.error();
-  EXPECT_EQ(failed->effect, IngestEffect::kFailed);
+  EXPECT_EQ(failed->change, ArticleChange::kFailed);
   EXPECT_NE(failed->error.find("no article body"), std::string::npos) << failed->error;
   EXPECT_EQ(failed->version_id, 0);
   Result<std::string> error = archive_->last_parse_error(empty_url);

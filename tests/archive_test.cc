@@ -211,7 +211,7 @@ TEST(ArchiveTest, AVersionIsWrittenOnlyWhenTheContentChanges) {
   const char* times[] = {"2023-01-01T00:00:00.000Z", "2023-01-02T00:00:00.000Z",
                          "2023-01-03T00:00:00.000Z", "2023-01-04T00:00:00.000Z"};
   const char* texts[] = {"A", "A", "B", "A"};  // the last one reverts the edit
-  std::vector<ParseEffect> effects;
+  std::vector<ArticleChange> effects;
   for (int i = 0; i < 4; ++i) {
     Result<int64_t> id = archive->store_capture(
         page(url, std::string("body ") + texts[i] + std::to_string(i), times[i]), 0);
@@ -219,10 +219,11 @@ TEST(ArchiveTest, AVersionIsWrittenOnlyWhenTheContentChanges) {
     captures.push_back(*id);
     Result<ParseWrite> w = archive->record_parse(parsed(*id, texts[i]));
     ASSERT_TRUE(w.ok()) << w.error();
-    effects.push_back(w->effect);
+    effects.push_back(w->change);
   }
-  EXPECT_EQ(effects, (std::vector<ParseEffect>{ParseEffect::kChanged, ParseEffect::kUnchanged,
-                                               ParseEffect::kChanged, ParseEffect::kChanged}));
+  // The first version makes a new article; the revert is a new version too.
+  EXPECT_EQ(effects, (std::vector<ArticleChange>{ArticleChange::kNew, ArticleChange::kUnchanged,
+                                                 ArticleChange::kChanged, ArticleChange::kChanged}));
   Result<std::vector<ArticleVersion>> history = archive->versions(url);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 3u);
@@ -272,7 +273,7 @@ TEST(ArchiveTest, ANewParserWritesVersionsOnlyWhereItsOutputDiffers) {
   EXPECT_EQ((*pending)[0], changed_captures[0]);
   EXPECT_EQ((*pending)[2], changed_captures[2]);
   EXPECT_EQ((*pending)[3], same_captures[0]);
-  std::vector<ParseEffect> effects;
+  std::vector<ArticleChange> effects;
   for (int64_t id : *pending) {
     bool is_changed_url =
         id == changed_captures[0] || id == changed_captures[1] || id == changed_captures[2];
@@ -280,11 +281,12 @@ TEST(ArchiveTest, ANewParserWritesVersionsOnlyWhereItsOutputDiffers) {
     if (is_changed_url) text += " (fixed)";
     Result<ParseWrite> w = archive->record_parse(parsed(id, text, "new"));
     ASSERT_TRUE(w.ok()) << w.error();
-    effects.push_back(w->effect);
+    effects.push_back(w->change);
   }
-  EXPECT_EQ(effects, (std::vector<ParseEffect>{ParseEffect::kChanged, ParseEffect::kChanged,
-                                               ParseEffect::kUnchanged, ParseEffect::kUnchanged,
-                                               ParseEffect::kUnchanged, ParseEffect::kUnchanged}));
+  EXPECT_EQ(effects,
+            (std::vector<ArticleChange>{ArticleChange::kChanged, ArticleChange::kChanged,
+                                        ArticleChange::kUnchanged, ArticleChange::kUnchanged,
+                                        ArticleChange::kUnchanged, ArticleChange::kUnchanged}));
   Result<std::optional<ArticleVersion>> latest = archive->latest_version(changed_url);
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->parser_version, "new");
@@ -329,7 +331,7 @@ TEST(ArchiveTest, FailuresAreRecordedAndPendingSkipsWhatCannotBeParsed) {
   failure.error = "no article body: no body selector matched";
   Result<ParseWrite> w = archive->record_parse(failure);
   ASSERT_TRUE(w.ok()) << w.error();
-  EXPECT_EQ(w->effect, ParseEffect::kFailed);
+  EXPECT_EQ(w->change, ArticleChange::kFailed);
   EXPECT_EQ(w->version_id, 0);
   Result<std::string> error = archive->last_parse_error(url);
   ASSERT_TRUE(error.ok());

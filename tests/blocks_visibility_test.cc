@@ -7,8 +7,8 @@
 #include <random>
 #include <string>
 
+#include "html/dom.h"
 #include "parsers/blocks.h"
-#include "parsers/dom.h"
 
 namespace provarc {
 namespace {

@@ -260,6 +260,80 @@ TEST(ShippedConfig, TraVinhAddsItsWidgetsToTheAspnetPreset) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every rule of html/extract_rules.h's table is read: adding a row is all a new rule needs.
+
+// A TOML value for the rule `field` that differs from ExtractRules' defaults.
+std::string toml_value(const RuleField& field) {
+  switch (field.kind) {
+    case RuleKind::kFieldElements:
+    case RuleKind::kChromeElements:
+    case RuleKind::kBodyElements: return "[\"div.rule\"]";
+    case RuleKind::kPatterns: return "['^rule$']";
+    case RuleKind::kLines: return "[\"Một dòng\"]";
+    case RuleKind::kExtensions: return "[\"odp\"]";
+    case RuleKind::kDateOrder: return "\"month-first\"";
+    case RuleKind::kFlag: return ExtractRules().*field.flag ? "false" : "true";
+    case RuleKind::kCount: return std::to_string(field.max);
+  }
+  return "";
+}
+
+// The rule `field` of `rules` as text, to compare two rule sets by one rule.
+std::string rule_text(const RuleField& field, const ExtractRules& rules) {
+  std::vector<std::string> values;
+  if (field.selectors != nullptr) values = sources(rules.*field.selectors);
+  if (field.patterns != nullptr) values = sources(rules.*field.patterns);
+  if (field.strings != nullptr) values = rules.*field.strings;
+  if (field.date_order != nullptr) {
+    values = {rules.*field.date_order == DateOrder::kDayFirst ? "day-first" : "month-first"};
+  }
+  if (field.flag != nullptr) values = {rules.*field.flag ? "true" : "false"};
+  if (field.count != nullptr) values = {std::to_string(rules.*field.count)};
+  std::string out;
+  for (const std::string& value : values) out += value + ";";
+  return out;
+}
+
+TEST(ConfigRules, ThePresetLoaderReadsEveryRuleOfTheTable) {
+  const std::string dir = testing::temp_dir();
+  const std::string head = "name = \"rule\"\ndescription = \"one rule\"\n";
+  write_file(dir + "/rule.toml", head);
+  auto plain = load_platform(dir, "rule");
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  for (const RuleField& field : kExtractRules) {
+    write_file(dir + "/rule.toml",
+               head + "[extract]\n" + std::string(field.key) + " = " + toml_value(field) + "\n");
+    auto rules = load_platform(dir, "rule");
+    ASSERT_TRUE(rules.ok()) << field.key << ": " << rules.error();
+    EXPECT_NE(rule_text(field, *rules), rule_text(field, *plain)) << field.key;
+    EXPECT_NE(rules->digest, plain->digest) << field.key;
+  }
+}
+
+TEST(ConfigRules, TheSiteLoaderAppendsToEveryListOfTheTable) {
+  const std::string dir = testing::temp_dir();
+  write_file(dir + "/platforms/base.toml", "name = \"base\"\ndescription = \"no rules\"\n");
+  for (const RuleField& field : kExtractRules) {
+    std::string site = "id = \"s\"\nname = \"S\"\nprovince = \"P\"\nplatform = \"base\"\n"
+                       "hosts = [\"s.vn\"]\nstart_urls = [\"https://s.vn/\"]\n"
+                       "contact_url = \"https://example.org/\"\n\n[extract.append]\n" +
+                       std::string(field.key) + " = " + toml_value(field) + "\n";
+    write_file(dir + "/sites/s.toml", site);
+    auto loaded = load_site(dir + "/sites/s.toml", dir + "/platforms");
+    if (!field.is_list()) {
+      ASSERT_FALSE(loaded.ok()) << field.key << " is no list, yet [extract.append] took it";
+      EXPECT_NE(loaded.error().find("[extract.append] (lists only)"), std::string::npos)
+          << loaded.error();
+      continue;
+    }
+    ASSERT_TRUE(loaded.ok()) << field.key << ": " << loaded.error();
+    std::string defaults = rule_text(field, ExtractRules());
+    EXPECT_EQ(rule_text(field, loaded->extract).rfind(defaults, 0), 0u) << field.key;
+    EXPECT_GT(rule_text(field, loaded->extract).size(), defaults.size()) << field.key;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Merging a site over its preset.
 
 class ConfigMerge : public ::testing::Test {

@@ -1,6 +1,6 @@
 // tests/dom_test.cc: Document parsing (and its guards against hostile pages) and the tree helpers.
 
-#include "parsers/dom.h"
+#include "html/dom.h"
 
 #include <gtest/gtest.h>
 #include <limits.h>
@@ -359,6 +359,46 @@ TEST(RemoveNode, RemovingNestedNodesInAnyOrderIsSafe) {
   for (GumboNode* node : marked) remove_node(node);  // outer first: the rest are inside it
   EXPECT_EQ(text_content(doc->body()), "4");
   EXPECT_EQ(text_content(marked[0]), "1");  // inner was detached from outer too
+}
+
+std::string base_of(const std::string& html, const std::string& page_url) {
+  return document_base_url(*Document::parse(html), page_url);
+}
+
+TEST(DocumentBaseUrl, TheFirstBaseWithAnHrefInTreeOrder) {
+  const std::string page = "https://s.vn/a/b.aspx";
+  EXPECT_EQ(base_of("<p>no base</p>", page), page);
+  EXPECT_EQ(base_of("<head><base href='/x/'><base href='/y/'></head>", page), "https://s.vn/x/");
+  // A <base> without href (a target only) is passed over; one in the body counts as well.
+  EXPECT_EQ(base_of("<head><base target=_blank></head><body><a href=q>q</a><base href='/z/'>",
+                    page),
+            "https://s.vn/z/");
+  EXPECT_EQ(base_of("<base href='https://cdn.vn/img/'>", page), "https://cdn.vn/img/");
+  EXPECT_EQ(base_of("<base href='//cdn.vn/'>", page), "https://cdn.vn/");
+  EXPECT_EQ(base_of("<base href='c/'>", page), "https://s.vn/a/c/");
+  // The URL standard strips C0 controls and spaces around the href.
+  EXPECT_EQ(base_of("<base href=' \n/x/\t'>", page), "https://s.vn/x/");
+}
+
+TEST(DocumentBaseUrl, AnHrefThatDoesNotResolveLeavesThePageUrl) {
+  const std::string page = "https://s.vn/a/b.aspx";
+  // Only the first <base href> is read: when it fails, the page URL stands, not the second.
+  EXPECT_EQ(base_of("<base href='javascript:void(0)'><base href='/y/'>", page), page);
+  EXPECT_EQ(base_of("<base href='data:text/html,x'>", page), page);
+  EXPECT_EQ(base_of("<base href='http://[::1'>", page), page);
+}
+
+TEST(DocumentBaseUrl, TemplateContentsAndSvgAreNotLookedIn) {
+  const std::string page = "https://s.vn/a/b.aspx";
+  EXPECT_EQ(base_of("<template><base href='/t/'></template><base href='/real/'>", page),
+            "https://s.vn/real/");
+  EXPECT_EQ(base_of("<svg><base href='/svg/'></base></svg>", page), page);
+}
+
+TEST(DocumentBaseUrl, WithoutAPageUrlOnlyAnAbsoluteHrefCounts) {
+  EXPECT_EQ(base_of("<base href='https://s.vn/x/'>", ""), "https://s.vn/x/");
+  EXPECT_EQ(base_of("<base href='/x/'>", ""), "");
+  EXPECT_EQ(base_of("<p>none</p>", ""), "");
 }
 
 TEST(Contains, IsTrueForSelfAndAncestors) {

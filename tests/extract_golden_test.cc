@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "html/text.h"
 #include "parsers/extract.h"
-#include "parsers/text.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/paths.h"
 

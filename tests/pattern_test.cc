@@ -1,5 +1,5 @@
-// Tests of parsers/pattern.h: ICU regular expressions over UTF-8 with byte offsets and time limits.
-#include "parsers/pattern.h"
+// Tests of html/pattern.h: ICU regular expressions over UTF-8 with byte offsets and time limits.
+#include "html/pattern.h"
 
 #include <gtest/gtest.h>
 

@@ -54,5 +54,13 @@ TEST(Result, ContextIsPrefixedAndTheCodeKept) {
   EXPECT_EQ(prefixed.code, ErrorCode::kBusy);
 }
 
+TEST(Result, QuotedValuesStayOneBoundedLine) {
+  EXPECT_EQ(in_quotes("hosts"), "\"hosts\"");
+  EXPECT_EQ(in_quotes("a\nb\tc\x7f"), "\"a?b?c?\"");
+  EXPECT_EQ(in_quotes(std::string(300, 'x')), "\"" + std::string(200, 'x') + "...\"");
+  EXPECT_EQ(in_quotes("abcdef", 3), "\"abc...\"");
+  EXPECT_EQ(in_quotes("Tin khác"), "\"Tin khác\"");  // UTF-8 is not control
+}
+
 }  // namespace
 }  // namespace provarc

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <sstream>
 
+#include "html/text.h"
 #include "parsers/article.h"
 #include "parsers/extract.h"
-#include "parsers/text.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/paths.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "parsers/dom.h"
-#include "parsers/selector.h"
+#include "html/dom.h"
+#include "html/selector.h"
 #include "tests/support/deep_tree.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/paths.h"

@@ -1,6 +1,6 @@
 // tests/selector_test.cc: the CSS selector parser (grammar, errors, limits) and matcher.
 
-#include "parsers/selector.h"
+#include "html/selector.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "parsers/dom.h"
+#include "html/dom.h"
 #include "tests/support/deep_tree.h"
 
 namespace provarc {

@@ -1,4 +1,4 @@
-// The fast paths of parsers/text.cc. to_nfc() answers most text without ICU (is_inert_utf8): these
+// The fast paths of html/text.cc. to_nfc() answers most text without ICU (is_inert_utf8): these
 // tests hold it to ICU's own NFC over every code point, alone and next to combining marks, and over
 // random mixes of composed and decomposed Vietnamese, invalid bytes and NULs. collapse_whitespace()
 // copies runs of visible characters at once: it is held to a character-by-character reference.
@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "parsers/text.h"
+#include "html/text.h"
 
 namespace provarc {
 namespace {

@@ -1,5 +1,5 @@
-// Tests of parsers/text.h: charset sniffing and decoding, NFC, and the whitespace rules.
-#include "parsers/text.h"
+// Tests of html/text.h: charset sniffing and decoding, NFC, and the whitespace rules.
+#include "html/text.h"
 
 #include <gtest/gtest.h>
 

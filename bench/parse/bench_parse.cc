@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "config/config.h"
-#include "parsers/dom.h"
+#include "html/dom.h"
+#include "html/text.h"
 #include "parsers/extract.h"
-#include "parsers/text.h"
 
 namespace fs = std::filesystem;
 

@@ -24,12 +24,12 @@
 #include "crawler/links.h"
 #include "crawler/robots.h"
 #include "crawler/url_canon.h"
+#include "html/dom.h"
+#include "html/selector.h"
+#include "html/text.h"
 #include "parsers/article.h"
 #include "parsers/dates.h"
-#include "parsers/dom.h"
 #include "parsers/extract.h"
-#include "parsers/selector.h"
-#include "parsers/text.h"
 
 namespace provarc::fuzz {
 namespace {

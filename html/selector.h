@@ -1,4 +1,4 @@
-// parsers/selector.h: a small CSS selector matcher over Gumbo trees, for the rules in site configs.
+// html/selector.h: a small CSS selector matcher over Gumbo trees, for the rules in site configs.
 // Supported (CSS Selectors Level 3 subset): type (`div`, `*`), `#id`, `.class`, `[attr]`,
 // `[attr=v]`, `[attr~=v]`, `[attr^=v]`, `[attr$=v]`, `[attr*=v]` (quoted or bare values; a trailing
 // ` i` flag for case-insensitive values), `:not(<compound selector>)`, `:first-child`,

@@ -1,6 +1,6 @@
-// parsers/pattern.cc: Pattern over ICU's RegexPattern. Text is searched in place as UTF-8 through a
+// html/pattern.cc: Pattern over ICU's RegexPattern. Text is searched in place as UTF-8 through a
 // UText, so the offsets ICU reports (start64/end64) are byte offsets into the caller's string.
-#include "parsers/pattern.h"
+#include "html/pattern.h"
 
 #include <unicode/regex.h>
 #include <unicode/unistr.h>

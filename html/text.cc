@@ -1,6 +1,6 @@
-// parsers/text.cc: charset sniffing and decoding (ICU ucnv/ucsdet), UTF-8 repair, NFC, and the
+// html/text.cc: charset sniffing and decoding (ICU ucnv/ucsdet), UTF-8 repair, NFC, and the
 // whitespace rules. Every function here is total: hostile bytes give U+FFFD, never a failure.
-#include "parsers/text.h"
+#include "html/text.h"
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
@@ -445,8 +445,6 @@ void skip_tag(std::string_view s, size_t* pos) {
   }
 }
 
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 // The HTML5 prescan of the first 1024 bytes, in spirit: skips comments and other tags, reads
 // <meta charset> and <meta http-equiv="Content-Type" content="...charset=...">, and returns the
 // first label ICU knows (with UTF-16 read as UTF-8: a page whose markup we can read in ASCII is
@@ -470,8 +468,8 @@ Converter prescan_meta(std::string_view bytes) {
       if (converter && is_utf16(converter.get())) converter = open_converter("UTF-8");
       if (converter) return converter;
     } else if (i + 1 < s.size() &&
-               (is_ascii_letter(s[i + 1]) ||
-                (s[i + 1] == '/' && i + 2 < s.size() && is_ascii_letter(s[i + 2])))) {
+               (ascii::is_alpha(s[i + 1]) ||
+                (s[i + 1] == '/' && i + 2 < s.size() && ascii::is_alpha(s[i + 2])))) {
       ++i;
       skip_tag(s, &i);
     } else if (i + 1 < s.size() && (s[i + 1] == '!' || s[i + 1] == '/' || s[i + 1] == '?')) {
@@ -602,8 +600,7 @@ inline CharClass classify(std::string_view s, size_t i, size_t* len) {
   unsigned char b0 = static_cast<unsigned char>(s[i]);
   *len = 1;
   if (b0 < 0x80) {
-    bool space = b0 == ' ' || b0 == '\t' || b0 == '\n' || b0 == '\r' || b0 == '\f' || b0 == '\v';
-    return space ? CharClass::kSpace : CharClass::kOther;
+    return ascii::is_space(static_cast<char>(b0)) ? CharClass::kSpace : CharClass::kOther;
   }
   // Only these lead bytes start a space or zero-width character; the rest of UTF-8 is kOther.
   if (b0 != 0xC2 && b0 != 0xE1 && b0 != 0xE2 && b0 != 0xE3 && b0 != 0xEF) return CharClass::kOther;
@@ -701,6 +698,14 @@ bool is_blank(std::string_view utf8) {
     i += len;
   }
   return true;
+}
+
+void append_utf8(unsigned long code_point, std::string* out) {
+  if (code_point == 0 || code_point > 0x10FFFF || U_IS_SURROGATE(code_point)) code_point = 0xFFFD;
+  char bytes[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, static_cast<UChar32>(code_point));
+  out->append(bytes, static_cast<size_t>(length));
 }
 
 size_t count_words(std::string_view collapsed) {

@@ -1,4 +1,4 @@
-// parsers/selector.cc: a hand-written parser and a right-to-left matcher for the CSS subset in
+// html/selector.cc: a hand-written parser and a right-to-left matcher for the CSS subset in
 // selector.h.
 //
 // Matching is right to left: the rightmost compound is tested on the element, then each
@@ -13,7 +13,7 @@
 // walk testing every element against many rules (chrome, then the field rules) looks up the few
 // rules an element's id, classes, attributes and tag could satisfy instead of trying them all.
 
-#include "parsers/selector.h"
+#include "html/selector.h"
 
 #include <algorithm>
 #include <array>
@@ -23,7 +23,8 @@
 #include <utility>
 
 #include "common/ascii.h"
-#include "parsers/dom.h"
+#include "html/dom.h"
+#include "html/text.h"
 
 namespace provarc {
 
@@ -76,24 +77,6 @@ bool is_name_char(char c) { return is_name_start(c) || ascii::is_digit(c) || c =
 
 bool equals(std::string_view a, std::string_view b, bool ignore_case) {
   return ignore_case ? ascii::iequals(a, b) : a == b;
-}
-
-void append_utf8(uint32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,9 +374,7 @@ class Parser {
         ++pos_;
       }
       if (!at_end() && is_css_space(peek())) ++pos_;  // the space that ends a hex escape
-      bool invalid = code_point == 0 || code_point > 0x10FFFF ||
-                     (code_point >= 0xD800 && code_point <= 0xDFFF);
-      append_utf8(invalid ? 0xFFFD : code_point, out);
+      append_utf8(code_point, out);  // 0, surrogates and beyond U+10FFFF: U+FFFD
       return Status::Ok();
     }
     // Any other character stands for itself; copy a whole UTF-8 sequence.

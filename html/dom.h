@@ -1,4 +1,4 @@
-// parsers/dom.h: the Gumbo document (RAII) and the few tree helpers the extractors share.
+// html/dom.h: the Gumbo document (RAII) and the tree helpers its readers share.
 // Every walk here is iterative, so 100 000 nested elements cannot overflow the stack.
 #pragma once
 
@@ -67,6 +67,14 @@ void walk(GumboNode* node, const std::function<bool(GumboNode*)>& visit);
 // Concatenated text of the subtree (text, CDATA and whitespace nodes), skipping <script>,
 // <style>, <noscript>, <template> and comments. Not collapsed: see collapse_whitespace().
 std::string text_content(const GumboNode* node);
+
+// The URL the page's relative links are resolved against: the HTML standard's document base URL.
+// That is the href of the first <base> element with an href attribute in tree order (wherever it
+// stands), parsed against `page_url` (its "frozen base URL"), or `page_url` itself when there is
+// no such element or its href does not resolve to an http(s) URL. With no page URL (""), only an
+// absolute href can be the base. Leading and trailing C0 controls and spaces of the href are
+// ignored, as the URL standard says.
+std::string document_base_url(const Document& doc, std::string_view page_url);
 
 // Detaches `node` from its parent. The node and its subtree stay valid until their Document is
 // destroyed, which frees them: removing every node of a select_all() result, where some contain

@@ -1,4 +1,4 @@
-// parsers/pattern.h: regular expressions over UTF-8 text, compiled by ICU (Unicode-aware, and with
+// html/pattern.h: regular expressions over UTF-8 text, compiled by ICU (Unicode-aware, and with
 // a time limit so that a hostile pattern or page cannot hang the program).
 #pragma once
 

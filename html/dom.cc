@@ -1,4 +1,4 @@
-// parsers/dom.cc: the Gumbo document (RAII) and the tree helpers the extractors share.
+// html/dom.cc: the Gumbo document (RAII) and the tree helpers its readers share.
 //
 // Three facts about Debian's Gumbo 0.10.1, measured, shape this file:
 // 1. gumbo_destroy_output() recurses once per tree level: 100 000 nested elements need ~3 MB of
@@ -22,7 +22,7 @@
 //    in (Document::exceeded_budget()).
 // Measured on a 50 MB page of ordinary markup: 3.2 s to parse, 640 MB resident at peak.
 
-#include "parsers/dom.h"
+#include "html/dom.h"
 
 #include <array>
 #include <chrono>
@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/ascii.h"
+#include "common/url.h"
 
 namespace provarc {
 
@@ -758,6 +759,35 @@ void walk(GumboNode* node, const std::function<bool(GumboNode*)>& visit) {
     if (children == nullptr) continue;
     for (unsigned i = children->length; i > 0; --i) pending.push_back(child_at(children, i - 1));
   }
+}
+
+std::string document_base_url(const Document& doc, std::string_view page_url) {
+  const GumboNode* base = nullptr;
+  std::vector<const GumboNode*> pending = {doc.root()};
+  while (!pending.empty() && base == nullptr) {
+    const GumboNode* node = pending.back();
+    pending.pop_back();
+    // Template contents are not in the document (HTML standard 4.12.3); SVG and MathML subtrees
+    // hold no HTML <base> worth looking for.
+    if (node->type != GUMBO_NODE_ELEMENT ||
+        node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
+      continue;
+    }
+    if (node->v.element.tag == GUMBO_TAG_BASE && has_attr(node, "href")) {
+      base = node;
+      continue;
+    }
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      pending.push_back(static_cast<const GumboNode*>(children.data[i - 1]));
+    }
+  }
+  if (base == nullptr) return std::string(page_url);
+  std::string href(trim_url(attr(base, "href")));
+  Result<std::string> resolved =
+      page_url.empty() ? Result<std::string>(href) : resolve_url(page_url, href);
+  if (resolved.ok() && parse_url(*resolved).ok()) return *resolved;
+  return std::string(page_url);
 }
 
 std::string text_content(const GumboNode* node) {

@@ -1,4 +1,4 @@
-// parsers/text.h: bytes to UTF-8 NFC (ICU), and the whitespace rules every extracted string obeys.
+// html/text.h: bytes to UTF-8 NFC (ICU), and the whitespace rules every extracted string obeys.
 // Nothing here fails: invalid input becomes U+FFFD, never a crash.
 #pragma once
 
@@ -39,6 +39,10 @@ bool is_blank(std::string_view utf8);
 // ill-formed; then *bad_length is its maximal subpart: the bytes one U+FFFD replaces, per Unicode
 // ch. 3 and WHATWG (and nlohmann's replace handler). `avail` must be at least 1.
 size_t utf8_sequence_length(const unsigned char* p, size_t avail, size_t* bad_length);
+
+// Appends the UTF-8 encoding of `code_point` to `out`. 0, surrogates and values above U+10FFFF
+// become U+FFFD, as CSS escapes and XML character references say.
+void append_utf8(unsigned long code_point, std::string* out);
 
 // Number of words (runs separated by white space) in already-collapsed text.
 size_t count_words(std::string_view collapsed);
