@@ -122,7 +122,7 @@ TEST(ExtractRules, TheCanonicalTextIsTheOneStoredDigestsWereMadeOf) {
             "remove=.remove\n"
             "stop_lines=Tin khác\n"
             "title=.title\n"
-            "title_strip=\\s-\\s.*$\n"
+            "title_strip=\\\\s-\\\\s.*$\n"
             "updated=.updated\n");
   // Backslashes and newlines are escaped, so that no value can forge another line.
   rules = ExtractRules();
