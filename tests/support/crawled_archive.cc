@@ -59,6 +59,12 @@ CrawledArchive crawl_news_site(int articles) {
   png.content_type = "image/png";
   png.body = tiny_png();
   host.set_route("/anh/bai-viet-1.jpg", Route({png}));
+  if (targets.size() > 1) {  // a word of its own in the second article's text
+    std::string html = generated_article_html("Bài viết số 2", "/anh/bai-viet-2.jpg", "");
+    html.insert(html.find("</article>"),
+                "<p>Người dân tra cứu thủ tục tại " + out.text_word + " thông minh đặt ở bưu điện xã.</p>");
+    host.set_page(targets[1], html);
+  }
   write_test_site(out.config_dir, out.site, {host.authority()},
                   news_crawl_toml(host.authority(), 20));
   RunResult crawl = run_command(

@@ -15,6 +15,8 @@ struct CrawledArchive {
   std::vector<std::string> articles;  // article URLs, in listing order
   std::vector<std::string> headlines;  // their titles
   std::string image_url;  // the first article's image, a real PNG (tiny_png())
+  // A word that only the second article's text holds (not its title, not another article).
+  std::string text_word = "kiosk";
 };
 
 // Crawls a news site of `articles` generated articles (each with an image, every other one with
