@@ -56,22 +56,22 @@ Result<std::optional<WarcRecordRef>> ExportSpool::latest(std::string_view url) {
   return lookup("SELECT uri, date, record_id FROM latest WHERE url = ?", url);
 }
 
-Status ExportSpool::remember_payload(std::string_view payload_digest, const WarcRecordRef& record) {
-  Result<sql::Statement> insert = db_->prepare(
-      "INSERT OR IGNORE INTO payloads (digest, uri, date, record_id) VALUES (?, ?, ?, ?)");
+Status ExportSpool::store(const char* sql, std::string_view key, const WarcRecordRef& record) {
+  Result<sql::Statement> insert = db_->prepare(sql);
   if (!insert.ok()) return spool_failure("writing", insert.error());
-  insert->bind(1, payload_digest).bind(2, record.uri).bind(3, record.date).bind(4, record.record_id);
+  insert->bind(1, key).bind(2, record.uri).bind(3, record.date).bind(4, record.record_id);
   if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.error());
   return Status::Ok();
 }
 
+Status ExportSpool::remember_payload(std::string_view payload_digest, const WarcRecordRef& record) {
+  return store("INSERT OR IGNORE INTO payloads (digest, uri, date, record_id) VALUES (?, ?, ?, ?)",
+               payload_digest, record);
+}
+
 Status ExportSpool::remember_latest(std::string_view url, const WarcRecordRef& record) {
-  Result<sql::Statement> insert = db_->prepare(
-      "INSERT OR REPLACE INTO latest (url, uri, date, record_id) VALUES (?, ?, ?, ?)");
-  if (!insert.ok()) return spool_failure("writing", insert.error());
-  insert->bind(1, url).bind(2, record.uri).bind(3, record.date).bind(4, record.record_id);
-  if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.error());
-  return Status::Ok();
+  return store("INSERT OR REPLACE INTO latest (url, uri, date, record_id) VALUES (?, ?, ?, ?)",
+               url, record);
 }
 
 Status ExportSpool::add_index_line(std::string_view line) {

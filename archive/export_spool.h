@@ -54,6 +54,7 @@ class ExportSpool {
  private:
   explicit ExportSpool(std::unique_ptr<sql::Connection> db);
   Result<std::optional<WarcRecordRef>> lookup(const char* sql, std::string_view key);
+  Status store(const char* sql, std::string_view key, const WarcRecordRef& record);
 
   std::unique_ptr<sql::Connection> db_;
 };

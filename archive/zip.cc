@@ -46,8 +46,13 @@ ZipWriter::~ZipWriter() {
   if (archive_ != nullptr) zip_discard(archive_);
 }
 
-Status ZipWriter::set_compression(int64_t index, const std::string& entry,
-                                  ZipCompression compression) {
+Status ZipWriter::add(const std::string& entry, zip_source* source, ZipCompression compression) {
+  if (source == nullptr) return fail(name_ + ": " + entry + ": " + zip_strerror(archive_));
+  zip_int64_t index = zip_file_add(archive_, entry.c_str(), source, ZIP_FL_ENC_UTF_8);
+  if (index < 0) {
+    zip_source_free(source);
+    return fail(name_ + ": adding " + entry + ": " + zip_strerror(archive_));
+  }
   const int32_t method = compression == ZipCompression::kStore ? ZIP_CM_STORE : ZIP_CM_DEFLATE;
   if (zip_set_file_compression(archive_, static_cast<zip_uint64_t>(index), method, 0) != 0) {
     return fail(name_ + ": " + entry + ": " + zip_strerror(archive_));
@@ -57,27 +62,14 @@ Status ZipWriter::set_compression(int64_t index, const std::string& entry,
 
 Status ZipWriter::add_file(const std::string& entry, const std::string& file,
                            ZipCompression compression) {
-  zip_source_t* source = zip_source_file(archive_, file.c_str(), 0, -1);
-  if (source == nullptr) return fail(name_ + ": " + file + ": " + zip_strerror(archive_));
-  zip_int64_t index = zip_file_add(archive_, entry.c_str(), source, ZIP_FL_ENC_UTF_8);
-  if (index < 0) {
-    zip_source_free(source);
-    return fail(name_ + ": adding " + entry + ": " + zip_strerror(archive_));
-  }
-  return set_compression(index, entry, compression);
+  return add(entry, zip_source_file(archive_, file.c_str(), 0, -1), compression);
 }
 
 Status ZipWriter::add_bytes(const std::string& entry, std::string bytes,
                             ZipCompression compression) {
   const std::string& kept = buffers_.emplace_back(std::move(bytes));
-  zip_source_t* source = zip_source_buffer(archive_, kept.data(), kept.size(), /*freep=*/0);
-  if (source == nullptr) return fail(name_ + ": " + entry + ": " + zip_strerror(archive_));
-  zip_int64_t index = zip_file_add(archive_, entry.c_str(), source, ZIP_FL_ENC_UTF_8);
-  if (index < 0) {
-    zip_source_free(source);
-    return fail(name_ + ": adding " + entry + ": " + zip_strerror(archive_));
-  }
-  return set_compression(index, entry, compression);
+  return add(entry, zip_source_buffer(archive_, kept.data(), kept.size(), /*freep=*/0),
+             compression);
 }
 
 Status ZipWriter::close(const std::function<void(double)>& progress) {

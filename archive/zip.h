@@ -55,7 +55,8 @@ class ZipWriter {
 
  private:
   ZipWriter(::zip* archive, std::string name) : archive_(archive), name_(std::move(name)) {}
-  Status set_compression(int64_t index, const std::string& entry, ZipCompression compression);
+  // Adds `source` (taken over; freed on failure too) as entry `entry`.
+  Status add(const std::string& entry, zip_source* source, ZipCompression compression);
 
   ::zip* archive_;
   std::string name_;

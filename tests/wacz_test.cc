@@ -17,6 +17,7 @@
 #include "archive/wacz.h"
 #include "archive/warc.h"
 #include "common/digest.h"
+#include "tests/support/captures.h"
 #include "tests/support/paths.h"
 #include "tests/support/wacz_check.h"
 
@@ -40,15 +41,8 @@ std::string joined(const std::vector<std::string>& lines) {
 
 Capture capture(const std::string& url, const std::string& fetched_at, int status,
                 const std::string& body, const std::string& type = "text/html; charset=utf-8") {
-  Capture c;
-  c.url = url;
-  c.site = "bac-kan";
-  c.fetched_at = fetched_at;
-  c.status = status;
-  c.http_version = "HTTP/1.1";
-  c.request_headers = {{"Host", "sotttt.backan.gov.vn"}, {"User-Agent", "provarc/0.1.0"}};
-  c.response_headers = {{"Content-Type", type}, {"Content-Encoding", "gzip"}};
-  c.body = body;
+  Capture c = testing::crawled_capture(url, fetched_at, status, body);
+  c.response_headers[0].value = type;
   return c;
 }
 

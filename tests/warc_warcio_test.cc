@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "archive/warc.h"
+#include "tests/support/captures.h"
 #include "tests/support/node_tools.h"
 #include "tests/support/paths.h"
 
@@ -32,20 +33,7 @@ std::string warcio_module() { return node_module("warcio/dist/index.js"); }
 
 Capture capture(const std::string& url, const std::string& fetched_at, int status,
                 const std::string& body) {
-  Capture c;
-  c.url = url;
-  c.site = "bac-kan";
-  c.fetched_at = fetched_at;
-  c.status = status;
-  c.http_version = "HTTP/1.1";
-  c.request_headers = {{"Host", "sotttt.backan.gov.vn"}, {"User-Agent", "provarc/0.1.0"}};
-  c.response_headers = {{"Content-Type", "text/html; charset=utf-8"},
-                        {"Content-Encoding", "gzip"},
-                        {"Content-Length", "12"},
-                        {"Date", "Sat, 21 Nov 2026 23:55:25 GMT"}};
-  c.body = body;
-  c.ip = "203.162.0.10";
-  return c;
+  return testing::crawled_capture(url, fetched_at, status, body);
 }
 
 // Every kind of record provarc writes, over several rotated files.
