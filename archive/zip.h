@@ -47,6 +47,9 @@ class ZipWriter {
   Status add_file(const std::string& entry, const std::string& file, ZipCompression compression);
   // Adds entry `entry` holding `bytes`, with the current time.
   Status add_bytes(const std::string& entry, std::string bytes, ZipCompression compression);
+  // Adds entry `entry` with the data of `source`, a libzip read source (taken over, and freed
+  // on failure too), read at close(): for data that is neither a file nor in memory.
+  Status add(const std::string& entry, zip_source* source, ZipCompression compression);
 
   // Writes the ZIP file. `progress`, when set, is called from time to time with the fraction
   // done (0 to 1). Fails, naming the file and the entry when libzip says which, when reading an
@@ -55,8 +58,6 @@ class ZipWriter {
 
  private:
   ZipWriter(::zip* archive, std::string name) : archive_(archive), name_(std::move(name)) {}
-  // Adds `source` (taken over; freed on failure too) as entry `entry`.
-  Status add(const std::string& entry, zip_source* source, ZipCompression compression);
 
   ::zip* archive_;
   std::string name_;
