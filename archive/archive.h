@@ -114,13 +114,13 @@ struct TimeRange {
 struct VersionFilter {
   std::string site;           // "" for every site
   bool all_versions = false;  // false: only each article's latest version
-  TimeRange captured;         // only versions read from a capture fetched in this span
+  TimeRange captured = {};    // only versions read from a capture fetched in this span
 };
 
 // Which captures to export: those of `site` ("" for every site) fetched in `fetched`.
 struct CaptureFilter {
   std::string site;
-  TimeRange fetched;
+  TimeRange fetched = {};
 };
 
 struct SiteStats {
