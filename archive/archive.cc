@@ -399,11 +399,11 @@ Status Archive::for_each_capture(const CaptureFilter& filter, bool with_body,
       "SELECT id FROM captures WHERE (?1 = '' OR site = ?1)"
       " AND (?2 = '' OR fetched_at >= ?2) AND (?3 = '' OR fetched_at <= ?3)"
       " ORDER BY fetched_at, id");
-  if (!ids.ok()) return core_->failed("listing captures", ids.error());
+  if (!ids.ok()) return core_->failed("listing captures", ids.failure());
   ids->bind(1, filter.site).bind(2, filter.fetched.since).bind(3, filter.fetched.until);
   for (;;) {
     Result<bool> row = ids->step();
-    if (!row.ok()) return core_->failed("listing captures", row.error());
+    if (!row.ok()) return core_->failed("listing captures", row.failure());
     if (!*row) return Status::Ok();
     Result<StoredCapture> stored = capture(ids->int_at(0), with_body);
     if (!stored.ok()) return stored.failure();

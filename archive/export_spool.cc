@@ -19,8 +19,8 @@ constexpr const char* kSchema =
     "CREATE TABLE index_lines (line TEXT NOT NULL);"
     "BEGIN;";
 
-Failure spool_failure(const std::string& doing, const std::string& why) {
-  return fail("the export's temporary database: " + doing + ": " + why);
+Failure spool_failure(const std::string& doing, const Failure& why) {
+  return why.prefixed("the export's temporary database: " + doing + ": ");
 }
 
 }  // namespace
@@ -32,17 +32,17 @@ ExportSpool::~ExportSpool() = default;
 Result<std::unique_ptr<ExportSpool>> ExportSpool::open() {
   Result<std::unique_ptr<sql::Connection>> db =
       sql::Connection::open("", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  if (!db.ok()) return spool_failure("creating it", db.error());
-  if (Status s = (*db)->exec(kSchema); !s.ok()) return spool_failure("creating it", s.error());
+  if (!db.ok()) return spool_failure("creating it", db.failure());
+  if (Status s = (*db)->exec(kSchema); !s.ok()) return spool_failure("creating it", s.failure());
   return std::unique_ptr<ExportSpool>(new ExportSpool(std::move(*db)));
 }
 
 Result<std::optional<WarcRecordRef>> ExportSpool::lookup(const char* sql, std::string_view key) {
   Result<sql::Statement> select = db_->prepare(sql);
-  if (!select.ok()) return spool_failure("reading", select.error());
+  if (!select.ok()) return spool_failure("reading", select.failure());
   select->bind(1, key);
   Result<bool> row = select->step();
-  if (!row.ok()) return spool_failure("reading", row.error());
+  if (!row.ok()) return spool_failure("reading", row.failure());
   if (!*row) return std::optional<WarcRecordRef>();
   return std::optional<WarcRecordRef>(
       WarcRecordRef{select->text_at(0), select->text_at(1), select->text_at(2)});
@@ -58,9 +58,9 @@ Result<std::optional<WarcRecordRef>> ExportSpool::latest(std::string_view url) {
 
 Status ExportSpool::store(const char* sql, std::string_view key, const WarcRecordRef& record) {
   Result<sql::Statement> insert = db_->prepare(sql);
-  if (!insert.ok()) return spool_failure("writing", insert.error());
+  if (!insert.ok()) return spool_failure("writing", insert.failure());
   insert->bind(1, key).bind(2, record.uri).bind(3, record.date).bind(4, record.record_id);
-  if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.error());
+  if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.failure());
   return Status::Ok();
 }
 
@@ -76,9 +76,9 @@ Status ExportSpool::remember_latest(std::string_view url, const WarcRecordRef& r
 
 Status ExportSpool::add_index_line(std::string_view line) {
   Result<sql::Statement> insert = db_->prepare("INSERT INTO index_lines (line) VALUES (?)");
-  if (!insert.ok()) return spool_failure("writing", insert.error());
+  if (!insert.ok()) return spool_failure("writing", insert.failure());
   insert->bind(1, line);
-  if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.error());
+  if (Status s = insert->run(); !s.ok()) return spool_failure("writing", s.failure());
   return Status::Ok();
 }
 
@@ -86,10 +86,10 @@ Status ExportSpool::for_each_index_line(const std::function<Status(std::string_v
   // BINARY collation compares with memcmp: bytewise order.
   Result<sql::Statement> select =
       db_->prepare_uncached("SELECT line FROM index_lines ORDER BY line");
-  if (!select.ok()) return spool_failure("sorting the index", select.error());
+  if (!select.ok()) return spool_failure("sorting the index", select.failure());
   for (;;) {
     Result<bool> row = select->step();
-    if (!row.ok()) return spool_failure("sorting the index", row.error());
+    if (!row.ok()) return spool_failure("sorting the index", row.failure());
     if (!*row) return Status::Ok();
     if (Status s = write(select->blob_at(0)); !s.ok()) return s;
   }

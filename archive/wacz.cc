@@ -33,14 +33,15 @@ class StagingDir {
   static Result<std::unique_ptr<StagingDir>> create(const std::string& package_path) {
     std::string pattern = package_path + ".parts-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
-      return fail(pattern + ": cannot create a directory for the package's parts: " +
-                  std::strerror(errno));
+      return fail(errno == ENOSPC ? ErrorCode::kFull : ErrorCode::kIo,
+                  pattern + ": cannot create a directory for the package's parts: " +
+                      std::strerror(errno));
     }
     auto dir = std::unique_ptr<StagingDir>(new StagingDir(pattern));
     std::error_code ec;
     for (const char* sub : {"archive", "indexes", "pages"}) {
       if (!fs::create_directory(dir->path_ + "/" + sub, ec)) {
-        return fail(dir->path_ + "/" + sub + ": cannot create: " + ec.message());
+        return fail(ErrorCode::kIo, dir->path_ + "/" + sub + ": cannot create: " + ec.message());
       }
     }
     return dir;
@@ -100,8 +101,8 @@ Status write_warcs(Archive& archive, const WaczOptions& options, const StagingDi
   if (!finished.ok()) return finished.failure();
   counts.warc = std::move(*finished);
   if (counts.warc.files.empty()) {
-    return fail("nothing to export: " + describe_filter(options.filter) +
-                " holds no capture with a response");
+    return fail(ErrorCode::kNotFound, "nothing to export: " + describe_filter(options.filter) +
+                                          " holds no capture with a response");
   }
   return Status::Ok();
 }
@@ -122,7 +123,9 @@ Result<Part> write_pages(Archive& archive, const WaczOptions& options, const Sta
                          WaczCounts& counts) {
   Part part{kPagesEntry, staging.path() + "/" + kPagesEntry, "", ZipCompression::kDeflate};
   std::FILE* out = std::fopen(part.file.c_str(), "wb");
-  if (out == nullptr) return fail(part.file + ": cannot create: " + std::strerror(errno));
+  if (out == nullptr) {
+    return fail(ErrorCode::kIo, part.file + ": cannot create: " + std::strerror(errno));
+  }
   Sha256 hash;
   bool ok = true;
   auto put = [&](const std::string& line) {
@@ -138,7 +141,8 @@ Result<Part> write_pages(Archive& archive, const WaczOptions& options, const Sta
   Status listed = archive.for_each_version(filter, [&](const ArticleVersion& v) -> Status {
     std::optional<std::string> line = page_line(v);
     if (!line) {
-      return fail("version " + std::to_string(v.id) + " of " + v.url + ": stored JSON is damaged");
+      return fail(ErrorCode::kCorrupt,
+                  "version " + std::to_string(v.id) + " of " + v.url + ": stored JSON is damaged");
     }
     put(*line);
     ++counts.pages;
@@ -148,7 +152,7 @@ Result<Part> write_pages(Archive& archive, const WaczOptions& options, const Sta
   });
   ok = std::fclose(out) == 0 && ok;
   if (!listed.ok()) return listed.failure();
-  if (!ok) return fail(part.file + ": write failed (disk full?)");
+  if (!ok) return fail(ErrorCode::kIo, part.file + ": write failed (disk full?)");
   part.sha256 = hash.hex();
   return part;
 }
@@ -160,7 +164,7 @@ Result<std::string> datapackage(const WaczOptions& options, const WaczCounts& co
   for (const Part& part : parts) {
     std::error_code ec;
     const uintmax_t bytes = fs::file_size(part.file, ec);
-    if (ec) return fail(part.file + ": " + ec.message());
+    if (ec) return fail(ErrorCode::kIo, part.file + ": " + ec.message());
     resources.push_back({{"name", fs::path(part.entry).filename().string()},
                          {"path", part.entry},
                          {"hash", "sha256:" + part.sha256},
@@ -212,7 +216,7 @@ Status pack(const WaczOptions& options, const std::vector<Part>& parts, std::str
 
 Result<WaczCounts> export_wacz(Archive& archive, const WaczOptions& options) {
   if (fs::path(options.path).extension() != ".wacz") {
-    return fail(options.path + ": a WACZ package's name must end in .wacz");
+    return fail(ErrorCode::kInvalidInput, options.path + ": a WACZ package's name must end in .wacz");
   }
   Result<std::unique_ptr<StagingDir>> staging = StagingDir::create(options.path);
   if (!staging.ok()) return staging.failure();

@@ -1,7 +1,5 @@
 // Reading WACZ packages: WarcImport::import_wacz imports the WARC files of a package, each
 // checked against the hash its datapackage.json gives.
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +7,7 @@
 #include "archive/wacz.h"
 #include "archive/warc.h"
 #include "archive/zip.h"
+#include "common/ascii.h"
 
 namespace provarc {
 namespace {
@@ -16,21 +15,10 @@ namespace {
 // datapackage.json is metadata: a larger one is no package of ours or anyone's.
 constexpr int64_t kMaxDatapackageBytes = 64 * 1024 * 1024;
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(),
-                                                      suffix) == 0;
-}
-
 // A WARC file of the package: archive/<name>.warc or archive/<name>.warc.gz.
 bool is_package_warc(const std::string& entry) {
-  const std::string name = lowercase(entry);
-  return name.rfind("archive/", 0) == 0 && (ends_with(name, ".warc") || ends_with(name, ".warc.gz"));
+  const std::string name = ascii::lowercase(entry);
+  return name.starts_with("archive/") && (name.ends_with(".warc") || name.ends_with(".warc.gz"));
 }
 
 // The "sha256:<hex>" hash datapackage.json gives each resource path. Fails when the package has
@@ -47,7 +35,7 @@ Result<std::map<std::string, std::string>> resource_hashes(ZipReader& zip) {
   for (const nlohmann::json& resource : package["resources"]) {
     if (resource.is_object() && resource.value("path", nlohmann::json()).is_string() &&
         resource.value("hash", nlohmann::json()).is_string()) {
-      hashes[resource["path"].get<std::string>()] = lowercase(resource["hash"].get<std::string>());
+      hashes[resource["path"].get<std::string>()] = ascii::lowercase(resource["hash"].get<std::string>());
     }
   }
   return hashes;
@@ -56,7 +44,7 @@ Result<std::map<std::string, std::string>> resource_hashes(ZipReader& zip) {
 }  // namespace
 
 bool is_wacz_file(const std::string& path) {
-  if (ends_with(lowercase(path), ".wacz")) return true;
+  if (ascii::lowercase(path).ends_with(".wacz")) return true;
   std::ifstream in(path, std::ios::binary);
   char magic[4] = {};
   return in.read(magic, sizeof magic) && std::string(magic, 4) == std::string("PK\3\4", 4);

@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <cerrno>
 #include <streambuf>
 
 #include "common/digest.h"
@@ -17,6 +18,27 @@ std::string open_error(int code) {
   return message;
 }
 
+// The ErrorCode of libzip's error `zip_code` (ZIP_ER_*) with system error `system_code`.
+ErrorCode code_of(int zip_code, int system_code) {
+  switch (zip_code) {
+    case ZIP_ER_NOENT: return ErrorCode::kNotFound;
+    case ZIP_ER_NOZIP:
+    case ZIP_ER_INCONS:
+    case ZIP_ER_CRC:
+    case ZIP_ER_ZLIB:
+    case ZIP_ER_COMPNOTSUPP: return ErrorCode::kCorrupt;
+    case ZIP_ER_RDONLY: return ErrorCode::kReadOnly;
+    default: break;
+  }
+  if (system_code == ENOSPC || system_code == EDQUOT) return ErrorCode::kFull;
+  if (system_code == EROFS || system_code == EACCES) return ErrorCode::kReadOnly;
+  return ErrorCode::kIo;
+}
+
+ErrorCode code_of(zip_error_t* error) {
+  return code_of(zip_error_code_zip(error), zip_error_code_system(error));
+}
+
 }  // namespace
 
 // ---- ZipWriter
@@ -24,7 +46,9 @@ std::string open_error(int code) {
 Result<std::unique_ptr<ZipWriter>> ZipWriter::create(const std::string& path) {
   int code = 0;
   ::zip* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
-  if (archive == nullptr) return fail(path + ": cannot write a ZIP file: " + open_error(code));
+  if (archive == nullptr) {
+    return fail(code_of(code, errno), path + ": cannot write a ZIP file: " + open_error(code));
+  }
   return std::unique_ptr<ZipWriter>(new ZipWriter(archive, path));
 }
 
@@ -33,10 +57,11 @@ Result<std::unique_ptr<ZipWriter>> ZipWriter::create(zip_source* sink, const std
   zip_error_init(&error);
   ::zip* archive = zip_open_from_source(sink, ZIP_CREATE | ZIP_TRUNCATE, &error);
   if (archive == nullptr) {
-    std::string message = zip_error_strerror(&error);
+    const Failure failure = fail(code_of(&error),
+                                 name + ": cannot write a ZIP file: " + zip_error_strerror(&error));
     zip_error_fini(&error);
     zip_source_free(sink);
-    return fail(name + ": cannot write a ZIP file: " + message);
+    return failure;
   }
   zip_error_fini(&error);
   return std::unique_ptr<ZipWriter>(new ZipWriter(archive, name));
@@ -47,15 +72,19 @@ ZipWriter::~ZipWriter() {
 }
 
 Status ZipWriter::add(const std::string& entry, zip_source* source, ZipCompression compression) {
-  if (source == nullptr) return fail(name_ + ": " + entry + ": " + zip_strerror(archive_));
+  auto failed = [&](const std::string& doing) {
+    return fail(code_of(zip_get_error(archive_)),
+                name_ + ": " + doing + entry + ": " + zip_strerror(archive_));
+  };
+  if (source == nullptr) return failed("");
   zip_int64_t index = zip_file_add(archive_, entry.c_str(), source, ZIP_FL_ENC_UTF_8);
   if (index < 0) {
     zip_source_free(source);
-    return fail(name_ + ": adding " + entry + ": " + zip_strerror(archive_));
+    return failed("adding ");
   }
   const int32_t method = compression == ZipCompression::kStore ? ZIP_CM_STORE : ZIP_CM_DEFLATE;
   if (zip_set_file_compression(archive_, static_cast<zip_uint64_t>(index), method, 0) != 0) {
-    return fail(name_ + ": " + entry + ": " + zip_strerror(archive_));
+    return failed("");
   }
   return Status::Ok();
 }
@@ -81,10 +110,11 @@ Status ZipWriter::close(const std::function<void(double)>& progress) {
         nullptr, this);
   }
   if (zip_close(archive_) != 0) {
-    std::string message = zip_strerror(archive_);
+    const Failure failure = fail(code_of(zip_get_error(archive_)),
+                                 name_ + ": writing the ZIP file failed: " + zip_strerror(archive_));
     zip_discard(archive_);  // libzip has removed its temporary file already
     archive_ = nullptr;
-    return fail(name_ + ": writing the ZIP file failed: " + message);
+    return failure;
   }
   archive_ = nullptr;
   return Status::Ok();
@@ -137,7 +167,9 @@ int64_t ZipReader::EntryStream::bytes_read() const { return buffer_->bytes_read(
 Result<std::unique_ptr<ZipReader>> ZipReader::open(const std::string& path) {
   int code = 0;
   ::zip* archive = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
-  if (archive == nullptr) return fail(path + ": cannot read it as a ZIP file: " + open_error(code));
+  if (archive == nullptr) {
+    return fail(code_of(code, errno), path + ": cannot read it as a ZIP file: " + open_error(code));
+  }
   return std::unique_ptr<ZipReader>(new ZipReader(archive, path));
 }
 
@@ -157,14 +189,16 @@ Result<int64_t> ZipReader::size_of(const std::string& entry) const {
   zip_stat_t stat;
   zip_stat_init(&stat);
   if (zip_stat(archive_, entry.c_str(), 0, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
-    return fail(path_ + ": no entry " + entry);
+    return fail(ErrorCode::kNotFound, path_ + ": no entry " + entry);
   }
   return static_cast<int64_t>(stat.size);
 }
 
 Result<std::unique_ptr<ZipReader::EntryStream>> ZipReader::open_entry(const std::string& entry) {
   zip_file_t* file = zip_fopen(archive_, entry.c_str(), 0);
-  if (file == nullptr) return fail(path_ + ": " + entry + ": " + zip_strerror(archive_));
+  if (file == nullptr) {
+    return fail(code_of(zip_get_error(archive_)), path_ + ": " + entry + ": " + zip_strerror(archive_));
+  }
   return std::unique_ptr<EntryStream>(new EntryStream(std::make_unique<EntryStream::Buffer>(file)));
 }
 
@@ -172,7 +206,8 @@ Result<std::string> ZipReader::read_entry(const std::string& entry, int64_t max_
   Result<int64_t> size = size_of(entry);
   if (!size.ok()) return size.failure();
   if (*size > max_bytes) {
-    return fail(path_ + ": " + entry + " is larger than " + std::to_string(max_bytes) + " bytes");
+    return fail(ErrorCode::kInvalidInput,
+                path_ + ": " + entry + " is larger than " + std::to_string(max_bytes) + " bytes");
   }
   Result<std::unique_ptr<EntryStream>> in = open_entry(entry);
   if (!in.ok()) return in.failure();
@@ -181,8 +216,9 @@ Result<std::string> ZipReader::read_entry(const std::string& entry, int64_t max_
   const std::streamsize got = (*in)->gcount();
   (*in)->peek();  // reads to the end of the entry, where libzip checks its CRC
   if (got != *size || !(*in)->error().empty()) {
-    return fail(path_ + ": " + entry + ": " +
-                ((*in)->error().empty() ? "shorter than its size" : (*in)->error()));
+    return fail(ErrorCode::kCorrupt,
+                path_ + ": " + entry + ": " +
+                    ((*in)->error().empty() ? "shorter than its size" : (*in)->error()));
   }
   return bytes;
 }

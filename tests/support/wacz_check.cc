@@ -16,11 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 bool is_rfc3339(const json& value) {
   static const std::regex kTime(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d))");
   return value.is_string() && std::regex_match(value.get<std::string>(), kTime);
@@ -38,7 +33,7 @@ void read_entries(zip_t* zip, WaczContents& out) {
     }
     const std::string name = stat.name;
     out.entries.push_back(name);
-    if (starts_with(name, "archive/") && stat.comp_method != ZIP_CM_STORE) {
+    if (name.starts_with("archive/") && stat.comp_method != ZIP_CM_STORE) {
       out.problems.push_back(name + ": compressed in the ZIP (WARCs must be stored)");
     }
     zip_file_t* file = zip_fopen_index(zip, i, 0);
@@ -181,7 +176,7 @@ void check_index_line(const CdxjLine& line, WaczContents& out) {
 void check_index(WaczContents& out) {
   bool any = false;
   for (const std::string& entry : out.entries) {
-    if (!starts_with(entry, "indexes/") || !(ends_with(entry, ".cdxj") || ends_with(entry, ".cdx"))) {
+    if (!entry.starts_with("indexes/") || !(entry.ends_with(".cdxj") || entry.ends_with(".cdx"))) {
       continue;
     }
     any = true;
@@ -270,8 +265,8 @@ WaczContents check_wacz(const std::string& path) {
   out.zip64 = has_zip64_end(path);
   bool warc = false;
   for (const std::string& entry : out.entries) {
-    warc = warc || (starts_with(entry, "archive/") &&
-                    (ends_with(entry, ".warc") || ends_with(entry, ".warc.gz")));
+    warc = warc || (entry.starts_with("archive/") &&
+                    (entry.ends_with(".warc") || entry.ends_with(".warc.gz")));
   }
   if (!warc) out.problems.push_back("no WARC file in archive/");
   check_datapackage(out);
