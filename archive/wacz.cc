@@ -65,10 +65,13 @@ struct Part {
   ZipCompression compression = ZipCompression::kDeflate;
 };
 
+// "no capture of site bac-kan fetched from ... until ...".
 std::string describe_filter(const CaptureFilter& filter) {
-  std::string what = filter.site.empty() ? "the archive" : "site " + filter.site;
-  if (!filter.fetched.since.empty()) what += " fetched from " + filter.fetched.since;
-  if (!filter.fetched.until.empty()) what += " fetched until " + filter.fetched.until;
+  std::string what = "no capture";
+  if (!filter.site.empty()) what += " of site " + filter.site;
+  if (!filter.fetched.since.empty() || !filter.fetched.until.empty()) what += " fetched";
+  if (!filter.fetched.since.empty()) what += " from " + filter.fetched.since;
+  if (!filter.fetched.until.empty()) what += " until " + filter.fetched.until;
   return what;
 }
 
@@ -101,8 +104,8 @@ Status write_warcs(Archive& archive, const WaczOptions& options, const StagingDi
   if (!finished.ok()) return finished.failure();
   counts.warc = std::move(*finished);
   if (counts.warc.files.empty()) {
-    return fail(ErrorCode::kNotFound, "nothing to export: " + describe_filter(options.filter) +
-                                          " holds no capture with a response");
+    return fail(ErrorCode::kNotFound,
+                "nothing to export: " + describe_filter(options.filter) + " has a response");
   }
   return Status::Ok();
 }
@@ -193,14 +196,11 @@ Status pack(const WaczOptions& options, const std::vector<Part>& parts, std::str
   }
   const std::string digest =
       json_text({{"path", "datapackage.json"}, {"hash", "sha256:" + sha256_hex(package)}}, 2);
-  if (Status s = (*zip)->add_bytes("datapackage.json", std::move(package), ZipCompression::kDeflate);
-      !s.ok()) {
-    return s;
+  Status added = (*zip)->add_bytes("datapackage.json", std::move(package), ZipCompression::kDeflate);
+  if (added.ok()) {
+    added = (*zip)->add_bytes("datapackage-digest.json", digest, ZipCompression::kDeflate);
   }
-  if (Status s = (*zip)->add_bytes("datapackage-digest.json", digest, ZipCompression::kDeflate);
-      !s.ok()) {
-    return s;
-  }
+  if (!added.ok()) return added;
   std::function<void(double)> on_zip;
   if (options.progress) {
     on_zip = [&](double done) {
@@ -216,7 +216,8 @@ Status pack(const WaczOptions& options, const std::vector<Part>& parts, std::str
 
 Result<WaczCounts> export_wacz(Archive& archive, const WaczOptions& options) {
   if (fs::path(options.path).extension() != ".wacz") {
-    return fail(ErrorCode::kInvalidInput, options.path + ": a WACZ package's name must end in .wacz");
+    return fail(ErrorCode::kInvalidInput,
+                options.path + ": a WACZ package's name must end in .wacz");
   }
   Result<std::unique_ptr<StagingDir>> staging = StagingDir::create(options.path);
   if (!staging.ok()) return staging.failure();

@@ -35,7 +35,8 @@ Result<std::map<std::string, std::string>> resource_hashes(ZipReader& zip) {
   for (const nlohmann::json& resource : package["resources"]) {
     if (resource.is_object() && resource.value("path", nlohmann::json()).is_string() &&
         resource.value("hash", nlohmann::json()).is_string()) {
-      hashes[resource["path"].get<std::string>()] = ascii::lowercase(resource["hash"].get<std::string>());
+      const std::string hash = resource["hash"];
+      hashes[resource["path"].get<std::string>()] = ascii::lowercase(hash);
     }
   }
   return hashes;

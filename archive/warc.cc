@@ -323,9 +323,10 @@ Status WarcWriter::remember(const Capture& capture, const std::string& payload_d
 
 Result<WarcExportCounts> WarcWriter::finish() {
   if (Status s = close_file(); !s.ok()) return s.failure();
-  const std::string path = !options_.index_path.empty()
-                               ? options_.index_path
-                               : options_.directory + "/" + options_.prefix + "-" + stamp_ + ".cdxj";
+  const std::string path =
+      !options_.index_path.empty()
+          ? options_.index_path
+          : options_.directory + "/" + options_.prefix + "-" + stamp_ + ".cdxj";
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) return fail(path + ": cannot create: " + std::strerror(errno));
   Sha256 hash;

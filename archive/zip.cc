@@ -110,8 +110,9 @@ Status ZipWriter::close(const std::function<void(double)>& progress) {
         nullptr, this);
   }
   if (zip_close(archive_) != 0) {
-    const Failure failure = fail(code_of(zip_get_error(archive_)),
-                                 name_ + ": writing the ZIP file failed: " + zip_strerror(archive_));
+    const Failure failure =
+        fail(code_of(zip_get_error(archive_)),
+             name_ + ": writing the ZIP file failed: " + zip_strerror(archive_));
     zip_discard(archive_);  // libzip has removed its temporary file already
     archive_ = nullptr;
     return failure;
@@ -197,7 +198,8 @@ Result<int64_t> ZipReader::size_of(const std::string& entry) const {
 Result<std::unique_ptr<ZipReader::EntryStream>> ZipReader::open_entry(const std::string& entry) {
   zip_file_t* file = zip_fopen(archive_, entry.c_str(), 0);
   if (file == nullptr) {
-    return fail(code_of(zip_get_error(archive_)), path_ + ": " + entry + ": " + zip_strerror(archive_));
+    return fail(code_of(zip_get_error(archive_)),
+                path_ + ": " + entry + ": " + zip_strerror(archive_));
   }
   return std::unique_ptr<EntryStream>(new EntryStream(std::make_unique<EntryStream::Buffer>(file)));
 }

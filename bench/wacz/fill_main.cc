@@ -22,9 +22,10 @@ namespace {
 using provarc::Archive;
 using provarc::Capture;
 
-const char* kWords[] = {"chuyển", "đổi", "số", "tỉnh", "hạ", "tầng", "viễn", "thông", "nền",
-                        "tảng", "dữ", "liệu", "an", "toàn", "thông", "tin", "báo", "chí",
-                        "xuất", "bản", "bưu", "chính", "hội", "nghị", "triển", "khai"};
+const char* kWords[] = {"chuyển", "đổi", "số",    "tỉnh", "hạ",    "tầng", "viễn",
+                        "thông",  "nền", "tảng",  "dữ",   "liệu",  "an",   "toàn",
+                        "thông",  "tin", "báo",   "chí",  "xuất",  "bản",  "bưu",
+                        "chính",  "hội", "nghị",  "triển", "khai"};
 
 std::string text_of(std::mt19937_64& random, size_t bytes) {
   std::string text;
@@ -79,7 +80,8 @@ int main(int argc, char** argv) {
   for (int64_t start = 0; start < n; start += 1000) {
     provarc::Status batch = (*archive)->transaction([&]() -> provarc::Status {
       for (int64_t i = start; i < std::min(n, start + 1000); ++i) {
-        const std::string url = "https://stttt.bench.gov.vn/tin-tuc/bai-" + std::to_string(i) + ".html";
+        const std::string url =
+            "https://stttt.bench.gov.vn/tin-tuc/bai-" + std::to_string(i) + ".html";
         const std::string title = "Bài viết " + std::to_string(i);
         const std::string text = text_of(random, 1500);
         auto id = (*archive)->store_capture(
