@@ -2,7 +2,6 @@
 // specification by tests/support/wacz_check.h, read back by WarcImport, and what happens when
 // an export fails or a package is damaged.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include "archive/wacz.h"
 #include "archive/warc.h"
 #include "common/digest.h"
+#include "tests/support/archive_sql.h"
 #include "tests/support/captures.h"
 #include "tests/support/paths.h"
 #include "tests/support/wacz_check.h"
@@ -284,14 +284,7 @@ TEST_F(WaczTest, FailedExportLeavesNothingAtThePath) {
   const std::string path = dir_ + "/bac-kan.wacz";
   std::ofstream(path) << "an older package";
   // A damaged body: the export fails when it reaches it.
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ + "/archive.sqlite").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE blobs SET data = x'00112233' WHERE id = 2", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  testing::exec_sql(dir_ + "/archive.sqlite", "UPDATE blobs SET data = x'00112233' WHERE id = 2");
   Result<WaczCounts> counts = export_wacz(*archive_, options());
   ASSERT_FALSE(counts.ok());
   EXPECT_NE(counts.error().find("capture"), std::string::npos) << counts.error();
