@@ -99,6 +99,7 @@ WarcWriter::WarcWriter(const WarcWriterOptions& options, std::unique_ptr<ExportS
     : options_(options),
       stamp_(utc_stamp()),
       file_hash_(std::make_unique<Sha256>()),
+      gzip_(std::make_unique<GzipMembers>()),
       spool_(std::move(spool)),
       random_(std::random_device{}()) {}
 
@@ -136,7 +137,7 @@ std::string WarcWriter::new_record_id() {
 }
 
 Status WarcWriter::append(const std::string& record, int64_t* offset) {
-  Result<std::string> member = gzip_member(record);
+  Result<std::string> member = gzip_->member(record);
   if (!member.ok()) return fail(file_name_ + ": " + member.error());
   if (std::fwrite(member->data(), 1, member->size(), file_) != member->size()) {
     return fail(options_.directory + "/" + file_name_ + ".open: write failed (disk full?)");

@@ -24,6 +24,7 @@ namespace sql {
 class Connection;  // archive/sqlite.h
 }
 class ExportSpool;     // archive/export_spool.h
+class GzipMembers;     // archive/gzip.h
 struct WarcRecordRef;  // archive/export_spool.h
 class Sha256;       // common/digest.h
 
@@ -121,6 +122,7 @@ class WarcWriter {
   std::string file_name_;  // without directory
   int64_t file_size_ = 0;
   std::unique_ptr<Sha256> file_hash_;  // of the open file's bytes so far
+  std::unique_ptr<GzipMembers> gzip_;  // a member per record
   std::string warcinfo_id_;
   // The first record of each "sha1:..." payload, each URL's last record with a payload, and the
   // index lines.
