@@ -391,6 +391,26 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
   return out;
 }
 
+Status Archive::for_each_capture(const CaptureFilter& filter, bool with_body,
+                                 const std::function<Status(const StoredCapture&)>& visit) {
+  // Its own statement, whose sort SQLite spills to temporary files past its cache: `visit` reads
+  // each capture through the cached statement of capture() while this one steps.
+  Result<sql::Statement> ids = core_->db().prepare_uncached(
+      "SELECT id FROM captures WHERE (?1 = '' OR site = ?1)"
+      " AND (?2 = '' OR fetched_at >= ?2) AND (?3 = '' OR fetched_at <= ?3)"
+      " ORDER BY fetched_at, id");
+  if (!ids.ok()) return core_->failed("listing captures", ids.failure());
+  ids->bind(1, filter.site).bind(2, filter.fetched.since).bind(3, filter.fetched.until);
+  for (;;) {
+    Result<bool> row = ids->step();
+    if (!row.ok()) return core_->failed("listing captures", row.failure());
+    if (!*row) return Status::Ok();
+    Result<StoredCapture> stored = capture(ids->int_at(0), with_body);
+    if (!stored.ok()) return stored.failure();
+    if (Status s = visit(*stored); !s.ok()) return s;
+  }
+}
+
 Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view url, bool with_body) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT id FROM captures WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1");

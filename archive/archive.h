@@ -103,10 +103,24 @@ struct ArticleVersion {
   std::string json;
 };
 
+// A span of capture times: format_utc() strings, compared as strings, both ends included; ""
+// leaves that end open.
+struct TimeRange {
+  std::string since;
+  std::string until;
+};
+
 // What to export or iterate over.
 struct VersionFilter {
   std::string site;           // "" for every site
   bool all_versions = false;  // false: only each article's latest version
+  TimeRange captured = {};    // only versions read from a capture fetched in this span
+};
+
+// Which captures to export: those of `site` ("" for every site) fetched in `fetched`.
+struct CaptureFilter {
+  std::string site;
+  TimeRange fetched = {};
 };
 
 struct SiteStats {
@@ -228,6 +242,14 @@ class Archive {
   // The capture `id`, with its body when `with_body`. Fails when there is no such capture, or when
   // its stored body is damaged (decompression or digest mismatch), naming the capture.
   Result<StoredCapture> capture(int64_t id, bool with_body);
+
+  // Calls `visit` with each capture `filter` selects, in fetch order (fetched_at, then id), with
+  // its body when `with_body`, one at a time: memory does not grow with the archive (SQLite sorts
+  // the ids, spilling to temporary files). The captures are those committed when the call began
+  // (it reads one snapshot). Stops at and returns the first failure of `visit`; fails, naming the
+  // capture, when a stored body is damaged.
+  Status for_each_capture(const CaptureFilter& filter, bool with_body,
+                          const std::function<Status(const StoredCapture&)>& visit);
 
   // The most recent capture of `url` (by fetched_at) of any outcome, or nullopt when none.
   Result<std::optional<StoredCapture>> latest_capture(std::string_view url, bool with_body);

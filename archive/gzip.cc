@@ -73,34 +73,45 @@ Result<std::string> inflate_all(std::string_view data, int window_bits, int64_t 
 
 }  // namespace
 
-Result<std::string> gzip_member(std::string_view data) {
-  z_stream zs{};
-  // 16 + 15: a gzip wrapper around a full-window deflate stream.
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    return fail("zlib: cannot start compressing (out of memory?)");
+Result<std::string> gzip_member(std::string_view data) { return GzipMembers().member(data); }
+
+GzipMembers::~GzipMembers() {
+  if (zs_ != nullptr) deflateEnd(zs_);
+  delete zs_;
+}
+
+Result<std::string> GzipMembers::member(std::string_view data) {
+  if (zs_ == nullptr) {
+    zs_ = new z_stream{};
+    // 16 + 15: a gzip wrapper around a full-window deflate stream.
+    if (deflateInit2(zs_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+      delete zs_;
+      zs_ = nullptr;
+      return fail("zlib: cannot start compressing (out of memory?)");
+    }
+  } else if (deflateReset(zs_) != Z_OK) {
+    return fail("zlib: cannot start compressing");
   }
   std::string out;
   char buffer[kChunk];
   size_t fed = 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
-    if (zs.avail_in == 0 && fed < data.size()) {
+    if (zs_->avail_in == 0 && fed < data.size()) {
       size_t slice = std::min(kMaxSlice, data.size() - fed);
-      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + fed));
-      zs.avail_in = static_cast<uInt>(slice);
+      zs_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + fed));
+      zs_->avail_in = static_cast<uInt>(slice);
       fed += slice;
     }
-    zs.next_out = reinterpret_cast<Bytef*>(buffer);
-    zs.avail_out = sizeof buffer;
-    rc = deflate(&zs, fed == data.size() ? Z_FINISH : Z_NO_FLUSH);
+    zs_->next_out = reinterpret_cast<Bytef*>(buffer);
+    zs_->avail_out = sizeof buffer;
+    rc = deflate(zs_, fed == data.size() ? Z_FINISH : Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-      deflateEnd(&zs);
-      return fail("zlib: compression failed");
+      return fail("zlib: compression failed");  // the next member resets the stream
     }
-    out.append(buffer, sizeof buffer - zs.avail_out);
+    out.append(buffer, sizeof buffer - zs_->avail_out);
   }
-  deflateEnd(&zs);
   return out;
 }
 

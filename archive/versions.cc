@@ -279,12 +279,22 @@ Result<std::vector<ArticleVersion>> Archive::versions(std::string_view url) {
 Status Archive::for_each_version(const VersionFilter& filter,
                                  const std::function<Status(const ArticleVersion&)>& visit) {
   // Its own statement: `visit` may use this Archive (cached statements) while this one steps.
+  // Within a time range an article's latest version is its last one read from a capture in it.
+  const bool ranged = !filter.captured.since.empty() || !filter.captured.until.empty();
   Result<sql::Statement> stmt = core_->db().prepare_uncached(
-      "SELECT" VERSION_COLUMNS
-      "WHERE (?1 = '' OR a.site = ?1) AND (?2 OR v.id = a.latest_version_id)"
-      " ORDER BY a.id, v.number");
+      ranged ? "SELECT" VERSION_COLUMNS
+               "WHERE (?1 = '' OR a.site = ?1)"
+               " AND (?3 = '' OR c.fetched_at >= ?3) AND (?4 = '' OR c.fetched_at <= ?4)"
+               " AND (?2 OR v.number = (SELECT max(w.number) FROM article_versions w"
+               "   JOIN captures d ON d.id = w.capture_id WHERE w.article_id = a.id"
+               "   AND (?3 = '' OR d.fetched_at >= ?3) AND (?4 = '' OR d.fetched_at <= ?4)))"
+               " ORDER BY a.id, v.number"
+             : "SELECT" VERSION_COLUMNS
+               "WHERE (?1 = '' OR a.site = ?1) AND (?2 OR v.id = a.latest_version_id)"
+               " ORDER BY a.id, v.number");
   if (!stmt.ok()) return core_->failed("reading versions", stmt.failure());
   stmt->bind(1, filter.site).bind(2, int64_t{filter.all_versions ? 1 : 0});
+  if (ranged) stmt->bind(3, filter.captured.since).bind(4, filter.captured.until);
   for (;;) {
     Result<bool> row = stmt->step();
     if (!row.ok()) return core_->failed("reading versions", row.failure());

@@ -10,8 +10,8 @@
 #include <filesystem>
 
 #include "archive/cdxj.h"
+#include "archive/export_spool.h"
 #include "archive/gzip.h"
-#include "archive/sqlite.h"
 #include "archive/warc_http.h"
 #include "common/digest.h"
 #include "common/url.h"
@@ -95,8 +95,13 @@ std::string mime_of(const Capture& capture) {
 
 }  // namespace
 
-WarcWriter::WarcWriter(const WarcWriterOptions& options)
-    : options_(options), stamp_(utc_stamp()), random_(std::random_device{}()) {}
+WarcWriter::WarcWriter(const WarcWriterOptions& options, std::unique_ptr<ExportSpool> spool)
+    : options_(options),
+      stamp_(utc_stamp()),
+      file_hash_(std::make_unique<Sha256>()),
+      gzip_(std::make_unique<GzipMembers>()),
+      spool_(std::move(spool)),
+      random_(std::random_device{}()) {}
 
 WarcWriter::~WarcWriter() {
   // A file still open was cut short by a failure: it is no WARC file anyone should read.
@@ -113,7 +118,9 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::create(const WarcWriterOptions& 
     return fail(options.directory + ": cannot create the WARC output directory" +
                 (ec ? ": " + ec.message() : ""));
   }
-  return std::unique_ptr<WarcWriter>(new WarcWriter(options));
+  Result<std::unique_ptr<ExportSpool>> spool = ExportSpool::open();
+  if (!spool.ok()) return spool.failure();
+  return std::unique_ptr<WarcWriter>(new WarcWriter(options, std::move(*spool)));
 }
 
 // A random (version 4) UUID as a WARC record id: "<urn:uuid:...>".
@@ -130,11 +137,12 @@ std::string WarcWriter::new_record_id() {
 }
 
 Status WarcWriter::append(const std::string& record, int64_t* offset) {
-  Result<std::string> member = gzip_member(record);
+  Result<std::string> member = gzip_->member(record);
   if (!member.ok()) return fail(file_name_ + ": " + member.error());
   if (std::fwrite(member->data(), 1, member->size(), file_) != member->size()) {
     return fail(options_.directory + "/" + file_name_ + ".open: write failed (disk full?)");
   }
+  file_hash_->update(*member);
   if (offset != nullptr) *offset = file_size_;
   file_size_ += static_cast<int64_t>(member->size());
   return Status::Ok();
@@ -184,11 +192,13 @@ Status WarcWriter::close_file() {
     return fail(path + ".open: cannot rename to " + path + ": " + ec.message() + "; removed");
   }
   counts_.files.push_back(path);
+  counts_.file_sha256.push_back(file_hash_->hex());
   return Status::Ok();
 }
 
-void WarcWriter::index(const Capture& capture, const std::string& date, const std::string& mime,
-                       const std::string& payload_digest, int64_t offset, int64_t length) {
+Status WarcWriter::index(const Capture& capture, const std::string& date,
+                         const std::string& mime, const std::string& payload_digest,
+                         int64_t offset, int64_t length) {
   CdxjEntry entry;
   entry.url = capture.url;
   entry.date = date;
@@ -198,7 +208,7 @@ void WarcWriter::index(const Capture& capture, const std::string& date, const st
   entry.offset = offset;
   entry.length = length;
   entry.filename = file_name_;
-  index_lines_.push_back(cdxj_line(entry));
+  return spool_->add_index_line(cdxj_line(entry));
 }
 
 Status WarcWriter::write(const Capture& capture) {
@@ -244,14 +254,14 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   const std::string payload_digest = not_modified ? "" : "sha1:" + sha1_base32(capture.body);
   // What a revisit refers to: for a 304, the URL's last record with a payload; for a payload
   // written before, the record that holds it. Empty bodies are not worth a revisit.
-  const Written* referred = nullptr;
+  Result<std::optional<WarcRecordRef>> found = std::optional<WarcRecordRef>();
   if (not_modified) {
-    auto last = latest_by_url_.find(capture.url);
-    if (last != latest_by_url_.end()) referred = &last->second;
+    found = spool_->latest(capture.url);
   } else if (!capture.body.empty()) {
-    auto first = payloads_.find(payload_digest);
-    if (first != payloads_.end()) referred = &first->second;
+    found = spool_->payload(payload_digest);
   }
+  if (!found.ok()) return found.failure();
+  const WarcRecordRef* referred = found->has_value() ? &**found : nullptr;
   const bool identical = !not_modified && referred != nullptr;
   // A revisit holds the HTTP head only; its payload is the referred record's.
   std::optional<int64_t> payload_size;
@@ -289,76 +299,64 @@ Status WarcWriter::write_response(const Capture& capture, const std::string& dat
   int64_t offset = 0;
   const int64_t before = file_size_;
   if (Status s = append(record_bytes(fields, block), &offset); !s.ok()) return s;
-  index(capture, date, not_modified || identical ? "warc/revisit" : mime_of(capture),
-        payload_digest, offset, file_size_ - before);
+  if (Status s = index(capture, date, not_modified || identical ? "warc/revisit" : mime_of(capture),
+                       payload_digest, offset, file_size_ - before);
+      !s.ok()) {
+    return s;
+  }
   if (not_modified) {
     ++counts_.not_modified_revisits;
     return Status::Ok();
   }
-  const Written written = identical ? *referred : Written{capture.url, date, record_id};
-  if (identical) {
-    ++counts_.identical_revisits;
-  } else {
-    ++counts_.responses;
-    if (!capture.body.empty()) payloads_.emplace(payload_digest, written);
+  ++(identical ? counts_.identical_revisits : counts_.responses);
+  return remember(capture, payload_digest,
+                  identical ? *referred : WarcRecordRef{capture.url, date, record_id}, identical);
+}
+
+// Remembers the record holding the payload of `capture` for the revisits that will refer to it.
+Status WarcWriter::remember(const Capture& capture, const std::string& payload_digest,
+                            const WarcRecordRef& written, bool identical) {
+  if (!identical && !capture.body.empty()) {
+    if (Status s = spool_->remember_payload(payload_digest, written); !s.ok()) return s;
   }
-  latest_by_url_[capture.url] = written;
-  return Status::Ok();
+  return spool_->remember_latest(capture.url, written);
 }
 
 Result<WarcExportCounts> WarcWriter::finish() {
   if (Status s = close_file(); !s.ok()) return s.failure();
-  std::sort(index_lines_.begin(), index_lines_.end());
-  const std::string path = options_.directory + "/" + options_.prefix + "-" + stamp_ + ".cdxj";
+  const std::string path =
+      !options_.index_path.empty()
+          ? options_.index_path
+          : options_.directory + "/" + options_.prefix + "-" + stamp_ + ".cdxj";
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) return fail(path + ": cannot create: " + std::strerror(errno));
+  Sha256 hash;
   bool ok = true;
-  for (const std::string& line : index_lines_) {
+  Status sorted = spool_->for_each_index_line([&](std::string_view line) {
+    hash.update(line);
+    hash.update("\n");
     ok = ok && std::fwrite(line.data(), 1, line.size(), out) == line.size() &&
          std::fputc('\n', out) != EOF;
-  }
+    return Status::Ok();
+  });
   ok = std::fclose(out) == 0 && ok;
+  if (!sorted.ok()) return sorted.failure();
   if (!ok) return fail(path + ": write failed (disk full?)");
   counts_.index = path;
+  counts_.index_sha256 = hash.hex();
   return counts_;
 }
 
 // ---- export_warc
 
-namespace {
-
-// The ids of the captures to export, in fetch order. Read through a connection of our own: the
-// Archive API reads captures one by one, and listing them is this export's business only.
-Result<std::vector<int64_t>> capture_ids(const std::string& archive_path, std::string_view site) {
-  Result<std::unique_ptr<sql::Connection>> db = sql::open_readable(archive_path);
-  if (!db.ok()) return fail(archive_path + ": " + db.error());
-  Result<sql::Statement> select =
-      (*db)->prepare("SELECT id FROM captures WHERE ?1 = '' OR site = ?1 ORDER BY fetched_at, id");
-  if (!select.ok()) return fail(archive_path + ": listing captures: " + select.error());
-  select->bind(1, site);
-  std::vector<int64_t> ids;
-  while (true) {
-    Result<bool> row = select->step();
-    if (!row.ok()) return fail(archive_path + ": listing captures: " + row.error());
-    if (!*row) break;
-    ids.push_back(select->int_at(0));
-  }
-  return ids;
-}
-
-}  // namespace
-
-Result<WarcExportCounts> export_warc(Archive& archive, std::string_view site,
+Result<WarcExportCounts> export_warc(Archive& archive, const CaptureFilter& filter,
                                      const WarcWriterOptions& options) {
-  Result<std::vector<int64_t>> ids = capture_ids(archive.path(), site);
-  if (!ids.ok()) return ids.failure();
   Result<std::unique_ptr<WarcWriter>> writer = WarcWriter::create(options);
   if (!writer.ok()) return writer.failure();
-  for (int64_t id : *ids) {
-    Result<StoredCapture> stored = archive.capture(id, /*with_body=*/true);
-    if (!stored.ok()) return stored.failure();
-    if (Status s = (*writer)->write(stored->capture); !s.ok()) return s.failure();
-  }
+  Status written = archive.for_each_capture(
+      filter, /*with_body=*/true,
+      [&](const StoredCapture& stored) { return (*writer)->write(stored.capture); });
+  if (!written.ok()) return written.failure();
   return (*writer)->finish();
 }
 

@@ -23,6 +23,10 @@ namespace provarc {
 namespace sql {
 class Connection;  // archive/sqlite.h
 }
+class ExportSpool;     // archive/export_spool.h
+class GzipMembers;     // archive/gzip.h
+struct WarcRecordRef;  // archive/export_spool.h
+class Sha256;       // common/digest.h
 
 // ---- Writing
 //
@@ -57,6 +61,8 @@ struct WarcWriterOptions {
   // end near it (a capture's records are never split across files).
   int64_t max_file_bytes = kDefaultWarcFileBytes;
   std::string software = std::string("provarc/") + PROVARC_VERSION;  // for warcinfo
+  // Where the index goes; "" for <directory>/<prefix>-<time>.cdxj.
+  std::string index_path;
 };
 
 struct WarcExportCounts {
@@ -66,15 +72,20 @@ struct WarcExportCounts {
   int64_t not_modified_revisits = 0;  // server-not-modified
   int64_t skipped = 0;                // captures with no response, or with an unusable URL
   std::vector<std::string> files;     // the WARC files written, in order (full paths)
+  std::vector<std::string> file_sha256;  // the SHA-256 (hex) of each of `files`, in order
   std::string index;                  // the CDXJ index (full path)
+  std::string index_sha256;           // its SHA-256 (hex)
 };
 
 // Writes captures into rotated WARC files and their CDXJ index. Not thread-safe. A writer that is
 // destroyed without finish() (a failed export) removes its last file, "<name>.open", and writes
-// no index; the files it closed before stay, each a complete WARC file.
+// no index; the files it closed before stay, each a complete WARC file. What it must remember
+// from record to record (the records revisits refer to, the index lines) is kept in a temporary
+// database (archive/export_spool.h): its memory does not grow with the export.
 class WarcWriter {
  public:
-  // Creates the directory when missing. Fails, naming the directory, when it cannot.
+  // Creates the directory when missing. Fails, naming the directory, when it cannot, or when
+  // the temporary database cannot be created.
   static Result<std::unique_ptr<WarcWriter>> create(const WarcWriterOptions& options);
   ~WarcWriter();
   WarcWriter(const WarcWriter&) = delete;
@@ -87,25 +98,21 @@ class WarcWriter {
 
   // Closes the last file and writes the index: one line per response and revisit record,
   // `<SURT> <14-digit time> {"url":..,"mime":..,"status":..,"digest":"sha1:..","length":..,
-  // "offset":..,"filename":..}`, sorted bytewise (as `LC_ALL=C sort` would). The index is held in
-  // memory until then (some 300 bytes a capture). Returns what was written.
+  // "offset":..,"filename":..}`, sorted bytewise (as `LC_ALL=C sort` would). Returns what was
+  // written.
   Result<WarcExportCounts> finish();
 
  private:
-  struct Written {  // a record holding a payload, for the revisits that refer to it
-    std::string uri;
-    std::string date;
-    std::string record_id;
-  };
-
-  explicit WarcWriter(const WarcWriterOptions& options);
+  WarcWriter(const WarcWriterOptions& options, std::unique_ptr<ExportSpool> spool);
   Status open_file();
   Status close_file();
   Status append(const std::string& record_bytes, int64_t* offset);
   Status write_response(const Capture& capture, const std::string& date,
                         const std::string& request_id);
-  void index(const Capture& capture, const std::string& date, const std::string& mime,
-             const std::string& payload_digest, int64_t offset, int64_t length);
+  Status index(const Capture& capture, const std::string& date, const std::string& mime,
+               const std::string& payload_digest, int64_t offset, int64_t length);
+  Status remember(const Capture& capture, const std::string& payload_digest,
+                  const WarcRecordRef& written, bool identical);
   std::string new_record_id();
 
   WarcWriterOptions options_;
@@ -114,18 +121,20 @@ class WarcWriter {
   std::FILE* file_ = nullptr;
   std::string file_name_;  // without directory
   int64_t file_size_ = 0;
+  std::unique_ptr<Sha256> file_hash_;  // of the open file's bytes so far
+  std::unique_ptr<GzipMembers> gzip_;  // a member per record
   std::string warcinfo_id_;
-  std::map<std::string, Written> payloads_;       // the first of each "sha1:..." payload
-  std::map<std::string, Written> latest_by_url_;  // each URL's last record with a payload
-  std::vector<std::string> index_lines_;
+  // The first record of each "sha1:..." payload, each URL's last record with a payload, and the
+  // index lines.
+  std::unique_ptr<ExportSpool> spool_;
   WarcExportCounts counts_;
   std::mt19937_64 random_;
 };
 
-// Writes every capture of `site` ("" for every site) in `archive`, in fetch order, with a
-// WarcWriter. Fails, naming the capture or file, on archive or write errors; the files closed
-// until then stay on disk, the one being written is removed.
-Result<WarcExportCounts> export_warc(Archive& archive, std::string_view site,
+// Writes every capture of `archive` that `filter` selects, in fetch order, with a WarcWriter.
+// Fails, naming the capture or file, on archive or write errors; the files closed until then
+// stay on disk, the one being written is removed.
+Result<WarcExportCounts> export_warc(Archive& archive, const CaptureFilter& filter,
                                      const WarcWriterOptions& options);
 
 // ---- Reading
@@ -268,7 +277,7 @@ Result<std::optional<WarcCapture>> capture_from_record(const WarcRecord& record,
 // ---- Importing
 
 struct WarcImportCounts {
-  int64_t files = 0;
+  int64_t files = 0;                // WARC files read (a WACZ package's count one each)
   int64_t records = 0;              // WARC records read
   int64_t captures = 0;             // captures handed to the store function
   int64_t already_stored = 0;       // the archive already had the capture (same URL, time, payload)
@@ -295,14 +304,21 @@ class WarcImport {
 
   WarcImport(Archive& archive, StoreFunction store, const WarcReaderOptions& options = {});
 
-  // Imports every capture of the WARC file `path`. Records that cannot be read are counted in
-  // counts().errors and skipped. Fails when the file cannot be opened or when the store function
-  // or the archive fails.
+  // Imports every capture of the WARC file `path`, or of the WARC files in the WACZ package
+  // `path` (a name ending in .wacz, or a ZIP file): its entries archive/*.warc and
+  // archive/*.warc.gz, in the package's order, each checked against the SHA-256 its
+  // datapackage.json gives. Records that cannot be read, a package that cannot be read as ZIP,
+  // lacks its datapackage.json or holds a file whose hash differs are counted in
+  // counts().errors and skipped. Fails when a WARC file cannot be opened or when the store
+  // function or the archive fails.
   Status import_file(const std::string& path);
 
   const WarcImportCounts& counts() const { return counts_; }
 
  private:
+  Status import_wacz(const std::string& path);  // archive/wacz_import.cc
+  // Imports the captures `reader` reads; `name` names the file in messages.
+  Status import_records(std::unique_ptr<WarcReader> reader, const std::string& name);
   Result<bool> resolve_revisit(sql::Connection& db, WarcCapture& revisit);
   Status import_capture(sql::Connection& db, const std::string& path, WarcCapture& capture);
 

@@ -8,6 +8,7 @@
 
 #include "archive/gzip.h"
 #include "archive/sqlite.h"
+#include "archive/wacz.h"
 #include "archive/warc.h"
 #include "archive/warc_http.h"
 #include "common/ascii.h"
@@ -686,13 +687,18 @@ Status WarcImport::import_capture(sql::Connection& db, const std::string& path, 
 }
 
 Status WarcImport::import_file(const std::string& path) {
+  if (is_wacz_file(path)) return import_wacz(path);
   Result<std::unique_ptr<WarcReader>> reader = WarcReader::open(path, options_);
   if (!reader.ok()) return reader.failure();
+  return import_records(std::move(*reader), path);
+}
+
+Status WarcImport::import_records(std::unique_ptr<WarcReader> reader, const std::string& path) {
   Result<std::unique_ptr<sql::Connection>> db =
       sql::Connection::open(archive_.path(), SQLITE_OPEN_READONLY);
   if (!db.ok()) return fail(archive_.path() + ": " + db.error());
   ++counts_.files;
-  WarcCaptureReader captures(std::move(*reader));
+  WarcCaptureReader captures(std::move(reader));
   const size_t errors_before = counts_.errors.size();
   Status status;
   while (status.ok()) {

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -358,10 +360,60 @@ int run_history(const std::string& url, const GlobalOptions& global) {
 
 struct ExportOptions {
   std::string format = "jsonl";
-  std::string out;  // --out DIR, for warc
+  std::string out;  // --out DIR for warc, --out FILE.wacz for wacz
   std::string site;
+  std::string since, until;  // as given
   bool all_versions = false;
 };
+
+// The archive time an end of --since/--until stands for. A day (2026-11-21) is a UTC day; a time
+// (2026-11-21T08:30, with :SS and .mmm optional, then Z or +07:00) is converted to UTC. The range
+// includes its ends at the precision given: --until 2026-11-21 runs to 23:59:59.999 that day.
+Result<std::string> time_bound(const std::string& option, const std::string& given, bool end) {
+  if (given.empty()) return std::string();
+  static const std::regex kTime(
+      R"((\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{3}))?)?(Z|[+-]\d\d:\d\d))?)");
+  std::smatch m;
+  const std::string expected = option + " " + given +
+                               ": expected a UTC day such as 2026-11-21, or a time such as "
+                               "2026-11-21T08:30:00+07:00 or 2026-11-21T01:30:00Z";
+  if (!std::regex_match(given, m, kTime)) return fail(expected);
+  auto number = [&](int i, int otherwise) { return m[i].matched ? std::stoi(m[i]) : otherwise; };
+  std::tm tm{};
+  tm.tm_year = number(1, 0) - 1900;
+  tm.tm_mon = number(2, 0) - 1;
+  tm.tm_mday = number(3, 0);
+  tm.tm_hour = number(4, end ? 23 : 0);
+  tm.tm_min = number(5, end ? 59 : 0);
+  tm.tm_sec = number(6, end ? 59 : 0);
+  const int millis = number(7, end ? 999 : 0);
+  const std::tm given_tm = tm;
+  std::time_t t = timegm(&tm);
+  if (given_tm.tm_hour > 23 || given_tm.tm_min > 59 || given_tm.tm_sec > 59 ||
+      tm.tm_mday != given_tm.tm_mday || tm.tm_mon != given_tm.tm_mon) {
+    return fail(expected);  // 2026-02-30, 24:00
+  }
+  if (m[8].matched && m[8].str() != "Z") {
+    const std::string zone = m[8];
+    const int offset = (std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2))) * 60;
+    t += zone[0] == '+' ? -offset : offset;
+  }
+  return format_utc(std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds(millis));
+}
+
+// The --site, --since and --until of an export, as a capture filter.
+Result<CaptureFilter> capture_filter(const ExportOptions& opts) {
+  CaptureFilter filter{opts.site, {}};
+  Result<std::string> since = time_bound("--since", opts.since, /*end=*/false);
+  if (!since.ok()) return since.failure();
+  Result<std::string> until = time_bound("--until", opts.until, /*end=*/true);
+  if (!until.ok()) return until.failure();
+  if (!since->empty() && !until->empty() && *since > *until) {
+    return fail("--since " + opts.since + " is after --until " + opts.until);
+  }
+  filter.fetched = {*since, *until};
+  return filter;
+}
 
 // One line per version: the article's JSON as `provarc parse` prints it, plus an "archive" object
 // saying which version and capture it is.
@@ -387,14 +439,18 @@ ExportWriter export_writer(const std::string& format) {
 }
 
 int run_export(const ExportOptions& opts, const GlobalOptions& global) {
-  if (opts.format == "warc") return run_export_warc(opts.out, opts.site, global);
+  Result<CaptureFilter> filter = capture_filter(opts);
+  if (!filter.ok()) return report("export", filter.error(), kExitUsage);
+  if (opts.format == "warc") return run_export_warc(opts.out, *filter, global);
+  if (opts.format == "wacz") return run_export_wacz(opts.out, *filter, global);
   ExportWriter writer = export_writer(opts.format);
   if (writer == nullptr) return report("export", "unknown --format " + opts.format, kExitUsage);
   Result<std::unique_ptr<Archive>> archive = open_for_reading(global);
   if (!archive.ok()) return report("export", archive.error());
   int64_t lines = 0;
   Status s = (*archive)->for_each_version(
-      VersionFilter{opts.site, opts.all_versions}, [&](const ArticleVersion& v) -> Status {
+      VersionFilter{opts.site, opts.all_versions, filter->fetched},
+      [&](const ArticleVersion& v) -> Status {
         ++lines;
         return writer(v, std::cout);
       });
@@ -528,12 +584,21 @@ void add_archive_commands(CLI::App& app, GlobalOptions& global) {
   {
     auto opts = std::make_shared<ExportOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "export", "write articles to standard output, or captures as WARC files (--format warc)");
+        "export",
+        "write articles to standard output, or captures as WARC files (--format warc) or as a "
+        "WACZ package (--format wacz)");
     cmd->add_option("--format", opts->format,
-                    "jsonl (one article version per line), or warc (every capture, into --out)")
-        ->check(CLI::IsMember({"jsonl", "warc"}));
-    cmd->add_option("--out", opts->out, "directory for --format warc's files and CDXJ index");
+                    "jsonl (one article version per line), warc (every capture, into --out DIR) "
+                    "or wacz (every capture and the article pages, into --out FILE.wacz)")
+        ->check(CLI::IsMember({"jsonl", "warc", "wacz"}));
+    cmd->add_option("--out", opts->out,
+                    "--format warc: directory for the WARC files and CDXJ index; --format wacz: "
+                    "the package, FILE.wacz");
     cmd->add_option("--site", opts->site, "only this site");
+    cmd->add_option("--since", opts->since,
+                    "only captures fetched from DATE on (2026-11-21, a UTC day, or a time such as "
+                    "2026-11-21T08:00:00+07:00); jsonl: versions read from such captures");
+    cmd->add_option("--until", opts->until, "only captures fetched until DATE, included");
     cmd->add_flag("--all-versions", opts->all_versions, "every version, not only the latest");
     cmd->callback([opts, &global] { global.exit_code = run_export(*opts, global); });
   }

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "archive/archive.h"
+
 namespace provarc {
 
 struct GlobalOptions {
@@ -31,10 +33,17 @@ void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_c
 void add_runs_command(CLI::App& app, GlobalOptions& options);      // cli/runs_command.cc
 void add_search_commands(CLI::App& app, GlobalOptions& options);  // cli/search_command.cc
 
-// `provarc export --format warc --out DIR [--site ID]` (cli/warc_commands.cc): writes the
-// archive's captures as WARC files and their CDXJ index into `out_dir` (created when missing),
-// prints what it wrote, and returns the exit code.
-int run_export_warc(const std::string& out_dir, const std::string& site,
+// `provarc export --format warc --out DIR [--site ID] [--since DATE] [--until DATE]`
+// (cli/warc_commands.cc): writes the captures `filter` selects as WARC files and their CDXJ index
+// into `out_dir` (created when missing), prints what it wrote, and returns the exit code.
+int run_export_warc(const std::string& out_dir, const CaptureFilter& filter,
+                    const GlobalOptions& global);
+
+// `provarc export --format wacz --out FILE.wacz [--site ID] [--since DATE] [--until DATE]`
+// (cli/warc_commands.cc): writes the captures `filter` selects, and the article pages read from
+// them, as one WACZ package (archive/wacz.h); progress on stderr when it is a terminal. Returns
+// the exit code: 0 written, 1 failed (nothing left at `out`), 2 bad command line.
+int run_export_wacz(const std::string& out, const CaptureFilter& filter,
                     const GlobalOptions& global);
 
 // `provarc sites try FILE (--url URL | --html PAGE)` (cli/sites_try.cc): reads one page with the

@@ -1,6 +1,9 @@
 // WARC at the command line: `provarc import-warc FILE...` (captures from other crawlers' WARC
-// files, parsed like a crawl's) and the `warc` format of `provarc export` (run_export_warc, called
-// from cli/archive_commands.cc). The WARC work itself is archive/warc.h's.
+// files and WACZ packages, parsed like a crawl's) and the `warc` and `wacz` formats of `provarc
+// export` (run_export_warc and run_export_wacz, called from cli/archive_commands.cc). The work
+// itself is archive/warc.h's and archive/wacz.h's.
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "archive/wacz.h"
 #include "archive/warc.h"
 #include "cli/commands.h"
 #include "cli/ingest.h"
@@ -201,7 +205,7 @@ int run_import_warc(const std::vector<std::string>& files, const GlobalOptions& 
 
 }  // namespace
 
-int run_export_warc(const std::string& out_dir, const std::string& site,
+int run_export_warc(const std::string& out_dir, const CaptureFilter& filter,
                     const GlobalOptions& global) {
   if (out_dir.empty()) return report("export", "--format warc needs --out DIR", kExitUsage);
   Result<std::unique_ptr<Archive>> archive =
@@ -209,7 +213,7 @@ int run_export_warc(const std::string& out_dir, const std::string& site,
   if (!archive.ok()) return report("export", archive.error(), kExitFailure);
   WarcWriterOptions options;
   options.directory = out_dir;
-  Result<WarcExportCounts> counts = export_warc(**archive, site, options);
+  Result<WarcExportCounts> counts = export_warc(**archive, filter, options);
   if (!counts.ok()) return report("export", counts.error(), kExitFailure);
   std::cout << "wrote " << counts->files.size() << " WARC files: " << counts->responses
             << " responses, " << counts->requests << " requests, " << counts->identical_revisits
@@ -221,13 +225,88 @@ int run_export_warc(const std::string& out_dir, const std::string& site,
   return kExitOk;
 }
 
+namespace {
+
+// The package's title and description, and the page a replay tool opens first: the site's first
+// start URL when one site is exported and its config is at hand.
+void describe_package(const CaptureFilter& filter, const GlobalOptions& global,
+                      WaczOptions& options) {
+  std::string what = "every site";
+  options.title = "provarc archive";
+  if (!filter.site.empty()) {
+    what = "site " + filter.site;
+    options.title = filter.site;
+    Result<SiteConfig> site = site_by_id(global, filter.site);
+    if (site.ok()) {
+      options.title = site->name.empty() ? site->id : site->name;
+      if (!site->start_urls.empty()) options.main_page_url = site->start_urls.front();
+    }
+  }
+  std::string when;
+  if (!filter.fetched.since.empty()) when += " from " + filter.fetched.since;
+  if (!filter.fetched.until.empty()) when += " until " + filter.fetched.until;
+  options.description = "The captures of " + what + when + " in the provarc archive " +
+                        fs::path(global.db_path).filename().string() +
+                        ", as WARC records; the article pages in pages/pages.jsonl carry the "
+                        "text provarc extracted from them.";
+}
+
+// One line of progress on stderr, rewritten in place.
+void print_progress(const WaczProgress& progress) {
+  switch (progress.stage) {
+    case WaczProgress::Stage::kCaptures:
+      std::cerr << "\rcaptures " << progress.captures << std::flush;
+      break;
+    case WaczProgress::Stage::kPages:
+      std::cerr << "\rpages " << progress.pages << "        " << std::flush;
+      break;
+    case WaczProgress::Stage::kZip:
+      std::cerr << "\rwriting the package " << static_cast<int>(progress.zipped * 100) << "%   "
+                << std::flush;
+      break;
+  }
+}
+
+}  // namespace
+
+int run_export_wacz(const std::string& out, const CaptureFilter& filter,
+                    const GlobalOptions& global) {
+  if (out.empty()) return report("export", "--format wacz needs --out FILE.wacz", kExitUsage);
+  if (fs::path(out).extension() != ".wacz") {
+    return report("export", "--out " + out + ": a WACZ package's name must end in .wacz",
+                  kExitUsage);
+  }
+  Result<std::unique_ptr<Archive>> archive =
+      Archive::open(global.db_path, ArchiveOptions{.read_only = true});
+  if (!archive.ok()) return report("export", archive.error(), kExitFailure);
+  WaczOptions options;
+  options.path = out;
+  options.filter = filter;
+  describe_package(filter, global, options);
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  if (terminal) options.progress = print_progress;
+  Result<WaczCounts> counts = export_wacz(**archive, options);
+  if (terminal) std::cerr << "\r\033[K" << std::flush;
+  if (!counts.ok()) return report("export", counts.error(), kExitFailure);
+  const WarcExportCounts& warc = counts->warc;
+  std::cout << "wrote " << out << " (" << counts->bytes << " bytes): " << warc.files.size()
+            << " WARC files with " << warc.responses << " responses, " << warc.requests
+            << " requests, " << warc.identical_revisits << " identical-payload revisits, "
+            << warc.not_modified_revisits << " not-modified revisits (skipped " << warc.skipped
+            << " captures without a response); " << counts->pages << " article pages";
+  if (!counts->main_page_url.empty()) std::cout << "; main page " << counts->main_page_url;
+  std::cout << "\n";
+  return kExitOk;
+}
+
 void add_warc_commands(CLI::App& app, GlobalOptions& global) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand(
       "import-warc",
-      "store the captures of WARC files (wget --warc-file, Heritrix, provarc export) and parse "
-      "the pages of configured sites");
-  cmd->add_option("files", *files, "WARC files (.warc or .warc.gz)")->required();
+      "store the captures of WARC files or WACZ packages (wget --warc-file, Heritrix, "
+      "Browsertrix, provarc export) and parse the pages of configured sites");
+  cmd->add_option("files", *files, "WARC files (.warc or .warc.gz) or WACZ packages (.wacz)")
+      ->required();
   cmd->callback([files, &global] { global.exit_code = run_import_warc(*files, global); });
 }
 

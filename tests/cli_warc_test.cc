@@ -2,7 +2,6 @@
 // imported into a new one keeps every capture's URL, time, status, headers and payload digest,
 // and its articles; GNU wget's WARC files come in as captures of the site that claims their host.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,6 +13,7 @@
 
 #include "archive/archive.h"
 #include "archive/gzip.h"
+#include "tests/support/archive_rows.h"
 #include "tests/support/archive_sql.h"
 #include "tests/support/paths.h"
 
@@ -22,6 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::capture_rows;
+using testing::exported_articles;
 using testing::fixture_path;
 using testing::provarc_binary;
 using testing::read_file;
@@ -125,43 +127,9 @@ void store_crawled_captures(const std::string& db) {
   ASSERT_TRUE((*archive)->store_capture(failed, 0).ok());
 }
 
-// What a round trip must keep of each capture, one row each, in a stable order.
-std::vector<std::vector<std::string>> capture_rows(const std::string& db, bool with_errors) {
-  sqlite3* handle = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  const char* sql =
-      "SELECT url, fetched_at, status, outcome, kind, response_headers, request_headers, "
-      "coalesce(payload_digest, ''), coalesce(redirect_target, ''), coalesce(ip, ''), site "
-      "FROM captures WHERE ?1 OR outcome != 'error' ORDER BY url, fetched_at";
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(handle, sql, -1, &stmt, nullptr), SQLITE_OK);
-  sqlite3_bind_int(stmt, 1, with_errors ? 1 : 0);
-  std::vector<std::vector<std::string>> rows;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* text = sqlite3_column_text(stmt, i);
-      row.push_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
-    }
-    rows.push_back(row);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(handle);
-  return rows;
-}
-
-// `provarc export --format jsonl`, without the "archive" object (ids differ between archives).
+// `provarc export --format jsonl` of the shipped sites' articles (see exported_articles).
 std::vector<json> articles(const std::string& db) {
-  RunResult r = provarc(db, {"export", "--format", "jsonl", "--all-versions"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);) {
-    json article = json::parse(line);
-    article.erase("archive");
-    out.push_back(article);
-  }
-  return out;
+  return exported_articles(db, source_dir() + "/config");
 }
 
 std::vector<std::string> warc_files(const std::string& dir) {

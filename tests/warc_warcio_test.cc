@@ -3,7 +3,6 @@
 // indexes the files; its index must locate the same records as provarc's CDXJ. Every response is
 // a message warcio reads whole: with a Content-Length, synthesized when the capture had none.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,46 +13,27 @@
 #include <vector>
 
 #include "archive/warc.h"
+#include "tests/support/captures.h"
+#include "tests/support/node_tools.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::find_node;
+using testing::missing_tools;
+using testing::node_module;
 using testing::read_file;
 using testing::run_command;
 using testing::source_dir;
 using testing::temp_dir;
 
-// The `node` executable on PATH, "" when there is none.
-std::string find_node() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path != nullptr ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::string candidate = dir + "/node";
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-std::string warcio_module() { return source_dir() + "/tools/node_modules/warcio/dist/index.js"; }
+std::string warcio_module() { return node_module("warcio/dist/index.js"); }
 
 Capture capture(const std::string& url, const std::string& fetched_at, int status,
                 const std::string& body) {
-  Capture c;
-  c.url = url;
-  c.site = "bac-kan";
-  c.fetched_at = fetched_at;
-  c.status = status;
-  c.http_version = "HTTP/1.1";
-  c.request_headers = {{"Host", "sotttt.backan.gov.vn"}, {"User-Agent", "provarc/0.1.0"}};
-  c.response_headers = {{"Content-Type", "text/html; charset=utf-8"},
-                        {"Content-Encoding", "gzip"},
-                        {"Content-Length", "12"},
-                        {"Date", "Sat, 21 Nov 2026 23:55:25 GMT"}};
-  c.body = body;
-  c.ip = "203.162.0.10";
-  return c;
+  return testing::crawled_capture(url, fetched_at, status, body);
 }
 
 // Every kind of record provarc writes, over several rotated files.
@@ -98,11 +78,8 @@ std::vector<Capture> sample_captures() {
 }
 
 TEST(WarcWarcio, WarcioReadsEveryRecordAndAgreesWithTheIndex) {
+  PROVARC_REQUIRE_TOOLS(missing_tools({warcio_module()}));
   const std::string node = find_node();
-  if (node.empty()) GTEST_SKIP() << "node is not installed (scripts/setup installs it)";
-  if (!fs::exists(warcio_module())) {
-    GTEST_SKIP() << warcio_module() << " is missing: run scripts/setup (npm ci --prefix tools)";
-  }
   const std::string dir = temp_dir();
   WarcWriterOptions options;
   options.directory = dir;
