@@ -30,6 +30,7 @@ void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_
 void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_commands.cc
 void add_runs_command(CLI::App& app, GlobalOptions& options);      // cli/runs_command.cc
 void add_search_commands(CLI::App& app, GlobalOptions& options);  // cli/search_command.cc
+void add_serve_command(CLI::App& app, GlobalOptions& options);    // cli/serve_command.cc
 
 // `provarc export --format warc --out DIR [--site ID]` (cli/warc_commands.cc): writes the
 // archive's captures as WARC files and their CDXJ index into `out_dir` (created when missing),
