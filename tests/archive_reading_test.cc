@@ -39,7 +39,7 @@ TEST_F(ArchiveReadingTest, SitesHaveTheirCountsAndLastCrawl) {
   const SiteSummary& hostile = (*sites)[1];
   EXPECT_EQ(hostile.site, "thu-nghiem");
   EXPECT_EQ(hostile.articles, 1);
-  EXPECT_EQ(hostile.captures, 3);
+  EXPECT_EQ(hostile.captures, 4);
   EXPECT_EQ(hostile.last_crawl_run, 2);
   EXPECT_TRUE(hostile.last_crawl.template_changed);
   EXPECT_EQ(hostile.last_crawl.examples.size(), 1u);

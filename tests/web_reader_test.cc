@@ -177,6 +177,14 @@ TEST_F(WebReaderTest, RawBodiesAreImagesOrDownloadsNeverPages) {
             "attachment; filename=\"bai-nguy-hiem.html\"");
   EXPECT_EQ(page->get_header_value("Content-Security-Policy").rfind("sandbox", 0), 0u);
   EXPECT_EQ(get("/raw/999999")->status, 404);
+  // Plain text is shown as text (nosniff: never read as HTML), sandboxed all the same.
+  auto robots = get("/raw/" + id(built_->robots_capture));
+  ASSERT_TRUE(robots);
+  EXPECT_EQ(robots->get_header_value("Content-Type"), "text/plain");
+  EXPECT_EQ(robots->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(robots->get_header_value("Content-Security-Policy").rfind("sandbox", 0), 0u);
+  EXPECT_EQ(get("/archived/" + id(built_->robots_capture))->get_header_value("Content-Type"),
+            "text/plain");
 }
 
 TEST_F(WebReaderTest, AUrlLeadsToItsArticleOrCapture) {

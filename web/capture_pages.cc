@@ -57,6 +57,10 @@ std::string image_type(std::string_view type, std::string_view url) {
   return "";
 }
 
+// Plain text (robots.txt, a .txt attachment) is shown as text: with nosniff no browser reads it
+// as anything else.
+bool is_plain_text(std::string_view type) { return type == "text/plain"; }
+
 bool is_html(std::string_view type, CaptureKind kind) {
   return type == "text/html" || type == "application/xhtml+xml" ||
          (type.empty() && kind == CaptureKind::kPage);
@@ -166,7 +170,7 @@ Reply capture_page(Archive& archive, int64_t capture_id) {
               << percent_encode(c->capture.url) << "\">xem bản đã lưu mới nhất</a>)";
     }
     content << ".</p>";
-  } else if (is_html(type, c->capture.kind)) {
+  } else if (is_html(type, c->capture.kind) || is_plain_text(type)) {
     content << "<p class=\"notice\">Trang hiển thị bên dưới như đã lưu, trong một khung cách ly: "
                "không chạy mã của trang, không tải gì từ bên ngoài; liên kết và ảnh trỏ tới bản "
                "lưu trong kho, còn thứ kho không có thì bị vô hiệu.</p>"
@@ -206,6 +210,11 @@ Reply raw_body(Archive& archive, int64_t capture_id) {
   Reply reply;
   reply.content_type = image_type(type, c->capture.url);
   reply.served = Served::kArchived;
+  if (is_plain_text(type)) {
+    const std::string header = lowercase(header_value(c->capture.response_headers, "Content-Type"));
+    reply.content_type = header.find("utf-8") != std::string::npos ? "text/plain; charset=utf-8"
+                                                                   : "text/plain";
+  }
   if (reply.content_type.empty()) {
     // Pages, PDFs, documents, anything else: never rendered in the reader's origin.
     reply.content_type = "application/octet-stream";

@@ -166,6 +166,13 @@ ReaderArchive build(const std::string& dir) {
   Result<int64_t> image_id = archive.store_capture(image, 0);
   if (!image_id.ok()) throw std::runtime_error(image_id.error());
   out.image_capture = *image_id;
+  Capture robots = page_capture("thu-nghiem", "https://thu-nghiem.example.gov.vn/robots.txt",
+                                "User-agent: *\nDisallow: /<script>alert(1)</script>\n",
+                                "2026-01-11T02:59:59.000Z", "text/plain");
+  robots.kind = CaptureKind::kRobots;
+  Result<int64_t> robots_id = archive.store_capture(robots, 0);
+  if (!robots_id.ok()) throw std::runtime_error(robots_id.error());
+  out.robots_capture = *robots_id;
 
   RunSiteCounts dong_thap_counts;
   dong_thap_counts.site = "dong-thap";

@@ -29,6 +29,7 @@ struct ReaderArchive {
   int64_t hostile_capture = 0;    // the hostile article's page, as archived
   int64_t image_capture = 0;      // the PNG the hostile article shows
   int64_t linked_capture = 0;     // a page the hostile page links to, archived
+  int64_t robots_capture = 0;     // the hostile site's robots.txt (text/plain)
 };
 
 // Builds the archive in `dir` (which must exist). Aborts the test on failure.
