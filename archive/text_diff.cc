@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/ascii.h"
+
 namespace provarc {
 namespace {
 
@@ -37,16 +39,14 @@ Tokens split_lines(std::string_view text) {
   }
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 // Words and the runs of white space between them, in order; joined they give `text`.
 Tokens split_words(std::string_view text) {
   Tokens tokens;
   size_t i = 0;
   while (i < text.size()) {
-    const bool space = is_space(text[i]);
+    const bool space = ascii::is_html_space(text[i]);
     size_t j = i + 1;
-    while (j < text.size() && is_space(text[j]) == space) ++j;
+    while (j < text.size() && ascii::is_html_space(text[j]) == space) ++j;
     tokens.push_back(text.substr(i, j - i));
     i = j;
   }
@@ -145,8 +145,9 @@ void append_word_diff(std::vector<DiffPiece>& pieces, std::string_view old_part,
   std::vector<std::pair<DiffOp, std::string_view>> cleaned;
   for (size_t k = 0; k < script.size(); ++k) {
     const auto& [op, token] = script[k];
-    const bool between_changes = op == DiffOp::kEqual && is_space(token[0]) && k > 0 &&
-                                 k + 1 < script.size() && script[k - 1].first != DiffOp::kEqual &&
+    const bool between_changes = op == DiffOp::kEqual && ascii::is_html_space(token[0]) &&
+                                 k > 0 && k + 1 < script.size() &&
+                                 script[k - 1].first != DiffOp::kEqual &&
                                  script[k + 1].first != DiffOp::kEqual;
     if (!between_changes) {
       cleaned.emplace_back(op, token);

@@ -107,8 +107,8 @@ TEST(RewriteArchivedTest, ImagesComeFromTheArchiveOrNotAtAll) {
       "<video poster=\"https://cdn.example/p.jpg\" src=\"/anh/a.jpg\"></video>",
       &full);
   EXPECT_NE(body.find("<img src=\"/raw/30\" alt=\"ảnh\">"), std::string::npos) << body;
-  EXPECT_NE(body.find("<img alt=\"b\" title=\"Không có trong kho lưu trữ: https://cdn.example/b.jpg\""
-                      " data-provarc=\"dead\">"),
+  EXPECT_NE(body.find("<img alt=\"b\" title=\"Không có trong kho lưu trữ: "
+                      "https://cdn.example/b.jpg\" data-provarc=\"dead\">"),
             std::string::npos)
       << body;
   EXPECT_NE(body.find("<img src=\"/raw/31\" data-src=\"/anh/lazy.jpg\">"), std::string::npos)

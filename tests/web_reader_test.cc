@@ -189,7 +189,8 @@ TEST_F(WebReaderTest, RawBodiesAreImagesOrDownloadsNeverPages) {
 
 TEST_F(WebReaderTest, AUrlLeadsToItsArticleOrCapture) {
   httplib::Client client(reader_->url().substr(0, reader_->url().size() - 1));
-  auto article = client.Get("/url?u=https%3A%2F%2Fthu-nghiem.example.gov.vn%2Ftin%2Fbai-nguy-hiem.html");
+  auto article =
+      client.Get("/url?u=https%3A%2F%2Fthu-nghiem.example.gov.vn%2Ftin%2Fbai-nguy-hiem.html");
   ASSERT_TRUE(article);
   EXPECT_EQ(article->status, 302);
   EXPECT_EQ(article->get_header_value("Location"), "/article/" + id(built_->hostile_article));

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/url.h"
 #include "html/dom.h"
 #include "web/html.h"
@@ -14,22 +15,8 @@
 namespace provarc::web {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool is_html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
 std::string_view trim_html_space(std::string_view text) {
-  while (!text.empty() && is_html_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_html_space(text.back())) text.remove_suffix(1);
-  return text;
+  return ascii::trim(text, ascii::is_html_space);
 }
 
 // Names the serializer writes as they are: a letter, then letters, digits and - _ : . (custom
@@ -184,7 +171,7 @@ std::string Rewriter::url_attribute(GumboNode* element, std::string_view name,
   // src
   const bool media = tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_VIDEO || tag == GUMBO_TAG_AUDIO ||
                      tag == GUMBO_TAG_SOURCE || tag == GUMBO_TAG_TRACK ||
-                     (tag == GUMBO_TAG_INPUT && lowercase(attr(element, "type")) == "image");
+                     (tag == GUMBO_TAG_INPUT && ascii::iequals(attr(element, "type"), "image"));
   return media ? resource(value) : "";
 }
 
@@ -194,7 +181,7 @@ Rewriter::Action Rewriter::action_for(GumboNode* element, std::string* name) {
   if (element->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) return Action::kRemove;
   if (tag == GUMBO_TAG_LINK) {
     // Only a stylesheet the archive holds stays.
-    std::string rel = lowercase(attr(element, "rel"));
+    std::string rel = ascii::lowercase(attr(element, "rel"));
     if (rel.find("stylesheet") == std::string::npos || rel.find("alternate") != std::string::npos) {
       return Action::kRemove;
     }
@@ -217,7 +204,7 @@ void Rewriter::write_attribute(std::string_view name, std::string_view value) {
 std::string_view lazy_image_source(GumboNode* img) {
   const GumboAttribute* src = find(img, "src");
   std::string_view current = src != nullptr ? trim_html_space(src->value) : "";
-  if (!current.empty() && lowercase(current.substr(0, 5)) != "data:") return "";
+  if (!current.empty() && !ascii::istarts_with(current, "data:")) return "";
   for (const char* lazy : {"data-src", "data-original", "data-lazy-src"}) {
     const GumboAttribute* a = find(img, lazy);
     if (a != nullptr && !trim_html_space(a->value).empty()) return trim_html_space(a->value);
@@ -288,7 +275,7 @@ void Rewriter::write_style_element(GumboNode* element) {
   std::optional<std::string> rewritten = rewrite_archived_css(css, base_, lookup_, &counts_);
   // Style is raw text: its content is written as it is, so it must not be able to end the
   // element (the tokenizer ends it at "</style" whatever follows).
-  if (!rewritten || lowercase(*rewritten).find("</style") != std::string::npos) {
+  if (!rewritten || ascii::lowercase(*rewritten).find("</style") != std::string::npos) {
     ++counts_.removed;
     return;
   }
@@ -361,14 +348,14 @@ std::string Rewriter::run(GumboNode* root) {
 // Reads a url( argument at css[i] (just after "url("): returns the URL and sets *end past the
 // closing parenthesis; nullopt when it does not close.
 std::optional<std::string> read_url_argument(std::string_view css, size_t i, size_t* end) {
-  while (i < css.size() && is_html_space(css[i])) ++i;
+  while (i < css.size() && ascii::is_html_space(css[i])) ++i;
   if (i < css.size() && (css[i] == '"' || css[i] == '\'')) {
     const char quote = css[i];
     size_t close = css.find(quote, i + 1);
     if (close == std::string_view::npos) return std::nullopt;
     std::string url(css.substr(i + 1, close - i - 1));
     i = close + 1;
-    while (i < css.size() && is_html_space(css[i])) ++i;
+    while (i < css.size() && ascii::is_html_space(css[i])) ++i;
     if (i >= css.size() || css[i] != ')') return std::nullopt;
     *end = i + 1;
     return url;
@@ -384,7 +371,7 @@ std::optional<std::string> read_url_argument(std::string_view css, size_t i, siz
 std::optional<std::string> rewrite_archived_css(std::string_view css, std::string_view base_url,
                                                 const ArchiveLookup& lookup,
                                                 RewriteCounts* counts) {
-  const std::string low = lowercase(css);
+  const std::string low = ascii::lowercase(css);
   // Escapes can spell url( or @import unrecognisably; @import and image-set() take bare
   // strings as URLs. None is worth a CSS parser in an archived news page.
   if (low.find('\\') != std::string::npos || low.find("@import") != std::string::npos ||

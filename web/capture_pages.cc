@@ -2,6 +2,7 @@
 // (pages rewritten by web/archived.h, stylesheets too), as an image, or as a download.
 #include <cstdio>
 
+#include "common/ascii.h"
 #include "crawler/url_canon.h"
 #include "html/text.h"
 #include "web/archived.h"
@@ -12,20 +13,9 @@ namespace {
 
 constexpr int kMaxRedirectHops = 5;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 // The media type of a Content-Type value, lowercased, without parameters: "text/html".
 std::string media_type(std::string_view content_type) {
-  std::string type = lowercase(content_type.substr(0, content_type.find(';')));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  while (!type.empty() && type.front() == ' ') type.erase(0, 1);
-  return type;
+  return ascii::lowercase(ascii::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 // The extension of the URL's path, lowercased: "jpg" for ".../a.JPG?x=1".
@@ -34,7 +24,7 @@ std::string url_extension(std::string_view url) {
   size_t slash = path.rfind('/');
   size_t dot = path.rfind('.');
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "";
-  return lowercase(path.substr(dot + 1));
+  return ascii::lowercase(path.substr(dot + 1));
 }
 
 // The picture types a browser shows in <img>, and the one every archived body may be served as.
@@ -211,7 +201,8 @@ Reply raw_body(Archive& archive, int64_t capture_id) {
   reply.content_type = image_type(type, c->capture.url);
   reply.served = Served::kArchived;
   if (is_plain_text(type)) {
-    const std::string header = lowercase(header_value(c->capture.response_headers, "Content-Type"));
+    const std::string header =
+        ascii::lowercase(header_value(c->capture.response_headers, "Content-Type"));
     reply.content_type = header.find("utf-8") != std::string::npos ? "text/plain; charset=utf-8"
                                                                    : "text/plain";
   }

@@ -1,5 +1,7 @@
 #include "web/html.h"
 
+#include "common/url.h"
+
 namespace provarc::web {
 
 std::string escape_html(std::string_view text) {
@@ -19,21 +21,11 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string percent_encode(std::string_view text) {
-  static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
+  for (char c : text) {
+    if (is_unreserved(c)) out += c;
+    else append_percent_encoded(out, static_cast<unsigned char>(c));
   }
   return out;
 }

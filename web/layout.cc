@@ -2,6 +2,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/ascii.h"
+#include "common/time.h"
 #include "web/pages.h"
 
 namespace provarc::web {
@@ -77,7 +79,7 @@ int digits(std::string_view text, size_t at, size_t n) {
   if (at + n > text.size()) return -1;
   int value = 0;
   for (size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
+    if (!ascii::is_digit(text[i])) return -1;
     value = value * 10 + (text[i] - '0');
   }
   return value;
@@ -154,22 +156,18 @@ std::string format_article_date(std::string_view iso) {
 
 std::string format_archive_time(std::string_view utc) {
   using namespace std::chrono;
-  const int year = digits(utc, 0, 4), month = digits(utc, 5, 2), day = digits(utc, 8, 2);
-  const int hour = digits(utc, 11, 2), minute = digits(utc, 14, 2);
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return std::string(utc);
-  const year_month_day date{std::chrono::year{year}, std::chrono::month{unsigned(month)},
-                            std::chrono::day{unsigned(day)}};
-  if (!date.ok()) return std::string(utc);
+  std::optional<WallTime> time = parse_utc(utc);
+  if (!time) return std::string(utc);
   // Vietnam keeps UTC+7 all year.
-  const sys_time<minutes> local = sys_days{date} + hours{hour} + minutes{minute} + hours{7};
-  const sys_days local_day = floor<days>(local);
-  const year_month_day ymd{local_day};
-  const hh_mm_ss<minutes> time{local - local_day};
-  return two(static_cast<int>(unsigned(ymd.day()))) + "/" +
-         two(static_cast<int>(unsigned(ymd.month()))) + "/" +
-         std::to_string(static_cast<int>(ymd.year())) + " " +
-         two(static_cast<int>(time.hours().count())) + ":" +
-         two(static_cast<int>(time.minutes().count()));
+  const sys_time<minutes> local = floor<minutes>(*time) + hours{7};
+  const sys_days day = floor<days>(local);
+  const year_month_day date{day};
+  const hh_mm_ss<minutes> clock{local - day};
+  return two(static_cast<int>(unsigned(date.day()))) + "/" +
+         two(static_cast<int>(unsigned(date.month()))) + "/" +
+         std::to_string(static_cast<int>(date.year())) + " " +
+         two(static_cast<int>(clock.hours().count())) + ":" +
+         two(static_cast<int>(clock.minutes().count()));
 }
 
 std::string format_bytes(int64_t bytes) {

@@ -421,7 +421,8 @@ Reply runs_page(Archive& archive, int64_t before_run_id) {
     if (run.site_counts.empty()) continue;
     content << "<div class=\"table-wrap\"><table><thead><tr><th>Trang</th>"
                "<th class=\"num\">Tải</th><th class=\"num\">Mới</th><th class=\"num\">Đổi</th>"
-               "<th class=\"num hide-narrow\">Không đổi</th><th class=\"num hide-narrow\">Đã gỡ</th>"
+               "<th class=\"num hide-narrow\">Không đổi</th>"
+               "<th class=\"num hide-narrow\">Đã gỡ</th>"
                "<th class=\"num\">Lỗi</th><th class=\"num hide-narrow\">Dung lượng</th>"
                "<th class=\"num hide-narrow\">Thời gian</th><th>Mẫu trang</th></tr></thead><tbody>";
     for (const RunSiteCounts& c : run.site_counts) {

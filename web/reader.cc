@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "archive/archive.h"
+#include "common/ascii.h"
 #include "web/pages.h"
 
 namespace provarc::web {
@@ -99,13 +100,6 @@ std::string bracketed(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-std::string lowercase(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return text;
-}
-
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
@@ -139,7 +133,7 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  if (lowercase(std::string(host)) == "localhost") return true;
+  if (ascii::iequals(host, "localhost")) return true;
   const std::string text(host);
   in_addr v4{};
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
@@ -249,7 +243,7 @@ Result<std::unique_ptr<Reader>> Reader::start(const ReaderOptions& options) {
   server.set_keep_alive_timeout(2);  // also bounds how long stop() waits for idle connections
   State* raw_state = state.get();
   server.set_pre_routing_handler([raw_state](const httplib::Request& req, httplib::Response& res) {
-    const std::string host = lowercase(req.get_header_value("Host"));
+    const std::string host = ascii::lowercase(req.get_header_value("Host"));
     for (const std::string& allowed : raw_state->hosts) {
       if (host == allowed) return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -286,8 +280,8 @@ Result<std::unique_ptr<Reader>> Reader::start(const ReaderOptions& options) {
   }
   const std::string authority = bracketed(listen.host) + ":" + std::to_string(port);
   state->url = "http://" + authority + "/";
-  state->hosts.push_back(lowercase(authority));
-  if (lowercase(listen.host) != "localhost") {
+  state->hosts.push_back(ascii::lowercase(authority));
+  if (!ascii::iequals(listen.host, "localhost")) {
     state->hosts.push_back("localhost:" + std::to_string(port));
   }
   state->thread = std::thread([raw_state] {

@@ -137,7 +137,8 @@ try {
   check("the frame is sandboxed without scripts or the reader's origin",
         !sandbox.includes("allow-scripts") && !sandbox.includes("allow-same-origin"), sandbox);
   const framed = await outerHtml(page, `/archived/${ids.hostile_capture}`);
-  check("the archived page is in the frame", framed.length === 1 && framed[0].includes("bài liên quan"),
+  check("the archived page is in the frame",
+        framed.length === 1 && framed[0].includes("bài liên quan"),
         `${frameLoaded.url()} ${framed.length}`);
   check("the archived page's script did not change its DOM",
         framed.length === 1 && !framed[0].includes("data-pwned"), (framed[0] || "").slice(0, 300));
@@ -149,14 +150,16 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const alone = await outerHtml(page, `/archived/${ids.hostile_capture}`);
   check("opened alone, the archived page's script does not run either",
-        alone.length === 1 && alone[0].includes("bài liên quan") && !alone[0].includes("data-pwned"),
+        alone.length === 1 && alone[0].includes("bài liên quan") &&
+          !alone[0].includes("data-pwned"),
         (alone[0] || "").slice(0, 300));
   check("no dialog opened on the archived page alone", results.dialogs.length === dialogsBefore,
         results.dialogs.join(" | "));
 
   // ---- The runs page renders.
   await page.goto(`${origin}/runs`, { waitUntil: "load" });
-  check("the runs page lists run 2", await page.$eval("main", (m) => m.innerText.includes("Lượt 2")));
+  check("the runs page lists run 2",
+        await page.$eval("main", (m) => m.innerText.includes("Lượt 2")));
 
   await page.close();
 } catch (error) {

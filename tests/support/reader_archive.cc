@@ -100,7 +100,8 @@ void record_crawl(Archive& archive, const std::vector<RunSiteCounts>& sites) {
   Result<int64_t> run = archive.begin_run("crawl", ids);
   if (!run.ok()) throw std::runtime_error(run.error());
   for (const RunSiteCounts& s : sites) {
-    if (Status st = archive.record_run_site(*run, s); !st.ok()) throw std::runtime_error(st.error());
+    Status recorded = archive.record_run_site(*run, s);
+    if (!recorded.ok()) throw std::runtime_error(recorded.error());
   }
   if (Status st = archive.end_run(*run, "{}"); !st.ok()) throw std::runtime_error(st.error());
 }
