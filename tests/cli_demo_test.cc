@@ -70,8 +70,8 @@ TEST(CliDemoTest, RunsThePipelineOnTheLocalMirrorAndPrintsArticles) {
   EXPECT_TRUE(std::filesystem::exists(kept + "/report.json"));
   EXPECT_EQ(demo.err, "") << "a clean demo prints no warning";
 
-  // What it leaves is read with `provarc serve`, as it says: the sites, the edited article and
-  // the diff of its two versions.
+  // What it leaves is read with `provarc serve`, as it says: the sites, a search without
+  // diacritics, the edited article and the diff of its two versions.
   EXPECT_NE(demo.out.find("provarc serve --db " + kept + "/archive.sqlite"), std::string::npos);
   ServeProcess serve(kept + "/archive.sqlite");
   ASSERT_FALSE(serve.url().empty()) << serve.output();
@@ -82,6 +82,14 @@ TEST(CliDemoTest, RunsThePipelineOnTheLocalMirrorAndPrintsArticles) {
   for (const char* site : {"bac-kan", "dong-thap", "nghe-an", "tra-vinh"}) {
     EXPECT_NE(sites->body.find(std::string("/site/") + site), std::string::npos) << site;
   }
+  auto search = client.Get("/search?q=dong+thap");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_NE(search->body.find(
+                "\">Diễn tập ứng cứu sự cố an toàn thông tin mạng tỉnh Đồng Tháp năm 2020</a>"),
+            std::string::npos)
+      << search->body;
+  EXPECT_NE(search->body.find("<mark>Đồng</mark> <mark>Tháp</mark>"), std::string::npos);
   const std::string edited_url = "http://127.0.0.1:" + dong_thap_port(demo.out) +
                                  "/ChiTietTin.aspx?ID=1402";
   auto article = client.Get("/url?u=" + web::percent_encode(edited_url));

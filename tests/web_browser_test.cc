@@ -81,7 +81,7 @@ TEST(WebBrowserTest, TheReaderInHeadlessChromium) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   nlohmann::json results = nlohmann::json::parse(run.out, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(results.is_object()) << run.out << run.err;
-  ASSERT_GE(results["checks"].size(), 10u) << run.out;
+  ASSERT_GE(results["checks"].size(), 23u) << run.out;
   for (const auto& c : results["checks"]) {
     const bool ok = c["ok"].get<bool>();
     std::cout << (ok ? "  ok    " : "  FAIL  ") << c["name"].get<std::string>() << "\n";

@@ -62,8 +62,17 @@ figure img { max-width: 100%; height: auto; }
 ins { background: var(--ins); text-decoration: none; }
 del { background: var(--del); }
 .pager { display: flex; justify-content: space-between; gap: 1rem; margin: 1.5rem 0; }
-.snippet b { background: #fff3b0; font-weight: inherit; }
-.results li { margin-bottom: 1rem; }
+mark { background: #fff3b0; color: inherit; }
+.results { padding-left: 1.6rem; }
+.results li { margin-bottom: 1.2rem; }
+.results .title { font-weight: 600; }
+.results .date { display: block; font-size: .85rem; color: var(--muted); }
+.results .snippet { margin: .2rem 0 0; }
+form.search-form input[type=search] { width: 100%; font: inherit; padding: .3rem .5rem;
+                                      border: 1px solid var(--line); border-radius: 4px; }
+form.search-form .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center;
+                            font-size: .92rem; }
+form.search-form select, form.search-form input[type=date] { font: inherit; }
 iframe.archived { width: 100%; height: 75vh; border: 1px solid var(--line); background: #fff; }
 .notice { background: var(--shade); border-left: 4px solid var(--accent); padding: .5rem .8rem;
           font-size: .92rem; }

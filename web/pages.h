@@ -56,6 +56,25 @@ Reply article_page(Archive& archive, int64_t article_id, int version);
 Reply diff_page(Archive& archive, int64_t article_id, int from, int to);
 Reply runs_page(Archive& archive, int64_t before_run_id);
 
+// ---- Search (web/search_page.cc)
+
+// A search as the page's form and links spell it: /search?q=&site=&since=&until=&versions=all
+// &page=N. The values are as received; Archive::search() judges them.
+struct SearchParams {
+  std::string query;
+  std::string site;    // "" for every site
+  std::string since;   // YYYY-MM-DD or ""
+  std::string until;   // YYYY-MM-DD or ""
+  bool all_versions = false;
+  int64_t page = 1;    // 20 hits a page
+};
+
+// The search form, and for a query its results (Archive::search(): the folding, query language
+// and ranking of `provarc search`), each snippet's matched words in <mark>, and the pager. Without
+// a query: the form and how to write one. A malformed query or date: 400 with the archive's
+// reason; an archive that cannot be searched: 500.
+Reply search_page(Archive& archive, const SearchParams& params);
+
 // ---- Captures as archived (web/capture_pages.cc)
 
 // The reader's page about a capture: what was fetched, when, its answer, and the body itself in

@@ -188,6 +188,16 @@ void Reader::State::add_routes() {
     int to = static_cast<int>(number(req.get_param_value("to"), 0));
     serve(res, [&](Archive& a) { return diff_page(a, id(req), from, to); });
   });
+  server.Get("/search", [this](const Request& req, Response& res) {
+    SearchParams params;
+    params.query = req.get_param_value("q");
+    params.site = req.get_param_value("site");
+    params.since = req.get_param_value("since");
+    params.until = req.get_param_value("until");
+    params.all_versions = req.get_param_value("versions") == "all";
+    params.page = number(req.get_param_value("page"), 1);
+    serve(res, [&](Archive& a) { return search_page(a, params); });
+  });
   server.Get("/runs", [this](const Request& req, Response& res) {
     int64_t before = number(req.get_param_value("before"), 0);
     serve(res, [&](Archive& a) { return runs_page(a, before); });

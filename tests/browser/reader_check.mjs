@@ -1,6 +1,7 @@
 // The web reader in a real browser, for tests/web_browser_test.cc: Debian's chromium, headless,
 // driven by puppeteer-core (tools/node_modules) over the reader `provarc serve` runs on
-// 127.0.0.1. Usage:
+// 127.0.0.1: searching without diacritics, a diff, a hostile article and archived page, and that
+// no request leaves the reader's origin. Usage:
 //   node reader_check.mjs TOOLS_DIR CHROMIUM USER_DATA_DIR READER_URL IDS_JSON
 // IDS_JSON names the test archive's articles and captures (tests/support/reader_archive.h).
 // Prints one JSON object: {"checks": [{"name", "ok", "detail"}], "requests": [every URL the
@@ -99,6 +100,31 @@ try {
   await page.goto(`${origin}/`, { waitUntil: "load" });
   check("the sites page lists dong-thap",
         await page.$eval("main", (m) => m.innerText.includes("dong-thap")));
+
+  // ---- Searching without diacritics, as a newcomer would: type into the header's search box on
+  // the sites page and submit (a plain GET form: no script).
+  await page.type("header form.search input[name=q]", "dong thap");
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }),
+                     page.click("header form.search button[type=submit]")]);
+  const searchUrl = new URL(page.url());
+  check("the search box leads to /search?q=dong thap",
+        searchUrl.pathname === "/search" && searchUrl.searchParams.get("q") === "dong thap",
+        page.url());
+  const hits = await page.$$eval("main ol.results > li", (all) => all.map((li) => ({
+    href: li.querySelector("a.title").getAttribute("href"),
+    title: li.querySelector("a.title").textContent,
+    marks: [...li.querySelectorAll(".snippet mark")].map((m) => m.textContent),
+  })));
+  const found = hits.find((hit) => hit.href === `/article/${ids.dong_thap_article}`);
+  check("searching \"dong thap\" finds the Đồng Tháp article",
+        found !== undefined && found.title.includes("Đồng Tháp"), JSON.stringify(hits));
+  check("its snippet highlights the words as written, Đồng Tháp",
+        found !== undefined && found.marks.includes("Đồng") && found.marks.includes("Tháp"),
+        JSON.stringify(found));
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }),
+                     page.click(`main ol.results a.title[href="/article/${ids.dong_thap_article}"]`)]);
+  check("the search result opens the article",
+        (await page.$eval("main h1", (h) => h.textContent)).includes("Đồng Tháp"), page.url());
 
   // ---- An article whose title is markup and whose text holds a script: both shown as text.
   const dialogsBefore = results.dialogs.length;

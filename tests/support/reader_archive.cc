@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
@@ -197,7 +199,52 @@ ReaderArchive build(const std::string& dir) {
   return out;
 }
 
+std::string bulletin_page(int i, const std::string& date) {
+  return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Bản tin số " +
+         std::to_string(i) + "</title></head><body><article><h1>Bản tin số " + std::to_string(i) +
+         "</h1><p class=\"ngay-dang\">Ngày đăng: " + date.substr(8, 2) + "/" + date.substr(5, 2) +
+         "/" + date.substr(0, 4) + "</p><p>Đây là bản tin thứ " + std::to_string(i) +
+         " của Sở Thông tin và Truyền thông, có đủ chữ để bộ đọc chung nhận ra thân bài: tình "
+         "hình triển khai chuyển đổi số, hạ tầng viễn thông và dịch vụ công trực tuyến trong "
+         "tuần qua.</p></article></body></html>";
+}
+
+std::string build_bulletins(const std::string& dir, int count) {
+  const std::string db_path = dir + "/bulletins.sqlite";
+  Result<std::unique_ptr<Archive>> opened = Archive::open(db_path);
+  if (!opened.ok()) throw std::runtime_error(opened.error());
+  const std::string site_file = dir + "/ban-tin.toml";
+  std::ofstream(site_file) << "id = \"ban-tin\"\nname = \"Bản tin\"\nprovince = \"Thử Nghiệm\"\n"
+                              "platform = \"generic\"\nhosts = [\"ban-tin.example.gov.vn\"]\n"
+                              "start_urls = [\"https://ban-tin.example.gov.vn/\"]\n"
+                              "contact_url = \"https://example.org/\"\n";
+  const SiteConfig site = load(site_file);
+  using std::chrono::days;
+  const std::chrono::sys_days first = std::chrono::year{2024} / 1 / 1;
+  for (int i = 0; i < count; ++i) {
+    const std::chrono::year_month_day day{first + days{i}};
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                  static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+    ingest(**opened, site,
+           page_capture("ban-tin", "https://ban-tin.example.gov.vn/tin/" + std::to_string(i),
+                        bulletin_page(i, date), "2026-01-12T03:00:00.000Z",
+                        "text/html; charset=utf-8"),
+           0);
+  }
+  return db_path;
+}
+
 }  // namespace
+
+std::string build_bulletin_archive(const std::string& dir, int count) {
+  try {
+    return build_bulletins(dir, count);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "building the bulletins' archive: " << e.what();
+    throw;
+  }
+}
 
 ReaderArchive build_reader_archive(const std::string& dir) {
   try {

@@ -35,4 +35,12 @@ struct ReaderArchive {
 // Builds the archive in `dir` (which must exist). Aborts the test on failure.
 ReaderArchive build_reader_archive(const std::string& dir);
 
+// A word every bulletin's body holds (with its diacritics), for searches that page.
+inline constexpr char kBulletinWord[] = "bản tin";
+
+// Builds, at `dir`/bulletins.sqlite, an archive of `count` short articles of the site "ban-tin",
+// the i-th (from 0) titled "Bản tin số i", published 2024-01-01 plus i days, its body holding
+// kBulletinWord. Returns the archive's path. Aborts the test on failure.
+std::string build_bulletin_archive(const std::string& dir, int count);
+
 }  // namespace provarc::testing
