@@ -121,8 +121,8 @@ try {
   check("its snippet highlights the words as written, Đồng Tháp",
         found !== undefined && found.marks.includes("Đồng") && found.marks.includes("Tháp"),
         JSON.stringify(found));
-  await Promise.all([page.waitForNavigation({ waitUntil: "load" }),
-                     page.click(`main ol.results a.title[href="/article/${ids.dong_thap_article}"]`)]);
+  const result = `main ol.results a.title[href="/article/${ids.dong_thap_article}"]`;
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(result)]);
   check("the search result opens the article",
         (await page.$eval("main h1", (h) => h.textContent)).includes("Đồng Tháp"), page.url());
 

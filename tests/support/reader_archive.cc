@@ -90,7 +90,7 @@ SiteConfig load(const std::string& file) {
 int64_t ingest(Archive& archive, const SiteConfig& site, const Capture& capture, int64_t run) {
   Result<IngestOutcome> outcome = ingest_capture(archive, capture, site, run, true);
   if (!outcome.ok()) throw std::runtime_error(outcome.error());
-  if (outcome->effect != IngestEffect::kChanged) {
+  if (!wrote_version(outcome->change)) {
     throw std::runtime_error(capture.url + " gave no new version: " + outcome->error);
   }
   return outcome->article_id;
