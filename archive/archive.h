@@ -163,6 +163,42 @@ struct GoneMark {
   int status = 0;
 };
 
+// ---- What readers list (the web reader, web/): read-only queries, any connection.
+
+// One site as the reader's first page shows it.
+struct SiteSummary {
+  std::string site;
+  int64_t articles = 0;  // registered article pages
+  int64_t versions = 0;  // their versions
+  int64_t gone = 0;      // articles marked gone
+  int64_t captures = 0;  // captures of any kind
+  // The site's part of the most recent crawl run that crawled it (last_crawl_run 0: none did).
+  // last_crawl.template_changed is the template alarm; last_crawl.examples its example pages.
+  int64_t last_crawl_run = 0;
+  std::string last_crawl_started_at;
+  std::string last_crawl_ended_at;  // "" while the run goes on, or when it was killed
+  RunSiteCounts last_crawl;
+};
+
+// One article as a list shows it: its identity and its latest version's title and date.
+struct ArticleSummary {
+  int64_t id = 0;
+  std::string url;  // canonical
+  std::string site;
+  std::string registered_at;
+  int version_count = 0;
+  int64_t latest_version_id = 0;         // 0 when no parse of it succeeded yet
+  std::string title;                     // of the latest version, "" when none
+  std::optional<std::string> published;  // of the latest version
+  std::optional<GoneMark> gone;          // set when its page answered 404/410
+};
+
+// A page of a site's articles and how many the site has in all.
+struct ArticlePage {
+  std::vector<ArticleSummary> articles;
+  int64_t total = 0;
+};
+
 // ---- The crawl frontier: the URLs to fetch (FrontierEntry, common/frontier.h), persistent across
 // runs.
 
@@ -223,8 +259,9 @@ class Archive {
   // The run `run_id` with its per-site counts. Fails, naming it, when there is no such run.
   Result<RunRecord> run(int64_t run_id);
 
-  // The `limit` most recent runs of any kind, newest first, with their per-site counts.
-  Result<std::vector<RunRecord>> recent_runs(int limit);
+  // The `limit` most recent runs of any kind, newest first, with their per-site counts; with
+  // `before_run_id` > 0, those before that run (the next page of a list).
+  Result<std::vector<RunRecord>> recent_runs(int limit, int64_t before_run_id = 0);
 
   // `site`'s counts in at most `limit` ended runs before run `before_run_id` in which it parsed
   // at least one article page, newest first: the history a template check compares with.
@@ -294,6 +331,27 @@ class Archive {
 
   // The sites that have registered articles, sorted.
   Result<std::vector<std::string>> article_sites();
+
+  // ---- Reading: what the web reader lists
+
+  // Every site with articles, captures or crawl runs, sorted by id, with its counts and its most
+  // recent crawl (the template alarm).
+  Result<std::vector<SiteSummary>> site_summaries();
+
+  // `site`'s articles newest first, by their latest version's `published` (as printed, so a date
+  // sorts with the times of that day), those without a date last, then by id, newest first;
+  // `limit` of them from `offset`.
+  Result<ArticlePage> site_articles(std::string_view site, int64_t offset, int limit);
+
+  // The article `article_id`; nullopt when there is none.
+  Result<std::optional<ArticleSummary>> article(int64_t article_id);
+
+  // The captures of `url` (without bodies), newest first, at most `limit`.
+  Result<std::vector<StoredCapture>> captures_of(std::string_view url, int limit);
+
+  // The id of the newest capture of `url` that holds the body of a 2xx answer: what the archive
+  // can serve for that URL. 0 when there is none.
+  Result<int64_t> latest_body_capture(std::string_view url);
 
   // ---- Gone articles: never deleted, only marked
 

@@ -26,6 +26,16 @@ class ArchiveCore;
 // archive. Works on read-only connections.
 Status check_search_index(ArchiveCore& core);
 
+// Runs `sql`, whose rows start with a site id, and calls `apply` on that site's entry of `sites`
+// (added when missing) for each row. `doing` names the work in failures (reading.cc).
+Status add_site_rows(ArchiveCore& core, const char* sql, std::string_view doing,
+                     std::map<std::string, SiteSummary>& sites,
+                     void (*apply)(SiteSummary&, const sql::Statement&));
+
+// Sets, in `sites` (by site id, adding the sites it lacks), each site's most recent crawl run and
+// its counts in it (runs.cc).
+Status fill_last_crawls(ArchiveCore& core, std::map<std::string, SiteSummary>& sites);
+
 class ArchiveCore {
  public:
   ArchiveCore(std::string path, ArchiveOptions options, std::unique_ptr<sql::Connection> db)

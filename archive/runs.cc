@@ -95,6 +95,21 @@ RunRecord run_from_row(const sql::Statement& st) {
 
 }  // namespace
 
+Status fill_last_crawls(ArchiveCore& core, std::map<std::string, SiteSummary>& sites) {
+  // Each site's newest run_sites row (run_sites_by_site finds it), with its run's times.
+  return add_site_rows(
+      core,
+      "SELECT" RUN_SITE_COLUMNS ", runs.id, runs.started_at, runs.ended_at"
+      " FROM run_sites JOIN runs ON runs.id = run_sites.run_id"
+      " WHERE run_id = (SELECT max(run_id) FROM run_sites later WHERE later.site = run_sites.site)",
+      "reading the sites' last crawls", sites, [](SiteSummary& site, const sql::Statement& st) {
+        site.last_crawl = site_counts_from_row(st);
+        site.last_crawl_run = st.int_at(19);
+        site.last_crawl_started_at = st.text_at(20);
+        site.last_crawl_ended_at = st.text_at(21);
+      });
+}
+
 Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
   const std::string doing = "recording the counts of site " + c.site + " in run " +
                             std::to_string(run_id);
@@ -148,14 +163,14 @@ Result<RunRecord> Archive::run(int64_t run_id) {
   return run;
 }
 
-Result<std::vector<RunRecord>> Archive::recent_runs(int limit) {
+Result<std::vector<RunRecord>> Archive::recent_runs(int limit, int64_t before_run_id) {
   const std::string doing = "listing runs";
   std::vector<RunRecord> runs;
   {
     Result<sql::Statement> stmt = core_->db().prepare(
-        "SELECT" RUN_COLUMNS "FROM runs ORDER BY id DESC LIMIT ?");
+        "SELECT" RUN_COLUMNS "FROM runs WHERE ?2 <= 0 OR id < ?2 ORDER BY id DESC LIMIT ?1");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
-    stmt->bind(1, int64_t{limit});
+    stmt->bind(1, int64_t{limit}).bind(2, before_run_id);
     for (;;) {
       Result<bool> row = stmt->step();
       if (!row.ok()) return core_->failed(doing, row.failure());

@@ -21,6 +21,7 @@ int run_app(int argc, char** argv) {
   // (registrations)
   add_crawl_command(app, options);
   add_runs_command(app, options);
+  add_serve_command(app, options);
   add_warc_commands(app, options);
   add_archive_commands(app, options);
   add_search_commands(app, options);

@@ -32,6 +32,7 @@ void add_crawl_command(CLI::App& app, GlobalOptions& options);     // cli/crawl_
 void add_warc_commands(CLI::App& app, GlobalOptions& options);     // cli/warc_commands.cc
 void add_runs_command(CLI::App& app, GlobalOptions& options);      // cli/runs_command.cc
 void add_search_commands(CLI::App& app, GlobalOptions& options);  // cli/search_command.cc
+void add_serve_command(CLI::App& app, GlobalOptions& options);    // cli/serve_command.cc
 
 // `provarc export --format warc --out DIR [--site ID] [--since DATE] [--until DATE]`
 // (cli/warc_commands.cc): writes the captures `filter` selects as WARC files and their CDXJ index

@@ -1,9 +1,10 @@
-// unified_diff: the text diffs `provarc history` prints.
+// unified_diff and word_diff: the text diffs `provarc history` prints and the web reader marks.
 #include "archive/text_diff.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <string>
 
 namespace provarc {
@@ -74,6 +75,89 @@ TEST(TextDiffTest, HugeRewritesAreBoundedInTime) {
   EXPECT_EQ(diff.rfind("--- a\n+++ b\n@@ -1,20000 +1,20000 @@\n-cũ 1\n", 0), 0u);
   EXPECT_NE(diff.find("\n-cũ 20000\n"), std::string::npos);
   EXPECT_NE(diff.find("\n+mới 1\n"), std::string::npos);
+}
+
+// The two texts a word diff's pieces put back together.
+std::pair<std::string, std::string> sides(const std::vector<DiffPiece>& pieces) {
+  std::string before, after;
+  for (const DiffPiece& p : pieces) {
+    if (p.op != DiffOp::kInsert) before += p.text;
+    if (p.op != DiffOp::kDelete) after += p.text;
+  }
+  return {before, after};
+}
+
+TEST(WordDiffTest, EqualTextsAreOneEqualPiece) {
+  EXPECT_EQ(word_diff("Một hai", "Một hai"), (std::vector<DiffPiece>{{DiffOp::kEqual, "Một hai"}}));
+  EXPECT_TRUE(word_diff("", "").empty());
+}
+
+TEST(WordDiffTest, AnAddedSentenceIsOneInsertion) {
+  const std::string before = "Sáng nay, Sở tổ chức hội nghị.\n\nĐoạn hai giữ nguyên.";
+  const std::string after =
+      "Sáng nay, Sở tổ chức hội nghị. Câu này được thêm vào.\n\nĐoạn hai giữ nguyên.";
+  EXPECT_EQ(word_diff(before, after),
+            (std::vector<DiffPiece>{{DiffOp::kEqual, "Sáng nay, Sở tổ chức hội nghị."},
+                                    {DiffOp::kInsert, " Câu này được thêm vào."},
+                                    {DiffOp::kEqual, "\n\nĐoạn hai giữ nguyên."}}));
+}
+
+TEST(WordDiffTest, AReplacedWordIsADeletionThenAnInsertion) {
+  EXPECT_EQ(word_diff("ngày 12/4/2023 tại Hà Nội", "ngày 13/4/2023 tại Hà Nội"),
+            (std::vector<DiffPiece>{{DiffOp::kEqual, "ngày "},
+                                    {DiffOp::kDelete, "12/4/2023"},
+                                    {DiffOp::kInsert, "13/4/2023"},
+                                    {DiffOp::kEqual, " tại Hà Nội"}}));
+}
+
+TEST(WordDiffTest, ARemovedParagraphIsOneDeletion) {
+  EXPECT_EQ(word_diff("Một.\n\nHai.\n\nBa.", "Một.\n\nBa."),
+            (std::vector<DiffPiece>{{DiffOp::kEqual, "Một.\n\n"},
+                                    {DiffOp::kDelete, "Hai.\n\n"},
+                                    {DiffOp::kEqual, "Ba."}}));
+}
+
+TEST(WordDiffTest, PiecesAlwaysGiveBackBothTexts) {
+  std::mt19937 random(15);
+  const char* const words[] = {"một", "hai", "ba", "\n\n", " ", "đ", "Đồng", "Tháp"};
+  for (int round = 0; round < 300; ++round) {
+    std::string a, b;
+    for (int i = random() % 40; i > 0; --i) a += words[random() % 8];
+    for (int i = random() % 40; i > 0; --i) b += words[random() % 8];
+    std::vector<DiffPiece> pieces = word_diff(a, b);
+    EXPECT_EQ(sides(pieces), std::make_pair(a, b)) << a << " | " << b;
+    for (size_t i = 1; i < pieces.size(); ++i) {
+      EXPECT_NE(pieces[i].op, pieces[i - 1].op) << "adjacent pieces of one kind are merged";
+      EXPECT_FALSE(pieces[i - 1].op == DiffOp::kInsert && pieces[i].op == DiffOp::kDelete)
+          << "a deletion comes before the insertion that replaces it";
+    }
+  }
+}
+
+TEST(WordDiffTest, HugeRewritesAreBoundedInTime) {
+  std::string a, b;
+  for (int i = 0; i < 20000; ++i) {
+    a += "cũ" + std::to_string(i) + " ";
+    b += "mới" + std::to_string(i) + " ";
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::vector<DiffPiece> pieces = word_diff(a, b);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(sides(pieces), std::make_pair(a, b));
+}
+
+TEST(WordDiffTest, OneChangeInALongTextIsFoundWordByWord) {
+  std::string a;
+  for (int i = 0; i < 5000; ++i) a += "Đoạn " + std::to_string(i) + " của bài viết.\n\n";
+  std::string b = a;
+  b.replace(b.find("Đoạn 2500 "), 10, "Đoạn hai nghìn rưỡi ");
+  std::vector<DiffPiece> pieces = word_diff(a, b);
+  ASSERT_EQ(pieces.size(), 4u);  // equal, deleted, inserted, equal
+  EXPECT_EQ(pieces[1].op, DiffOp::kDelete);
+  EXPECT_EQ(pieces[1].text.rfind("2500", 0), 0u);
+  EXPECT_EQ(pieces[2].op, DiffOp::kInsert);
+  EXPECT_EQ(pieces[2].text.rfind("hai nghìn rưỡi", 0), 0u);
+  EXPECT_EQ(sides(pieces), std::make_pair(a, b));
 }
 
 }  // namespace

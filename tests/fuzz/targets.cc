@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -30,6 +31,8 @@
 #include "parsers/article.h"
 #include "parsers/dates.h"
 #include "parsers/extract.h"
+#include "web/archived.h"
+#include "web/html.h"
 
 namespace provarc::fuzz {
 namespace {
@@ -777,6 +780,31 @@ Status fuzz_warc(std::string_view input) {
   }
 }
 
+// archived: the input as an archived page, decoded and rewritten for the web reader with an
+// archive that holds every URL whose path has an 'a' in it (so that links and resources go both
+// ways). Promises: the result is valid UTF-8 and has no archived_page_violations(); rewriting
+// its CSS alone keeps the same promise.
+
+Status fuzz_archived(std::string_view input) {
+  const web::ArchiveLookup lookup = [](const std::string& url) -> int64_t {
+    size_t path = url.find('/', url.find("//") + 2);
+    return path != std::string::npos && url.find('a', path) != std::string::npos ? 7 : 0;
+  };
+  DecodedText decoded = decode_html(input, "text/html");
+  web::RewriteCounts counts;
+  std::string page = web::rewrite_archived_page(decoded.utf8, kPageUrl, lookup, &counts);
+  if (!is_valid_utf8(page)) return fail("rewrite_archived_page: output is not valid UTF-8");
+  std::vector<std::string> found = archived_page_violations(page);
+  if (!found.empty()) return fail("rewrite_archived_page left " + excerpt(found.front()));
+  std::optional<std::string> css = web::rewrite_archived_css(decoded.utf8, kPageUrl, lookup);
+  if (css) {
+    std::vector<std::string> in_style =
+        archived_page_violations("<div style=\"" + web::escape_html(*css) + "\"></div>");
+    if (!in_style.empty()) return fail("rewrite_archived_css left " + excerpt(in_style.front()));
+  }
+  return Status::Ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table of targets
 
@@ -799,12 +827,79 @@ const std::vector<Target>& targets() {
     list.push_back({"url", fuzz_url});
     list.push_back({"sitemap", fuzz_sitemap});
     list.push_back({"warc", fuzz_warc});
+    list.push_back({"archived", fuzz_archived});
     return list;
   }();
   return kTargets;
 }
 
 }  // namespace
+
+namespace {
+
+// The text of a <style> element, lowercased (its only children are text).
+std::string text_content_of_style(const GumboNode* style) {
+  std::string css;
+  const GumboVector& children = style->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE) {
+      css += child->v.text.text;
+    }
+  }
+  for (char& c : css) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return css;
+}
+
+}  // namespace
+
+std::vector<std::string> archived_page_violations(std::string_view rewritten_html) {
+  std::vector<std::string> found;
+  std::unique_ptr<Document> doc = Document::parse(rewritten_html);
+  walk(doc->root(), [&](GumboNode* node) {
+    if (!is_element(node)) return true;
+    const std::string tag = tag_name(node);
+    for (const char* banned : {"script", "iframe", "frame", "frameset", "object", "embed", "base",
+                               "svg", "math", "noscript", "template", "applet", "portal"}) {
+      if (tag == banned) found.push_back("<" + tag + ">");
+    }
+    if (tag == "meta" && !has_attr(node, "charset")) found.push_back("<meta> other than charset");
+    if (tag == "link" && attr(node, "rel") != "stylesheet") found.push_back("<link> not a style");
+    if (tag == "style") {
+      const std::string css = text_content_of_style(node);
+      for (size_t at = css.find("url("); at != std::string::npos; at = css.find("url(", at + 1)) {
+        if (css.compare(at, 11, "url(\"/raw/") != 0) found.push_back("<style>" + css);
+      }
+    }
+    const GumboVector& attributes = node->v.element.attributes;
+    for (unsigned i = 0; i < attributes.length; ++i) {
+      auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
+      const std::string name = a->name, value = a->value;
+      if (name.rfind("on", 0) == 0) found.push_back(tag + " " + name);
+      for (const char* fetching : {"href", "src", "poster", "background", "action", "formaction",
+                                   "srcset", "imagesrcset", "data", "ping", "xlink:href",
+                                   "lowsrc", "dynsrc", "longdesc", "codebase", "manifest"}) {
+        if (name != fetching) continue;
+        const bool ours = value.rfind("/capture/", 0) == 0 || value.rfind("/raw/", 0) == 0 ||
+                          (name == "href" && value.rfind("#", 0) == 0);
+        if (!ours) found.push_back(tag + " " + name + "=" + value);
+      }
+      if (name == "style") {
+        std::string lower = value;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (size_t at = lower.find("url("); at != std::string::npos;
+             at = lower.find("url(", at + 1)) {
+          if (lower.compare(at, 11, "url(\"/raw/") != 0) found.push_back(tag + " style=" + value);
+        }
+        if (lower.find('\\') != std::string::npos || lower.find("@import") != std::string::npos) {
+          found.push_back(tag + " style=" + value);
+        }
+      }
+    }
+    return true;
+  });
+  return found;
+}
 
 const std::vector<std::string>& target_names() {
   static const std::vector<std::string> kNames = [] {

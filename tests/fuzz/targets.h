@@ -19,7 +19,7 @@ namespace provarc::fuzz {
 
 // Every target's name, in the order scripts/fuzz and .ci/run list them: "robots", "decode",
 // "extract-sharepoint", "extract-websphere", "extract-aspnet", "extract-liferay",
-// "extract-generic", "dates", "selector", "config", "url", "sitemap", "warc".
+// "extract-generic", "dates", "selector", "config", "url", "sitemap", "warc", "archived".
 const std::vector<std::string>& target_names();
 
 // Runs the target `name` on `input`. Ok when every checked promise held; otherwise a failure
@@ -27,6 +27,14 @@ const std::vector<std::string>& target_names();
 // accepted, including empty and binary. Not thread-safe: targets build shared state (the platform
 // presets, the selector target's document, the config target's temp directory) on first use.
 Status run_target(std::string_view name, std::string_view input);
+
+// What the web reader must never serve in an archived page (web/archived.h), found by parsing
+// `rewritten_html` as a browser would: an element that runs, embeds or sets the base or policies
+// (script, iframe, object, embed, base, meta other than charset, svg, math, ...), an event
+// handler attribute, a fetching or navigating attribute whose URL is not the reader's own
+// ("/capture/<id>", "/raw/<id>", or a "#fragment" link), a style with a url() not the reader's.
+// One line per violation; empty when there is none.
+std::vector<std::string> archived_page_violations(std::string_view rewritten_html);
 
 // The same, for LLVMFuzzerTestOneInput: runs the target and, when a promise is broken, prints the
 // failure to stderr and aborts, so that libFuzzer records the input as a crash. Returns 0.
