@@ -321,8 +321,8 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT INTO captures (run_id, url, site, kind, parent_url, fetched_at, outcome, error,"
         " status, http_version, request_headers, response_headers, content_type, etag,"
-        " last_modified, redirect_target, ip, payload_digest, body_size, blob_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " last_modified, redirect_target, ip, payload_digest, body_size, blob_id, requested_url)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     if (run_id > 0) stmt->bind(1, run_id); else stmt->bind_null(1);
     stmt->bind(2, c.url)
@@ -344,6 +344,7 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
         .bind_or_null(18, digest)
         .bind(19, static_cast<int64_t>(c.body.size()));
     if (blob_id > 0) stmt->bind(20, blob_id); else stmt->bind_null(20);
+    stmt->bind_or_null(21, c.requested_url);
     if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     capture_id = core_->db().last_insert_id();
     return Status::Ok();
@@ -357,7 +358,7 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT run_id, url, site, kind, parent_url, fetched_at, outcome, error, status,"
       " http_version, request_headers, response_headers, redirect_target, ip, payload_digest,"
-      " body_size, blob_id FROM captures WHERE id = ?");
+      " body_size, blob_id, requested_url FROM captures WHERE id = ?");
   if (!stmt.ok()) return core_->failed("reading " + what, stmt.failure());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
@@ -383,6 +384,7 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
   out.payload_digest = stmt->text_at(14);
   out.body_size = stmt->int_at(15);
   int64_t blob_id = stmt->is_null(16) ? 0 : stmt->int_at(16);
+  c.requested_url = stmt->text_at(17);
   if (with_body && blob_id != 0) {
     Result<std::string> body = core_->read_blob(blob_id);
     if (!body.ok()) return fail(body.error() + " (the body of " + what + ", " + c.url + ")");

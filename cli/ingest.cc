@@ -100,12 +100,43 @@ Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record)
   return outcome;
 }
 
-Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
-                                     const SiteConfig& site, int64_t run_id, bool is_article) {
+// The registered article at the same path as `capture` whose latest version `parsed` equals, once
+// given that article's URL; "" when none (or when the capture's URL is an article already).
+Result<std::string> same_article(Archive& archive, const Capture& capture, const SiteConfig& site,
+                                 const Article& parsed) {
+  auto registered = archive.article_url_for(capture.url);
+  if (!registered.ok()) return registered.failure();
+  if (*registered && **registered == capture.url) return std::string();
+  if (parsed.title.empty()) return std::string();
+  auto candidates = archive.articles_at_path(site.id, capture.url, parsed.title, 20);
+  if (!candidates.ok()) return candidates.failure();
+  for (const auto& [url, hash] : *candidates) {
+    Article as_there = parsed;
+    as_there.url = url;
+    if (content_hash(as_there) == hash) return url;
+  }
+  return std::string();
+}
+
+Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& fetched,
+                                     const SiteConfig& site, int64_t run_id, bool is_article,
+                                     bool alias_by_content) {
   // Extract first: the write transaction then only writes.
-  const bool parse = is_article && is_parseable(capture);
+  const bool parse = is_article && is_parseable(fetched);
   Parsed parsed;
-  if (parse) parsed = parse_article(capture, 0, site);
+  if (parse) parsed = parse_article(fetched, 0, site);
+  Capture capture = fetched;
+  std::string same_as;
+  if (alias_by_content && parsed.article) {
+    auto found = same_article(archive, capture, site, *parsed.article);
+    if (!found.ok()) return found.failure();
+    same_as = *found;
+  }
+  if (!same_as.empty()) {
+    if (capture.requested_url.empty()) capture.requested_url = capture.url;
+    capture.url = same_as;
+    parsed = parse_article(capture, 0, site);
+  }
   ParseRecord& record = parsed.record;
   IngestOutcome outcome;
   Status s = archive.transaction([&]() -> Status {
@@ -113,6 +144,11 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
     if (!capture_id.ok()) return capture_id.failure();
     outcome = IngestOutcome{};
     outcome.capture_id = *capture_id;
+    if (!same_as.empty()) {
+      UrlAlias alias{fetched.url, same_as, "same article as " + same_as};
+      if (Status a = archive.record_alias(site.id, alias, *capture_id, run_id); !a.ok()) return a;
+      outcome.same_as = same_as;
+    }
     if (is_gone_answer(capture)) {
       std::string since = capture.fetched_at.empty() ? utc_now() : capture.fetched_at;
       Result<bool> marked = archive.mark_gone(capture.url, capture.status, since);
@@ -121,7 +157,10 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
     }
     if (!is_article) return Status::Ok();
     record.capture_id = parse ? *capture_id : 0;
-    return register_and_record(archive, capture, site, record, outcome);
+    std::string kept_same_as = outcome.same_as;
+    Status registered = register_and_record(archive, capture, site, record, outcome);
+    outcome.same_as = kept_same_as;
+    return registered;
   });
   if (!s.ok()) return s.failure();
   if (parsed.article) {

@@ -53,6 +53,10 @@ struct IngestOutcome {
   // The capture is a 404 or 410 of a registered article that was served until now: the article
   // is now marked gone (Archive::mark_gone). `change` stays kNone.
   bool newly_gone = false;
+  // With alias_by_content: the page shows the same article as this registered article, whose URL
+  // differs from the page's only in the query; the capture was filed under it (the page's URL
+  // kept as the capture's requested_url and recorded as an alias of it), no new article.
+  std::string same_as;
 };
 
 // Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
@@ -63,8 +67,13 @@ struct IngestOutcome {
 // calls. Fails (writing nothing) on archive errors; an extraction failure is not a failure of
 // ingest: it is recorded and reported as kFailed. Not thread-safe (it uses `archive`, see
 // archive.h).
+// With `alias_by_content` (a crawl's identity check), an article page whose URL is no registered
+// article yet is first compared with the site's articles at the same path (same origin and path,
+// another query): when it extracts to the same article as one of them, it is filed under that
+// article (IngestOutcome::same_as) instead of registering a new one.
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
-                                     const SiteConfig& site, int64_t run_id, bool is_article);
+                                     const SiteConfig& site, int64_t run_id, bool is_article,
+                                     bool alias_by_content = false);
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

@@ -249,7 +249,8 @@ TEST(SiteDiscovery, SeedsAreCanonicalAndBadOnesAreNamed) {
   SiteConfig config = test_site();
   config.start_urls = {"HTTP://Site.VN/", "not a url"};
   config.crawl.listing_urls = {"http://site.vn/tin-tuc/?utm_source=x"};
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   EXPECT_EQ(urls_of(discovery.seeds()), (Urls{"http://site.vn/", "http://site.vn/tin-tuc/"}));
   for (const Discovered& seed : discovery.seeds()) {
     EXPECT_EQ(seed.entry.priority, kPrioritySeed);
@@ -267,7 +268,8 @@ TEST(SiteDiscovery, SeedsAreCanonicalAndBadOnesAreNamed) {
 
 TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
   SiteConfig config = test_site();
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   std::string html = R"html(<html><body>
     <a href="/tin-tuc/?page=2">2</a>
     <a href="/tin-tuc/1.aspx">one</a>
@@ -305,7 +307,8 @@ TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
 
 TEST(SiteDiscovery, SitemapsResourcesRedirectsAndStaleArticles) {
   SiteConfig config = test_site();
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   FrontierEntry sitemap = page_entry("http://site.vn/sitemap.xml", 0);
   sitemap.kind = CaptureKind::kSitemap;
   Capture xml = html_capture(
