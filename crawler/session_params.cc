@@ -56,7 +56,7 @@ std::vector<NamedValue> params_of(const std::string& url) {
 }  // namespace
 
 bool looks_opaque(std::string_view value) {
-  if (value.size() < 12 || value.size() > 512) return false;
+  if (value.size() < 16 || value.size() > 512) return false;
   int lower = 0, upper = 0, digit = 0, hex = 0;
   for (char c : value) {
     if (c >= 'a' && c <= 'z') ++lower;
@@ -66,8 +66,6 @@ bool looks_opaque(std::string_view value) {
     hex += ascii::is_hex_digit(c);
   }
   const int n = static_cast<int>(value.size());
-  // Twelve to fifteen digits are as likely a date, a time or an id as a token.
-  if (digit == n) return n >= 16;
   if (hex == n) return true;
   int classes = (lower > 0) + (upper > 0) + (digit > 0);
   return classes >= 2 && (digit + upper) * 5 >= n;
@@ -100,7 +98,6 @@ void SessionLearner::count(const SessionParam& p, const std::string& page,
 }
 
 bool SessionLearner::is_candidate(const Stats& s) const {
-  if (s.opaque >= 2 && s.plain * 10 <= s.opaque && s.blanket) return true;
   return s.opaque >= 2 && s.plain * 10 <= s.opaque && s.stamped && s.churned >= 1 &&
          s.stable * 4 <= s.churned;
 }
@@ -123,10 +120,7 @@ std::vector<SessionParam> SessionLearner::observe(const std::string& page_url,
   std::vector<SessionParam> fresh;
   for (const auto& [p, values] : on_page) {
     Stats& stats = stats_[p];
-    for (const auto& [value, targets] : values) {
-      stats.stamped = stats.stamped || targets.size() >= 2;
-      stats.blanket = stats.blanket || targets.size() >= kBlanket;
-    }
+    for (const auto& [value, targets] : values) stats.stamped = stats.stamped || targets.size() >= 2;
     if (is_candidate(stats)) {
       candidates_.insert(p);
       fresh.push_back(p);

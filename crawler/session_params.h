@@ -3,13 +3,11 @@
 // no cookie, gets a new one on each page, and every page it fetched links every other page under a
 // new URL. Each host's parameters are watched as pages are read:
 //
-//  1. shape: its values are opaque tokens (looks_opaque(): 12 or more characters, hex or a mix of
+//  1. shape: its values are opaque tokens (looks_opaque(): 16 or more characters, hex or a mix of
 //     letters and digits, no words);
 //  2. behaviour: on one page a value is stamped on links to several targets (the URL without it),
 //     and a target linked from two pages carries two values: the value names the page view, not
-//     the target; or one value is stamped on so many targets of one page (kBlanket) that it can
-//     name none of them (a session the server keeps for a visitor who sends its URLs back, new
-//     at the next run);
+//     the target;
 //  3. content: a probe confirms it: the page at a URL carrying it has rel=canonical to the URL
 //     without it, or the same text as that URL's page once links are left out.
 //
@@ -30,15 +28,10 @@
 
 namespace provarc {
 
-// True when `value` looks like a token rather than a word, number or path: 12 to 512 characters
-// of [A-Za-z0-9._~+=:-] (percent escapes allowed) that are all hex digits (all decimal digits:
-// 16 or more), or that mix at least two of lowercase, uppercase and digits with digits or
-// uppercase making up a fifth of them at least.
+// True when `value` looks like a token rather than a word, number or path: 16 to 512 characters
+// of [A-Za-z0-9._~+=:-] (percent escapes allowed) that are all hex digits, or that mix at least two
+// of lowercase, uppercase and digits with digits or uppercase making up a fifth of them at least.
 bool looks_opaque(std::string_view value);
-
-// Distinct targets one value must be stamped on, on one page, to be a candidate without changing
-// from page to page.
-inline constexpr size_t kBlanket = 8;
 
 struct SessionParam {
   std::string host;         // authority, lowercase
@@ -81,7 +74,6 @@ class SessionLearner {
     int opaque = 0;          // occurrences with an opaque value
     int plain = 0;           // occurrences with another value
     bool stamped = false;    // one page put one value on links to two targets or more
-    bool blanket = false;    // one page put one value on links to kBlanket targets or more
     int churned = 0;         // targets linked from two pages with two values
     int stable = 0;          // targets linked from two pages with one value
     std::map<std::string, Target> targets;  // by the URL without the parameter
