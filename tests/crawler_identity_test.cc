@@ -209,7 +209,7 @@ TEST(TrapGuards, AShapeFetchedOnlyAsAliasesIsRefused) {
   }
   EXPECT_TRUE(guard.refuses(twin + "999/another-slug-here"));
   // One fetch of the shape that led somewhere new, and the shape is never refused.
-  guard.observe(twin + "998/new-one", false);
+  guard.observe(twin + "998/new-one-here", false);
   EXPECT_FALSE(guard.refuses(twin + "999/another-slug-here"));
 }
 
