@@ -220,6 +220,8 @@ std::string Fetcher::Transfer::error_message(CURLcode code) const {
   return std::string(curl_easy_strerror(code)) + ": " + details;
 }
 
+void Fetcher::wake() { curl_multi_wakeup(impl_->multi); }
+
 std::vector<FetchResult> Fetcher::wait(Millis timeout) {
   std::vector<FetchResult> done = std::move(impl_->failed_to_start);
   impl_->failed_to_start.clear();
