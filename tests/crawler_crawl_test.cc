@@ -386,6 +386,34 @@ TEST_F(CrawlTest, HostileAnswersAreCutOffRecordedAndContained) {
   EXPECT_EQ(progress_of(*summary, "r").failed, 1);
 }
 
+// Politeness after a reset (issue 13): a request answered by a TCP reset and nothing else, on a
+// site whose robots.txt asks a Crawl-delay, is tried again no sooner than that delay (it was
+// 10 ms, and 0.3 ms here: libcurl silently resent a request whose reused connection died before
+// any answer).
+TEST_F(CrawlTest, TheGapBetweenRequestsHoldsAfterAResetOrATimeout) {
+  FixtureHost& host = web_.add_host("reset", /*abortive_close=*/true);
+  host.set_route("/robots.txt", Route({text("User-agent: *\nCrawl-delay: 0.4\nDisallow:\n")}));
+  host.set_page("/", page_linking({"/mat.html", "/cham.html", "/tin-tuc/"}));
+  Route reset({html("<p>never sent</p>")});
+  reset.reset_at_once = true;
+  host.set_route("/mat.html", reset);
+  Route slow({html("<p>late</p>")});
+  slow.delay_ms = 1500;
+  host.set_route("/cham.html", slow);
+  host.set_page("/tin-tuc/", page_linking({}));
+  std::vector<SiteConfig> sites = {
+      site("r", host, 20, "max_retries = 1\ntotal_timeout = \"1s\"\n")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  auto log = web_.requests_to(host);
+  EXPECT_EQ(politeness_violation(log, milliseconds(400) - kTolerance), "");
+  // Each failure was one request on the server's side, tried again max_retries times.
+  EXPECT_EQ(web_.count(host, "/mat.html"), 2) << "a reset request is not resent behind our back";
+  EXPECT_EQ(web_.count(host, "/cham.html"), 2);
+  EXPECT_EQ(progress_of(*summary, "r").failed, 2);
+}
+
 // A store whose extraction of one page takes `slow_for`, as a page of 500 000 links once did.
 class SlowExtractionStore : public MemoryCrawlStore {
  public:
