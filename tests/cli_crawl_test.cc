@@ -221,21 +221,6 @@ TEST_F(CliCrawlTest, OneCrawlPerArchive) {
   EXPECT_EQ(nowhere.err.find("another provarc crawl"), std::string::npos) << nowhere.err;
 }
 
-// Starts `argv` with stdout and stderr to `log_path`; returns its pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
 TEST_F(CliCrawlTest, ShowsLiveProgressOnATerminal) {
   FixtureHost& a = news_host("a", 6);
   add_site("site-a", a, 120);
@@ -277,7 +262,7 @@ TEST_F(CliCrawlTest, ResumesAfterKill9WithoutFetchingCompletedUrlsAgain) {
   constexpr int kArticles = 24;
   FixtureHost& a = news_host("a", kArticles);
   add_site("site-a", a, 40, "fetch_images = false\nfetch_attachments = false\n");
-  pid_t pid = spawn(command({}), dir_ + "/first.log");
+  pid_t pid = spawn_logged(command({}), dir_ + "/first.log");
   ASSERT_GT(pid, 0);
   // Kill it in the middle of the articles.
   auto articles_fetched = [&] {

@@ -7,7 +7,6 @@
 // The figures are printed ("[ figures  ]"); PROVARC_SLOW_PAGE_LINKS=N serves a page of N links
 // instead (bench/README.md, "A slow page", was measured with it).
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -21,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/archive_sql.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
 #include "tests/support/paths.h"
@@ -61,23 +61,6 @@ FixtureResponse robots_allowing_all() {
   robots.content_type = "text/plain";
   robots.body = "User-agent: *\nDisallow:\n";
   return robots;
-}
-
-// The number `sql` counts in the archive at `path` (read-only; 0 while it cannot be read).
-int64_t archive_count(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  int64_t n = 0;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 1000);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      n = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return n;
 }
 
 // When `target` was first requested from `host`, once it was (polled until `deadline`).
@@ -172,11 +155,11 @@ TEST(CliSlowPage, APageOf500000AttachmentLinksDoesNotStallTheOtherSites) {
       "SELECT count(*) FROM parses p JOIN captures c ON c.id = p.capture_id WHERE c.url = '" +
       slow.url(kSlowTarget) + "'";
   const Clock::time_point give_up = *asked + kWindow;
-  while (archive_count(db, parsed_sql) == 0 && Clock::now() < give_up) {
+  while (count_sql(db, parsed_sql) == 0 && Clock::now() < give_up) {
     std::this_thread::sleep_for(milliseconds(20));
   }
   const Clock::time_point read_by = Clock::now();
-  const bool recorded = archive_count(db, parsed_sql) > 0;
+  const bool recorded = count_sql(db, parsed_sql) > 0;
   int status = 0;
   const bool still_running = waitpid(pid, &status, WNOHANG) == 0;
   reaped = !still_running;
