@@ -325,10 +325,12 @@ Status Crawl::handle_item(SiteCrawl& site, Task& task, FetchResult& result, Host
   }
   // Read on a reading thread, recorded by record_readings(); the entry stays in progress (and
   // counted in flight) until then.
-  auto reading = std::make_unique<Reading>(Reading{std::move(task), d, wait, std::move(capture), {}});
+  auto reading =
+      std::make_unique<Reading>(Reading{std::move(task), d, wait, std::move(capture), {}});
   Reading* job = reading.get();
   readings_.emplace(result.token, std::move(reading));
-  pool_->submit(result.token, [job, &site] { job->read = site.read(job->task.item, job->d, job->capture); });
+  pool_->submit(result.token,
+                [job, &site] { job->read = site.read(job->task.item, job->d, job->capture); });
   return Status::Ok();
 }
 

@@ -25,9 +25,10 @@
 // wait, decide, store, report); transport.h the network and the clocks (fetcher.h: libcurl);
 // robots_policy.h what a robots.txt answer means, robots_cache.h what each origin's is;
 // disposition.h what to do with a finished fetch; discovery.h which URLs an answer adds and
-// admission.h which of them enter the frontier; host_queue.h the per-host queues over
-// politeness.h; scope.h, links.h, url_canon.h and robots.h underneath; crawl_store.h the port to
-// the store; fetch_one.h one polite fetch outside a crawl.
+// admission.h which of them enter the frontier; reading_pool.h the threads that read answers
+// off the loop; host_queue.h the per-host queues over politeness.h; scope.h, links.h,
+// url_canon.h and robots.h underneath; crawl_store.h the port to the store; fetch_one.h one
+// polite fetch outside a crawl.
 #pragma once
 
 #include <atomic>
