@@ -29,10 +29,12 @@ std::string crawler_user_agent(const std::string& contact_url) {
 namespace {
 
 constexpr Millis kMaxLoopWait{250};
-// Answers held for reading (queued, read, or read and not recorded yet). Each holds a body of up
-// to a site's max_page_bytes (20 MB by default): this bounds the memory they take. At the cap the
-// loop starts no transfer until one is recorded.
-constexpr size_t kMaxReadingsHeld = 8;
+// Answers held for reading (queued, read, or read and not recorded yet), one per reading thread.
+// Each holds a body of up to a site's max_body_bytes and what was read of it (a sitemap's 5 000
+// entries are about 1.5 MB): held 8, tests/cli_memory_test's RSS grew 14.5 MiB from a 10 000- to
+// a 100 000-URL frontier read from sitemaps, 4.8 MiB held 3, 3.8 MiB held 2 (the bound is 5). At
+// the cap the loop starts no transfer until one is recorded.
+constexpr size_t kMaxReadingsHeld = 2;
 
 // An answer being read on a reading thread; recorded once read.
 struct Reading {
