@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,20 @@ struct IngestOutcome {
 // archive.h).
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
                                      const SiteConfig& site, int64_t run_id, bool is_article);
+
+// ingest_capture in its two halves, for a crawler that extracts on other threads than the one
+// that writes. prepare_ingest() is the extraction (when `is_article` and the capture is
+// parseable; nothing otherwise): pure CPU, no archive, thread-safe. write_ingest() is the rest,
+// with what prepare_ingest() returned for the same capture, site and `is_article`.
+struct PreparedIngest {
+  bool parsed = false;           // extraction ran (its result is in `record`)
+  ParseRecord record;            // capture_id still 0: write_ingest() sets it
+  std::optional<Article> article;  // when extraction succeeded
+};
+PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article);
+Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
+                                   const SiteConfig& site, int64_t run_id, bool is_article,
+                                   PreparedIngest prepared);
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

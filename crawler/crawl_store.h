@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ struct CachedValidators {
 
 // Every method returns a failure (naming the store and what failed) only when the store itself
 // fails (a full disk, a locked database); the crawl then stops, keeping what was committed.
-// Implementations need not be thread-safe: the crawler calls them from its one thread.
+// Implementations need not be thread-safe: the crawler calls them from its loop's thread, but for
+// extract(), which it calls from its reading threads.
 class CrawlStore {
  public:
   virtual ~CrawlStore() = default;
@@ -68,6 +70,23 @@ class CrawlStore {
   // Stores `capture` (every response and every failed fetch becomes one) and, when `is_article`
   // and the capture is a parseable page, extracts its article. Returns what happened.
   virtual Result<RecordedCapture> record(const Capture& capture, bool is_article) = 0;
+
+  // What extract() read from a capture, for record_extracted(); each store defines its own.
+  struct Extraction {
+    virtual ~Extraction() = default;
+  };
+  // The costly part of record() that needs no store (extracting the article of a parseable
+  // page), done ahead. The crawler calls it from its reading threads (crawler/reading_pool.h),
+  // concurrently with each other and with every other method: it must be thread-safe and must not
+  // touch the store. nullptr (the default) when the store has nothing to do ahead.
+  virtual std::unique_ptr<Extraction> extract(const Capture& capture, bool is_article) const {
+    return nullptr;
+  }
+  // record() with what extract() returned for the same capture (nullptr: record() does it all).
+  virtual Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
+                                                   std::unique_ptr<Extraction> extracted) {
+    return record(capture, is_article);
+  }
 
   // `site`'s completed page items with an id above `after_id` whose URL was last fetched before
   // `before` (UTC string), by id, at most `limit`. A new pass queues the articles among them

@@ -83,6 +83,7 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from,
     if (!config_->crawl.use_sitemaps) return out;
     // An ok capture has an error only when its body was cut at the size cap (transport.h).
     SitemapUrls urls = parse_sitemap(capture.body, capture.url, !capture.error.empty());
+    out.dropped = urls.dropped;
     for (const std::string& url : urls.sitemaps) {
       auto found = page(url, depth, from.url, CaptureKind::kSitemap);
       if (found) out.links.push_back(std::move(*found));
@@ -95,7 +96,8 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from,
   }
   std::string content_type = header_value(capture.response_headers, "Content-Type");
   if (from.kind != CaptureKind::kPage || !is_html(content_type, capture.body)) return out;
-  for (const std::string& raw : extract_links(capture.body, content_type, capture.url)) {
+  for (const std::string& raw :
+       extract_links(capture.body, content_type, capture.url, &out.dropped)) {
     auto url = scope_.canonicalize(raw);
     if (!url.ok() || !scope_.page_rejection(*url, depth).empty()) continue;
     PageRole role = role_of_url(*url);

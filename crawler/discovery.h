@@ -69,6 +69,7 @@ class SiteDiscovery {
   struct Links {
     std::vector<Discovered> links;
     std::vector<Discovered> pagination;  // revisit still to be set
+    size_t dropped = 0;  // links past the cap of one document (crawler/links.h), not read
   };
   Links links_of(const FrontierEntry& from, const Capture& capture) const;
 

@@ -17,14 +17,19 @@ std::string drop_fragment(std::string url) {
   return url;
 }
 
-// Collects resolved, deduplicated URLs up to kMaxLinksPerDocument.
+// Collects resolved, deduplicated URLs up to kMaxLinksPerDocument, and counts those past it.
 class UrlCollector {
  public:
   explicit UrlCollector(std::vector<std::string>& out) : out_(out) {}
   bool full() const { return out_.size() >= kMaxLinksPerDocument; }
+  size_t dropped() const { return dropped_; }
   void add(std::string_view base, std::string_view ref) {
     ref = trim_url(ref);
-    if (ref.empty() || ref[0] == '#' || full()) return;
+    if (ref.empty() || ref[0] == '#') return;
+    if (full()) {
+      ++dropped_;
+      return;
+    }
     auto resolved = resolve_url(base, ref);
     if (!resolved.ok()) return;
     std::string url = drop_fragment(std::move(*resolved));
@@ -34,6 +39,7 @@ class UrlCollector {
  private:
   std::vector<std::string>& out_;
   std::unordered_set<std::string> seen_;
+  size_t dropped_ = 0;
 };
 
 // Decodes XML's five named entities and numeric references; CDATA sections are unwrapped.
@@ -93,7 +99,8 @@ void parse_xml_sitemap(std::string_view body, std::string_view base, UrlCollecto
                        UrlCollector& sitemaps) {
   bool in_sitemap_entry = false;  // inside <sitemap> (an index entry) rather than <url>
   size_t i = 0;
-  while ((i = body.find('<', i)) != std::string_view::npos && !pages.full() && !sitemaps.full()) {
+  // Read to the end past the caps, to count what they drop (linear in the body, which is capped).
+  while ((i = body.find('<', i)) != std::string_view::npos) {
     if (body.substr(i, 4) == "<!--") {
       size_t end = body.find("-->", i + 4);
       if (end == std::string_view::npos) return;
@@ -120,7 +127,7 @@ void parse_xml_sitemap(std::string_view body, std::string_view base, UrlCollecto
 
 void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollector& pages) {
   size_t i = 0;
-  while (i < body.size() && !pages.full()) {
+  while (i < body.size()) {
     size_t eol = body.find('\n', i);
     if (eol == std::string_view::npos) eol = body.size();
     std::string_view line = trim_url(body.substr(i, eol - i));
@@ -147,19 +154,20 @@ bool is_html(std::string_view content_type, std::string_view body) {
 }
 
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
-                                       std::string_view page_url) {
+                                       std::string_view page_url, size_t* dropped) {
   std::vector<std::string> links;
   DecodedText text = decode_html(body, content_type);
   std::unique_ptr<Document> doc = Document::parse(text.utf8);
   const std::string base = document_base_url(*doc, page_url);
   UrlCollector collector(links);
   walk(doc->root(), [&](GumboNode* node) {
-    if (!is_element(node) || collector.full()) return !collector.full();
+    if (!is_element(node)) return true;
     std::string tag = tag_name(node);
     if (tag == "a" || tag == "area") collector.add(base, attr(node, "href"));
     if (tag == "frame" || tag == "iframe") collector.add(base, attr(node, "src"));
     return true;
   });
+  if (dropped != nullptr) *dropped = collector.dropped();
   return links;
 }
 
@@ -177,6 +185,7 @@ SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, b
     if (cut_off) start = start.substr(0, start.rfind('\n') + 1);
     parse_text_sitemap(start, sitemap_url, pages);
   }
+  urls.dropped = pages.dropped() + sitemaps.dropped();
   return urls;
 }
 

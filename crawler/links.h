@@ -2,13 +2,15 @@
 // a sitemap (XML urlset or sitemapindex, or a plain list of URLs).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace provarc {
 
-// Links kept per page or sitemap: more is hostile or broken, and the rest is dropped.
+// Links kept per page or sitemap: more is hostile or broken, and the rest is dropped (counted:
+// the crawl reports how many per site, with a warning naming the page).
 inline constexpr size_t kMaxLinksPerDocument = 50000;
 
 // True when a response with this Content-Type (may be "") and body should be read as HTML.
@@ -17,13 +19,15 @@ bool is_html(std::string_view content_type, std::string_view body);
 // The navigable links of an HTML page: href of <a> and <area>, src of <frame> and <iframe>,
 // resolved against `page_url` and the page's <base href>, fragments dropped, without duplicates,
 // in document order, at most kMaxLinksPerDocument. Non-http(s) and malformed links are skipped.
-// Never fails; thread-safe.
+// `dropped`, when given, receives how many links came past the cap (as written: neither resolved
+// nor deduplicated). Never fails; thread-safe.
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
-                                       std::string_view page_url);
+                                       std::string_view page_url, size_t* dropped = nullptr);
 
 struct SitemapUrls {
   std::vector<std::string> pages;     // <urlset><url><loc>, or the lines of a text sitemap
   std::vector<std::string> sitemaps;  // <sitemapindex><sitemap><loc>
+  size_t dropped = 0;  // URLs past the cap of either kind (as written, not deduplicated)
 };
 
 // The URLs a sitemap lists (sitemaps.org 0.9), resolved against `sitemap_url` and deduplicated,

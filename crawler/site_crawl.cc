@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crawler/links.h"
+
 namespace provarc {
 namespace {
 
@@ -178,16 +180,20 @@ Status SiteCrawl::follow_redirect(const FrontierEntry& item, const std::string& 
   return Status::Ok();
 }
 
-Status SiteCrawl::discover_from(const FrontierEntry& item, const Capture& capture,
+Status SiteCrawl::discover_from(const FrontierEntry& item, const SiteDiscovery::Links& links,
                                 const RecordedCapture& recorded) {
-  SiteDiscovery::Links links = discovery_.links_of(item, capture);
+  if (links.dropped > 0) {
+    progress.links_dropped += static_cast<int64_t>(links.dropped);
+    log_("warning: " + item.url + ": " + std::to_string(links.dropped) + " links not followed (" +
+         std::to_string(kMaxLinksPerDocument) + " are read of one page or sitemap)");
+  }
   bool shows_new_articles = false;
   for (const Discovered& link : links.links) {
     SiteAdmission::Outcome offered;
     if (Status s = offer(link, &offered); !s.ok()) return s;
     shows_new_articles = shows_new_articles || (offered.is_new && link.article);
   }
-  for (Discovered& page : links.pagination) {
+  for (Discovered page : links.pagination) {
     page.revisit = SiteDiscovery::pagination_revisit(shows_new_articles);
     if (Status s = offer(page); !s.ok()) return s;
   }
@@ -210,15 +216,30 @@ void SiteCrawl::count(const RecordedCapture& recorded, const Disposition& d) {
   if (d.not_modified) ++progress.not_modified;
 }
 
+SiteCrawl::Reading SiteCrawl::read(const FrontierEntry& item, const Disposition& d,
+                                   const Capture& capture) const {
+  Reading reading;
+  if (d.kind != Disposition::Kind::kDiscover) return reading;
+  reading.extraction = store_.extract(capture, d.parse_as_article);
+  reading.links = discovery_.links_of(item, capture);
+  return reading;
+}
+
 Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis wait,
-                         const Capture& capture) {
+                         const Capture& capture, Reading* reading) {
+  Reading read_here;
+  if (reading == nullptr) {
+    read_here = read(item, d, capture);
+    reading = &read_here;
+  }
   int hops = 0;
   if (auto known = redirect_hops_.find(item.url); known != redirect_hops_.end()) {
     hops = known->second;
     redirect_hops_.erase(known);
   }
   return store_.atomically([&]() -> Status {
-    auto recorded = store_.record(capture, d.parse_as_article);
+    auto recorded =
+        store_.record_extracted(capture, d.parse_as_article, std::move(reading->extraction));
     if (!recorded.ok()) return recorded.failure();
     count(*recorded, d);
     switch (d.kind) {
@@ -226,7 +247,7 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
       case Disposition::Kind::kFail: return fail(item, d.reason);
       case Disposition::Kind::kRedirect: return follow_redirect(item, d.redirect, hops);
       case Disposition::Kind::kDiscover:
-        if (Status s = discover_from(item, capture, *recorded); !s.ok()) return s;
+        if (Status s = discover_from(item, reading->links, *recorded); !s.ok()) return s;
         break;
       case Disposition::Kind::kDone: break;
     }

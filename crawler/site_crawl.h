@@ -4,11 +4,13 @@
 //
 // The crawl loop (crawler.cc) owns one SiteCrawl per site and decides when to claim, start and
 // wait; a SiteCrawl applies the decisions of discovery.h, admission.h and disposition.h to the
-// store. Not thread-safe: used from the loop's thread only.
+// store. Not thread-safe: used from the loop's thread only, but for read(), which the reading
+// threads call.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -66,11 +68,22 @@ class SiteCrawl {
   // The request for `item`: the site's limits, and a conditional GET for articles and resources.
   FetchRequest request_for(const FrontierEntry& item);
 
+  // What an answer shows, read ahead of settle() on a reading thread (crawler/reading_pool.h).
+  struct Reading {
+    std::unique_ptr<CrawlStore::Extraction> extraction;  // the store's (crawl_store.h)
+    SiteDiscovery::Links links;
+  };
+  // The costly part of settling `capture`, the answer to `item` that `d` decided to read
+  // (kDiscover): the store's extraction and the links the page or sitemap shows. Thread-safe:
+  // reads only what does not change during a run.
+  Reading read(const FrontierEntry& item, const Disposition& d, const Capture& capture) const;
+
   // Settles the answer `capture` to `item` as `d` decided (`wait`: the delay of a kRetry), inside
   // one store transaction: records the capture, then retries, fails, follows the redirect, or
-  // offers what the page links, and marks the entry.
+  // offers what the page links, and marks the entry. `reading`: what read() returned for it, if
+  // it was read ahead (otherwise settle reads it here).
   Status settle(const FrontierEntry& item, const Disposition& d, Millis wait,
-                const Capture& capture);
+                const Capture& capture, Reading* reading = nullptr);
   // Marks `item` failed with `error` (logged, counted).
   Status fail(const FrontierEntry& item, const std::string& error);
 
@@ -96,7 +109,7 @@ class SiteCrawl {
  private:
   Status retry(const FrontierEntry& item, const std::string& reason, Millis wait);
   Status follow_redirect(const FrontierEntry& item, const std::string& location, int hops);
-  Status discover_from(const FrontierEntry& item, const Capture& capture,
+  Status discover_from(const FrontierEntry& item, const SiteDiscovery::Links& links,
                        const RecordedCapture& recorded);
   Status queue_stale_articles();
   void count(const RecordedCapture& recorded, const Disposition& d);
