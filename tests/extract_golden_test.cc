@@ -47,7 +47,7 @@ TEST_P(GoldenTest, EveryFieldMatchesTheGolden) {
   EXPECT_EQ(got.published, golden->published);
   EXPECT_EQ(got.updated, golden->updated);
   EXPECT_EQ(got.author, golden->author);
-  EXPECT_EQ(got.text(), golden->text()) << "body rule: " << got.body_rule;
+  EXPECT_EQ(got.text(), golden->text()) << "body: " << got.provenance.body;
   size_t n = std::min(got.blocks.size(), golden->blocks.size());
   for (size_t i = 0; i < n; ++i) {
     EXPECT_EQ(got.blocks[i].kind, golden->blocks[i].kind) << "block " << i << ": " << got.blocks[i].text;

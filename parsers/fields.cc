@@ -1,0 +1,415 @@
+#include "parsers/fields.h"
+
+#include <cstring>
+#include <functional>
+
+#include "parsers/dates.h"
+#include "parsers/lines.h"
+#include "html/text.h"
+
+namespace provarc::internal {
+
+namespace {
+
+// Longest title we believe; beyond it a selector has caught a container, not a headline.
+constexpr size_t kMaxTitleBytes = 600;
+constexpr size_t kMaxAuthorBytes = 120;
+// A date element or line longer than this is a list or a paragraph, not a date line.
+constexpr size_t kMaxDateLineBytes = 200;
+
+Candidate rule_candidate(std::string value, std::string raw, const GumboNode* node,
+                         const Selector& selector) {
+  return Candidate{std::move(value), std::move(raw), node, selector.source(), true};
+}
+
+Candidate generic_candidate(std::string value, std::string raw, const GumboNode* node,
+                            const char* finder) {
+  return Candidate{std::move(value), std::move(raw), node, finder, false};
+}
+
+// True when the class or id of `node` holds one of `words` (ASCII, case-insensitive).
+bool names_contain(const GumboNode* node, std::initializer_list<const char*> words) {
+  for (const char* name : {"class", "id"}) {
+    const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
+    if (a == nullptr) continue;
+    for (const char* word : words) {
+      if (strcasestr(a->value, word) != nullptr) return true;
+    }
+  }
+  return false;
+}
+
+// The first element of `root`'s subtree (root included, document order, at most 200 looked at)
+// that `accept` takes; nullptr when none.
+const GumboNode* first_in_subtree(const GumboNode* root,
+                                  const std::function<bool(const GumboNode*)>& accept) {
+  std::vector<const GumboNode*> pending = {root};
+  for (int looked = 0; !pending.empty() && looked < 200; ++looked) {
+    const GumboNode* node = pending.back();
+    pending.pop_back();
+    if (!is_element(node)) continue;
+    if (accept(node)) return node;
+    const GumboVector& children = node->v.element.children;
+    for (unsigned i = children.length; i > 0; --i) {
+      pending.push_back(static_cast<const GumboNode*>(children.data[i - 1]));
+    }
+  }
+  return nullptr;
+}
+
+bool plausible_title(const std::string& title, const ExtractRules& rules, size_t min_words) {
+  std::string iso;
+  size_t words = count_words(title);
+  return !title.empty() && title.size() <= kMaxTitleBytes && has_letter(title) &&
+         words >= min_words && !is_date_line(title, rules, &iso) &&
+         !is_chrome_line(title, rules) && !is_related_heading(title, rules) &&
+         !is_tools_row(title, rules) && !has_byline_label(title) && !is_breadcrumb(title, 0);
+}
+
+// A line before the body that reads as a headline: not a sentence, no date left once the title's
+// own trailing date is stripped, no link (breadcrumbs and menus hold links).
+bool reads_as_headline(const std::string& text, const GumboNode* element,
+                       const ExtractRules& rules) {
+  std::string title = strip_title(text, rules);
+  size_t words = count_words(title);
+  return words >= 3 && words <= 40 && !ends_sentence(title) && !holds_link(element) &&
+         !find_labelled_date(title, rules.date_order) && plausible_title(title, rules, 3);
+}
+
+// True when `a` and `b` name the same headline: equal, or `b` is a <title> or og:title holding
+// `a` between its separators ("headline - department").
+bool agrees(const Candidate& a, const Candidate& b) {
+  if (a.value == b.value) return true;
+  bool b_is_page_title = b.finder == "head-title" || b.finder == "og:title";
+  return b_is_page_title && a.value.size() >= 12 && b.raw.find(a.value) != std::string::npos;
+}
+
+std::optional<std::string> date_in(const std::string& text, const ExtractRules& rules,
+                                   bool labelled_only) {
+  if (auto found = find_labelled_date(text, rules.date_order)) return found->iso;
+  if (labelled_only) return std::nullopt;
+  if (auto found = find_date(text, rules.date_order)) return found->iso;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string provenance_of(const Candidate* chosen, bool rules_cover) {
+  if (chosen == nullptr) return "";
+  if (chosen->rule) return "rule:" + chosen->finder;
+  return (rules_cover ? "fallback:" : "generic:") + chosen->finder;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body
+
+BodyChoice choose_body(GumboNode* root, const ExtractRules& rules, const RuleMatches& matches,
+                       NodeSet* excluded) {
+  size_t selector = 0;
+  const GumboNode* by_rule = find_body_by_rules(matches.of(&ExtractRules::body), *excluded, &selector);
+  mark_chrome(root, matches.chrome, by_rule, excluded);
+  BodyChoice rule_choice;
+  if (by_rule != nullptr) {
+    rule_choice = BodyChoice{by_rule, "rule:" + rules.body[selector].source()};
+  }
+  if (!rules.generic_fallback) return rule_choice;
+  const GumboNode* generic = find_generic_body(root, *excluded);
+  if (by_rule != nullptr) {
+    auto [rule_bytes, rule_links] = text_and_link_bytes(by_rule, *excluded);
+    bool mostly_links = rule_links * 2 > rule_bytes;
+    bool elsewhere_smaller = false;
+    if (generic != nullptr && !contains(by_rule, generic) && !contains(generic, by_rule)) {
+      // Measured on the fifth held-out round: a rule that caught a side element (a counter, a
+      // caption field) holds a few lines, the article elsewhere ten times more.
+      auto [generic_bytes, generic_links] = text_and_link_bytes(generic, *excluded);
+      elsewhere_smaller = rule_bytes * 3 < generic_bytes - generic_links;
+    }
+    if ((!mostly_links && !elsewhere_smaller) || generic == nullptr) return rule_choice;
+  }
+  if (generic == nullptr) return {};
+  return BodyChoice{generic, (rules.body.empty() ? "generic:" : "fallback:") + std::string("density")};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Title
+
+std::vector<Candidate> find_titles(const PageContext& page) {
+  const ExtractRules& rules = page.rules;
+  std::vector<Candidate> found;
+  std::string text;
+  size_t selector = 0;
+  if (const GumboNode* node =
+          first_with_text(page.matches.of(&ExtractRules::title), page.excluded, kMaxTitleBytes, &text, &selector)) {
+    found.push_back(rule_candidate(strip_title(text, rules), text, node, rules.title[selector]));
+  }
+  if (std::string og = meta_content(page.doc, {"og:title"}); !og.empty()) {
+    found.push_back(generic_candidate(strip_title(og, rules), og, nullptr, "og:title"));
+  }
+  if (auto near = find_near_body(page.body, page.excluded, Side::kBefore, false,
+                                 [&](const std::string& t, const GumboNode* element) {
+                                   return reads_as_headline(t, element, rules);
+                                 })) {
+    found.push_back(
+        generic_candidate(strip_title(near->text, rules), near->text, near->element, "before-body"));
+    // A headline printed twice (a page-title copy and the headline) is one title, two votes.
+    if (auto twice = find_near_body(near->element, page.excluded, Side::kBefore, false,
+                                    [&](const std::string& t, const GumboNode*) {
+                                      return strip_title(t, rules) == found.back().value;
+                                    })) {
+      found.push_back(generic_candidate(found.back().value, twice->text, twice->element,
+                                        "before-body"));
+    }
+  }
+  for (GumboTag tag : {GUMBO_TAG_H1, GUMBO_TAG_H2}) {
+    for (const GumboNode* h : page.matches.headings) {
+      if (h->v.element.tag != tag || inside_excluded(h, page.excluded)) continue;
+      std::string t = visible_text(h, page.excluded);
+      if (!t.empty() && t.size() <= kMaxTitleBytes) {
+        found.push_back(generic_candidate(strip_title(t, rules), t, h, "heading"));
+      }
+    }
+  }
+  std::string head = title_from_head(page.doc);
+  if (!head.empty()) {
+    found.push_back(generic_candidate(strip_title(head, rules), head, nullptr, "head-title"));
+    if (page.doc.head() != nullptr) {
+      for (GumboNode* child : element_children(page.doc.head())) {
+        if (child->v.element.tag == GUMBO_TAG_TITLE) {
+          found.back().raw = collapse_whitespace(text_content(child));
+          break;
+        }
+      }
+    }
+  }
+  if (!page.hints.anchor_text.empty()) {
+    std::string anchor = collapse_whitespace(page.hints.anchor_text);
+    found.push_back(generic_candidate(strip_title(anchor, rules), anchor, nullptr, "anchor"));
+  }
+  return found;
+}
+
+Choice decide_title(const std::vector<Candidate>& candidates, const ExtractRules& rules) {
+  Choice choice;
+  for (const Candidate& c : candidates) {
+    if (!c.rule) continue;
+    if (plausible_title(c.value, rules, 1)) {
+      choice.chosen = &c;
+      return choice;
+    }
+    choice.rule_rejected = true;
+  }
+  // Generic: the most agreed-with; the <title> and the anchor text vote but are chosen only when
+  // nothing on the page itself reads as the headline.
+  int best_votes = -1;
+  for (const Candidate& c : candidates) {
+    bool last_resort = c.finder == "head-title" || c.finder == "anchor";
+    if (c.rule || last_resort || !plausible_title(c.value, rules, 2)) continue;
+    int votes = 0;
+    for (const Candidate& other : candidates) {
+      if (&other != &c && !other.rule && (other.node != c.node || other.node == nullptr) &&
+          agrees(c, other)) {
+        ++votes;
+      }
+    }
+    if (votes > best_votes) {
+      best_votes = votes;
+      choice.chosen = &c;
+    }
+  }
+  if (choice.chosen != nullptr) return choice;
+  for (const char* finder : {"anchor", "head-title"}) {
+    for (const Candidate& c : candidates) {
+      if (c.finder == finder && !c.value.empty()) {
+        choice.chosen = &c;
+        return choice;
+      }
+    }
+  }
+  return choice;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+std::vector<Candidate> find_published(const PageContext& page, const Candidate* title) {
+  const ExtractRules& rules = page.rules;
+  std::vector<Candidate> found;
+  std::string text;
+  size_t selector = 0;
+  if (const GumboNode* node = first_with_text(page.matches.of(&ExtractRules::date), page.excluded, 400, &text,
+                                              &selector)) {
+    std::optional<std::string> iso = date_in(text, rules, false);
+    // Only a time printed: the element may carry the whole date for machines.
+    if (!iso) iso = machine_date(node, text, rules.date_order);
+    found.push_back(rule_candidate(iso.value_or(""), text, node, rules.date[selector]));
+  }
+  if (title != nullptr) {
+    if (auto iso = date_in(title->raw, rules, true)) {
+      found.push_back(generic_candidate(*iso, title->raw, title->node, "in-title"));
+    }
+    // Nghệ An prints "Title (03/12/2018 10:10 AM)"; others put the date in the title's parent or
+    // in the element after it.
+    const GumboNode* node = title->node;
+    if (node != nullptr && node->parent != nullptr && !contains(node->parent, page.body)) {
+      std::string around = visible_text(node->parent, page.excluded);
+      if (auto iso = date_in(around, rules, true)) {
+        found.push_back(generic_candidate(*iso, around, node->parent, "beside-title"));
+      }
+    }
+    if (node != nullptr) {
+      if (auto next = find_near_body(node, page.excluded, Side::kAfter, false,
+                                     [&](const std::string& t, const GumboNode*) {
+                                       std::string iso;
+                                       return t.size() <= kMaxDateLineBytes &&
+                                              is_date_line(t, rules, &iso);
+                                     })) {
+        std::string iso;
+        is_date_line(next->text, rules, &iso);
+        found.push_back(generic_candidate(iso, next->text, next->element, "beside-title"));
+      }
+    }
+  }
+  if (auto near = find_near_body(page.body, page.excluded, Side::kBefore, true,
+                                 [&](const std::string& t, const GumboNode* element) {
+                                   std::string iso;
+                                   if (t.size() > kMaxDateLineBytes) return false;
+                                   if (is_date_line(t, rules, &iso)) return true;
+                                   return !page.excluded.count(element) &&
+                                          find_labelled_date(t, rules.date_order).has_value();
+                                 })) {
+    std::optional<std::string> iso = date_in(near->text, rules, true);
+    std::string line_iso;
+    if (is_date_line(near->text, rules, &line_iso)) iso = line_iso;
+    found.push_back(generic_candidate(iso.value_or(""), near->text, near->element, "before-body"));
+  }
+  return found;
+}
+
+std::optional<Candidate> meta_published(const PageContext& page) {
+  std::string meta = meta_content(page.doc, {"article:published_time", "datePublished", "pubdate",
+                                             "dcterms.created", "DC.date.issued"});
+  if (auto iso = iso_from_meta(meta)) return generic_candidate(*iso, meta, nullptr, "meta");
+  return std::nullopt;
+}
+
+Choice decide_first(const std::vector<Candidate>& candidates) {
+  Choice choice;
+  for (const Candidate& c : candidates) {
+    if (!c.value.empty()) {
+      choice.chosen = &c;
+      return choice;
+    }
+    choice.rule_rejected = choice.rule_rejected || c.rule;
+  }
+  return choice;
+}
+
+std::optional<Candidate> find_updated(const PageContext& page, const Candidate* published) {
+  const ExtractRules& rules = page.rules;
+  std::string text;
+  size_t selector = 0;
+  const GumboNode* node =
+      first_with_text(page.matches.of(&ExtractRules::updated), page.excluded, 400, &text, &selector);
+  if (node != nullptr && (published == nullptr || node != published->node)) {
+    if (auto iso = date_in(text, rules, false)) {
+      return rule_candidate(*iso, text, node, rules.updated[selector]);
+    }
+  }
+  if (published == nullptr || published->finder == "meta") return std::nullopt;
+  // "Ngày đăng: 09/03/2021 10:20 | Cập nhật: 11/03/2021 08:00": one text, both dates. Only a
+  // labelled second date counts; an event date after the first is not an update.
+  auto first = find_labelled_date(published->raw, rules.date_order);
+  if (!first) first = find_date(published->raw, rules.date_order);
+  if (!first) return std::nullopt;
+  std::string_view rest = std::string_view(published->raw).substr(first->end);
+  if (auto second = find_labelled_date(rest, rules.date_order)) {
+    Candidate c = generic_candidate(second->iso, published->raw, nullptr, "beside-published");
+    if (published->rule) {  // the rule's element printed it: the rule decided
+      c.rule = true;
+      c.finder = published->finder;
+    }
+    return c;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byline
+
+std::vector<Candidate> find_bylines(const PageContext& page) {
+  const ExtractRules& rules = page.rules;
+  std::vector<Candidate> found;
+  std::string text;
+  size_t selector = 0;
+  if (const GumboNode* node = first_with_text(page.matches.of(&ExtractRules::author), page.excluded,
+                                              kMaxAuthorBytes, &text, &selector)) {
+    strip_glued_chrome(&text, rules);
+    found.push_back(rule_candidate(strip_byline_label(text), text, node, rules.author[selector]));
+  }
+  // Readability's byline test (class or id naming the author), and the labelled field.
+  auto byline_in = [&](const GumboNode* element) -> const GumboNode* {
+    return first_in_subtree(element, [&](const GumboNode* n) {
+      return !page.excluded.count(n) && !names_contain(n, {"comment"}) &&
+             names_contain(n, {"author", "byline", "tacgia", "tac-gia"});
+    });
+  };
+  for (Side side : {Side::kAfter, Side::kBefore}) {
+    auto near = find_near_body(page.body, page.excluded, side, false,
+                               [&](const std::string& t, const GumboNode* element) {
+                                 if (t.size() <= kMaxAuthorBytes && has_byline_label(t) &&
+                                     !t.starts_with("Nguồn")) {
+                                   return true;
+                                 }
+                                 return byline_in(element) != nullptr;
+                               });
+    if (!near) continue;
+    std::string t = near->text;
+    if (const GumboNode* inner = byline_in(near->element)) t = visible_text(inner, page.excluded);
+    strip_glued_chrome(&t, rules);
+    found.push_back(generic_candidate(strip_byline_label(t), t, near->element, "labelled"));
+  }
+  return found;
+}
+
+Choice decide_author(const std::vector<Candidate>& candidates, const ExtractRules& rules) {
+  Choice choice;
+  for (const Candidate& c : candidates) {
+    const std::string& name = c.value;
+    std::string iso;
+    size_t words = count_words(name);
+    bool plausible = !name.empty() && name.size() <= kMaxAuthorBytes && words <= 12 &&
+                     has_letter(name) && !is_chrome_line(name, rules) &&
+                     !is_tools_row(name, rules) && !is_date_line(name, rules, &iso);
+    if (plausible) {
+      choice.chosen = &c;
+      return choice;
+    }
+    choice.rule_rejected = choice.rule_rejected || c.rule;
+  }
+  return choice;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lead
+
+std::optional<Candidate> find_lead(const PageContext& page, bool* rule_rejected) {
+  const ExtractRules& rules = page.rules;
+  std::string text;
+  size_t selector = 0;
+  const GumboNode* node = first_with_text(page.matches.of(&ExtractRules::lead), page.excluded, 4000, &text, &selector);
+  if (node != nullptr) {
+    if (!contains(page.body, node) && !contains(node, page.body)) {
+      return rule_candidate(text, text, node, rules.lead[selector]);
+    }
+    *rule_rejected = true;
+  }
+  auto near = find_near_body(page.body, page.excluded, Side::kBefore, false,
+                             [&](const std::string& t, const GumboNode* element) {
+                               return names_contain(element, {"sapo", "summary"}) &&
+                                      count_words(t) >= 12;
+                             });
+  if (!near) return std::nullopt;
+  return generic_candidate(near->text, near->text, near->element, "summary");
+}
+
+}  // namespace provarc::internal
