@@ -35,7 +35,7 @@ struct Attachment {
 //   "generic:<finder>"    a generic finder decided a field the rules do not cover;
 //   "fallback:<finder>"   the rules cover the field but their answer was missing or implausible,
 //                         and a generic finder decided (a template change shows here first).
-// Finders: body "density"; title "og:title", "before-body", "heading", "body-first-line",
+// Finders: body "density"; title "og:title", "before-body", "title-class", "heading", "body-first-line",
 // "head-title", "anchor"; dates "in-title", "beside-title", "before-body", "body-date-line",
 // "meta", "beside-published"; author "labelled", "closing-line"; lead "summary".
 struct Provenance {

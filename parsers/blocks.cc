@@ -466,7 +466,7 @@ int class_weight(const GumboNode* node) {
   std::string names = ascii::lowercase(attr(node, "class") + " " + attr(node, "id"));
   int weight = 0;
   for (const char* good : {"article", "content", "detail", "entry", "post", "news-body", "main",
-                           "body", "text", "chitiet", "noidung"}) {
+                           "body", "text", "chitiet", "noidung", "chi-tiet", "noi-dung"}) {
     if (names.find(good) != std::string::npos) {
       weight += 25;
       break;
@@ -488,6 +488,12 @@ int class_weight(const GumboNode* node) {
 // suggests content is not searched for paragraphs. Found by the fifth held-out round: WebSphere's
 // visitor-counter portlet ("Số lượt truy cập: 1.204.377") outscored a body of three paragraphs.
 bool unlikely_candidate(const GumboNode* node) {
+  GumboTag tag = node->v.element.tag;
+  // WordPress classes <body> "… comments-open has-sidebar": the page, not a widget.
+  if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_MAIN ||
+      tag == GUMBO_TAG_ARTICLE) {
+    return false;
+  }
   if (!has_attr(node, "class") && !has_attr(node, "id")) return false;
   std::string names = lower(attr(node, "class") + " " + attr(node, "id"));
   bool chrome = false;

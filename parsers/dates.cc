@@ -464,7 +464,7 @@ bool may_start_date(char c) {
 // The publication labels of dates.h, longest first where one is a prefix of another.
 constexpr std::string_view kLabels[] = {
     "cập nhật lúc", "cập nhật ngày", "cập nhật", "ngày cập nhật", "ngày đăng tin",
-    "ngày đăng",    "đăng ngày",     "ngày xuất bản", "thời gian đăng",
+    "ngày đăng",    "đăng ngày",     "đăng lúc", "ngày xuất bản", "thời gian đăng",
 };
 
 // A place where a label may begin: the first byte of c, n, t or đ in either case.

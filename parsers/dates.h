@@ -27,7 +27,7 @@ std::optional<FoundDate> find_date(std::string_view text, DateOrder order);
 
 // Like find_date, but only a date that follows one of the Vietnamese publication labels
 // ("Cập nhật lúc", "Cập nhật ngày", "Cập nhật", "Ngày cập nhật", "Ngày đăng", "Đăng ngày", "Ngày đăng tin",
-// "Ngày xuất bản", "Thời gian đăng"; case-insensitive, colon optional) or stands alone in
+// "Ngày xuất bản", "Thời gian đăng", "Đăng lúc"; case-insensitive, colon optional) or stands alone in
 // parentheses, e.g. "(03/12/2018 10:10 AM)". Used on text that also holds event dates.
 std::optional<FoundDate> find_labelled_date(std::string_view text, DateOrder order);
 

@@ -130,19 +130,32 @@ std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules
   return kept;
 }
 
-// The body's first line as a title candidate, when it is a heading or bold and reads as one
-// (templates that print the headline as the first line of the content: Liferay, SharePoint).
+// The body's first line as a title candidate, when it reads as a headline: a heading or bold, or
+// followed by a date line or by itself with its date (templates that print the headline, then
+// the date, as the first lines of the content: Liferay, SharePoint and WCM web parts).
 std::optional<Candidate> body_first_line(const std::vector<RawBlock>& kept,
                                          const ExtractRules& rules) {
+  std::vector<const RawBlock*> lines;
   for (const RawBlock& block : kept) {
-    if (block.image_only) continue;
-    size_t words = count_words(block.text);
-    bool styled = block.kind == "heading" || block.strong;
-    if (!styled || words < 3 || words > 40 || ends_sentence(block.text)) return std::nullopt;
-    return Candidate{strip_title(block.text, rules), block.text, nullptr, "body-first-line",
-                     false};
+    if (!block.image_only) lines.push_back(&block);
+    if (lines.size() == 3) break;
   }
-  return std::nullopt;
+  if (lines.empty()) return std::nullopt;
+  std::string iso;
+  // A date line before the headline (WCM templates print "Thứ hai, 05/11/2018 09:20 AM" first).
+  bool dated = lines.size() > 1 && is_date_line(lines[0]->text, rules, &iso);
+  if (dated) lines.erase(lines.begin());
+  const RawBlock& first = *lines[0];
+  std::string title = strip_title(first.text, rules);
+  size_t words = count_words(title);
+  if (words < 3 || words > 40 || ends_sentence(title)) return std::nullopt;
+  bool styled = first.kind == "heading" || first.strong;
+  for (size_t i = 1; i < lines.size() && !styled && !dated; ++i) {
+    dated = is_date_line(lines[i]->text, rules, &iso) ||
+            strip_title(lines[i]->text, rules) == title;
+  }
+  if (!styled && !dated) return std::nullopt;
+  return Candidate{title, first.text, nullptr, "body-first-line", false};
 }
 
 // Drops the headline repeated at the top of the body and the date lines there; returns the first
@@ -157,6 +170,9 @@ std::optional<Candidate> drop_field_lines(std::vector<RawBlock>* blocks, const s
       if (kept.size() < 3 && !title.empty() &&
           (block.text == title ||
            (block.text.rfind(title, 0) == 0 && strip_title(block.text, rules) == title))) {
+        // The repeat may carry the date: "headline (03/09/2018 08:15 AM)".
+        auto found = find_labelled_date(block.text, rules.date_order);
+        if (found && !date) date = Candidate{found->iso, block.text, nullptr, "in-title", false};
         continue;
       }
       std::string iso;

@@ -1,5 +1,6 @@
 #include "parsers/fields.h"
 
+#include <cctype>
 #include <cstring>
 #include <functional>
 
@@ -57,22 +58,76 @@ const GumboNode* first_in_subtree(const GumboNode* root,
   return nullptr;
 }
 
+// Words holding a letter: a headline is made of them, a date line ("8/14/2018 10:05:12 AM" read
+// day-first is no date) is not.
+size_t letter_words(const std::string& text) {
+  size_t words = 0;
+  bool letter = false;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ' ') {
+      words += letter;
+      letter = false;
+    } else {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      letter = letter || std::isalpha(c) || c >= 0x80;
+    }
+  }
+  return words;
+}
+
+// A meta row or a widget, not a headline: two labelled fields ("Danh mục: … Được đăng ngày: …",
+// "Đang truy cập: 37 Hôm nay: 1.208"), or a byline or view-count label inside.
+bool reads_as_meta_row(const std::string& text) {
+  size_t colons = 0;
+  for (size_t at = text.find(": "); at != std::string::npos; at = text.find(": ", at + 1)) {
+    ++colons;
+  }
+  for (const char* label : {"ngày:", "đăng:", "nhật:", "lúc:"}) {
+    if (text.find(label) != std::string::npos) return true;  // a date label
+  }
+  return colons >= 2 || text.find("Viết bởi") != std::string::npos ||
+         text.find("Tác giả:") != std::string::npos || text.find("Lượt xem") != std::string::npos;
+}
+
 bool plausible_title(const std::string& title, const ExtractRules& rules, size_t min_words) {
   std::string iso;
-  size_t words = count_words(title);
+  size_t words = letter_words(title);
   return !title.empty() && title.size() <= kMaxTitleBytes && has_letter(title) &&
          words >= min_words && !is_date_line(title, rules, &iso) &&
          !is_chrome_line(title, rules) && !is_related_heading(title, rules) &&
-         !is_tools_row(title, rules) && !has_byline_label(title) && !is_breadcrumb(title, 0);
+         !is_tools_row(title, rules) && !has_byline_label(title) && !is_breadcrumb(title, 0) &&
+         !reads_as_meta_row(title);
+}
+
+// How many <a> elements `node` holds, counting up to 2: a headline may be one link to its own
+// page (a listing template reused), breadcrumbs and menus hold several.
+int links_in(const GumboNode* node) {
+  int links = 0;
+  first_in_subtree(node, [&](const GumboNode* n) {
+    links += n->v.element.tag == GUMBO_TAG_A;
+    return links > 1;
+  });
+  return links;
+}
+
+// True when the class or id names a title: hAtom's entry-title, "headline", and the Vietnamese
+// "tiêu đề" spelt as templates spell it (tieude, tieu-de, tde).
+bool named_as_title(const GumboNode* node) {
+  return names_contain(node, {"title", "tieude", "tieu-de", "tieu_de", "headline"});
 }
 
 // A line before the body that reads as a headline: not a sentence, no date left once the title's
 // own trailing date is stripped, no link (breadcrumbs and menus hold links).
 bool reads_as_headline(const std::string& text, const GumboNode* element,
                        const ExtractRules& rules) {
+  // Meta rows are named so: Joomla's dl.article-info, WordPress's entry-meta, "newsInfo".
+  const GumboNode* n = element;
+  for (int level = 0; level < 2 && n != nullptr && is_element(n); ++level, n = n->parent) {
+    if (names_contain(n, {"info", "meta"})) return false;
+  }
   std::string title = strip_title(text, rules);
   size_t words = count_words(title);
-  return words >= 3 && words <= 40 && !ends_sentence(title) && !holds_link(element) &&
+  return words >= 3 && words <= 40 && !ends_sentence(title) && links_in(element) <= 1 &&
          !find_labelled_date(title, rules.date_order) && plausible_title(title, rules, 3);
 }
 
@@ -82,6 +137,29 @@ bool agrees(const Candidate& a, const Candidate& b) {
   if (a.value == b.value) return true;
   bool b_is_page_title = b.finder == "head-title" || b.finder == "og:title";
   return b_is_page_title && a.value.size() >= 12 && b.raw.find(a.value) != std::string::npos;
+}
+
+// The text right after `node` up to the next block element (at most 200 bytes): where a template
+// prints "<strong>headline</strong> (20/11/2023)".
+std::string text_after(const GumboNode* node, const NodeSet& excluded) {
+  std::string text;
+  const GumboNode* parent = node->parent;
+  if (parent == nullptr || !is_element(parent)) return text;
+  const GumboVector& siblings = parent->v.element.children;
+  for (unsigned i = node->index_within_parent + 1; i < siblings.length && text.size() < 200; ++i) {
+    const GumboNode* next = static_cast<const GumboNode*>(siblings.data[i]);
+    if (next->type == GUMBO_NODE_TEXT || next->type == GUMBO_NODE_WHITESPACE) {
+      text += next->v.text.text;
+    } else if (is_element(next)) {
+      GumboTag tag = next->v.element.tag;
+      bool inline_tag = tag == GUMBO_TAG_SPAN || tag == GUMBO_TAG_EM || tag == GUMBO_TAG_I ||
+                        tag == GUMBO_TAG_B || tag == GUMBO_TAG_STRONG || tag == GUMBO_TAG_FONT ||
+                        tag == GUMBO_TAG_SMALL || tag == GUMBO_TAG_BR;
+      if (!inline_tag) break;
+      text += " " + visible_text(next, excluded);
+    }
+  }
+  return collapse_whitespace(text);
 }
 
 std::optional<std::string> date_in(const std::string& text, const ExtractRules& rules,
@@ -145,10 +223,44 @@ std::vector<Candidate> find_titles(const PageContext& page) {
   if (std::string og = meta_content(page.doc, {"og:title"}); !og.empty()) {
     found.push_back(generic_candidate(strip_title(og, rules), og, nullptr, "og:title"));
   }
-  if (auto near = find_near_body(page.body, page.excluded, Side::kBefore, false,
-                                 [&](const std::string& t, const GumboNode* element) {
-                                   return reads_as_headline(t, element, rules);
-                                 })) {
+  // The headline printed at the top of the body, before its first paragraph: an h1, or an element
+  // whose class names a title.
+  int looked = 0;
+  const GumboNode* named = first_in_subtree(page.body, [&](const GumboNode* n) {
+    GumboTag tag = n->v.element.tag;
+    if (tag == GUMBO_TAG_P || tag == GUMBO_TAG_TABLE || tag == GUMBO_TAG_UL || ++looked > 40) {
+      return true;  // the text has begun: stop
+    }
+    return n != page.body && (named_as_title(n) || tag == GUMBO_TAG_H1) && !page.excluded.count(n);
+  });
+  if (named != nullptr && (named_as_title(named) || named->v.element.tag == GUMBO_TAG_H1) &&
+      named != page.body) {
+    std::string t = visible_text(named, page.excluded);
+    if (reads_as_headline(t, named, rules)) {
+      found.push_back(generic_candidate(strip_title(t, rules), t, named, "title-class"));
+    }
+  }
+  // A header element holding the headline and a meta row ("Đăng ngày: … Tác giả: …") is read
+  // child by child, nearest first.
+  NearText headline;
+  if (find_near_body(page.body, page.excluded, Side::kBefore, false,
+                     [&](const std::string& t, const GumboNode* element) {
+                       if (reads_as_headline(t, element, rules)) {
+                         headline = NearText{element, t};
+                         return true;
+                       }
+                       std::vector<GumboNode*> children = element_children(element);
+                       for (size_t i = children.size(); i-- > 0 && children.size() - i <= 6;) {
+                         if (page.excluded.count(children[i])) continue;
+                         std::string child = visible_text(children[i], page.excluded);
+                         if (!child.empty() && reads_as_headline(child, children[i], rules)) {
+                           headline = NearText{children[i], child};
+                           return true;
+                         }
+                       }
+                       return false;
+                     })) {
+    const std::optional<NearText> near = headline;
     found.push_back(
         generic_candidate(strip_title(near->text, rules), near->text, near->element, "before-body"));
     // A headline printed twice (a page-title copy and the headline) is one title, two votes.
@@ -162,7 +274,11 @@ std::vector<Candidate> find_titles(const PageContext& page) {
   }
   for (GumboTag tag : {GUMBO_TAG_H1, GUMBO_TAG_H2}) {
     for (const GumboNode* h : page.matches.headings) {
-      if (h->v.element.tag != tag || inside_excluded(h, page.excluded)) continue;
+      // A heading inside the body is a subheading (the one at its top is read above).
+      if (h->v.element.tag != tag || inside_excluded(h, page.excluded) ||
+          contains(page.body, h)) {
+        continue;
+      }
       std::string t = visible_text(h, page.excluded);
       if (!t.empty() && t.size() <= kMaxTitleBytes) {
         found.push_back(generic_candidate(strip_title(t, rules), t, h, "heading"));
@@ -250,10 +366,10 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
     // Nghệ An prints "Title (03/12/2018 10:10 AM)"; others put the date in the title's parent or
     // in the element after it.
     const GumboNode* node = title->node;
-    if (node != nullptr && node->parent != nullptr && !contains(node->parent, page.body)) {
-      std::string around = visible_text(node->parent, page.excluded);
-      if (auto iso = date_in(around, rules, true)) {
-        found.push_back(generic_candidate(*iso, around, node->parent, "beside-title"));
+    if (node != nullptr) {
+      std::string after = text_after(node, page.excluded);
+      if (auto iso = date_in(after, rules, true)) {
+        found.push_back(generic_candidate(*iso, after, nullptr, "beside-title"));
       }
     }
     if (node != nullptr) {
@@ -267,6 +383,13 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
         is_date_line(next->text, rules, &iso);
         found.push_back(generic_candidate(iso, next->text, next->element, "beside-title"));
       }
+    }
+    // The title's parent, when it is a short header (not a container of lists with dates).
+    if (node != nullptr && node->parent != nullptr && !contains(node->parent, page.body)) {
+      std::string around = visible_text(node->parent, page.excluded);
+      std::optional<std::string> iso;
+      if (around.size() <= title->raw.size() + kMaxDateLineBytes) iso = date_in(around, rules, true);
+      if (iso) found.push_back(generic_candidate(*iso, around, node->parent, "beside-title"));
     }
   }
   if (auto near = find_near_body(page.body, page.excluded, Side::kBefore, true,

@@ -57,7 +57,8 @@ BodyChoice choose_body(GumboNode* root, const ExtractRules& rules, const RuleMat
                        NodeSet* excluded);
 
 // Title candidates, in the order of preference when no two agree: the rules' element, og:title,
-// the nearest headline-like line before the body ("before-body"), the h1 then h2 headings, the
+// the nearest headline-like line before the body ("before-body"), an element at the top of the
+// body whose class names a title ("title-class": entry-title, tieude), the h1 then h2 headings, the
 // <title> minus its site part ("head-title"), the crawl's anchor text ("anchor"). The caller
 // appends the body's first line when it is a heading or bold ("body-first-line").
 std::vector<Candidate> find_titles(const PageContext& page);

@@ -275,19 +275,4 @@ std::optional<std::string> machine_date(const GumboNode* node, const std::string
   return std::nullopt;
 }
 
-bool holds_link(const GumboNode* node) {
-  std::vector<const GumboNode*> stack{node};
-  while (!stack.empty()) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (!is_element(n)) continue;
-    if (n->v.element.tag == GUMBO_TAG_A) return true;
-    const GumboVector& children = n->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i) {
-      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
-    }
-  }
-  return false;
-}
-
 }  // namespace provarc::internal

@@ -86,9 +86,6 @@ std::optional<std::string> iso_from_meta(const std::string& value);
 std::optional<std::string> machine_date(const GumboNode* node, const std::string& visible,
                                         DateOrder order);
 
-// True when `node` holds a link: breadcrumbs and menus do, a headline printed as text does not.
-bool holds_link(const GumboNode* node);
-
 // The elements beside the body, nearest first: up to six elements with text before (or after) the
 // body and before (after) each of its three nearest ancestors — where templates print the
 // headline, the date line, the byline and the tools. `accept` says whether a text is the one
