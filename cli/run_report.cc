@@ -210,7 +210,7 @@ std::string template_note(const RunSiteCounts& c) {
   if (!c.template_changed) return "";
   std::string note = "template changed? " + c.site + ": " + std::to_string(c.suspect) + " of " +
                      std::to_string(c.parsed) +
-                     " article pages matched no body rule or lack a title or date";
+                     " article pages matched no body rule, needed a fallback or lack a title or date";
   for (size_t i = 0; i < c.examples.size(); ++i) {
     note += (i == 0 ? "; e.g. " : ", ") + c.examples[i];
   }
