@@ -495,7 +495,7 @@ bool unlikely_candidate(const GumboNode* node) {
     return false;
   }
   if (!has_attr(node, "class") && !has_attr(node, "id")) return false;
-  std::string names = lower(attr(node, "class") + " " + attr(node, "id"));
+  std::string names = ascii::lowercase(attr(node, "class") + " " + attr(node, "id"));
   bool chrome = false;
   for (const char* bad : {"comment", "sidebar", "footer", "menu", "banner", "share", "social",
                           "tinkhac", "tin-khac", "lienquan", "lien-quan", "related",

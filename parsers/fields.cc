@@ -1,9 +1,9 @@
 #include "parsers/fields.h"
 
-#include <cctype>
 #include <cstring>
 #include <functional>
 
+#include "common/ascii.h"
 #include "parsers/dates.h"
 #include "parsers/lines.h"
 #include "html/text.h"
@@ -68,8 +68,7 @@ size_t letter_words(const std::string& text) {
       words += letter;
       letter = false;
     } else {
-      unsigned char c = static_cast<unsigned char>(text[i]);
-      letter = letter || std::isalpha(c) || c >= 0x80;
+      letter = letter || ascii::is_alpha(text[i]) || static_cast<unsigned char>(text[i]) >= 0x80;
     }
   }
   return words;
