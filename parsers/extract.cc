@@ -108,12 +108,7 @@ void exclude_field_elements(const Fields& f, const GumboNode* body, NodeSet* exc
 // The text rules that need no field: the body ends at a related-articles heading; link lists,
 // chrome lines, tool rows and (before the first real block) breadcrumbs go.
 std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules& rules) {
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (!raw[i].image_only && is_related_heading(raw[i].text, rules)) {
-      raw.resize(i);
-      break;
-    }
-  }
+  cut_related_boxes(&raw, rules);
   drop_link_lists(&raw);
   std::vector<RawBlock> kept;
   for (RawBlock& block : raw) {

@@ -244,15 +244,44 @@ bool is_breadcrumb(const std::string& text, size_t link_bytes) {
   return separators > 0 && visible > 0 && link_bytes * 10 >= visible * 6;
 }
 
-void drop_link_lists(std::vector<RawBlock>* blocks) {
-  auto is_link_item = [](const RawBlock& b) {
-    if (!b.in_list || b.text.empty()) return false;
-    size_t visible = 0;
-    for (char c : b.text) {
-      if (c != ' ') ++visible;
+namespace {
+
+// A block whose visible text is at least 80 % link text.
+bool mostly_links(const RawBlock& b) {
+  if (b.text.empty()) return false;
+  size_t visible = 0;
+  for (char c : b.text) {
+    if (c != ' ') ++visible;
+  }
+  return b.link_bytes * 10 >= visible * 8;
+}
+
+// Article prose: a paragraph of a dozen words or more, not a link, ending as a sentence does.
+bool is_prose(const RawBlock& b) {
+  return !b.image_only && b.kind == "paragraph" && !mostly_links(b) && count_words(b.text) >= 12 &&
+         ends_sentence(b.text);
+}
+
+}  // namespace
+
+void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules) {
+  std::vector<RawBlock>& raw = *blocks;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i].image_only || !is_related_heading(raw[i].text, rules)) continue;
+    size_t j = i + 1;
+    while (j < raw.size() && mostly_links(raw[j])) ++j;
+    if (j > i + 1 && j < raw.size() && is_prose(raw[j])) {
+      raw.erase(raw.begin() + static_cast<long>(i), raw.begin() + static_cast<long>(j));
+      --i;
+      continue;
     }
-    return b.link_bytes * 10 >= visible * 8;
-  };
+    raw.resize(i);
+    return;
+  }
+}
+
+void drop_link_lists(std::vector<RawBlock>* blocks) {
+  auto is_link_item = [](const RawBlock& b) { return b.in_list && mostly_links(b); };
   std::vector<bool> drop(blocks->size(), false);
   size_t i = 0;
   while (i < blocks->size()) {

@@ -56,6 +56,12 @@ bool is_related_heading(const std::string& text, const ExtractRules& rules);
 // inside links.
 bool is_breadcrumb(const std::string& text, size_t link_bytes);
 
+// Ends the body at its first related-articles heading (is_related_heading), unless the article
+// goes on after the box: when the heading is followed by one or more blocks that are mostly links
+// and then by prose (a sentence-ending paragraph of a dozen words or more), the heading and its
+// links are dropped and the body continues (boxes placed in the middle of the text: round 6).
+void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules);
+
 // Related-article lists inside a body: three or more consecutive list items that are all links.
 void drop_link_lists(std::vector<RawBlock>* blocks);
 
