@@ -204,6 +204,8 @@ std::optional<Candidate> closing_line(const std::vector<RawBlock>& kept, const E
   if (!rules.author_from_last_block) return std::nullopt;
   for (size_t i = kept.size(); i-- > 0;) {
     if (kept[i].image_only) continue;
+    // A photo credit after the byline stays in the text, and the line before it is read.
+    if (is_photo_credit(kept[i].text)) continue;
     const RawBlock& last = kept[i];
     size_t words = count_words(last.text);
     bool short_line = words <= static_cast<size_t>(rules.author_max_words) &&

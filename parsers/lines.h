@@ -45,6 +45,12 @@ void strip_glued_chrome(std::string* text, const ExtractRules& rules);
 // ngày 19/06/2019 - 08:45", "09:45 | 17/10/2023"). Sets *iso.
 bool is_date_line(const std::string& text, const ExtractRules& rules, std::string* iso);
 
+// A photographer's credit ("Ảnh: Đức Hải"): part of the text, never the byline.
+bool is_photo_credit(const std::string& text);
+
+// `text` without a trailing view counter ("… | Lượt xem: 512", "… Lượt xem: 1,027").
+std::string without_counters(const std::string& text);
+
 // The heading of a related-articles box, which ends the body: one of rules.stop_lines, or of the
 // universal headings every Vietnamese portal family uses ("Tin khác", "Các tin khác", "Tin liên
 // quan", "Tin đã đưa", "Bài viết khác", "Bài viết liên quan", ...; issue 10 item 7), with or
