@@ -219,7 +219,9 @@ std::vector<Candidate> find_titles(const PageContext& page) {
           first_with_text(page.matches.of(&ExtractRules::title), page.excluded, kMaxTitleBytes, &text, &selector)) {
     found.push_back(rule_candidate(strip_title(text, rules), text, node, rules.title[selector]));
   }
-  if (std::string og = meta_content(page.doc, {"og:title"}); !og.empty()) {
+  // og:title naming the site (equal to og:site_name) is the site's name, not a headline.
+  if (std::string og = meta_content(page.doc, {"og:title"});
+      !og.empty() && og != meta_content(page.doc, {"og:site_name"})) {
     found.push_back(generic_candidate(strip_title(og, rules), og, nullptr, "og:title"));
   }
   // The headline printed at the top of the body, before its first paragraph: an h1, or an element
@@ -315,6 +317,12 @@ Choice decide_title(const std::vector<Candidate>& candidates, const ExtractRules
   }
   // Generic: the most agreed-with; the <title> and the anchor text vote but are chosen only when
   // nothing on the page itself reads as the headline.
+  // og:title and <title> are one source (templates fill one from the other, often with the
+  // site's name on every page): they vote for what the page prints, not for each other, and
+  // og:title wins a tie only against nothing printed.
+  auto metadata = [](const Candidate& c) {
+    return c.finder == "og:title" || c.finder == "head-title";
+  };
   int best_votes = -1;
   for (const Candidate& c : candidates) {
     bool last_resort = c.finder == "head-title" || c.finder == "anchor";
@@ -322,11 +330,13 @@ Choice decide_title(const std::vector<Candidate>& candidates, const ExtractRules
     int votes = 0;
     for (const Candidate& other : candidates) {
       if (&other != &c && !other.rule && (other.node != c.node || other.node == nullptr) &&
-          agrees(c, other)) {
+          !(metadata(c) && metadata(other)) && agrees(c, other)) {
         ++votes;
       }
     }
-    if (votes > best_votes) {
+    bool printed_ties_metadata =
+        votes == best_votes && choice.chosen != nullptr && metadata(*choice.chosen);
+    if (votes > best_votes || printed_ties_metadata) {
       best_votes = votes;
       choice.chosen = &c;
     }

@@ -22,7 +22,7 @@ constexpr std::string_view kRelatedHeadings[] = {
 // Page tools printed beside an article (portals.md §3.3, §5: print, e-mail, back, top, share).
 constexpr std::string_view kToolWords[] = {
     "In bài viết", "In bài", "In trang", "Bản in", "Gửi email", "Gửi e-mail", "Gửi bài",
-    "Quay lại", "Trở về", "Trở lại", "Đầu trang", "Chia sẻ", "Lưu tin", "Phóng to", "Thu nhỏ",
+    "Quay lại", "Quay về", "Trở về", "Trở lại", "Đầu trang", "Chia sẻ", "Lưu tin", "Phóng to", "Thu nhỏ",
     "Lên đầu trang", "Về đầu trang", "Góp ý", "Bình luận",
 };
 
@@ -100,6 +100,14 @@ bool is_separator(char c) { return c == ' ' || c == '|' || c == '-' || c == '/' 
 std::string strip_title(std::string title, const ExtractRules& rules) {
   for (const Pattern& p : rules.title_strip) title = p.replace_all(title, "");
   title = collapse_whitespace(title);
+  // A back link printed in the headline's element ("Quay về Hậu Giang tổ chức …"). Only these:
+  // "Góp ý …", "Chia sẻ …", "Trở lại …" open real headlines.
+  for (std::string_view tool : {std::string_view("Quay về"), std::string_view("Quay lại")}) {
+    if (title.size() > tool.size() + 1 && starts_with(title, tool) && title[tool.size()] == ' ') {
+      title = title.substr(tool.size() + 1);
+      break;
+    }
+  }
   // A trailing parenthesised date ("… (03/12/2018 10:10 AM)") belongs to the date, not the title.
   if (!title.empty() && title.back() == ')') {
     size_t open = title.rfind('(');
