@@ -240,6 +240,7 @@ bool is_date_line(const std::string& line, const ExtractRules& rules, std::strin
     return true;
   }
   auto found = find_date(text, rules.date_order);
+  if (!found) found = find_date_alone(text, rules.date_order);
   if (!found) return false;
   if (!only_weekday_words(text.substr(0, found->begin) + " " + text.substr(found->end))) {
     return false;
