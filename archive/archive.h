@@ -142,7 +142,10 @@ struct RunSiteCounts : SiteProgress {
   int64_t parsed = 0;          // article pages extracted, or failing to
   int64_t body_missed = 0;     // ... whose configured body rules matched nothing
   int64_t missing_fields = 0;  // ... extracted without a title or a published date
-  int64_t suspect = 0;         // ... with either problem
+  // ... whose fields the site's rules should have given but a generic finder had to (Article
+  // provenance "fallback:"; the article may well be right: the template has changed anyway)
+  int64_t fallback_fields = 0;
+  int64_t suspect = 0;         // ... with any of these problems
   bool template_changed = false;      // the suspect share jumped against earlier runs
   std::vector<std::string> examples;  // a few suspect page URLs
 };

@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 #define RUN_SITE_COLUMNS                                                                       \
   " site, fetched, pages, new_articles, changed, unchanged, not_modified, gone, errors, failed," \
   " bytes, duration_ms, finished, parsed, body_missed, missing_fields, suspect,"                \
-  " template_changed, examples "
+  " template_changed, examples, fallback_fields "
 
 // A JSON array of strings; anything else (a damaged or hand-edited row) reads as empty.
 std::vector<std::string> strings_from_json(const std::string& text) {
@@ -53,6 +53,7 @@ RunSiteCounts site_counts_from_row(const sql::Statement& st) {
   c.suspect = st.int_at(16);
   c.template_changed = st.int_at(17) != 0;
   c.examples = strings_from_json(st.text_at(18));
+  c.fallback_fields = st.int_at(19);
   return c;
 }
 
@@ -116,7 +117,7 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
   return core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT OR REPLACE INTO run_sites (run_id," RUN_SITE_COLUMNS ")"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, run_id)
         .bind(2, c.site)
@@ -137,7 +138,8 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
         .bind(17, c.missing_fields)
         .bind(18, c.suspect)
         .bind(19, int64_t{c.template_changed})
-        .bind(20, strings_to_json(c.examples));
+        .bind(20, strings_to_json(c.examples))
+        .bind(21, c.fallback_fields);
     if (Status s = stmt->run(); !s.ok()) {
       // The foreign key names no run (SQLITE_CONSTRAINT_FOREIGNKEY): say so rather than quote
       // SQLite.

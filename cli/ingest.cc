@@ -127,7 +127,7 @@ Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
     const Article& article = *prepared.article;
     for (const Image& image : article.images) outcome.images.push_back(image.url);
     for (const Attachment& a : article.attachments) outcome.attachments.push_back(a.url);
-    outcome.body_rule = article.body_rule;
+    outcome.provenance = article.provenance;
     outcome.has_title = !article.title.empty();
     outcome.has_published = article.published.has_value();
   }

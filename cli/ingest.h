@@ -46,9 +46,9 @@ struct IngestOutcome {
   // order), for a crawler to fetch.
   std::vector<std::string> images;
   std::vector<std::string> attachments;
-  // When parsed by ingest_capture and extracted: how, for the crawl's template check. body_rule
-  // is Article::body_rule (the selector that matched, or "generic").
-  std::string body_rule;
+  // When parsed by ingest_capture and extracted: how, for the crawl's template check (the
+  // extractor's own trace: Article::provenance).
+  Provenance provenance;
   bool has_title = false;
   bool has_published = false;
   // The capture is a 404 or 410 of a registered article that was served until now: the article
