@@ -408,9 +408,10 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
       if (!blob.ok()) return blob.failure();
       blob_id = *blob;
     }
+    const std::string request = headers_to_json(c.request_headers);
+    const std::string response = headers_to_json(c.response_headers);
     Result<ArchiveCore::PackedTexts> headers =
-        core_->pack_texts(c.site, DictionaryKind::kHeaders,
-                          {headers_to_json(c.request_headers), headers_to_json(c.response_headers)});
+        core_->pack_texts(c.site, DictionaryKind::kHeaders, {request, response});
     if (!headers.ok()) return headers.failure();
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT INTO captures (run_id, url, site, kind, parent_url, fetched_at, outcome, error,"

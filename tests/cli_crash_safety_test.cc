@@ -724,7 +724,9 @@ std::vector<std::string> response_headers_of(const std::string& path) {
     EXPECT_TRUE(c.ok()) << c.error();
     std::string text;
     if (c.ok()) {
-      for (const HttpHeader& h : c->capture.response_headers) text += h.name + ": " + h.value + "\n";
+      for (const HttpHeader& h : c->capture.response_headers) {
+        text += h.name + ": " + h.value + "\n";
+      }
     }
     out.push_back(text);
   }
