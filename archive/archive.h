@@ -134,6 +134,24 @@ struct SiteStats {
   int64_t raw_bytes = 0;     // sum of the body sizes of all its captures (what a naive copy holds)
 };
 
+// The archive file's bytes by part, from SQLite's dbstat table: what each part of the model costs.
+struct FileStats {
+  int64_t bytes = 0;  // the database file (page count x page size); its -wal not included
+  int64_t pages = 0;  // page captures, the "per page" of bytes per page
+  // In this order: "pages" (page and other bodies: blobs, dictionaries), "articles" (articles,
+  // versions, parses), "captures" (their rows: URLs, headers, digests), "frontier", "search"
+  // (the full-text index), "other" (runs, the schema), "free" (unused pages). Each includes its
+  // tables' indexes; together they make `bytes`.
+  std::vector<std::pair<std::string, int64_t>> parts;
+};
+
+// What Archive::compact rewrote.
+struct CompactCounts {
+  int64_t blobs = 0;     // page blobs recompressed
+  int64_t versions = 0;  // article versions whose JSON was packed
+  int64_t captures = 0;  // captures whose headers were packed
+};
+
 // ---- Runs: what each crawl, import or re-parse did.
 
 // One site's part of a crawl run (a run_sites row): the crawler's counts (those SiteProgress
@@ -143,7 +161,10 @@ struct RunSiteCounts : SiteProgress {
   int64_t parsed = 0;          // article pages extracted, or failing to
   int64_t body_missed = 0;     // ... whose configured body rules matched nothing
   int64_t missing_fields = 0;  // ... extracted without a title or a published date
-  int64_t suspect = 0;         // ... with either problem
+  // ... whose fields the site's rules should have given but a generic finder had to (Article
+  // provenance "fallback:"; the article may well be right: the template has changed anyway)
+  int64_t fallback_fields = 0;
+  int64_t suspect = 0;         // ... with any of these problems
   bool template_changed = false;      // the suspect share jumped against earlier runs
   std::vector<std::string> examples;  // a few suspect page URLs
 };
@@ -409,12 +430,17 @@ class Archive {
   // Per site, sorted by site id.
   Result<std::vector<SiteStats>> stats();
 
+  // The file's bytes by part. Reads every page of the file (dbstat): seconds on a large archive.
+  Result<FileStats> file_stats();
+
   // Recompresses every page blob of `site` ("" for all) that is not compressed with its site's
-  // newest dictionary at compact_level, training a new dictionary first when the site has enough
-  // pages and none yet, or has doubled since its newest; then deletes dictionaries no blob
-  // uses, and gives the freed pages back to the file system. Returns the number of blobs
-  // rewritten. Committed in batches, so it can be interrupted and re-run.
-  Result<int64_t> compact(std::string_view site);
+  // newest page dictionary at compact_level, and packs every article version's JSON and every
+  // capture's headers that are not packed yet (written before schema v6) or not with their site's
+  // newest dictionary of their kind; trains a new dictionary of a kind first when the site has
+  // enough rows of it and none yet, or has doubled since its newest. Then deletes dictionaries
+  // nothing uses, and gives the freed pages back to the file system. Returns what it rewrote.
+  // Committed in batches, so it can be interrupted (even killed) and re-run.
+  Result<CompactCounts> compact(std::string_view site);
 
   // Rewrites the whole file without free space (SQLite VACUUM): compact leaves pages half empty
   // where blobs shrank. Needs free disk space of about the file's size; other writers wait

@@ -4,13 +4,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archive/archive.h"
 #include "archive/blob_codec.h"
+#include "archive/packed_text.h"
 #include "archive/sqlite.h"
 #include "common/result.h"
 
@@ -54,21 +57,43 @@ class ArchiveCore {
   Status transaction(const std::function<Status()>& body);
 
   // Stores `body` (whose SHA-256 is `digest`) unless a blob with that digest exists; returns the
-  // blob's id. Page bodies are compressed with the site's current dictionary, training the next
-  // one first when the site has grown enough. Messages say "storing the body of <url>". Call
-  // inside a transaction.
+  // blob's id. Page bodies are compressed with the site's current page dictionary (see
+  // dictionary_for). Messages say "storing the body of <url>". Call inside a transaction.
   Result<int64_t> store_blob(std::string_view site, CaptureKind kind, std::string_view body,
                              const std::string& digest, std::string_view url);
 
   // The raw body of blob `blob_id`, checked against its digest. Fails naming the blob.
   Result<std::string> read_blob(int64_t blob_id);
 
-  // Trains a new dictionary for `site` from its newest page blobs and stores it; returns its id.
-  // Fails when the site has too few pages or zstd cannot train (callers carry on without one).
-  Result<int64_t> train_site_dictionary(std::string_view site);
+  // Texts to store in packed columns of one row (archive/packed_text.h): each a zstd frame, bound
+  // as a BLOB, all compressed with the same dictionary (0: none, bind NULL).
+  struct PackedTexts {
+    std::vector<std::string> frames;
+    int64_t dictionary_id = 0;
+  };
 
-  // The id of `site`'s newest dictionary, 0 when it has none, loaded into the codec.
-  Result<int64_t> newest_dictionary(std::string_view site);
+  // `texts` compressed at compression_level with `site`'s current dictionary of `kind` (one row's
+  // worth: see dictionary_for). Call inside a transaction.
+  Result<PackedTexts> pack_texts(std::string_view site, DictionaryKind kind,
+                                 std::initializer_list<std::string_view> texts);
+
+  // The dictionary `site`'s next row of `kind` is compressed with, loaded into the codec; 0 when
+  // none (or dictionaries are disabled). Trains the site's first dictionary of that kind once it
+  // has dictionary_min_pages rows of it, a new one each time that count has grown fourfold; a
+  // site that cannot be trained on is retried once it has doubled. Counts one more row. Call
+  // inside a transaction.
+  Result<int64_t> dictionary_for(std::string_view site, DictionaryKind kind);
+
+  // The number of `site`'s rows of `kind`: page blobs, article versions, or captures.
+  Result<int64_t> count_rows(std::string_view site, DictionaryKind kind);
+
+  // Trains a new dictionary of `kind` for `site` from its newest rows of that kind and stores it;
+  // returns its id. Fails when the site has too few or too small samples or zstd cannot train
+  // (callers carry on without one).
+  Result<int64_t> train_site_dictionary(std::string_view site, DictionaryKind kind);
+
+  // The id of `site`'s newest dictionary of `kind`, 0 when it has none, loaded into the codec.
+  Result<int64_t> newest_dictionary(std::string_view site, DictionaryKind kind);
 
   // Loads dictionary `id` (0: none) into the codec unless it is there.
   Status load_dictionary(int64_t id);
@@ -76,20 +101,22 @@ class ArchiveCore {
   BlobCodec& codec() { return codec_; }
 
  private:
-  // What this connection knows of a site's dictionaries, to avoid counting blobs at every store.
+  // What this connection knows of a site's dictionaries of one kind, to avoid counting rows at
+  // every store.
   struct SiteDictionaryState {
     int64_t dictionary_id = 0;  // newest, 0 when none
-    int64_t page_blobs = 0;     // page blobs stored for the site (at least)
-    int64_t train_at = 0;       // train the next dictionary when page_blobs reaches this
+    int64_t rows = 0;           // rows of the kind stored for the site (at least)
+    int64_t train_at = 0;       // train the next dictionary when rows reaches this
   };
 
-  Result<SiteDictionaryState*> site_state(std::string_view site);
+  Result<SiteDictionaryState*> site_state(std::string_view site, DictionaryKind kind);
+  Result<std::vector<std::string>> dictionary_samples(std::string_view site, DictionaryKind kind);
 
   std::string path_;
   ArchiveOptions options_;
   std::unique_ptr<sql::Connection> db_;
   BlobCodec codec_;
-  std::map<std::string, SiteDictionaryState, std::less<>> sites_;
+  std::map<std::string, SiteDictionaryState, std::less<>> sites_;  // by "<kind> <site>"
   int depth_ = 0;  // transaction nesting
 };
 

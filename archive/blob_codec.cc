@@ -26,6 +26,16 @@ void BlobCodec::add_dictionary(int64_t id, std::string bytes) {
   dictionaries_[id].bytes = std::move(bytes);
 }
 
+uint32_t BlobCodec::dictionary_tag(int64_t id) const {
+  auto found = dictionaries_.find(id);
+  if (found == dictionaries_.end()) return 0;
+  return ZSTD_getDictID_fromDict(found->second.bytes.data(), found->second.bytes.size());
+}
+
+uint32_t BlobCodec::frame_dictionary_tag(std::string_view frame) {
+  return ZSTD_getDictID_fromFrame(frame.data(), frame.size());
+}
+
 Result<std::string> BlobCodec::compress(std::string_view raw, int level, int64_t dictionary_id) {
   if (cctx_ == nullptr) return fail("zstd: cannot create a compression context");
   std::string out(ZSTD_compressBound(raw.size()), '\0');

@@ -33,6 +33,12 @@ class BlobCodec {
   // Makes dictionary `id` (its zstd bytes) available to compress() and decompress().
   void add_dictionary(int64_t id, std::string bytes);
 
+  // zstd's own ID of dictionary `id` (ZDICT writes one into each dictionary it trains), 0 when the
+  // dictionary is not loaded or has none; and the ID a frame records of the dictionary it was
+  // compressed with (0: none). Readers compare them to notice a dictionary id given to other bytes.
+  uint32_t dictionary_tag(int64_t id) const;
+  static uint32_t frame_dictionary_tag(std::string_view frame);
+
   // Compresses `raw` at `level`, with dictionary `dictionary_id` (0: none; it must have been
   // added). Fails only when zstd does (out of memory).
   Result<std::string> compress(std::string_view raw, int level, int64_t dictionary_id);

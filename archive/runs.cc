@@ -16,7 +16,7 @@ using Json = nlohmann::json;
 #define RUN_SITE_COLUMNS                                                                       \
   " site, fetched, pages, new_articles, changed, unchanged, not_modified, gone, errors, failed," \
   " bytes, duration_ms, finished, parsed, body_missed, missing_fields, suspect,"                \
-  " template_changed, examples, guards, sessions, collapsed, aliases "
+  " template_changed, examples, fallback_fields, guards, sessions, collapsed, aliases "
 
 // A JSON array of strings; anything else (a damaged or hand-edited row) reads as empty.
 std::vector<std::string> strings_from_json(const std::string& text) {
@@ -99,10 +99,11 @@ RunSiteCounts site_counts_from_row(const sql::Statement& st) {
   c.suspect = st.int_at(16);
   c.template_changed = st.int_at(17) != 0;
   c.examples = strings_from_json(st.text_at(18));
-  c.refused = counts_from_json(st.text_at(19));
-  c.sessions = sessions_from_json(st.text_at(20));
-  c.collapsed = st.int_at(21);
-  c.aliases = st.int_at(22);
+  c.fallback_fields = st.int_at(19);
+  c.refused = counts_from_json(st.text_at(20));
+  c.sessions = sessions_from_json(st.text_at(21));
+  c.collapsed = st.int_at(22);
+  c.aliases = st.int_at(23);
   return c;
 }
 
@@ -166,7 +167,7 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
   return core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT OR REPLACE INTO run_sites (run_id," RUN_SITE_COLUMNS ")"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, run_id)
         .bind(2, c.site)
@@ -188,10 +189,11 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
         .bind(18, c.suspect)
         .bind(19, int64_t{c.template_changed})
         .bind(20, strings_to_json(c.examples))
-        .bind(21, counts_to_json(c.refused))
-        .bind(22, sessions_to_json(c.sessions))
-        .bind(23, c.collapsed)
-        .bind(24, c.aliases);
+        .bind(21, c.fallback_fields)
+        .bind(22, counts_to_json(c.refused))
+        .bind(23, sessions_to_json(c.sessions))
+        .bind(24, c.collapsed)
+        .bind(25, c.aliases);
     if (Status s = stmt->run(); !s.ok()) {
       // The foreign key names no run (SQLITE_CONSTRAINT_FOREIGNKEY): say so rather than quote
       // SQLite.

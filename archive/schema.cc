@@ -211,12 +211,71 @@ CREATE INDEX article_versions_for_search ON article_versions(id, article_id, pub
 INSERT INTO search (search) VALUES ('rebuild');
 )sql";
 
-// Version 5: URL identity (issue 12). The frontier knows each resource once, by its identity key
+// Version 5: the template check also counts pages whose fields the site's rules should have given
+// but a generic finder had to (the extractor's provenance, issue 10), so a redesign is loud even
+// when the fallback saves the article.
+const char* const kSchemaV5 = R"sql(
+ALTER TABLE run_sites ADD COLUMN fallback_fields INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Version 6: what the archive writes besides pages is compressed too (archive/packed_text.h).
+// Each article version's JSON and each capture's headers are stored as a zstd frame (a BLOB in
+// the same column) compressed with a dictionary trained on the site's texts of that kind; rows
+// written before stay TEXT and read as they are until `provarc compact` packs them, in batches
+// that each commit (a killed compact resumes). The new dictionary columns carry no REFERENCES:
+// deleting an unused dictionary would otherwise scan every version and capture for each one.
+// search_source reads the JSON through provarc_text(), and the update triggers fire only when
+// a version's text changes, not when compact repacks it.
+const char* const kSchemaV6 = R"sql(
+ALTER TABLE dictionaries ADD COLUMN kind TEXT NOT NULL DEFAULT 'page'
+  CHECK (kind IN ('page', 'article', 'headers'));  -- what it was trained on
+DROP INDEX dictionaries_by_site;
+CREATE INDEX dictionaries_by_site ON dictionaries(site, kind, id);
+ALTER TABLE article_versions ADD COLUMN json_dictionary_id INTEGER;  -- json's dictionary
+ALTER TABLE captures ADD COLUMN headers_dictionary_id INTEGER;       -- both headers' dictionary
+
+DROP TRIGGER search_version_added;
+DROP TRIGGER search_version_removed;
+DROP TRIGGER search_version_changing;
+DROP TRIGGER search_version_changed;
+DROP VIEW search_source;
+CREATE VIEW search_source AS
+  SELECT id, title,
+         CASE WHEN json_valid(article) THEN json_extract(article, '$.author') END AS author,
+         CASE WHEN json_valid(article) THEN json_extract(article, '$.text') END AS body
+  FROM (SELECT id, title, provarc_text(json, json_dictionary_id) AS article
+        FROM article_versions);
+
+CREATE TRIGGER search_version_added AFTER INSERT ON article_versions BEGIN
+  INSERT INTO search (rowid, title, author, body)
+    SELECT id, title, author, body FROM search_source WHERE id = new.id;
+END;
+CREATE TRIGGER search_version_removed BEFORE DELETE ON article_versions BEGIN
+  INSERT INTO search (search, rowid, title, author, body)
+    SELECT 'delete', id, title, author, body FROM search_source WHERE id = old.id;
+END;
+CREATE TRIGGER search_version_changing BEFORE UPDATE OF id, title, json ON article_versions
+  WHEN old.id IS NOT new.id OR old.title IS NOT new.title
+    OR provarc_text(old.json, old.json_dictionary_id)
+       IS NOT provarc_text(new.json, new.json_dictionary_id) BEGIN
+  INSERT INTO search (search, rowid, title, author, body)
+    SELECT 'delete', id, title, author, body FROM search_source WHERE id = old.id;
+END;
+CREATE TRIGGER search_version_changed AFTER UPDATE OF id, title, json ON article_versions
+  WHEN old.id IS NOT new.id OR old.title IS NOT new.title
+    OR provarc_text(old.json, old.json_dictionary_id)
+       IS NOT provarc_text(new.json, new.json_dictionary_id) BEGIN
+  INSERT INTO search (rowid, title, author, body)
+    SELECT id, title, author, body FROM search_source WHERE id = new.id;
+END;
+)sql";
+
+// Version 7: URL identity (issue 12). The frontier knows each resource once, by its identity key
 // (crawler/identity.h), under its best spelling; a capture filed under its resource's canonical
 // URL keeps the URL it was fetched as; aliases link the URLs that stand for another to it; the
 // session parameters a crawl learned are kept per site and host; and each crawl run records per
 // site what its trap guards refused and what it learned.
-const char* const kSchemaV5 = R"sql(
+const char* const kSchemaV7 = R"sql(
 ALTER TABLE frontier ADD COLUMN identity TEXT NOT NULL DEFAULT '';  -- the identity key
 ALTER TABLE frontier ADD COLUMN spelling INTEGER NOT NULL DEFAULT 0;  -- how good url is as its spelling
 UPDATE frontier SET identity = url;
@@ -256,7 +315,8 @@ ALTER TABLE run_sites ADD COLUMN aliases INTEGER NOT NULL DEFAULT 0;   -- fetche
 
 const std::vector<Migration>& archive_migrations() {
   static const std::vector<Migration> migrations = {
-      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}};
+      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+      {7, kSchemaV7}};
   return migrations;
 }
 

@@ -15,7 +15,8 @@ namespace {
 // The columns of an ArticleVersion, in the order version_from_row() reads them.
 #define VERSION_COLUMNS                                                                       \
   " v.id, v.article_id, v.number, v.capture_id, a.url, a.site, c.fetched_at, v.created_at," \
-  " v.parser_version, v.title, v.published, v.content_hash, v.json"                         \
+  " v.parser_version, v.title, v.published, v.content_hash,"                               \
+  " provarc_text(v.json, v.json_dictionary_id)"                                             \
   " FROM article_versions v JOIN articles a ON a.id = v.article_id"                         \
   " JOIN captures c ON c.id = v.capture_id "
 
@@ -111,12 +112,17 @@ Status insert_parse(ArchiveCore& core, const ParseRecord& record, std::string_vi
   return Status::Ok();
 }
 
-Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, const ParseRecord& record) {
+// Writes the version, its JSON packed with `site`'s article dictionary (archive/packed_text.h).
+Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, std::string_view site,
+                               const ParseRecord& record) {
+  Result<ArchiveCore::PackedTexts> json =
+      core.pack_texts(site, DictionaryKind::kArticle, {record.json});
+  if (!json.ok()) return json.failure();
   Result<sql::Statement> stmt = core.db().prepare(
       "INSERT INTO article_versions (article_id, number, capture_id, parser_version, created_at,"
-      " title, published, content_hash, json)"
+      " title, published, content_hash, json, json_dictionary_id)"
       " VALUES (?1, (SELECT version_count + 1 FROM articles WHERE id = ?1), ?2, ?3, ?4, ?5, ?6,"
-      " ?7, ?8)");
+      " ?7, ?8, ?9)");
   if (!stmt.ok()) return core.failed("writing a version", stmt.failure());
   stmt->bind(1, article_id)
       .bind(2, record.capture_id)
@@ -125,7 +131,8 @@ Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, const Pars
       .bind_or_null(5, record.title)
       .bind_optional(6, record.published)
       .bind(7, record.content_hash)
-      .bind(8, record.json);
+      .bind_blob(8, json->frames[0]);
+  if (json->dictionary_id > 0) stmt->bind(9, json->dictionary_id); else stmt->bind_null(9);
   if (Status s = stmt->run(); !s.ok()) {
     return core.failed("writing a version from capture " + std::to_string(record.capture_id),
                        s.failure());
@@ -178,11 +185,11 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
   const std::string capture_name = "capture " + std::to_string(record.capture_id);
   Status s = core_->transaction([&]() -> Status {
     // The capture's URL and time, and its article.
-    std::string url, fetched_at;
+    std::string url, fetched_at, site;
     {
       Result<sql::Statement> stmt = core_->db().prepare(
-          "SELECT c.url, c.fetched_at, a.id FROM captures c LEFT JOIN articles a ON a.url = c.url"
-          " WHERE c.id = ?");
+          "SELECT c.url, c.fetched_at, a.id, a.site FROM captures c"
+          " LEFT JOIN articles a ON a.url = c.url WHERE c.id = ?");
       if (!stmt.ok()) return core_->failed("recording a parse", stmt.failure());
       stmt->bind(1, record.capture_id);
       Result<bool> row = stmt->step();
@@ -195,6 +202,7 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
                     " is not a registered article");
       }
       write.article_id = stmt->int_at(2);
+      site = stmt->text_at(3);
     }
     if (!record.ok) {
       write.change = ArticleChange::kFailed;
@@ -214,7 +222,7 @@ Result<ParseWrite> Archive::record_parse(const ParseRecord& record) {
       }
     }
     if (write.change == ArticleChange::kChanged) {
-      Result<int64_t> version_id = insert_version(*core_, write.article_id, record);
+      Result<int64_t> version_id = insert_version(*core_, write.article_id, site, record);
       if (!version_id.ok()) return version_id.failure();
       write.version_id = *version_id;
       // The article's first version: a new article.

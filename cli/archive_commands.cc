@@ -483,6 +483,24 @@ std::string ratio(int64_t raw, int64_t stored) {
   return buf;
 }
 
+// The file's bytes by part, per page capture and as a share of the file.
+void print_file_stats(const FileStats& file) {
+  const double pages = static_cast<double>(std::max<int64_t>(1, file.pages));
+  const double bytes = static_cast<double>(std::max<int64_t>(1, file.bytes));
+  char line[256];
+  std::snprintf(line, sizeof line, "\n%-16s %14s %14s %7s\n", "file part", "bytes", "bytes/page",
+                "share");
+  std::cout << line;
+  auto print = [&](const std::string& name, int64_t b) {
+    std::snprintf(line, sizeof line, "%-16s %14lld %14.0f %6.1f%%\n", name.c_str(),
+                  static_cast<long long>(b), static_cast<double>(b) / pages, 100.0 * b / bytes);
+    std::cout << line;
+  };
+  for (const auto& [part, b] : file.parts) print(part, b);
+  print("(file)", file.bytes);
+  std::cout << file.pages << " page captures\n";
+}
+
 int run_stats(const std::string& format, const GlobalOptions& global) {
   // Opened for writing when possible, to migrate an old file; stats itself only reads.
   Result<std::unique_ptr<Archive>> archive = open_for_writing(global, /*create=*/false);
@@ -500,6 +518,8 @@ int run_stats(const std::string& format, const GlobalOptions& global) {
     all.stored_bytes += s.stored_bytes;
     all.raw_bytes += s.raw_bytes;
   }
+  Result<FileStats> file = (*archive)->file_stats();
+  if (!file.ok()) return report("stats", file.error());
   std::vector<SiteStats> rows = *stats;
   rows.push_back(all);
   if (format == "json") {
@@ -511,6 +531,9 @@ int run_stats(const std::string& format, const GlobalOptions& global) {
                    {"ratio", s.stored_bytes > 0 ? static_cast<double>(s.raw_bytes) / s.stored_bytes
                                                 : 0.0}});
     }
+    OrderedJson parts = OrderedJson::object();
+    for (const auto& [part, bytes] : file->parts) parts[part] = bytes;
+    j.back()["file"] = {{"bytes", file->bytes}, {"pages", file->pages}, {"parts", parts}};
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
@@ -526,15 +549,17 @@ int run_stats(const std::string& format, const GlobalOptions& global) {
                   ratio(s.raw_bytes, s.stored_bytes).c_str());
     std::cout << line;
   }
+  print_file_stats(*file);
   return kExitOk;
 }
 
 int run_compact(const std::string& site, bool vacuum, const GlobalOptions& global) {
   Result<std::unique_ptr<Archive>> archive = open_for_writing(global, /*create=*/false);
   if (!archive.ok()) return report("compact", archive.error());
-  Result<int64_t> rewritten = (*archive)->compact(site);
+  Result<CompactCounts> rewritten = (*archive)->compact(site);
   if (!rewritten.ok()) return report("compact", rewritten.error());
-  std::cout << "recompressed " << *rewritten << " blobs\n";
+  std::cout << "recompressed " << rewritten->blobs << " blobs; packed " << rewritten->versions
+            << " versions and the headers of " << rewritten->captures << " captures\n";
   if (vacuum) {
     if (Status s = (*archive)->vacuum(); !s.ok()) return report("compact", s.error());
   }

@@ -34,7 +34,7 @@ namespace {
 // The CrawlStore of a real crawl: the archive's frontier, and every capture through ingest. It
 // also tallies each site's template health as article pages are extracted (the crawler knows
 // nothing of extraction). Not thread-safe (neither is the Archive); the crawler uses it from one
-// thread.
+// thread, but for extract(), which reads only the sites' configs.
 class ArchiveCrawlStore : public CrawlStore {
  public:
   ArchiveCrawlStore(Archive& archive, int64_t run_id, const std::vector<SiteConfig>& sites)
@@ -125,11 +125,32 @@ class ArchiveCrawlStore : public CrawlStore {
     return archive_.stale_pages(site, before, after_id, limit);
   }
 
+  // The extraction half of ingest (cli/ingest.h): reads only the site's config, thread-safe.
+  struct Prepared : Extraction {
+    PreparedIngest ingest;
+  };
+  std::unique_ptr<Extraction> extract(const Capture& capture, bool is_article) const override {
+    auto site = sites_.find(capture.site);
+    if (site == sites_.end()) return nullptr;  // record_extracted() reports it
+    auto prepared = std::make_unique<Prepared>();
+    prepared->ingest = prepare_ingest(capture, *site->second, is_article);
+    return prepared;
+  }
+
   Result<RecordedCapture> record(const Capture& capture, bool is_article) override {
+    return record_extracted(capture, is_article, nullptr);
+  }
+
+  Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
+                                           std::unique_ptr<Extraction> extracted) override {
     auto site = sites_.find(capture.site);
     if (site == sites_.end()) return fail("crawl: capture of unknown site \"" + capture.site + "\"");
-    auto outcome = ingest_capture(archive_, capture, *site->second, run_id_, is_article,
-                                  /*alias_by_content=*/true);
+    auto* prepared = dynamic_cast<Prepared*>(extracted.get());
+    auto outcome = write_ingest(archive_, capture, *site->second, run_id_, is_article,
+                                prepared != nullptr
+                                    ? std::move(prepared->ingest)
+                                    : prepare_ingest(capture, *site->second, is_article),
+                                /*alias_by_content=*/true);
     if (!outcome.ok()) return outcome.failure();
     tally_template(tallies_[capture.site], *outcome, !site->second->extract.body.empty(),
                    capture.url);
@@ -262,6 +283,7 @@ std::string counts_json(const CrawlSummary& summary) {
                      {"errors", p.errors},     {"failed", p.failed},
                      {"disallowed", p.disallowed}, {"parse_failures", p.parse_failures},
                      {"gone", p.gone},         {"bytes", p.bytes},
+                     {"links_dropped", p.links_dropped},
                      {"finished", p.finished},  {"refused", p.refused},
                      {"collapsed", p.collapsed}, {"aliases", p.aliases}};
   }
@@ -359,6 +381,9 @@ int report_run(const CrawlSummary& summary, const RunRecord& run, const std::str
   for (const SiteProgress& p : summary.sites) {
     std::string note = identity_note(p);
     if (!note.empty()) std::cout << note << "\n";
+    if (p.links_dropped == 0) continue;
+    std::cout << "links not followed: " << p.site << ": " << p.links_dropped
+              << " past the cap of one page or sitemap (see the warnings)\n";
   }
   for (const RunSiteCounts& c : run.site_counts) {
     std::string note = template_note(c);
@@ -426,14 +451,17 @@ int run_crawl(GlobalOptions& global, const CrawlArgs& args) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   display.finish();
+  // A run that failed ends as failed (`provarc runs` says so, not "not ended").
   if (!summary.ok()) {
     display.log("stopped: " + summary.error());
+    end_failed_run(**archive, *run_id, summary.error());
     report_failure(args.report_path, *run_id, summary.error(), display);
     return kExitFailure;
   }
   auto run = record_run(**archive, *run_id, *summary, store);
   if (!run.ok()) {
     display.log("stopped: " + run.error());
+    end_failed_run(**archive, *run_id, run.error());
     report_failure(args.report_path, *run_id, run.error(), display);
     return kExitFailure;
   }

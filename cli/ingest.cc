@@ -35,13 +35,9 @@ bool is_gone_answer(const Capture& capture) {
          (capture.status == 404 || capture.status == 410);
 }
 
-struct Parsed {
-  ParseRecord record;
-  std::optional<Article> article;  // when extraction succeeded
-};
-
-Parsed parse_article(const Capture& capture, int64_t capture_id, const SiteConfig& site) {
-  Parsed parsed;
+PreparedIngest parse_article(const Capture& capture, int64_t capture_id, const SiteConfig& site) {
+  PreparedIngest parsed;
+  parsed.parsed = true;
   ParseRecord& record = parsed.record;
   record.capture_id = capture_id;
   record.parser_version = parser_version(site.extract);
@@ -118,26 +114,29 @@ Result<std::string> same_article(Archive& archive, const Capture& capture, const
   return std::string();
 }
 
-Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& fetched,
-                                     const SiteConfig& site, int64_t run_id, bool is_article,
-                                     bool alias_by_content) {
-  // Extract first: the write transaction then only writes.
-  const bool parse = is_article && is_parseable(fetched);
-  Parsed parsed;
-  if (parse) parsed = parse_article(fetched, 0, site);
+PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article) {
+  if (!is_article || !is_parseable(capture)) return PreparedIngest{};
+  return parse_article(capture, 0, site);
+}
+
+Result<IngestOutcome> write_ingest(Archive& archive, const Capture& fetched,
+                                   const SiteConfig& site, int64_t run_id, bool is_article,
+                                   PreparedIngest prepared, bool alias_by_content) {
   Capture capture = fetched;
   std::string same_as;
-  if (alias_by_content && parsed.article) {
-    auto found = same_article(archive, capture, site, *parsed.article);
+  if (alias_by_content && prepared.article) {
+    auto found = same_article(archive, capture, site, *prepared.article);
     if (!found.ok()) return found.failure();
     same_as = *found;
   }
   if (!same_as.empty()) {
+    // Filed under the article it shows: extracted again under that URL (the URL is content).
     if (capture.requested_url.empty()) capture.requested_url = capture.url;
     capture.url = same_as;
-    parsed = parse_article(capture, 0, site);
+    prepared = parse_article(capture, 0, site);
   }
-  ParseRecord& record = parsed.record;
+  const bool parse = prepared.parsed;
+  ParseRecord& record = prepared.record;
   IngestOutcome outcome;
   Status s = archive.transaction([&]() -> Status {
     Result<int64_t> capture_id = archive.store_capture(capture, run_id);
@@ -163,15 +162,23 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& fetched,
     return registered;
   });
   if (!s.ok()) return s.failure();
-  if (parsed.article) {
-    const Article& article = *parsed.article;
+  if (prepared.article) {
+    const Article& article = *prepared.article;
     for (const Image& image : article.images) outcome.images.push_back(image.url);
     for (const Attachment& a : article.attachments) outcome.attachments.push_back(a.url);
-    outcome.body_rule = article.body_rule;
+    outcome.provenance = article.provenance;
     outcome.has_title = !article.title.empty();
     outcome.has_published = article.published.has_value();
   }
   return outcome;
+}
+
+Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
+                                     const SiteConfig& site, int64_t run_id, bool is_article,
+                                     bool alias_by_content) {
+  // Extract first: the write transaction then only writes.
+  return write_ingest(archive, capture, site, run_id, is_article,
+                      prepare_ingest(capture, site, is_article), alias_by_content);
 }
 
 Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const SiteConfig& site) {

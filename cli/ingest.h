@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,9 +46,9 @@ struct IngestOutcome {
   // order), for a crawler to fetch.
   std::vector<std::string> images;
   std::vector<std::string> attachments;
-  // When parsed by ingest_capture and extracted: how, for the crawl's template check. body_rule
-  // is Article::body_rule (the selector that matched, or "generic").
-  std::string body_rule;
+  // When parsed by ingest_capture and extracted: how, for the crawl's template check (the
+  // extractor's own trace: Article::provenance).
+  Provenance provenance;
   bool has_title = false;
   bool has_published = false;
   // The capture is a 404 or 410 of a registered article that was served until now: the article
@@ -74,6 +75,22 @@ struct IngestOutcome {
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
                                      const SiteConfig& site, int64_t run_id, bool is_article,
                                      bool alias_by_content = false);
+
+// ingest_capture in its two halves, for a crawler that extracts on other threads than the one
+// that writes. prepare_ingest() is the extraction (when `is_article` and the capture is
+// parseable; nothing otherwise): pure CPU, no archive, thread-safe. write_ingest() is the rest,
+// with what prepare_ingest() returned for the same capture, site and `is_article`, and
+// `alias_by_content` as ingest_capture() takes it (a page filed under another article is
+// extracted again under that article's URL).
+struct PreparedIngest {
+  bool parsed = false;           // extraction ran (its result is in `record`)
+  ParseRecord record;            // capture_id still 0: write_ingest() sets it
+  std::optional<Article> article;  // when extraction succeeded
+};
+PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article);
+Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
+                                   const SiteConfig& site, int64_t run_id, bool is_article,
+                                   PreparedIngest prepared, bool alias_by_content = false);
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

@@ -80,6 +80,7 @@ OrderedJson site_to_json(const RunSiteCounts& c) {
        {{"parsed", c.parsed},
         {"body_missed", c.body_missed},
         {"missing_fields", c.missing_fields},
+        {"fallback_fields", c.fallback_fields},
         {"suspect", c.suspect},
         {"changed", c.template_changed},
         {"examples", c.examples}}}};
@@ -120,12 +121,18 @@ void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool si
   if (!was_parsed(outcome.change)) return;
   ++counts.parsed;
   bool failed = outcome.change == ArticleChange::kFailed;
-  // A site without body rules (the generic preset) always uses the fallback: no sign of change.
-  bool body_missed = failed || (site_has_body_rules && outcome.body_rule == "generic");
+  // The extractor's trace says which fields its rules should have given and a generic finder had
+  // to (Provenance "fallback:"): a site without body rules (the generic preset) always uses the
+  // generic body finder, which is no sign of change.
+  const std::string& body = outcome.provenance.body;
+  bool body_missed =
+      failed || (site_has_body_rules && body.rfind("fallback:", 0) == 0);
   bool missing_fields = !failed && (!outcome.has_title || !outcome.has_published);
+  bool fallback = !failed && !outcome.provenance.fallbacks().empty();
   counts.body_missed += body_missed;
   counts.missing_fields += missing_fields;
-  if (body_missed || missing_fields) {
+  counts.fallback_fields += fallback;
+  if (body_missed || missing_fields || fallback) {
     ++counts.suspect;
     if (counts.examples.size() < kTemplateExamples) counts.examples.push_back(url);
   }
@@ -252,7 +259,7 @@ std::string template_note(const RunSiteCounts& c) {
   if (!c.template_changed) return "";
   std::string note = "template changed? " + c.site + ": " + std::to_string(c.suspect) + " of " +
                      std::to_string(c.parsed) +
-                     " article pages matched no body rule or lack a title or date";
+                     " article pages matched no body rule, needed a fallback or lack a title or date";
   for (size_t i = 0; i < c.examples.size(); ++i) {
     note += (i == 0 ? "; e.g. " : ", ") + c.examples[i];
   }

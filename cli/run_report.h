@@ -16,7 +16,8 @@ namespace provarc {
 // kTemplateMinPages article pages it extracted:
 //  - with a history (earlier runs that extracted kTemplateMinPages pages or more in all, the last
 //    kTemplateHistoryRuns of them): the share of suspect pages (body rules matched nothing, or no
-//    title, or no date) is kTemplateJump or more above the history's share;
+//    title, or no date, or a field the rules cover decided by a generic finder: Provenance
+//    "fallback:") is kTemplateJump or more above the history's share;
 //  - without one (a first crawl): half or more of the pages matched no body rule (a site whose
 //    pages never print a date is not flagged on its first run; it has no "before" yet).
 inline constexpr int64_t kTemplateMinPages = 4;
@@ -26,7 +27,8 @@ inline constexpr size_t kTemplateExamples = 5;
 
 // Adds the article page `url`, just ingested with `outcome`, to `counts`' template health:
 // parsed, body_missed (extraction failed, or fell back to the generic finder although the site
-// has body rules), missing_fields (no title or no published date), suspect, examples. Pages that
+// has body rules), missing_fields (no title or no published date), fallback_fields (the
+// article's provenance names a "fallback:" field), suspect, examples. Pages that
 // were not parsed (304, errors, non-articles) are ignored.
 void tally_template(RunSiteCounts& counts, const IngestOutcome& outcome, bool site_has_body_rules,
                     const std::string& url);

@@ -1,5 +1,6 @@
 // `provarc sites try FILE (--url URL | --html PAGE)`: one page read with a site file that may not
-// be installed yet, for whoever writes it: which of its rules matched, and the article they give.
+// be installed yet, for whoever writes it: which rule or generic finder decided each field (the
+// extractor's own provenance), and the article they give.
 // With --url the page is fetched as the crawler would (crawler/fetch_one.h); with --html it is
 // read from disk and nothing touches the network.
 #include <fstream>
@@ -15,8 +16,6 @@
 #include "config/config.h"
 #include "crawler/fetch_one.h"
 #include "crawler/scope.h"
-#include "html/dom.h"
-#include "html/text.h"
 #include "parsers/extract.h"
 
 namespace provarc {
@@ -32,14 +31,6 @@ struct TriedPage {
   std::string robots;        // --url: how robots.txt allowed the fetch
   int status = 0;            // --url: the HTTP status
   std::string redirect;      // --url: where a 3xx pointed
-};
-
-// Which selector of a rule list the page matched, as the extractor tries them: in order, the first
-// with an element holding text wins.
-struct RuleMatch {
-  std::string name;     // "title", "date", ...
-  std::string matched;  // the selector's source, "" when none matched
-  size_t tried = 0;     // how many selectors the list has
 };
 
 Result<std::string> read_page_file(const std::string& path, int64_t max_bytes) {
@@ -105,58 +96,17 @@ std::string crawl_role(const SiteConfig& site, const std::string& url) {
   return "other page";
 }
 
-// The first selector of `selectors` with an element holding text in `root`.
-RuleMatch first_match(const std::string& name, const std::vector<Selector>& selectors,
-                      GumboNode* root) {
-  RuleMatch match{name, "", selectors.size()};
-  for (const Selector& selector : selectors) {
-    for (GumboNode* node : selector.select_all(root)) {
-      if (!is_blank(text_content(node))) {
-        match.matched = selector.source();
-        return match;
-      }
-    }
+// What a provenance value means for whoever writes the site file.
+std::string explain(const std::string& field, const std::string& source) {
+  if (source.empty()) return "(none found)";
+  if (source.rfind("fallback:", 0) == 0) {
+    return source + "  <- the " + field + " rules gave nothing plausible: fix them";
   }
-  return match;
-}
-
-// The field rules (kExtractRules' kFieldElements: title, date, updated, author, lead) the page
-// matches, read on the page after the chrome rules, as the extractor reads it. (The body rule is
-// the extractor's own answer.)
-std::vector<RuleMatch> matched_rules(const TriedPage& page, const ExtractRules& rules) {
-  DecodedText text = decode_html(page.body, page.content_type);
-  std::unique_ptr<Document> doc = Document::parse(text.utf8);
-  GumboNode* root = doc->root();
-  for (const RuleField& field : kExtractRules) {
-    if (field.kind != RuleKind::kChromeElements) continue;
-    for (const Selector& selector : rules.*field.selectors) {
-      for (GumboNode* node : selector.select_all(root)) remove_node(node);
-    }
-  }
-  std::vector<RuleMatch> matches;
-  for (const RuleField& field : kExtractRules) {
-    if (field.kind != RuleKind::kFieldElements || field.selectors == &ExtractRules::body) continue;
-    matches.push_back(first_match(std::string(field.key), rules.*field.selectors, root));
-  }
-  return matches;
-}
-
-std::string describe(const RuleMatch& match) {
-  if (!match.matched.empty()) return match.matched;
-  if (match.tried == 0) return "(no " + match.name + " rules)";
-  return "(none of " + std::to_string(match.tried) + " matched)";
-}
-
-std::string fallback_note(const RuleMatch& match) {
-  if (!match.matched.empty()) return "";
-  if (match.name == "title") return "; the title comes from <title> minus title_strip";
-  if (match.name == "date") return "; dates are looked for in the text near the title";
-  if (match.name == "author") return "; a short last body block may be taken as the byline";
-  return "";
+  return source;
 }
 
 void print_text(const SiteConfig& site, const TriedPage& page, const std::string& role,
-                const std::vector<RuleMatch>& matches, const Result<Article>& article) {
+                const Result<Article>& article) {
   std::cout << "site        " << site.id << " (" << site.platform << " preset), parser "
             << parser_version(site.extract) << "\n";
   std::cout << "url         " << (page.url.empty() ? "(none)" : page.url) << "\n";
@@ -167,17 +117,22 @@ void print_text(const SiteConfig& site, const TriedPage& page, const std::string
               << ", " << (page.content_type.empty() ? "no Content-Type" : page.content_type)
               << "\n";
   }
-  std::cout << "\nrules that matched\n";
-  std::string body_rule = article.ok() ? article->body_rule : "";
-  if (body_rule == "generic") body_rule = "generic fallback (no body rule matched)";
-  std::cout << "  body      " << (article.ok() ? body_rule : "none: " + article.error()) << "\n";
-  for (const RuleMatch& match : matches) {
-    size_t pad = match.name.size() < 10 ? 10 - match.name.size() : 1;  // a rule of any name
-    std::cout << "  " << match.name << std::string(pad, ' ') << describe(match)
-              << fallback_note(match) << "\n";
+  if (!article.ok()) {
+    std::cout << "\nno article: " << article.error() << "\n";
+    return;
   }
-  if (!article.ok()) return;
   const Article& a = *article;
+  // The extractor's own trace: which rule or generic finder decided each field.
+  const Provenance& p = a.provenance;
+  std::cout << "\nhow each field was found\n";
+  for (const auto& [field, source] :
+       {std::pair<const char*, const std::string*>{"body", &p.body}, {"title", &p.title},
+        {"published", &p.published}, {"updated", &p.updated}, {"author", &p.author},
+        {"lead", &p.lead}}) {
+    std::string name = field;
+    std::cout << "  " << name << std::string(10 - name.size(), ' ') << explain(name, *source)
+              << "\n";
+  }
   std::cout << "\narticle\n";
   std::cout << "  title     " << (a.title.empty() ? "(none)" : a.title) << "\n";
   std::cout << "  published " << a.published.value_or("(none)") << "\n";
@@ -189,20 +144,15 @@ void print_text(const SiteConfig& site, const TriedPage& page, const std::string
 }
 
 void print_json(const SiteConfig& site, const TriedPage& page, const std::string& role,
-                const std::vector<RuleMatch>& matches, const Result<Article>& article) {
-  OrderedJson rules;
-  rules["body"] = article.ok() ? OrderedJson(article->body_rule) : OrderedJson();
-  for (const RuleMatch& match : matches) {
-    rules[match.name] = match.matched.empty() ? OrderedJson() : OrderedJson(match.matched);
-  }
+                const Result<Article>& article) {
   OrderedJson out;
   out["site"] = site.id;
   out["url"] = page.url.empty() ? OrderedJson() : OrderedJson(page.url);
   out["crawl_role"] = role;
   out["robots"] = page.robots.empty() ? OrderedJson() : OrderedJson(page.robots);
   out["status"] = page.status == 0 ? OrderedJson() : OrderedJson(page.status);
-  out["rules"] = rules;
   out["error"] = article.ok() ? OrderedJson() : OrderedJson(article.error());
+  // The article's JSON holds its provenance: the extractor's own trace, not a second reading.
   out["article"] = article.ok() ? OrderedJson::parse(article_to_json(*article, -1))
                                 : OrderedJson();
   std::cout << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
@@ -233,7 +183,6 @@ int run_sites_try(const SitesTryOptions& options, const GlobalOptions& global) {
                   kExitFailure);
   }
   std::string role = crawl_role(*site, page->url);
-  std::vector<RuleMatch> matches = matched_rules(*page, site->extract);
   Result<Article> article = extract_article(page->body, page->content_type, page->url,
                                             site->extract);
   if (article.ok()) {
@@ -241,9 +190,9 @@ int run_sites_try(const SitesTryOptions& options, const GlobalOptions& global) {
     article->url = page->url;
   }
   if (options.format == "json") {
-    print_json(*site, *page, role, matches, article);
+    print_json(*site, *page, role, article);
   } else {
-    print_text(*site, *page, role, matches, article);
+    print_text(*site, *page, role, article);
   }
   if (!article.ok()) return report(article.error(), kExitFailure);
   return kExitOk;

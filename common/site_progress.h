@@ -37,6 +37,9 @@ struct SiteProgress {
   int64_t retries = 0;         // items put back for a later attempt
   int64_t disallowed = 0;      // items robots.txt forbade (not fetched)
   int64_t parse_failures = 0;  // article pages whose extraction failed
+  // Links not followed because a page or sitemap had more than the crawler reads of one
+  // (crawler/links.h, kMaxLinksPerDocument), counted as written.
+  int64_t links_dropped = 0;
   int64_t delay_ms = 0;        // current gap between requests to the site's first host
   std::string stop_reason;     // why the site stopped early: "page budget", "time limit", ...
 };

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,8 @@ struct CachedValidators {
 
 // Every method returns a failure (naming the store and what failed) only when the store itself
 // fails (a full disk, a locked database); the crawl then stops, keeping what was committed.
-// Implementations need not be thread-safe: the crawler calls them from its one thread.
+// Implementations need not be thread-safe: the crawler calls them from its loop's thread, but for
+// extract(), which it calls from its reading threads.
 class CrawlStore {
  public:
   virtual ~CrawlStore() = default;
@@ -92,6 +94,23 @@ class CrawlStore {
   // shows the same article as a known one whose URL differs from it only in the query is filed
   // under that article (RecordedCapture::same_as), when the store can tell.
   virtual Result<RecordedCapture> record(const Capture& capture, bool is_article) = 0;
+
+  // What extract() read from a capture, for record_extracted(); each store defines its own.
+  struct Extraction {
+    virtual ~Extraction() = default;
+  };
+  // The costly part of record() that needs no store (extracting the article of a parseable
+  // page), done ahead. The crawler calls it from its reading threads (crawler/reading_pool.h),
+  // concurrently with each other and with every other method: it must be thread-safe and must not
+  // touch the store. nullptr (the default) when the store has nothing to do ahead.
+  virtual std::unique_ptr<Extraction> extract(const Capture& capture, bool is_article) const {
+    return nullptr;
+  }
+  // record() with what extract() returned for the same capture (nullptr: record() does it all).
+  virtual Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
+                                                   std::unique_ptr<Extraction> extracted) {
+    return record(capture, is_article);
+  }
 
   // ---- URL identity (common/identity.h). Stores that keep no history keep none of it.
 

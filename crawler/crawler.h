@@ -14,17 +14,21 @@
 // transient failures back off exponentially and are retried up to max_retries; a host failing
 // again and again is paused, then left for the run. Every response is recorded as it completes
 // (one atomic store call per fetch); a killed run loses nothing committed and the next run does
-// not fetch again what was completed. The frontier is the store's: the crawler holds a window of
-// a few hundred claimed URLs per site and no set of the URLs it saw, so its memory does not grow
-// with the frontier (bench/README.md, "Memory").
+// not fetch again what was completed. Answers that need reading (article extraction, the links of
+// a page or sitemap) are read on worker threads while the loop keeps transferring, and recorded
+// when read: one slow page never holds other hosts' requests (crawler/reading_pool.h). The
+// frontier is the store's: the crawler holds a window of a few hundred claimed URLs per site and
+// no set of the URLs it saw, so its memory does not grow with the frontier (bench/README.md,
+// "Memory").
 //
 // The pieces, each behind its own header: crawler.cc is the loop alone (claim, politeness, start,
 // wait, decide, store, report); transport.h the network and the clocks (fetcher.h: libcurl);
 // robots_policy.h what a robots.txt answer means, robots_cache.h what each origin's is;
 // disposition.h what to do with a finished fetch; discovery.h which URLs an answer adds and
-// admission.h which of them enter the frontier; host_queue.h the per-host queues over
-// politeness.h; scope.h, links.h, url_canon.h and robots.h underneath; crawl_store.h the port to
-// the store; fetch_one.h one polite fetch outside a crawl.
+// admission.h which of them enter the frontier; reading_pool.h the threads that read answers
+// off the loop; host_queue.h the per-host queues over politeness.h; scope.h, links.h,
+// url_canon.h and robots.h underneath; crawl_store.h the port to the store; fetch_one.h one
+// polite fetch outside a crawl.
 #pragma once
 
 #include <atomic>
@@ -67,6 +71,9 @@ struct CrawlOptions {
   int give_up_after_failures = 12;
   // A retry due later than this is left in the frontier for a later run instead of waited for.
   std::chrono::milliseconds max_retry_wait{600000};
+  // Threads that read answers (extract articles, find links) while the loop keeps transferring
+  // (crawler/reading_pool.h); 0 reads them on the loop's thread, as tests on a virtual clock do.
+  int reading_threads = 2;
   // The network and the clocks the run uses (not owned); nullptr: libcurl and the system's clocks
   // (crawler/fetcher.h). Tests pass a scripted transport on a virtual clock.
   Transport* transport = nullptr;

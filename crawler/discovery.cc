@@ -92,6 +92,7 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from, const Ca
     if (!config_->crawl.use_sitemaps) return out;
     // An ok capture has an error only when its body was cut at the size cap (transport.h).
     SitemapUrls urls = parse_sitemap(capture.body, capture.url, !capture.error.empty());
+    out.dropped = urls.dropped;
     for (const std::string& url : urls.sitemaps) {
       auto found = page(url, depth, from.url, CaptureKind::kSitemap);
       if (found) out.links.push_back(std::move(*found));
@@ -110,6 +111,7 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from, const Ca
     read = read_page(capture.body, content_type, capture.url);
     signals = &*read;
   }
+  out.dropped = signals->links_dropped;
   const PageRole from_role = role_of_url(from.url);
   const bool from_listing = from_role == PageRole::kListing || listing_urls_.count(from.url) > 0;
   const bool pages_a_listing = from_listing || from_role == PageRole::kSeed;

@@ -93,6 +93,7 @@ class SiteDiscovery {
     std::vector<Discovered> links;
     std::vector<Discovered> pagination;  // revisit still to be set
     std::vector<Refused> refused;
+    size_t dropped = 0;  // links past the cap of one document (crawler/links.h), not read
   };
   // `page` may be null: the capture is then read here.
   Links links_of(const FrontierEntry& from, const Capture& capture,

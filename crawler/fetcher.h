@@ -28,6 +28,7 @@ class Fetcher final : public Transport {
   // Drives the transfers for at most `timeout` (curl_multi_poll).
   std::vector<FetchResult> wait(Millis timeout) override;
   size_t in_flight() const override;
+  void wake() override;  // curl_multi_wakeup(), which libcurl allows from any thread
 
   SteadyTime now() const override { return std::chrono::steady_clock::now(); }
   WallTime wall_now() const override { return std::chrono::system_clock::now(); }

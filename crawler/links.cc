@@ -19,14 +19,19 @@ std::string drop_fragment(std::string url) {
   return url;
 }
 
-// Collects resolved, deduplicated URLs up to kMaxLinksPerDocument.
+// Collects resolved, deduplicated URLs up to kMaxLinksPerDocument, and counts those past it.
 class UrlCollector {
  public:
   explicit UrlCollector(std::vector<std::string>& out) : out_(out) {}
   bool full() const { return out_.size() >= kMaxLinksPerDocument; }
+  size_t dropped() const { return dropped_; }
   void add(std::string_view base, std::string_view ref) {
     ref = trim_url(ref);
-    if (ref.empty() || ref[0] == '#' || full()) return;
+    if (ref.empty() || ref[0] == '#') return;
+    if (full()) {
+      ++dropped_;
+      return;
+    }
     auto resolved = resolve_url(base, ref);
     if (!resolved.ok()) return;
     std::string url = drop_fragment(std::move(*resolved));
@@ -36,6 +41,7 @@ class UrlCollector {
  private:
   std::vector<std::string>& out_;
   std::unordered_set<std::string> seen_;
+  size_t dropped_ = 0;
 };
 
 // Decodes XML's five named entities and numeric references; CDATA sections are unwrapped.
@@ -95,7 +101,8 @@ void parse_xml_sitemap(std::string_view body, std::string_view base, UrlCollecto
                        UrlCollector& sitemaps) {
   bool in_sitemap_entry = false;  // inside <sitemap> (an index entry) rather than <url>
   size_t i = 0;
-  while ((i = body.find('<', i)) != std::string_view::npos && !pages.full() && !sitemaps.full()) {
+  // Read to the end past the caps, to count what they drop (linear in the body, which is capped).
+  while ((i = body.find('<', i)) != std::string_view::npos) {
     if (body.substr(i, 4) == "<!--") {
       size_t end = body.find("-->", i + 4);
       if (end == std::string_view::npos) return;
@@ -122,7 +129,7 @@ void parse_xml_sitemap(std::string_view body, std::string_view base, UrlCollecto
 
 void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollector& pages) {
   size_t i = 0;
-  while (i < body.size() && !pages.full()) {
+  while (i < body.size()) {
     size_t eol = body.find('\n', i);
     if (eol == std::string_view::npos) eol = body.size();
     std::string_view line = trim_url(body.substr(i, eol - i));
@@ -210,8 +217,10 @@ bool is_html(std::string_view content_type, std::string_view body) {
 }
 
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
-                                       std::string_view page_url) {
-  return read_page(body, content_type, page_url).links;
+                                       std::string_view page_url, size_t* dropped) {
+  PageSignals page = read_page(body, content_type, page_url);
+  if (dropped != nullptr) *dropped = page.links_dropped;
+  return std::move(page.links);
 }
 
 double PageFingerprint::similarity(const PageFingerprint& other) const {
@@ -229,7 +238,7 @@ PageSignals read_page(std::string_view body, std::string_view content_type,
   const std::string base = document_base_url(*doc, page_url);
   UrlCollector collector(page.links);
   walk(doc->root(), [&](GumboNode* node) {
-    if (!is_element(node) || collector.full()) return !collector.full();
+    if (!is_element(node)) return true;
     std::string tag = tag_name(node);
     if (tag == "a" || tag == "area") collector.add(base, attr(node, "href"));
     if (tag == "frame" || tag == "iframe") collector.add(base, attr(node, "src"));
@@ -243,6 +252,7 @@ PageSignals read_page(std::string_view body, std::string_view content_type,
     return true;
   });
   page.fingerprint = fingerprint_of(text_content(doc->root()));
+  page.links_dropped = collector.dropped();
   return page;
 }
 
@@ -260,6 +270,7 @@ SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, b
     if (cut_off) start = start.substr(0, start.rfind('\n') + 1);
     parse_text_sitemap(start, sitemap_url, pages);
   }
+  urls.dropped = pages.dropped() + sitemaps.dropped();
   return urls;
 }
 

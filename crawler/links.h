@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,7 +12,8 @@
 
 namespace provarc {
 
-// Links kept per page or sitemap: more is hostile or broken, and the rest is dropped.
+// Links kept per page or sitemap: more is hostile or broken, and the rest is dropped (counted:
+// the crawl reports how many per site, with a warning naming the page).
 inline constexpr size_t kMaxLinksPerDocument = 50000;
 
 // True when a response with this Content-Type (may be "") and body should be read as HTML.
@@ -20,9 +22,10 @@ bool is_html(std::string_view content_type, std::string_view body);
 // The navigable links of an HTML page: href of <a> and <area>, src of <frame> and <iframe>,
 // resolved against `page_url` and the page's <base href>, fragments dropped, without duplicates,
 // in document order, at most kMaxLinksPerDocument. Non-http(s) and malformed links are skipped.
-// Never fails; thread-safe.
+// `dropped`, when given, receives how many links came past the cap (as written: neither resolved
+// nor deduplicated). Never fails; thread-safe.
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
-                                       std::string_view page_url);
+                                       std::string_view page_url, size_t* dropped = nullptr);
 
 // A fingerprint of a page's visible text without its links' targets (MinHash of its word
 // 3-shingles): two pages that differ only in the URLs they link (a session token stamped on every
@@ -42,6 +45,7 @@ struct PageSignals {
   // The absolute URL of its first <link rel="canonical" href>, resolved as links are; "" if none.
   std::string canonical;
   PageFingerprint fingerprint;
+  size_t links_dropped = 0;  // links past kMaxLinksPerDocument, as extract_links() counts them
 };
 
 // Reads `body` once (decode_html, Document::parse) for its links, canonical link and fingerprint.
@@ -52,6 +56,7 @@ PageSignals read_page(std::string_view body, std::string_view content_type,
 struct SitemapUrls {
   std::vector<std::string> pages;     // <urlset><url><loc>, or the lines of a text sitemap
   std::vector<std::string> sitemaps;  // <sitemapindex><sitemap><loc>
+  size_t dropped = 0;  // URLs past the cap of either kind (as written, not deduplicated)
 };
 
 // The URLs a sitemap lists (sitemaps.org 0.9), resolved against `sitemap_url` and deduplicated,

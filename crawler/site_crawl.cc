@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "crawler/links.h"
+
 namespace provarc {
 namespace {
 
@@ -195,7 +197,13 @@ Status SiteCrawl::follow_redirect(const FrontierEntry& item, const std::string& 
 Status SiteCrawl::discover_from(const FrontierEntry& item, const Capture& capture,
                                 const RecordedCapture& recorded, const PageSignals* page) {
   if (page != nullptr) observe_sessions(item, *page);
-  if (Status s = offer_links(item, discovery_.links_of(item, capture, page)); !s.ok()) return s;
+  const SiteDiscovery::Links links = discovery_.links_of(item, capture, page);
+  if (links.dropped > 0) {
+    progress.links_dropped += static_cast<int64_t>(links.dropped);
+    log_("warning: " + item.url + ": " + std::to_string(links.dropped) + " links not followed (" +
+         std::to_string(kMaxLinksPerDocument) + " are read of one page or sitemap)");
+  }
+  if (Status s = offer_links(item, links); !s.ok()) return s;
   for (const Discovered& resource :
        discovery_.resources_of(item, recorded.images, recorded.attachments)) {
     if (Status s = offer(resource); !s.ok()) return s;
@@ -278,29 +286,45 @@ void SiteCrawl::count(const RecordedCapture& recorded, const Disposition& d) {
   if (d.not_modified) ++progress.not_modified;
 }
 
+SiteCrawl::Reading SiteCrawl::read(const FrontierEntry& item, const Disposition& d,
+                                   const Capture& capture) const {
+  Reading reading;
+  if (d.kind != Disposition::Kind::kDiscover) return reading;
+  reading.extraction = store_.extract(capture, d.parse_as_article);
+  const std::string content_type = header_value(capture.response_headers, "Content-Type");
+  if (item.kind == CaptureKind::kPage && is_html(content_type, capture.body)) {
+    reading.page = read_page(capture.body, content_type, capture.url);
+  }
+  return reading;
+}
+
 Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis wait,
-                         Capture capture) {
+                         Capture capture, Reading* reading) {
+  Reading read_here;
+  if (reading == nullptr) {
+    read_here = read(item, d, capture);
+    reading = &read_here;
+  }
   int hops = 0;
   if (auto known = redirect_hops_.find(item.url); known != redirect_hops_.end()) {
     hops = known->second;
     redirect_hops_.erase(known);
   }
-  std::optional<PageSignals> page;
-  const std::string content_type = header_value(capture.response_headers, "Content-Type");
-  if (d.kind == Disposition::Kind::kDiscover && item.kind == CaptureKind::kPage &&
-      is_html(content_type, capture.body)) {
-    page = read_page(capture.body, content_type, capture.url);
-    remember_print(item.url, page->fingerprint);
-  }
-  const PageIdentity as = identify(item, page ? &*page : nullptr);
+  const PageSignals* page = reading->page ? &*reading->page : nullptr;
+  if (page != nullptr) remember_print(item.url, page->fingerprint);
+  const PageIdentity as = identify(item, page);
   bool article = d.parse_as_article && as.alias_of.empty();
   if (!as.stands_for.empty()) {
     capture.requested_url = capture.url;
     capture.url = as.stands_for;
     article = d.parse_as_article && discovery_.role_of_url(as.stands_for) == PageRole::kArticle;
   }
+  // What was extracted ahead read the page as fetched: filed under another URL (the URL is part
+  // of the article) or no longer an article, the store extracts again.
+  std::unique_ptr<CrawlStore::Extraction> extraction = std::move(reading->extraction);
+  if (!as.stands_for.empty() || article != d.parse_as_article) extraction.reset();
   return store_.atomically([&]() -> Status {
-    auto recorded = store_.record(capture, article);
+    auto recorded = store_.record_extracted(capture, article, std::move(extraction));
     if (!recorded.ok()) return recorded.failure();
     count(*recorded, d);
     if (Status s = record_identity(item, as, recorded->capture_id); !s.ok()) return s;
@@ -317,7 +341,7 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
       case Disposition::Kind::kRedirect:
         return follow_redirect(item, d.redirect, hops, recorded->capture_id);
       case Disposition::Kind::kDiscover:
-        if (Status s = discover_from(item, capture, *recorded, page ? &*page : nullptr); !s.ok()) {
+        if (Status s = discover_from(item, capture, *recorded, page); !s.ok()) {
           return s;
         }
         break;

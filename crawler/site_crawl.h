@@ -5,13 +5,15 @@
 //
 // The crawl loop (crawler.cc) owns one SiteCrawl per site and decides when to claim, start and
 // wait; a SiteCrawl applies the decisions of discovery.h, admission.h and disposition.h to the
-// store. Not thread-safe: used from the loop's thread only.
+// store. Not thread-safe: used from the loop's thread only, but for read(), which the reading
+// threads call.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -93,10 +95,23 @@ class SiteCrawl {
   // The request for `item`: the site's limits, and a conditional GET for articles and resources.
   FetchRequest request_for(const FrontierEntry& item);
 
+  // What an answer shows, read ahead of settle() on a reading thread (crawler/reading_pool.h).
+  struct Reading {
+    std::unique_ptr<CrawlStore::Extraction> extraction;  // the store's (crawl_store.h)
+    std::optional<PageSignals> page;  // an HTML page's links, canonical link and fingerprint
+  };
+  // The costly part of settling `capture`, the answer to `item` that `d` decided to read
+  // (kDiscover): the store's extraction and the one parse of an HTML page (crawler/links.h).
+  // Thread-safe: reads only what does not change during a run. What the links become (their
+  // identity, which learns session parameters as the run goes) is decided in settle().
+  Reading read(const FrontierEntry& item, const Disposition& d, const Capture& capture) const;
+
   // Settles the answer `capture` to `item` as `d` decided (`wait`: the delay of a kRetry), inside
   // one store transaction: records the capture, then retries, fails, follows the redirect, or
-  // offers what the page links, and marks the entry.
-  Status settle(const FrontierEntry& item, const Disposition& d, Millis wait, Capture capture);
+  // offers what the page links, and marks the entry. `reading`: what read() returned for it, if
+  // it was read ahead (otherwise settle reads it here).
+  Status settle(const FrontierEntry& item, const Disposition& d, Millis wait, Capture capture,
+                Reading* reading = nullptr);
   // Marks `item` failed with `error` (logged, counted).
   Status fail(const FrontierEntry& item, const std::string& error);
 

@@ -55,7 +55,7 @@ struct FetchResult {
 };
 
 // Implementations are driven by one thread (the crawl loop, or one fetch_one call) and need not
-// be thread-safe.
+// be thread-safe, but for wake().
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -71,6 +71,11 @@ class Transport {
 
   // Transfers started and not yet returned by wait().
   virtual size_t in_flight() const = 0;
+
+  // Makes a wait() in progress, or else the next one, return at once. The one method that may be
+  // called from any thread (the crawl's reading threads call it when a reading is done). The
+  // default does nothing: wait() then runs its course.
+  virtual void wake() {}
 
   // The monotonic clock politeness runs on, and the wall clock of the store's UTC times.
   virtual SteadyTime now() const = 0;

@@ -2,6 +2,8 @@
 // and read back with nlohmann's parser.
 #include "parsers/article.h"
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -182,7 +184,27 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
+// The provenance's fields with their JSON names, in the contract's order.
+template <typename P>
+auto provenance_fields(P& p) {
+  using S = decltype(&p.body);
+  return std::array<std::pair<const char*, S>, 6>{{{"body", &p.body},
+                                                    {"title", &p.title},
+                                                    {"published", &p.published},
+                                                    {"updated", &p.updated},
+                                                    {"author", &p.author},
+                                                    {"lead", &p.lead}}};
+}
+
 }  // namespace
+
+std::vector<std::string> Provenance::fallbacks() const {
+  std::vector<std::string> fields;
+  for (const auto& [field, source] : provenance_fields(*this)) {
+    if (source->rfind("fallback:", 0) == 0) fields.push_back(field);
+  }
+  return fields;
+}
 
 std::string Article::text() const {
   std::string out;
@@ -227,6 +249,14 @@ std::string article_to_json(const Article& a, int indent) {
   json.close(']');
   json.key("parser_version");
   json.string(a.parser_version);
+  json.key("provenance");
+  json.open('{');
+  for (const auto& [field, source] : provenance_fields(a.provenance)) {
+    json.key(field);
+    json.string_or_null(source->empty() ? std::nullopt
+                                        : std::optional<std::string_view>(*source));
+  }
+  json.close('}');
   json.close('}');
   return json.take();
 }
@@ -265,6 +295,15 @@ Result<Article> article_from_json(std::string_view text) {
     return fail("article JSON: key \"parser_version\": expected a string");
   }
   a.parser_version = j.at("parser_version").get<std::string>();
+  if (j.contains("provenance")) {
+    const Json& p = j.at("provenance");
+    if (!p.is_object()) return fail("article JSON: key \"provenance\": expected an object");
+    for (const auto& [field, source] : provenance_fields(a.provenance)) {
+      auto v = read_optional(p, field);
+      if (!v.ok()) return fail("article JSON: provenance: " + v.error());
+      *source = v->value_or("");
+    }
+  }
   return a;
 }
 

@@ -47,6 +47,9 @@ BodyContent read_body(const GumboNode* body, const NodeSet& excluded, const std:
 // (in the spirit of Readability), or nullptr when no element holds a real paragraph.
 const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& excluded);
 
+// Bytes of visible text (white space not counted), and of that text inside links, of a subtree.
+std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded);
+
 // Collapsed text of a subtree, skipping `excluded` and invisible elements. Iterative.
 std::string visible_text(const GumboNode* node, const NodeSet& excluded);
 

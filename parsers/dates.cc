@@ -290,7 +290,8 @@ std::optional<Day> parse_numeric_day(std::string_view s, size_t i, DateOrder ord
   char sep = s[first->end];
   if (sep != '/' && sep != '-' && sep != '.') return std::nullopt;
   bool iso = first->digits == 4;
-  if (iso ? sep != '-' : first->digits > 2) return std::nullopt;
+  // Year first: "2023-04-12" (ISO) and "2020/08/14" (no one writes the day before the month there).
+  if (iso ? (sep != '-' && sep != '/') : first->digits > 2) return std::nullopt;
   std::optional<Number> second = read_number(s, first->end + 1);
   if (!second || second->digits > 2 || second->end + 1 >= s.size() || s[second->end] != sep) {
     return std::nullopt;
@@ -331,13 +332,49 @@ std::optional<Day> parse_long_form(std::string_view s, size_t i, bool need_ngay)
     j = skip_spaces(s, comma + 1);  // "14 tháng 9, 2017": Blogger's and Google's vi-VN long date
   } else {
     j = skip_required_spaces(s, month->end);
-    if (j == kNone || (j = match_word(s, j, "năm")) == kNone) return std::nullopt;
-    if ((j = skip_required_spaces(s, j)) == kNone) return std::nullopt;
+    if (j == kNone) return std::nullopt;
+    // "23 tháng 8 năm 2019", or "05 Tháng 12 2022" (Joomla's vi-VN format) with no "năm".
+    size_t after_nam = match_word(s, j, "năm");
+    if (after_nam != kNone && (j = skip_required_spaces(s, after_nam)) == kNone) {
+      return std::nullopt;
+    }
   }
   std::optional<Number> year = read_number(s, j);
   if (!year || year->digits != 4) return std::nullopt;
   if (!is_valid_day(year->value, month->value, day->value)) return std::nullopt;
   return Day{year->value, month->value, day->value, year->end};
+}
+
+// .NET's en-US long date "March 12, 2019" (after an optional "Tuesday, "): month name, day,
+// comma, year.
+std::optional<Day> parse_english_day(std::string_view s, size_t i) {
+  static constexpr std::string_view kWeekdays[] = {"monday", "tuesday", "wednesday", "thursday",
+                                                   "friday", "saturday", "sunday"};
+  static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",
+                                                 "may",     "june",     "july",      "august",
+                                                 "september", "october", "november", "december"};
+  if (i >= s.size() || s[i] < 'A' || s[i] > 'Z') return std::nullopt;
+  for (std::string_view weekday : kWeekdays) {
+    size_t end = match_word(s, i, weekday);
+    if (end == kNone) continue;
+    end = skip_spaces(s, end);
+    if (end < s.size() && s[end] == ',') i = skip_spaces(s, end + 1);
+    break;
+  }
+  for (int m = 0; m < 12; ++m) {
+    size_t j = match_word(s, i, kMonths[m]);
+    if (j == kNone || (j = skip_required_spaces(s, j)) == kNone) continue;
+    std::optional<Number> day = read_number(s, j);
+    if (!day || day->digits > 2) return std::nullopt;
+    size_t comma = skip_spaces(s, day->end);
+    if (comma >= s.size() || s[comma] != ',') return std::nullopt;
+    std::optional<Number> year = read_number(s, skip_spaces(s, comma + 1));
+    if (!year || year->digits != 4 || !is_valid_day(year->value, m + 1, day->value)) {
+      return std::nullopt;
+    }
+    return Day{year->value, m + 1, day->value, year->end};
+  }
+  return std::nullopt;
 }
 
 // Index after a weekday ("Thứ Sáu, ", "Thứ 6 ", "Chủ nhật, "), or i when there is none.
@@ -449,13 +486,15 @@ std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder or
   }
   std::optional<Day> day = parse_numeric_day(s, p, order);
   if (!day) day = parse_long_form(s, p, !(bare_long_form || after_weekday));
+  if (!day) day = parse_english_day(s, p);
   if (!day) return std::nullopt;
   return with_time_after(s, i, *day);
 }
 
 // A place where a date may begin: a digit, or the first letter of "Thứ", "Chủ nhật", "ngày".
 bool may_start_date(char c) {
-  return ascii::is_digit(c) || c == 't' || c == 'T' || c == 'c' || c == 'C' || c == 'n' || c == 'N';
+  return ascii::is_digit(c) || c == 't' || c == 'T' || c == 'c' || c == 'C' || c == 'n' || c == 'N' ||
+         c == 'M' || c == 'W' || c == 'F' || c == 'S' || c == 'J' || c == 'A' || c == 'O' || c == 'D';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,8 +502,8 @@ bool may_start_date(char c) {
 
 // The publication labels of dates.h, longest first where one is a prefix of another.
 constexpr std::string_view kLabels[] = {
-    "cập nhật lúc", "cập nhật ngày", "cập nhật", "ngày cập nhật", "ngày đăng tin",
-    "ngày đăng",    "đăng ngày",     "ngày xuất bản", "thời gian đăng",
+    "cập nhật lúc", "cập nhật ngày", "cập nhật lần cuối", "cập nhật", "ngày cập nhật", "ngày đăng tin",
+    "ngày đăng",    "đăng ngày",     "đăng lúc", "ngày xuất bản", "thời gian đăng",
 };
 
 // A place where a label may begin: the first byte of c, n, t or đ in either case.
@@ -562,6 +601,16 @@ std::optional<FoundDate> find_date(std::string_view text, DateOrder order) {
     if (std::optional<DateTime> date = parse_date_at(text, i, order, false)) return to_found(*date);
   }
   return std::nullopt;
+}
+
+std::optional<FoundDate> find_date_alone(std::string_view text, DateOrder order) {
+  size_t i = skip_spaces(text, 0);
+  std::optional<DateTime> date = parse_date_at(text, i, order, true);
+  if (!date) return std::nullopt;
+  size_t end = date->end;
+  while (end < text.size() && (text[end] == ' ' || text[end] == '.')) ++end;
+  if (end != text.size()) return std::nullopt;
+  return to_found(*date);
 }
 
 std::optional<FoundDate> find_labelled_date(std::string_view text, DateOrder order) {

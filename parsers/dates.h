@@ -25,9 +25,14 @@ struct FoundDate {
 // 1990..2100.
 std::optional<FoundDate> find_date(std::string_view text, DateOrder order);
 
+// A date that is the whole of `text` (white space and a final period aside), in any form find_date
+// reads, and also the long form without "ngày" ("12 tháng 3, 2021", "05 Tháng 12 2022"): a line
+// holding nothing else is a date line, where in running text such a form may be a duration.
+std::optional<FoundDate> find_date_alone(std::string_view text, DateOrder order);
+
 // Like find_date, but only a date that follows one of the Vietnamese publication labels
 // ("Cập nhật lúc", "Cập nhật ngày", "Cập nhật", "Ngày cập nhật", "Ngày đăng", "Đăng ngày", "Ngày đăng tin",
-// "Ngày xuất bản", "Thời gian đăng"; case-insensitive, colon optional) or stands alone in
+// "Ngày xuất bản", "Thời gian đăng", "Đăng lúc"; case-insensitive, colon optional) or stands alone in
 // parentheses, e.g. "(03/12/2018 10:10 AM)". Used on text that also holds event dates.
 std::optional<FoundDate> find_labelled_date(std::string_view text, DateOrder order);
 

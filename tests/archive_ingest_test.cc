@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "parsers/extract.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -153,6 +154,36 @@ TEST_F(IngestTest, StoredCapturesAndFailuresGoThroughTheSamePath) {
   Result<IngestOutcome> missing = ingest_stored(*archive_, 9999, site_);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("no capture 9999"), std::string::npos) << missing.error();
+}
+
+// How a field was found is no news: a re-parse whose rules find the same article by other means
+// (here without title rules, so a generic finder decides the title) records the parse under the
+// new parser_version but makes no new version (issue 10; content_hash excludes provenance).
+TEST_F(IngestTest, ProvenanceAloneMakesNoNewVersion) {
+  Result<int64_t> stored = archive_->store_capture(
+      fetched(kUrl, read_file(fixture_path("bac-kan/seed-001.html")), "2023-01-01T00:00:00.000Z"),
+      0);
+  ASSERT_TRUE(stored.ok());
+  Result<IngestOutcome> first = ingest_stored(*archive_, *stored, site_);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_EQ(first->change, ArticleChange::kNew);
+
+  SiteConfig other = site_;
+  other.extract.title.clear();
+  other.extract.digest = "0123456789abcdef";  // another parser version
+  Result<Article> before = extract_article(read_file(fixture_path("bac-kan/seed-001.html")),
+                                           "text/html; charset=utf-8", kUrl, site_.extract);
+  Result<Article> after = extract_article(read_file(fixture_path("bac-kan/seed-001.html")),
+                                          "text/html; charset=utf-8", kUrl, other.extract);
+  ASSERT_TRUE(before.ok() && after.ok());
+  ASSERT_EQ(before->title, after->title);
+  ASSERT_NE(before->provenance.title, after->provenance.title);  // the test's premise
+  EXPECT_EQ(content_hash(*before), content_hash(*after));
+
+  Result<IngestOutcome> again = ingest_stored(*archive_, *stored, other);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again->change, ArticleChange::kUnchanged);
+  EXPECT_EQ(again->version_id, first->version_id);
 }
 
 TEST_F(IngestTest, OnlyOkTwoHundredPagesWithABodyAreParseable) {

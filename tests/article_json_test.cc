@@ -37,6 +37,11 @@ std::string nlohmann_json_of(const Article& a, int indent) {
     j["attachments"].push_back({{"url", t.url}, {"text", t.text}});
   }
   j["parser_version"] = a.parser_version;
+  const Provenance& p = a.provenance;
+  auto or_null = [](const std::string& s) { return s.empty() ? Json() : Json(s); };
+  j["provenance"] = {{"body", or_null(p.body)},       {"title", or_null(p.title)},
+                     {"published", or_null(p.published)}, {"updated", or_null(p.updated)},
+                     {"author", or_null(p.author)},   {"lead", or_null(p.lead)}};
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -120,6 +125,8 @@ TEST(ArticleJson, RandomArticlesMatchNlohmannByteForByte) {
       a.attachments.push_back({random_text(rng), random_text(rng)});
     }
     a.parser_version = random_text(rng);
+    if (rng() % 2) a.provenance.title = random_text(rng);
+    if (rng() % 2) a.provenance.body = random_text(rng);
     int indent = round % 5 == 0 ? 2 : -1;
     ASSERT_EQ(article_to_json(a, indent), nlohmann_json_of(a, indent)) << "round " << round;
   }

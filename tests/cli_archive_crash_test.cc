@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "archive/archive.h"
+#include "tests/support/archive_sql.h"
 #include "tests/support/paths.h"
 
 extern char** environ;
@@ -26,6 +26,7 @@ extern char** environ;
 namespace provarc {
 namespace {
 
+using testing::count_sql;
 using testing::fixture_path;
 using testing::provarc_binary;
 using testing::read_file;
@@ -74,23 +75,6 @@ std::vector<std::string> generate_pages(const std::string& dir) {
   return files;
 }
 
-// A count from the archive, or 0 while its tables do not exist yet.
-int64_t count(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  int64_t n = 0;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      n = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return n;
-}
-
 // Starts `argv` with its output discarded; returns its pid.
 pid_t spawn(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_t actions;
@@ -110,7 +94,7 @@ pid_t spawn(const std::vector<std::string>& argv) {
 // 0-100 ms more and kills the process with SIGKILL. Returns false when it exited first.
 bool kill_midway(pid_t pid, const std::string& db_path, const std::string& sql) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (count(db_path, sql) == 0 && std::chrono::steady_clock::now() < deadline) {
+  while (count_sql(db_path, sql) == 0 && std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -129,12 +113,12 @@ void expect_consistent(const std::string& db_path) {
   Status check = (*archive)->check_integrity();
   EXPECT_TRUE(check.ok()) << check.error();
   // No capture without its blob, no version without its parse record.
-  EXPECT_EQ(count(db_path, "SELECT count(*) FROM captures WHERE blob_id IS NULL"), 0);
-  EXPECT_EQ(count(db_path,
+  EXPECT_EQ(count_sql(db_path, "SELECT count(*) FROM captures WHERE blob_id IS NULL"), 0);
+  EXPECT_EQ(count_sql(db_path,
                   "SELECT count(*) FROM article_versions v WHERE NOT EXISTS"
                   " (SELECT 1 FROM parses p WHERE p.version_id = v.id)"),
             0);
-  EXPECT_EQ(count(db_path,
+  EXPECT_EQ(count_sql(db_path,
                   "SELECT count(*) FROM articles WHERE version_count !="
                   " (SELECT count(*) FROM article_versions v WHERE v.article_id = articles.id)"),
             0);
@@ -177,12 +161,12 @@ TEST_F(CliArchiveCrashTest, KilledImportKeepsWhatItCommittedAndAReRunFinishes) {
   ASSERT_TRUE(kill_midway(pid, db_, "SELECT count(*) FROM captures"))
       << "the import finished before it could be killed";
   expect_consistent(db_);
-  const int64_t captured = count(db_, "SELECT count(*) FROM captures");
+  const int64_t captured = count_sql(db_, "SELECT count(*) FROM captures");
   EXPECT_GT(captured, 0);
   EXPECT_LT(captured, kPages) << "killed too late to test anything";
   // Each file is one transaction: capture, article and version together or not at all.
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM articles"), captured);
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM article_versions"), captured);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM articles"), captured);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM article_versions"), captured);
 
   RunResult r = run_command(import_command(/*parse=*/true));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -191,34 +175,34 @@ TEST_F(CliArchiveCrashTest, KilledImportKeepsWhatItCommittedAndAReRunFinishes) {
                        ", unchanged 0, failed 0, unreadable 0\n");
   expect_consistent(db_);
   for (const char* table : {"captures", "blobs", "articles", "article_versions", "parses"}) {
-    EXPECT_EQ(count(db_, std::string("SELECT count(*) FROM ") + table), kPages) << table;
+    EXPECT_EQ(count_sql(db_, std::string("SELECT count(*) FROM ") + table), kPages) << table;
   }
 }
 
 TEST_F(CliArchiveCrashTest, KilledReparseKeepsWhatItCommittedAndAReRunFinishes) {
   RunResult stored = run_command(import_command(/*parse=*/false));
   ASSERT_EQ(stored.exit_code, 0) << stored.err;
-  ASSERT_EQ(count(db_, "SELECT count(*) FROM articles"), kPages);
-  ASSERT_EQ(count(db_, "SELECT count(*) FROM article_versions"), 0);
+  ASSERT_EQ(count_sql(db_, "SELECT count(*) FROM articles"), kPages);
+  ASSERT_EQ(count_sql(db_, "SELECT count(*) FROM article_versions"), 0);
 
   pid_t pid = spawn(command({"reparse", "--jobs", "2"}));
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(kill_midway(pid, db_, "SELECT count(*) FROM parses"))
       << "the re-parse finished before it could be killed";
   expect_consistent(db_);
-  const int64_t parsed = count(db_, "SELECT count(*) FROM parses");
+  const int64_t parsed = count_sql(db_, "SELECT count(*) FROM parses");
   EXPECT_GT(parsed, 0);
   EXPECT_LT(parsed, kPages) << "killed too late to test anything";
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM article_versions"), parsed);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM article_versions"), parsed);
 
   RunResult r = run_command(command({"reparse", "--jobs", "2"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string rest = std::to_string(kPages - parsed);
   EXPECT_EQ(r.out, "examined " + rest + ", changed " + rest + ", unchanged 0, failed 0\n");
   expect_consistent(db_);
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM parses"), kPages);
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM article_versions"), kPages);
-  EXPECT_EQ(count(db_, "SELECT count(*) FROM articles WHERE version_count = 1"), kPages);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM parses"), kPages);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM article_versions"), kPages);
+  EXPECT_EQ(count_sql(db_, "SELECT count(*) FROM articles WHERE version_count = 1"), kPages);
   r = run_command(command({"reparse"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "examined 0, changed 0, unchanged 0, failed 0\n");

@@ -3,6 +3,8 @@
 // once, no capture or version is duplicated, and the archive passes its integrity check. After
 // every kill of a re-parse, and of `provarc reindex` after it, the search index holds exactly the
 // words of the versions (it is written in the versions' own transactions; reindex is one).
+// `provarc compact` converting an archive from before schema v6 (plain JSON and headers), killed
+// at random moments, loses nothing and keeps every batch it committed.
 //
 // The moments come from a seeded PRNG. The seed is printed; PROVARC_CRASH_SEED=<seed> replays the
 // same schedule (the processes' speed still varies, so a failure may need a few tries).
@@ -30,6 +32,8 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive.h"
+#include "archive/packed_text.h"
+#include "archive/search_tokenizer.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
 #include "tests/support/paths.h"
@@ -220,8 +224,8 @@ void expect_sound(ArchiveSql& db) {
   EXPECT_EQ(db.rows("SELECT id, url FROM captures WHERE body_size > 0 AND (blob_id IS NULL"
                     " OR payload_digest IS NOT (SELECT digest FROM blobs WHERE id = blob_id))"),
             kNoRows);
-  EXPECT_EQ(db.rows("SELECT site, pages, count(*) FROM dictionaries GROUP BY site, pages"
-                    " HAVING count(*) > 1"),
+  EXPECT_EQ(db.rows("SELECT site, kind, pages, count(*) FROM dictionaries"
+                    " GROUP BY site, kind, pages HAVING count(*) > 1"),
             kNoRows);
 }
 
@@ -681,6 +685,142 @@ TEST_F(CliCrashSafetyTest, ReparseSurvives20RandomKills) {
   EXPECT_EQ(reindex_kills, kKills / 2) << "reindex runs too short to be killed";
   std::cout << "[ reindex  ] " << reindex_time.count() << " ms, killed " << reindex_kills
             << " times\n";
+}
+
+// Turns the archive at `path` back into what an archive from before schema v6 is once migrated:
+// every version's JSON and capture's headers plain TEXT with no dictionary, and no dictionaries
+// but the pages'. (The v5 migration itself changes no row: it adds the NULL dictionary columns.)
+void unpack_to_v4_rows(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_TRUE(register_search_tokenizer(db).ok());
+  ASSERT_TRUE(register_packed_text(db).ok());
+  char* error = nullptr;
+  const int rc = sqlite3_exec(
+      db,
+      "UPDATE article_versions SET json = provarc_text(json, json_dictionary_id),"
+      " json_dictionary_id = NULL;"
+      "UPDATE captures SET request_headers = provarc_text(request_headers, headers_dictionary_id),"
+      " response_headers = provarc_text(response_headers, headers_dictionary_id),"
+      " headers_dictionary_id = NULL;"
+      "DELETE FROM dictionaries WHERE kind != 'page';",
+      nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// Fewer kills than a crawl's: each is followed by a full export and a check of the search index.
+constexpr int kCompactKills = 6;
+
+// Every capture's response headers, one "name: value" line each, as the archive at `path` reads.
+std::vector<std::string> response_headers_of(const std::string& path) {
+  std::vector<std::string> out;
+  Result<std::unique_ptr<Archive>> archive = Archive::open(path, ArchiveOptions{.create = false});
+  EXPECT_TRUE(archive.ok()) << archive.error();
+  if (!archive.ok()) return out;
+  for (int64_t id = 1; id <= kPages; ++id) {
+    Result<StoredCapture> c = (*archive)->capture(id, false);
+    EXPECT_TRUE(c.ok()) << c.error();
+    std::string text;
+    if (c.ok()) {
+      for (const HttpHeader& h : c->capture.response_headers) {
+        text += h.name + ": " + h.value + "\n";
+      }
+    }
+    out.push_back(text);
+  }
+  return out;
+}
+
+TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
+  std::mt19937_64 rng(crash_seed());
+  std::filesystem::create_directories(config_dir_ + "/sites");
+  std::filesystem::create_directories(dir_ + "/pages");
+  std::ofstream(config_dir_ + "/sites/bk.toml") << kReparseSiteToml;
+  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
+  for (const std::string& file : write_numbered_pages(dir_ + "/pages")) import.push_back(file);
+  RunResult imported = run_command(provarc(import));
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  // The pages recompressed first (seconds at level 19), so that the runs below are conversions.
+  RunResult compacted = run_command(provarc({"compact"}));
+  ASSERT_EQ(compacted.exit_code, 0) << compacted.err;
+  unpack_to_v4_rows(db_);
+  const std::string plain_versions =
+      "SELECT count(*) FROM article_versions WHERE typeof(json) = 'text'";
+  const std::string plain_captures =
+      "SELECT count(*) FROM captures WHERE typeof(response_headers) = 'text'";
+  ASSERT_EQ(ArchiveSql(db_, OnError::kFail).number(plain_versions), kPages);
+  // What every version and capture must read as, whatever the kills: the export of all versions
+  // and every capture's response headers, before any conversion.
+  const std::vector<std::string> jsonl = {"export", "--format", "jsonl", "--all-versions"};
+  RunResult before = run_command(provarc(jsonl));
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  const std::vector<std::string> headers_before = response_headers_of(db_);
+  ASSERT_EQ(headers_before.size(), static_cast<size_t>(kPages));
+  // An uninterrupted conversion of a copy: how long one takes.
+  const std::string clean_db = dir_ + "/clean.sqlite";
+  copy_archive(db_, clean_db);
+  const Clock::time_point clean_start = Clock::now();
+  RunResult clean = run_command({provarc_binary(), "--db", clean_db, "compact"});
+  milliseconds duration(elapsed_ms(clean_start));
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+
+  // Half the kills come at a random moment of a whole run, the others soon after the run's first
+  // packed batch is committed. A run that finishes first is not counted, and the archive is
+  // unpacked again.
+  const std::string packed =
+      "SELECT (SELECT count(*) FROM article_versions WHERE typeof(json) = 'blob')"
+      " + (SELECT count(*) FROM captures WHERE typeof(response_headers) = 'blob')";
+  int kills = 0, progressed = 0;
+  for (int attempt = 0; kills < kCompactKills && attempt < 4 * kCompactKills; ++attempt) {
+    const int64_t left = ArchiveSql(db_, OnError::kFail).number(plain_versions) +
+                         ArchiveSql(db_, OnError::kFail).number(plain_captures);
+    const int64_t packed_before = ArchiveSql(db_, OnError::kFail).number(packed);
+    KillPoint point;
+    if (kills % 2 == 1) {
+      point.ready = [&] { return ArchiveSql(db_, OnError::kEmpty).number(packed) > packed_before; };
+      point.then = random_ms(rng, std::min(milliseconds(300), duration / 2));
+    } else {
+      point.then = random_ms(rng, early_kill(rng, kills) ? kStartupWindow : duration);
+    }
+    const std::string log = log_path("compact-" + std::to_string(attempt));
+    Interruption run = run_and_kill({provarc_binary(), "--db", db_, "compact"}, log, point);
+    if (!run.killed) {
+      ASSERT_EQ(run.exit_code, 0) << read_file(log);
+      // Runs are faster now than the measured one was (a less busy machine): follow them.
+      if (!point.ready) duration = std::max(milliseconds(50), std::min(duration, point.then));
+      unpack_to_v4_rows(db_);
+      continue;
+    }
+    ++kills;
+    ArchiveSql db(db_, OnError::kFail);
+    EXPECT_EQ(db.integrity(), "ok") << "after compact kill " << kills;
+    progressed += db.number(plain_versions) + db.number(plain_captures) < left;
+    RunResult after = run_command(provarc(jsonl));
+    ASSERT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(after.out, before.out) << "after compact kill " << kills;
+    expect_index_matches_versions(db_, "\"bai so\"", kPages, kPages,
+                                  "after compact kill " + std::to_string(kills));
+  }
+  ASSERT_EQ(kills, kCompactKills) << "compact runs too short to be killed";
+  std::cout << "[ compact  ] " << duration.count() << " ms uninterrupted, killed " << kills
+            << " times, " << progressed << " kills after some progress\n";
+  EXPECT_GE(progressed, 1) << "no kill came after a committed batch";
+
+  RunResult last = run_command(provarc({"compact"}));
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  ArchiveSql db(db_, OnError::kFail);
+  expect_sound(db);
+  EXPECT_EQ(db.number(plain_versions), 0);
+  EXPECT_EQ(db.number(plain_captures), 0);
+  EXPECT_EQ(db.number("SELECT count(*) FROM article_versions WHERE json_dictionary_id IS NULL"),
+            0);
+  RunResult after = run_command(provarc(jsonl));
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, before.out);
+  EXPECT_EQ(response_headers_of(db_), headers_before);
+  expect_index_matches_versions(db_, "\"bai so\"", kPages, kPages, "after the conversion");
 }
 
 }  // namespace

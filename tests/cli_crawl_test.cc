@@ -12,8 +12,10 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "tests/support/archive_sql.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
 #include "tests/support/paths.h"
@@ -134,6 +136,58 @@ TEST_F(CliCrawlTest, ExitCodesForUsageBudgetAndFailures) {
   EXPECT_NE(partial.err.find("bai-viet-2.html: HTTP 500"), std::string::npos) << partial.err;
 }
 
+// A crawl that fails mid-run (here the archive refuses one article's capture, through a
+// trigger, as a full disk would) exits 1 naming the error and ends its run as failed: `provarc
+// runs` must not show it "not ended" forever (issue 13).
+TEST_F(CliCrawlTest, ACrawlThatFailsEndsItsRunAsFailed) {
+  FixtureHost& a = news_host("a", 3);
+  add_site("site-a", a, 10);
+  ASSERT_EQ(crawl({"--max-pages", "0"}).exit_code, 0) << "creates the archive";
+  exec_sql(db_, "CREATE TRIGGER refuse BEFORE INSERT ON captures "
+                "WHEN NEW.url LIKE '%bai-viet-2%' BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
+  const std::string report = dir_ + "/report.json";
+  RunResult r = crawl({"--report", report});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("injected fault"), std::string::npos) << r.err;
+  RunResult runs = run_command({provarc_binary(), "--config", config_dir_, "--db", db_, "runs",
+                                "--limit", "1", "--format", "json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  nlohmann::json run = nlohmann::json::parse(runs.out)[0];
+  EXPECT_EQ(run["kind"], "crawl");
+  EXPECT_EQ(run["status"], "failed") << runs.out;
+  EXPECT_EQ(run["exit_code"], 1) << runs.out;
+  EXPECT_FALSE(run["ended_at"].is_null()) << runs.out;
+  EXPECT_NE(run["counts"]["error"].get<std::string>().find("injected fault"), std::string::npos)
+      << runs.out;
+  nlohmann::json written = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(written["status"], "failed");
+  EXPECT_EQ(written["run"], run["run"]);
+}
+
+// Links past the cap of one page (crawler/links.h) are counted per site, warned about with the
+// page's URL, and reported in the summary and the run's record (issue 13: they were dropped
+// without a word).
+TEST_F(CliCrawlTest, LinksPastThePerPageCapAreCountedAndReported) {
+  FixtureHost& a = news_host("a", 2);
+  std::string listing = "<!DOCTYPE html><html><body>";
+  listing += "<a href=\"/tin-tuc/bai-viet-1.html\">1</a><a href=\"/tin-tuc/bai-viet-2.html\">2</a>";
+  for (int i = 0; i < 50010; ++i) {
+    listing += "<a href=\"http://elsewhere.invalid/" + std::to_string(i) + "\">x</a>";
+  }
+  a.set_page("/tin-tuc/", listing + "</body></html>");
+  add_site("site-a", a, 10);
+  RunResult r = crawl();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find(a.url("/tin-tuc/") + ": 12 links not followed (50000 are read"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("links not followed: site-a: 12 past the cap"), std::string::npos) << r.out;
+  RunResult runs = run_command({provarc_binary(), "--config", config_dir_, "--db", db_, "runs",
+                                "--limit", "1", "--format", "json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  nlohmann::json run = nlohmann::json::parse(runs.out)[0];
+  EXPECT_EQ(run["counts"]["sites"]["site-a"]["links_dropped"], 12) << runs.out;
+}
+
 TEST_F(CliCrawlTest, ASiteWhoseArticlesNoLongerParseExitsWithTheTemplateCode) {
   FixtureHost& a = news_host("a", 4);
   for (int n = 1; n <= 4; ++n) {
@@ -165,21 +219,6 @@ TEST_F(CliCrawlTest, OneCrawlPerArchive) {
             std::string::npos)
       << nowhere.err;
   EXPECT_EQ(nowhere.err.find("another provarc crawl"), std::string::npos) << nowhere.err;
-}
-
-// Starts `argv` with stdout and stderr to `log_path`; returns its pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
 }
 
 TEST_F(CliCrawlTest, ShowsLiveProgressOnATerminal) {
@@ -223,7 +262,7 @@ TEST_F(CliCrawlTest, ResumesAfterKill9WithoutFetchingCompletedUrlsAgain) {
   constexpr int kArticles = 24;
   FixtureHost& a = news_host("a", kArticles);
   add_site("site-a", a, 40, "fetch_images = false\nfetch_attachments = false\n");
-  pid_t pid = spawn(command({}), dir_ + "/first.log");
+  pid_t pid = spawn_logged(command({}), dir_ + "/first.log");
   ASSERT_GT(pid, 0);
   // Kill it in the middle of the articles.
   auto articles_fetched = [&] {

@@ -82,14 +82,14 @@ TEST(CliDemoTest, RunsThePipelineOnTheLocalMirrorAndPrintsArticles) {
   for (const char* site : {"bac-kan", "dong-thap", "nghe-an", "tra-vinh"}) {
     EXPECT_NE(sites->body.find(std::string("/site/") + site), std::string::npos) << site;
   }
-  auto search = client.Get("/search?q=dong+thap");
+  auto search = client.Get("/search?q=dong%20thap");
   ASSERT_TRUE(search);
   EXPECT_EQ(search->status, 200);
   EXPECT_NE(search->body.find(
                 "\">Diễn tập ứng cứu sự cố an toàn thông tin mạng tỉnh Đồng Tháp năm 2020</a>"),
             std::string::npos)
       << search->body;
-  EXPECT_NE(search->body.find("<mark>Đồng</mark> <mark>Tháp</mark>"), std::string::npos);
+  EXPECT_NE(search->body.find("<mark>Đồng</mark> <mark>Tháp</mark>"), std::string::npos) << search->body;
   const std::string edited_url = "http://127.0.0.1:" + dong_thap_port(demo.out) +
                                  "/ChiTietTin.aspx?ID=1402";
   auto article = client.Get("/url?u=" + web::percent_encode(edited_url));

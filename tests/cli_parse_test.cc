@@ -43,7 +43,7 @@ TEST(CliParse, JsonHasExactlyTheContractKeys) {
   for (auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"site", "url", "title", "published", "updated",
                                             "author", "blocks", "text", "images", "attachments",
-                                            "parser_version"}));
+                                            "parser_version", "provenance"}));
   EXPECT_TRUE(j["site"].is_null());
   EXPECT_EQ(j["url"], "https://example.gov.vn/tin/1");
   EXPECT_EQ(j["title"], "Tập huấn chuyển đổi số cho cán bộ cấp xã");

@@ -95,7 +95,7 @@ TEST_F(CliProvinceTest, TheSiteFileChecksAndListsWithoutACodeChange) {
   EXPECT_EQ(list.out, "hau-giang\tliferay\tHậu Giang\t" + host_->authority() + "\n");
 }
 
-TEST_F(CliProvinceTest, SitesTryShowsTheRulesThatMatchedOffline) {
+TEST_F(CliProvinceTest, SitesTryShowsHowEachFieldWasFoundOffline) {
   const MirroredPage& page = pages_[0];
   RunResult tried = provarc({"sites", "try", site_file_, "--html",
                              fixture_path("liferay/" + page.file), "--url", page.url,
@@ -103,10 +103,14 @@ TEST_F(CliProvinceTest, SitesTryShowsTheRulesThatMatchedOffline) {
   ASSERT_EQ(tried.exit_code, 0) << tried.err;
   Json out = Json::parse(tried.out, nullptr, false);
   ASSERT_TRUE(out.is_object()) << tried.out;
-  EXPECT_EQ(out["rules"]["body"], ".asset-full-content .asset-content .journal-content-article");
-  EXPECT_EQ(out["rules"]["title"], ".taglib-header .header-title");
-  EXPECT_EQ(out["rules"]["date"], ".ngay-dang");
-  EXPECT_TRUE(out["rules"]["author"].is_null()) << "the liferay preset has no author rules";
+  // The extractor's own trace, inside the article it printed: no second reading of the rules.
+  const Json& provenance = out["article"]["provenance"];
+  EXPECT_EQ(provenance["body"], "rule:.asset-full-content .asset-content .journal-content-article");
+  EXPECT_EQ(provenance["title"], "rule:.taglib-header .header-title");
+  EXPECT_EQ(provenance["published"], "rule:.ngay-dang");
+  EXPECT_EQ(provenance["author"].get<std::string>().rfind("generic:", 0), 0u)
+      << provenance << ": the liferay preset has no author rules";
+  EXPECT_FALSE(out.contains("rules")) << "sites try no longer re-runs the selectors itself";
   EXPECT_EQ(out["crawl_role"].get<std::string>().rfind("out of the crawl's scope: ", 0), 0u)
       << out["crawl_role"] << ": the real URL is not on the fixture web's host";
   Article golden = golden_of(page);
@@ -116,7 +120,7 @@ TEST_F(CliProvinceTest, SitesTryShowsTheRulesThatMatchedOffline) {
   RunResult text = provarc({"sites", "try", site_file_, "--html",
                             fixture_path("liferay/" + page.file)});
   EXPECT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_NE(text.out.find("body      .asset-full-content"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("body      rule:.asset-full-content"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find(golden.title), std::string::npos) << text.out;
 }
 

@@ -60,7 +60,30 @@ TEST(Links, SurvivesDeepNestingAndManyLinks) {
   for (size_t i = 0; i < kMaxLinksPerDocument + 10; ++i) {
     many += "<a href=\"/p" + std::to_string(i) + "\">x</a>";
   }
-  EXPECT_EQ(extract_links(many, "text/html", "http://site.vn/").size(), kMaxLinksPerDocument);
+  size_t dropped = 0;
+  EXPECT_EQ(extract_links(many, "text/html", "http://site.vn/", &dropped).size(),
+            kMaxLinksPerDocument);
+  EXPECT_EQ(dropped, 10u) << "what the cap leaves out is counted";
+  EXPECT_EQ(extract_links("<a href=\"/a\">a</a>", "text/html", "http://site.vn/", &dropped).size(),
+            1u);
+  EXPECT_EQ(dropped, 0u);
+}
+
+TEST(Links, ASitemapPastTheCapCountsWhatItDrops) {
+  std::string xml = "<?xml version=\"1.0\"?><urlset>";
+  std::string text;
+  for (size_t i = 0; i < kMaxLinksPerDocument + 7; ++i) {
+    xml += "<url><loc>http://site.vn/p" + std::to_string(i) + "</loc></url>";
+    text += "http://site.vn/p" + std::to_string(i) + "\n";
+  }
+  xml += "</urlset>";
+  SitemapUrls from_xml = parse_sitemap(xml, "http://site.vn/sitemap.xml");
+  EXPECT_EQ(from_xml.pages.size(), kMaxLinksPerDocument);
+  EXPECT_EQ(from_xml.dropped, 7u);
+  SitemapUrls from_text = parse_sitemap(text, "http://site.vn/sitemap.txt");
+  EXPECT_EQ(from_text.pages.size(), kMaxLinksPerDocument);
+  EXPECT_EQ(from_text.dropped, 7u);
+  EXPECT_EQ(parse_sitemap("http://site.vn/a\n", "http://site.vn/s.txt").dropped, 0u);
 }
 
 TEST(Links, IsHtml) {

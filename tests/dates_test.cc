@@ -47,6 +47,34 @@ TEST(FindDate, PortalFormats) {
   EXPECT_EQ(iso("14 tháng 9, 2017"), "none");  // bare: needs "ngày", a weekday or a label
 }
 
+// Forms of the sixth held-out round: year first with slashes, .NET's en-US long date.
+TEST(FindDate, YearFirstAndEnglishLongDates) {
+  EXPECT_EQ(iso("2020/08/14 15:30"), "2020-08-14T15:30+07:00");
+  EXPECT_EQ(iso("2020/14/08"), "none");  // the month never follows a year-first day
+  EXPECT_EQ(iso("Tuesday, March 12, 2019"), "2019-03-12");
+  EXPECT_EQ(iso("Ngày: March 12, 2019 8:30 AM"), "2019-03-12T08:30+07:00");
+  EXPECT_EQ(iso("February 30, 2019"), "none");
+  EXPECT_EQ(iso("March of 2019"), "none");
+}
+
+// A line that is only a date may be the long form without "ngày"; in running text it may not.
+TEST(FindDateAlone, BareLongFormsOnALineOfTheirOwn) {
+  auto alone = [](std::string_view text) {
+    std::optional<FoundDate> d = find_date_alone(text, kDay);
+    return d ? d->iso : "none";
+  };
+  EXPECT_EQ(alone("12 tháng 3, 2021"), "2021-03-12");
+  EXPECT_EQ(alone(" 05 Tháng 12 2022 "), "2022-12-05");
+  EXPECT_EQ(alone("12 tháng 3 năm 2021."), "2021-03-12");
+  EXPECT_EQ(alone("sau 12 tháng 3 năm 2021"), "none");
+  EXPECT_EQ(alone("12 tháng 3, 2021 các đơn vị"), "none");
+  EXPECT_EQ(iso("12 tháng 3, 2021"), "none");
+}
+
+TEST(FindLabelledDate, LastUpdatedLabel) {
+  EXPECT_EQ(labelled("Cập nhật lần cuối: 20/11/2019 09:05:00"), "2019-11-20T09:05:00+07:00");
+}
+
 TEST(FindDate, NumericForms) {
   EXPECT_EQ(iso("12/04/2023"), "2023-04-12");
   EXPECT_EQ(iso("6/4/2023"), "2023-04-06");

@@ -33,6 +33,7 @@ struct Answer {
   FixtureResponse response;
   int delay_ms = 0;
   bool reset = false;
+  bool reset_at_once = false;
   int trickle_ms = 0;
   bool endless_chunked = false;
   std::string etag;
@@ -266,6 +267,7 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
                             : route.responses[std::min(n, route.responses.size() - 1)];
       answer.delay_ms = route.delay_ms;
       answer.reset = route.reset;
+      answer.reset_at_once = route.reset_at_once;
       answer.trickle_ms = route.trickle_ms;
       answer.endless_chunked = route.endless_chunked;
       answer.etag = route.etag;
@@ -285,9 +287,10 @@ bool FixtureHost::answer(int fd, const std::string& method, const std::string& t
     response.body.clear();
   }
   // Logged on arrival, so that a request whose answer is held back is seen at once.
-  record.status = answer.reset ? 0 : response.status;
+  record.status = answer.reset || answer.reset_at_once ? 0 : response.status;
   record.bytes = answer.endless_chunked ? 0 : response.body.size();
   web_->log(record);
+  if (answer.reset_at_once) return false;
   if (answer.delay_ms > 0 && !wait_unless_stopping(answer.delay_ms)) return false;
   std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
                      reason_phrase(response.status) + "\r\n";

@@ -39,6 +39,9 @@ struct Route {
   // the connection: a FIN (a body shorter than its Content-Length), or an RST on a host added
   // with abortive_close (a connection reset mid-body).
   bool reset = false;
+  // Read the request and drop the connection without a byte of answer: on a host added with
+  // abortive_close, a TCP reset and no response at all.
+  bool reset_at_once = false;
   // Send the body one byte every trickle_ms (the head and its Content-Length at once): a server
   // that is alive but never finishes. 0 sends it all at once.
   int trickle_ms = 0;

@@ -19,6 +19,10 @@ struct RunResult {
 };
 RunResult run_command(const std::vector<std::string>& argv, const std::string& stdin_data = "");
 
+// Starts `argv` (no shell) with stdout and stderr to the file `log_path` and returns at once with
+// its pid, or -1 when it cannot start. The caller reaps it (waitpid), after killing it if need be.
+int spawn_logged(const std::vector<std::string>& argv, const std::string& log_path);
+
 // A fresh empty directory under the test temp dir, removed at process exit.
 std::string temp_dir();
 
