@@ -17,6 +17,8 @@ using Json = nlohmann::json;
   " site, fetched, pages, new_articles, changed, unchanged, not_modified, gone, errors, failed," \
   " bytes, duration_ms, finished, parsed, body_missed, missing_fields, suspect,"                \
   " template_changed, examples, fallback_fields, guards, sessions, collapsed, aliases "
+// How many columns RUN_SITE_COLUMNS names: what a query selects after them starts at this index.
+constexpr int kRunSiteColumnCount = 24;
 
 // A JSON array of strings; anything else (a damaged or hand-edited row) reads as empty.
 std::vector<std::string> strings_from_json(const std::string& text) {
@@ -155,9 +157,9 @@ Status fill_last_crawls(ArchiveCore& core, std::map<std::string, SiteSummary>& s
       " WHERE run_id = (SELECT max(run_id) FROM run_sites later WHERE later.site = run_sites.site)",
       "reading the sites' last crawls", sites, [](SiteSummary& site, const sql::Statement& st) {
         site.last_crawl = site_counts_from_row(st);
-        site.last_crawl_run = st.int_at(19);
-        site.last_crawl_started_at = st.text_at(20);
-        site.last_crawl_ended_at = st.text_at(21);
+        site.last_crawl_run = st.int_at(kRunSiteColumnCount);
+        site.last_crawl_started_at = st.text_at(kRunSiteColumnCount + 1);
+        site.last_crawl_ended_at = st.text_at(kRunSiteColumnCount + 2);
       });
 }
 

@@ -773,6 +773,8 @@ TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
       "SELECT (SELECT count(*) FROM article_versions WHERE typeof(json) = 'blob')"
       " + (SELECT count(*) FROM captures WHERE typeof(response_headers) = 'blob')";
   int kills = 0, progressed = 0;
+  // How long after the first packed batch a kill may come; halved whenever a run finished first.
+  milliseconds after_batch = std::min(milliseconds(300), duration / 2);
   for (int attempt = 0; kills < kCompactKills && attempt < 4 * kCompactKills; ++attempt) {
     const int64_t left = ArchiveSql(db_, OnError::kFail).number(plain_versions) +
                          ArchiveSql(db_, OnError::kFail).number(plain_captures);
@@ -780,7 +782,7 @@ TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
     KillPoint point;
     if (kills % 2 == 1) {
       point.ready = [&] { return ArchiveSql(db_, OnError::kEmpty).number(packed) > packed_before; };
-      point.then = random_ms(rng, std::min(milliseconds(300), duration / 2));
+      point.then = random_ms(rng, after_batch);
     } else {
       point.then = random_ms(rng, early_kill(rng, kills) ? kStartupWindow : duration);
     }
@@ -790,6 +792,7 @@ TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
       ASSERT_EQ(run.exit_code, 0) << read_file(log);
       // Runs are faster now than the measured one was (a less busy machine): follow them.
       if (!point.ready) duration = std::max(milliseconds(50), std::min(duration, point.then));
+      if (point.ready) after_batch = std::max(milliseconds(2), after_batch / 2);
       unpack_to_v4_rows(db_);
       continue;
     }
