@@ -417,8 +417,8 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
         "INSERT INTO captures (run_id, url, site, kind, parent_url, fetched_at, outcome, error,"
         " status, http_version, request_headers, response_headers, content_type, etag,"
         " last_modified, redirect_target, ip, payload_digest, body_size, blob_id,"
-        " headers_dictionary_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " headers_dictionary_id, requested_url)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     if (run_id > 0) stmt->bind(1, run_id); else stmt->bind_null(1);
     stmt->bind(2, c.url)
@@ -445,6 +445,7 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
     } else {
       stmt->bind_null(21);
     }
+    stmt->bind_or_null(22, c.requested_url);
     if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     capture_id = core_->db().last_insert_id();
     return Status::Ok();
@@ -459,7 +460,7 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
       "SELECT run_id, url, site, kind, parent_url, fetched_at, outcome, error, status,"
       " http_version, provarc_text(request_headers, headers_dictionary_id),"
       " provarc_text(response_headers, headers_dictionary_id), redirect_target, ip,"
-      " payload_digest, body_size, blob_id FROM captures WHERE id = ?");
+      " payload_digest, body_size, blob_id, requested_url FROM captures WHERE id = ?");
   if (!stmt.ok()) return core_->failed("reading " + what, stmt.failure());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
@@ -485,6 +486,7 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
   out.payload_digest = stmt->text_at(14);
   out.body_size = stmt->int_at(15);
   int64_t blob_id = stmt->is_null(16) ? 0 : stmt->int_at(16);
+  c.requested_url = stmt->text_at(17);
   if (with_body && blob_id != 0) {
     Result<std::string> body = core_->read_blob(blob_id);
     if (!body.ok()) return fail(body.error() + " (the body of " + what + ", " + c.url + ")");

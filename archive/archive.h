@@ -15,6 +15,7 @@
 #include "common/article_change.h"
 #include "common/capture.h"
 #include "common/frontier.h"
+#include "common/identity.h"
 #include "common/result.h"
 #include "common/site_progress.h"
 #include "common/time.h"  // format_utc(): every time the archive holds, sorting in time order
@@ -228,6 +229,17 @@ enum class EnqueueMode {
   kRevisit,  // a done or failed entry is queued again with the new not_before and priority
 };
 
+// What Archive::offer() did with an entry.
+struct FrontierOffer {
+  bool added = false;      // a new entry: none had its identity (or its URL)
+  bool requeued = false;   // kRevisit: the done or failed entry of its identity was queued again
+  bool respelled = false;  // the entry of its identity, not fetched yet, took the offered URL as a
+                           // better spelling (a higher `spelling`)
+  int64_t id = 0;          // the entry
+  std::string url;         // its URL after the call
+  FrontierState state = FrontierState::kQueued;  // its state after the call
+};
+
 struct FrontierCounts {
   int64_t queued = 0;
   int64_t in_progress = 0;
@@ -389,6 +401,30 @@ class Archive {
   // Why the article at `url` is gone; nullopt when it is served (or unknown).
   Result<std::optional<GoneMark>> gone_mark(std::string_view url);
 
+  // ---- URL identity: aliases and learned session parameters (common/identity.h)
+
+  // Records that `alias.url`, of `site`, stands for `alias.canonical_url`, as `alias.evidence`
+  // says, seen in capture `capture_id` of run `run_id` (0: none). A URL's first record is kept.
+  Status record_alias(std::string_view site, const UrlAlias& alias, int64_t capture_id,
+                      int64_t run_id);
+  // What `url` stands for; nullopt when it is no alias.
+  Result<std::optional<UrlAlias>> alias(std::string_view url);
+  // The article `url` names: itself when it is a registered article, else the article its aliases
+  // lead to (at most 5 hops); nullopt when neither.
+  Result<std::optional<std::string>> article_url_for(std::string_view url);
+  // Articles of `site` other than `url` whose URL differs from it only in the query (same origin
+  // and path) and whose latest version has the title `title`, with that version's content hash,
+  // at most `limit`: what a page showing the same article may be an alias of.
+  Result<std::vector<std::pair<std::string, std::string>>> articles_at_path(
+      std::string_view site, std::string_view url, std::string_view title, int limit);
+
+  // Records `session`, learned for `site` by run `run_id` (0: none), replacing an earlier record
+  // of the same host and parameter.
+  Status record_learned_session(std::string_view site, const LearnedSession& session,
+                                int64_t run_id);
+  // The session parameters learned for `site`, oldest first.
+  Result<std::vector<LearnedSession>> learned_sessions(std::string_view site);
+
   // ---- Statistics and maintenance
 
   // Per site, sorted by site id.
@@ -437,9 +473,18 @@ class Archive {
 
   // ---- The frontier
 
-  // Adds `entry` (state queued) unless (site, url) is already present; see EnqueueMode. Returns
-  // true when an entry was added or queued again.
+  // Adds `entry` (state queued) unless an entry of the site has its identity (entry.key, or its
+  // URL when the key is empty) or its URL; see EnqueueMode. An entry of that identity still queued
+  // or in progress takes entry.url when entry.spelling is higher than its own (and no other entry
+  // has that URL): the frontier keeps each resource once, under its best spelling.
+  Result<FrontierOffer> offer(const FrontierEntry& entry, EnqueueMode mode = EnqueueMode::kIfNew);
+  // offer(), true when an entry was added or queued again.
   Result<bool> enqueue(const FrontierEntry& entry, EnqueueMode mode = EnqueueMode::kIfNew);
+  // Gives entry `entry_id` the URL `url`, the identity `key` and `spelling`; false, with nothing
+  // changed, when another entry of its site has that URL or that identity. Fails when there is no
+  // such entry.
+  Result<bool> respell(int64_t entry_id, std::string_view url, std::string_view key,
+                       int spelling);
 
   // Claims up to `limit` queued entries of `site` whose not_before <= `now` (format_utc), highest
   // priority first, then oldest not_before, then first enqueued; they become in progress for run

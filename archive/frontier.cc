@@ -23,8 +23,9 @@ FrontierState state_from_name(const std::string& name) {
   return FrontierState::kQueued;
 }
 
-#define ENTRY_COLUMNS \
-  " id, site, url, depth, kind, parent_url, priority, not_before, state, attempts, last_error "
+#define ENTRY_COLUMNS                                                                           \
+  " id, site, url, depth, kind, parent_url, priority, not_before, state, attempts, last_error," \
+  " identity, spelling "
 
 FrontierEntry entry_from_row(const sql::Statement& st) {
   FrontierEntry e;
@@ -39,6 +40,8 @@ FrontierEntry entry_from_row(const sql::Statement& st) {
   e.state = state_from_name(st.text_at(8));
   e.attempts = static_cast<int>(st.int_at(9));
   e.last_error = st.text_at(10);
+  e.key = st.text_at(11);
+  e.spelling = static_cast<int>(st.int_at(12));
   return e;
 }
 
@@ -58,47 +61,133 @@ Status update_entry(ArchiveCore& core, const char* sql, int64_t entry_id,
 
 }  // namespace
 
-Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
-  bool added = false;
+namespace {
+
+// The entry of `site` with identity `key`, else the one with URL `url` (an entry from before the
+// site's identity rules changed); nullopt when none.
+Result<std::optional<FrontierEntry>> existing_entry(ArchiveCore& core, const std::string& site,
+                                                    const std::string& key,
+                                                    const std::string& url) {
+  static const char* const kBy[] = {
+      "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND identity = ?",
+      "SELECT" ENTRY_COLUMNS "FROM frontier WHERE site = ? AND url = ?"};
+  for (int i = 0; i < 2; ++i) {
+    Result<sql::Statement> stmt = core.db().prepare(kBy[i]);
+    if (!stmt.ok()) return core.failed("reading the frontier", stmt.failure());
+    stmt->bind(1, site).bind(2, i == 0 ? key : url);
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("reading the frontier entry of " + url, row.failure());
+    if (*row) return std::optional<FrontierEntry>(entry_from_row(*stmt));
+  }
+  return std::optional<FrontierEntry>();
+}
+
+// Gives entry `id` of `site` the URL `url` and identity `key` unless another entry has either;
+// true when it did.
+Result<bool> set_spelling(ArchiveCore& core, int64_t id, const std::string& site,
+                          std::string_view url, std::string_view key, int spelling) {
+  Result<sql::Statement> stmt = core.db().prepare(
+      "UPDATE frontier SET url = ?1, spelling = ?2, updated_at = ?3, identity = ?6 WHERE id = ?4"
+      " AND NOT EXISTS (SELECT 1 FROM frontier WHERE site = ?5 AND (url = ?1 OR identity = ?6)"
+      " AND id != ?4)");
+  if (!stmt.ok()) return core.failed("respelling a frontier entry", stmt.failure());
+  stmt->bind(1, url).bind(2, int64_t{spelling}).bind(3, utc_now()).bind(4, id).bind(5, site);
+  stmt->bind(6, key);
+  if (Status run = stmt->run(); !run.ok()) {
+    return core.failed("respelling frontier entry " + std::to_string(id), run.failure());
+  }
+  return core.db().changes() > 0;
+}
+
+}  // namespace
+
+Result<FrontierOffer> Archive::offer(const FrontierEntry& entry, EnqueueMode mode) {
+  FrontierOffer out;
   const std::string doing = "enqueueing " + entry.url;
+  const std::string key = entry.key.empty() ? entry.url : entry.key;
   Status s = core_->transaction([&]() -> Status {
+    out = FrontierOffer{};
     const std::string now = utc_now();
     Result<sql::Statement> insert = core_->db().prepare(
-        "INSERT INTO frontier (site, url, depth, kind, parent_url, priority, not_before, state,"
-        " enqueued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
-        " ON CONFLICT (site, url) DO NOTHING");
+        "INSERT INTO frontier (site, url, identity, spelling, depth, kind, parent_url, priority,"
+        " not_before, state, enqueued_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING");
     if (!insert.ok()) return core_->failed(doing, insert.failure());
     insert->bind(1, entry.site)
         .bind(2, entry.url)
-        .bind(3, int64_t{entry.depth})
-        .bind(4, std::string_view(capture_kind_name(entry.kind)))
-        .bind_or_null(5, entry.parent_url)
-        .bind(6, int64_t{entry.priority})
-        .bind(7, entry.not_before)
-        .bind(8, now)
-        .bind(9, now);
+        .bind(3, key)
+        .bind(4, int64_t{entry.spelling})
+        .bind(5, int64_t{entry.depth})
+        .bind(6, std::string_view(capture_kind_name(entry.kind)))
+        .bind_or_null(7, entry.parent_url)
+        .bind(8, int64_t{entry.priority})
+        .bind(9, entry.not_before)
+        .bind(10, now)
+        .bind(11, now);
     if (Status run = insert->run(); !run.ok()) return core_->failed(doing, run.failure());
     if (core_->db().changes() > 0) {
-      added = true;
+      out.added = true;
+      out.id = core_->db().last_insert_id();
+      out.url = entry.url;
       return Status::Ok();
+    }
+    auto found = existing_entry(*core_, entry.site, key, entry.url);
+    if (!found.ok()) return found.failure();
+    if (!*found) return fail(path_ + ": " + doing + ": the entry vanished");
+    const FrontierEntry& known = **found;
+    out.id = known.id;
+    out.url = known.url;
+    out.state = known.state;
+    const bool waiting =
+        known.state == FrontierState::kQueued || known.state == FrontierState::kInProgress;
+    if (waiting && entry.spelling > known.spelling && entry.url != known.url) {
+      auto respelled =
+          set_spelling(*core_, known.id, entry.site, entry.url, known.key, entry.spelling);
+      if (!respelled.ok()) return respelled.failure();
+      if (*respelled) {
+        out.respelled = true;
+        out.url = entry.url;
+      }
     }
     if (mode != EnqueueMode::kRevisit) return Status::Ok();
     Result<sql::Statement> requeue = core_->db().prepare(
         "UPDATE frontier SET state = 'queued', not_before = ?, priority = ?, attempts = 0,"
         " last_error = NULL, claimed_by = NULL, updated_at = ?"
-        " WHERE site = ? AND url = ? AND state IN ('done', 'failed')");
+        " WHERE id = ? AND state IN ('done', 'failed')");
     if (!requeue.ok()) return core_->failed(doing, requeue.failure());
-    requeue->bind(1, entry.not_before)
-        .bind(2, int64_t{entry.priority})
-        .bind(3, now)
-        .bind(4, entry.site)
-        .bind(5, entry.url);
+    requeue->bind(1, entry.not_before).bind(2, int64_t{entry.priority}).bind(3, now).bind(4, known.id);
     if (Status run = requeue->run(); !run.ok()) return core_->failed(doing, run.failure());
-    added = core_->db().changes() > 0;
+    out.requeued = core_->db().changes() > 0;
+    if (out.requeued) out.state = FrontierState::kQueued;
     return Status::Ok();
   });
   if (!s.ok()) return s.failure();
-  return added;
+  return out;
+}
+
+Result<bool> Archive::enqueue(const FrontierEntry& entry, EnqueueMode mode) {
+  auto offered = offer(entry, mode);
+  if (!offered.ok()) return offered.failure();
+  return offered->added || offered->requeued;
+}
+
+Result<bool> Archive::respell(int64_t entry_id, std::string_view url, std::string_view key,
+                              int spelling) {
+  bool done = false;
+  Status s = core_->transaction([&]() -> Status {
+    Result<sql::Statement> site = core_->db().prepare("SELECT site FROM frontier WHERE id = ?");
+    if (!site.ok()) return core_->failed("respelling a frontier entry", site.failure());
+    site->bind(1, entry_id);
+    Result<bool> row = site->step();
+    if (!row.ok()) return core_->failed("respelling a frontier entry", row.failure());
+    if (!*row) return fail(path_ + ": no frontier entry " + std::to_string(entry_id));
+    auto set = set_spelling(*core_, entry_id, site->text_at(0), url, key, spelling);
+    if (!set.ok()) return set.failure();
+    done = *set;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.failure();
+  return done;
 }
 
 Result<std::vector<FrontierEntry>> Archive::claim(std::string_view site, std::string_view now,

@@ -1,9 +1,9 @@
 // archive/packed_text.h: text columns stored as zstd frames (each article version's JSON, each
 // capture's request and response headers), compressed with a dictionary trained on the same
-// site's texts of the same kind (dictionaries.kind, schema v5), and the SQL function that reads
+// site's texts of the same kind (dictionaries.kind, schema v6), and the SQL function that reads
 // them back. Internal to archive/.
 //
-// A packed column holds either TEXT (a row written before schema v5, read as it is) or a BLOB: a
+// A packed column holds either TEXT (a row written before schema v6, read as it is) or a BLOB: a
 // zstd frame of the text, declaring its size, compressed with the dictionary named by the row's
 // dictionary column (NULL: none). `provarc compact` packs TEXT rows and repacks rows onto each
 // site's newest dictionary (archive.cc).

@@ -1,5 +1,7 @@
 // The Archive's run records: per-site counts of crawl runs (run_sites), read back by `provarc runs`
 // and by the template check, which compares a site's run with its earlier ones.
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
@@ -14,9 +16,9 @@ using Json = nlohmann::json;
 #define RUN_SITE_COLUMNS                                                                       \
   " site, fetched, pages, new_articles, changed, unchanged, not_modified, gone, errors, failed," \
   " bytes, duration_ms, finished, parsed, body_missed, missing_fields, suspect,"                \
-  " template_changed, examples, fallback_fields "
+  " template_changed, examples, fallback_fields, guards, sessions, collapsed, aliases "
 // How many columns RUN_SITE_COLUMNS names: what a query selects after them starts at this index.
-constexpr int kRunSiteColumnCount = 20;
+constexpr int kRunSiteColumnCount = 24;
 
 // A JSON array of strings; anything else (a damaged or hand-edited row) reads as empty.
 std::vector<std::string> strings_from_json(const std::string& text) {
@@ -32,6 +34,50 @@ std::vector<std::string> strings_from_json(const std::string& text) {
 std::string strings_to_json(const std::vector<std::string>& items) {
   // URLs come from the network: invalid UTF-8 is replaced, never thrown on.
   return Json(items).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// {"guard": count, ...}; anything else reads as empty.
+std::map<std::string, int64_t> counts_from_json(const std::string& text) {
+  std::map<std::string, int64_t> out;
+  Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return out;
+  for (const auto& [key, value] : object.items()) {
+    if (value.is_number_integer()) out[key] = value.get<int64_t>();
+  }
+  return out;
+}
+
+std::string counts_to_json(const std::map<std::string, int64_t>& counts) {
+  return Json(counts).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::vector<LearnedSession> sessions_from_json(const std::string& text) {
+  std::vector<LearnedSession> out;
+  Json array = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return out;
+  for (const Json& item : array) {
+    if (!item.is_object()) continue;
+    LearnedSession s;
+    s.host = item.value("host", "");
+    s.param = item.value("param", "");
+    s.path_param = item.value("path_param", false);
+    s.evidence = item.value("evidence", "");
+    s.learned_at = item.value("learned_at", "");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string sessions_to_json(const std::vector<LearnedSession>& sessions) {
+  Json array = Json::array();
+  for (const LearnedSession& s : sessions) {
+    array.push_back({{"host", s.host},
+                     {"param", s.param},
+                     {"path_param", s.path_param},
+                     {"evidence", s.evidence},
+                     {"learned_at", s.learned_at}});
+  }
+  return array.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 RunSiteCounts site_counts_from_row(const sql::Statement& st) {
@@ -56,6 +102,10 @@ RunSiteCounts site_counts_from_row(const sql::Statement& st) {
   c.template_changed = st.int_at(17) != 0;
   c.examples = strings_from_json(st.text_at(18));
   c.fallback_fields = st.int_at(19);
+  c.refused = counts_from_json(st.text_at(20));
+  c.sessions = sessions_from_json(st.text_at(21));
+  c.collapsed = st.int_at(22);
+  c.aliases = st.int_at(23);
   return c;
 }
 
@@ -119,7 +169,7 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
   return core_->transaction([&]() -> Status {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT OR REPLACE INTO run_sites (run_id," RUN_SITE_COLUMNS ")"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, run_id)
         .bind(2, c.site)
@@ -141,7 +191,11 @@ Status Archive::record_run_site(int64_t run_id, const RunSiteCounts& c) {
         .bind(18, c.suspect)
         .bind(19, int64_t{c.template_changed})
         .bind(20, strings_to_json(c.examples))
-        .bind(21, c.fallback_fields);
+        .bind(21, c.fallback_fields)
+        .bind(22, counts_to_json(c.refused))
+        .bind(23, sessions_to_json(c.sessions))
+        .bind(24, c.collapsed)
+        .bind(25, c.aliases);
     if (Status s = stmt->run(); !s.ok()) {
       // The foreign key names no run (SQLITE_CONSTRAINT_FOREIGNKEY): say so rather than quote
       // SQLite.

@@ -270,11 +270,53 @@ CREATE TRIGGER search_version_changed AFTER UPDATE OF id, title, json ON article
 END;
 )sql";
 
+// Version 7: URL identity (issue 12). The frontier knows each resource once, by its identity key
+// (crawler/identity.h), under its best spelling; a capture filed under its resource's canonical
+// URL keeps the URL it was fetched as; aliases link the URLs that stand for another to it; the
+// session parameters a crawl learned are kept per site and host; and each crawl run records per
+// site what its trap guards refused and what it learned.
+const char* const kSchemaV7 = R"sql(
+ALTER TABLE frontier ADD COLUMN identity TEXT NOT NULL DEFAULT '';  -- the identity key
+ALTER TABLE frontier ADD COLUMN spelling INTEGER NOT NULL DEFAULT 0;  -- how good url is as its spelling
+UPDATE frontier SET identity = url;
+CREATE UNIQUE INDEX frontier_by_identity ON frontier(site, identity);
+
+ALTER TABLE captures ADD COLUMN requested_url TEXT;  -- the URL sent, when url is its canonical spelling
+
+CREATE TABLE aliases (
+  url           TEXT PRIMARY KEY,              -- a URL that stands for another
+  site          TEXT NOT NULL,
+  canonical_url TEXT NOT NULL,                 -- what it stands for (an article's url, most often)
+  evidence      TEXT NOT NULL,                 -- the signal that decided: "rel=canonical", "redirect 301"...
+  capture_id    INTEGER REFERENCES captures(id),  -- the capture that showed it, if one did
+  run_id        INTEGER REFERENCES runs(id),
+  first_seen    TEXT NOT NULL
+);
+CREATE INDEX aliases_by_canonical ON aliases(canonical_url);
+
+CREATE TABLE learned_sessions (
+  site       TEXT NOT NULL,
+  host       TEXT NOT NULL,                    -- authority, lowercase
+  param      TEXT NOT NULL,                    -- lowercase
+  path_param INTEGER NOT NULL,                 -- 1: ";name=value" in a path segment
+  evidence   TEXT NOT NULL,                    -- what confirmed it
+  learned_at TEXT NOT NULL,
+  run_id     INTEGER REFERENCES runs(id),
+  PRIMARY KEY (site, host, param, path_param)
+);
+
+ALTER TABLE run_sites ADD COLUMN guards TEXT NOT NULL DEFAULT '{}';   -- JSON {guard: URLs refused}
+ALTER TABLE run_sites ADD COLUMN sessions TEXT NOT NULL DEFAULT '[]'; -- JSON [{host, param, ...}] learned
+ALTER TABLE run_sites ADD COLUMN collapsed INTEGER NOT NULL DEFAULT 0; -- URLs of a resource already had
+ALTER TABLE run_sites ADD COLUMN aliases INTEGER NOT NULL DEFAULT 0;   -- fetches that were aliases
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& archive_migrations() {
   static const std::vector<Migration> migrations = {
-      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}};
+      {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+      {7, kSchemaV7}};
   return migrations;
 }
 

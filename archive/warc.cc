@@ -353,9 +353,15 @@ Result<WarcExportCounts> export_warc(Archive& archive, const CaptureFilter& filt
                                      const WarcWriterOptions& options) {
   Result<std::unique_ptr<WarcWriter>> writer = WarcWriter::create(options);
   if (!writer.ok()) return writer.failure();
+  // A WARC records the exchange as it happened: under the URL that was sent, even when the
+  // archive files the capture under its resource's canonical URL.
   Status written = archive.for_each_capture(
-      filter, /*with_body=*/true,
-      [&](const StoredCapture& stored) { return (*writer)->write(stored.capture); });
+      filter, /*with_body=*/true, [&](const StoredCapture& stored) {
+        if (stored.capture.requested_url.empty()) return (*writer)->write(stored.capture);
+        Capture sent = stored.capture;
+        sent.url = sent.requested_url;
+        return (*writer)->write(sent);
+      });
   if (!written.ok()) return written.failure();
   return (*writer)->finish();
 }

@@ -308,9 +308,22 @@ std::string no_version_message(Archive& archive, const std::string& key) {
   return "no article " + key + " in " + archive.path();
 }
 
-int run_show(const std::string& key, const std::string& format, const GlobalOptions& global) {
+// The article URL `key` names: itself, or the article an alias of it stands for (a session or
+// print variant, a redirect, a page whose rel=canonical names it), said on stderr.
+std::string article_key(Archive& archive, const std::string& key) {
+  if (is_number(key)) return key;
+  Result<std::optional<std::string>> article = archive.article_url_for(key);
+  if (!article.ok() || !article->has_value() || **article == key) return key;
+  Result<std::optional<UrlAlias>> alias = archive.alias(key);
+  std::string evidence = alias.ok() && alias->has_value() ? " (" + (*alias)->evidence + ")" : "";
+  std::cerr << key << " is an alias of " << **article << evidence << "\n";
+  return **article;
+}
+
+int run_show(const std::string& asked, const std::string& format, const GlobalOptions& global) {
   Result<std::unique_ptr<Archive>> archive = open_for_reading(global);
   if (!archive.ok()) return report("show", archive.error());
+  const std::string key = article_key(**archive, asked);
   Result<std::optional<ArticleVersion>> version = is_number(key)
                                                       ? (*archive)->latest_version(std::stoll(key))
                                                       : (*archive)->latest_version(key);
@@ -330,9 +343,10 @@ int run_show(const std::string& key, const std::string& format, const GlobalOpti
   return kExitOk;
 }
 
-int run_history(const std::string& url, const GlobalOptions& global) {
+int run_history(const std::string& asked, const GlobalOptions& global) {
   Result<std::unique_ptr<Archive>> archive = open_for_reading(global);
   if (!archive.ok()) return report("history", archive.error());
+  const std::string url = article_key(**archive, asked);
   Result<std::vector<ArticleVersion>> versions = (*archive)->versions(url);
   if (!versions.ok()) return report("history", versions.error());
   if (versions->empty()) return report("history", no_version_message(**archive, url));

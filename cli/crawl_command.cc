@@ -56,8 +56,35 @@ class ArchiveCrawlStore : public CrawlStore {
     return archive_.transaction(body);
   }
 
-  Result<bool> enqueue(const FrontierEntry& entry, bool revisit) override {
-    return archive_.enqueue(entry, revisit ? EnqueueMode::kRevisit : EnqueueMode::kIfNew);
+  Result<Enqueued> enqueue(const FrontierEntry& entry, bool revisit) override {
+    auto offered = archive_.offer(entry, revisit ? EnqueueMode::kRevisit : EnqueueMode::kIfNew);
+    if (!offered.ok()) return offered.failure();
+    Enqueued out;
+    out.added = offered->added;
+    out.queued = offered->added || offered->requeued;
+    out.respelled = offered->respelled;
+    out.id = offered->id;
+    out.url = offered->url;
+    out.state = offered->state;
+    return out;
+  }
+
+  Result<bool> respell(int64_t id, const std::string& url, const std::string& key,
+                       int spelling) override {
+    return archive_.respell(id, url, key, spelling);
+  }
+
+  Status record_alias(const std::string& site, const UrlAlias& alias,
+                      int64_t capture_id) override {
+    return archive_.record_alias(site, alias, capture_id, run_id_);
+  }
+
+  Result<std::vector<LearnedSession>> learned_sessions(const std::string& site) override {
+    return archive_.learned_sessions(site);
+  }
+
+  Status record_session(const std::string& site, const LearnedSession& session) override {
+    return archive_.record_learned_session(site, session, run_id_);
   }
 
   Result<std::vector<FrontierEntry>> claim(const std::string& site, const std::string& now,
@@ -122,7 +149,8 @@ class ArchiveCrawlStore : public CrawlStore {
     auto outcome = write_ingest(archive_, capture, *site->second, run_id_, is_article,
                                 prepared != nullptr
                                     ? std::move(prepared->ingest)
-                                    : prepare_ingest(capture, *site->second, is_article));
+                                    : prepare_ingest(capture, *site->second, is_article),
+                                /*alias_by_content=*/true);
     if (!outcome.ok()) return outcome.failure();
     tally_template(tallies_[capture.site], *outcome, !site->second->extract.body.empty(),
                    capture.url);
@@ -133,6 +161,7 @@ class ArchiveCrawlStore : public CrawlStore {
     recorded.attachments = std::move(outcome->attachments);
     recorded.parse_error = outcome->error;
     recorded.gone = outcome->newly_gone;
+    recorded.same_as = outcome->same_as;
     return recorded;
   }
 
@@ -255,7 +284,8 @@ std::string counts_json(const CrawlSummary& summary) {
                      {"disallowed", p.disallowed}, {"parse_failures", p.parse_failures},
                      {"gone", p.gone},         {"bytes", p.bytes},
                      {"links_dropped", p.links_dropped},
-                     {"finished", p.finished}};
+                     {"finished", p.finished},  {"refused", p.refused},
+                     {"collapsed", p.collapsed}, {"aliases", p.aliases}};
   }
   return nlohmann::ordered_json{{"sites", sites},
                                 {"time_limit_reached", summary.time_limit_reached},
@@ -349,6 +379,8 @@ int report_run(const CrawlSummary& summary, const RunRecord& run, const std::str
                Display& display) {
   std::cout << summary_table(summary);
   for (const SiteProgress& p : summary.sites) {
+    std::string note = identity_note(p);
+    if (!note.empty()) std::cout << note << "\n";
     if (p.links_dropped == 0) continue;
     std::cout << "links not followed: " << p.site << ": " << p.links_dropped
               << " past the cap of one page or sitemap (see the warnings)\n";

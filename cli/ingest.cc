@@ -96,14 +96,45 @@ Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record)
   return outcome;
 }
 
+// The registered article at the same path as `capture` whose latest version `parsed` equals, once
+// given that article's URL; "" when none (or when the capture's URL is an article already).
+Result<std::string> same_article(Archive& archive, const Capture& capture, const SiteConfig& site,
+                                 const Article& parsed) {
+  auto registered = archive.article_url_for(capture.url);
+  if (!registered.ok()) return registered.failure();
+  if (*registered && **registered == capture.url) return std::string();
+  if (parsed.title.empty()) return std::string();
+  auto candidates = archive.articles_at_path(site.id, capture.url, parsed.title, 20);
+  if (!candidates.ok()) return candidates.failure();
+  for (const auto& [url, hash] : *candidates) {
+    Article as_there = parsed;
+    as_there.url = url;
+    if (content_hash(as_there) == hash) return url;
+  }
+  return std::string();
+}
+
 PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article) {
   if (!is_article || !is_parseable(capture)) return PreparedIngest{};
   return parse_article(capture, 0, site);
 }
 
-Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
+Result<IngestOutcome> write_ingest(Archive& archive, const Capture& fetched,
                                    const SiteConfig& site, int64_t run_id, bool is_article,
-                                   PreparedIngest prepared) {
+                                   PreparedIngest prepared, bool alias_by_content) {
+  Capture capture = fetched;
+  std::string same_as;
+  if (alias_by_content && prepared.article) {
+    auto found = same_article(archive, capture, site, *prepared.article);
+    if (!found.ok()) return found.failure();
+    same_as = *found;
+  }
+  if (!same_as.empty()) {
+    // Filed under the article it shows: extracted again under that URL (the URL is content).
+    if (capture.requested_url.empty()) capture.requested_url = capture.url;
+    capture.url = same_as;
+    prepared = parse_article(capture, 0, site);
+  }
   const bool parse = prepared.parsed;
   ParseRecord& record = prepared.record;
   IngestOutcome outcome;
@@ -112,6 +143,11 @@ Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
     if (!capture_id.ok()) return capture_id.failure();
     outcome = IngestOutcome{};
     outcome.capture_id = *capture_id;
+    if (!same_as.empty()) {
+      UrlAlias alias{fetched.url, same_as, "same article as " + same_as};
+      if (Status a = archive.record_alias(site.id, alias, *capture_id, run_id); !a.ok()) return a;
+      outcome.same_as = same_as;
+    }
     if (is_gone_answer(capture)) {
       std::string since = capture.fetched_at.empty() ? utc_now() : capture.fetched_at;
       Result<bool> marked = archive.mark_gone(capture.url, capture.status, since);
@@ -120,7 +156,10 @@ Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
     }
     if (!is_article) return Status::Ok();
     record.capture_id = parse ? *capture_id : 0;
-    return register_and_record(archive, capture, site, record, outcome);
+    std::string kept_same_as = outcome.same_as;
+    Status registered = register_and_record(archive, capture, site, record, outcome);
+    outcome.same_as = kept_same_as;
+    return registered;
   });
   if (!s.ok()) return s.failure();
   if (prepared.article) {
@@ -135,10 +174,11 @@ Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
 }
 
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
-                                     const SiteConfig& site, int64_t run_id, bool is_article) {
+                                     const SiteConfig& site, int64_t run_id, bool is_article,
+                                     bool alias_by_content) {
   // Extract first: the write transaction then only writes.
   return write_ingest(archive, capture, site, run_id, is_article,
-                      prepare_ingest(capture, site, is_article));
+                      prepare_ingest(capture, site, is_article), alias_by_content);
 }
 
 Result<IngestOutcome> ingest_stored(Archive& archive, int64_t capture_id, const SiteConfig& site) {

@@ -54,6 +54,10 @@ struct IngestOutcome {
   // The capture is a 404 or 410 of a registered article that was served until now: the article
   // is now marked gone (Archive::mark_gone). `change` stays kNone.
   bool newly_gone = false;
+  // With alias_by_content: the page shows the same article as this registered article, whose URL
+  // differs from the page's only in the query; the capture was filed under it (the page's URL
+  // kept as the capture's requested_url and recorded as an alias of it), no new article.
+  std::string same_as;
 };
 
 // Stores `capture`, fetched by run `run_id` (0 for none), and when `is_article` registers its URL
@@ -64,13 +68,20 @@ struct IngestOutcome {
 // calls. Fails (writing nothing) on archive errors; an extraction failure is not a failure of
 // ingest: it is recorded and reported as kFailed. Not thread-safe (it uses `archive`, see
 // archive.h).
+// With `alias_by_content` (a crawl's identity check), an article page whose URL is no registered
+// article yet is first compared with the site's articles at the same path (same origin and path,
+// another query): when it extracts to the same article as one of them, it is filed under that
+// article (IngestOutcome::same_as) instead of registering a new one.
 Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
-                                     const SiteConfig& site, int64_t run_id, bool is_article);
+                                     const SiteConfig& site, int64_t run_id, bool is_article,
+                                     bool alias_by_content = false);
 
 // ingest_capture in its two halves, for a crawler that extracts on other threads than the one
 // that writes. prepare_ingest() is the extraction (when `is_article` and the capture is
 // parseable; nothing otherwise): pure CPU, no archive, thread-safe. write_ingest() is the rest,
-// with what prepare_ingest() returned for the same capture, site and `is_article`.
+// with what prepare_ingest() returned for the same capture, site and `is_article`, and
+// `alias_by_content` as ingest_capture() takes it (a page filed under another article is
+// extracted again under that article's URL).
 struct PreparedIngest {
   bool parsed = false;           // extraction ran (its result is in `record`)
   ParseRecord record;            // capture_id still 0: write_ingest() sets it
@@ -79,7 +90,7 @@ struct PreparedIngest {
 PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article);
 Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
                                    const SiteConfig& site, int64_t run_id, bool is_article,
-                                   PreparedIngest prepared);
+                                   PreparedIngest prepared, bool alias_by_content = false);
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

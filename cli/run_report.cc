@@ -1,6 +1,7 @@
 #include "cli/run_report.h"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -31,6 +32,31 @@ bool run_was_stopped(const RunRecord& run) {
          counts["stopped"].get<bool>();
 }
 
+// Every guard of common/identity.h, with the URLs it refused (0 when none).
+OrderedJson guards_to_json(const std::map<std::string, int64_t>& refused) {
+  OrderedJson guards = OrderedJson::object();
+  for (const char* name : {kGuardDepth, kGuardUrlLength, kGuardRepeatedSegments, kGuardStep,
+                           kGuardAliasShape, kGuardDiscoveryCap}) {
+    auto it = refused.find(name);
+    guards[name] = it == refused.end() ? 0 : it->second;
+  }
+  for (const auto& [name, count] : refused) {
+    if (!guards.contains(name)) guards[name] = count;
+  }
+  return guards;
+}
+
+OrderedJson sessions_to_json(const std::vector<LearnedSession>& sessions) {
+  OrderedJson out = OrderedJson::array();
+  for (const LearnedSession& s : sessions) {
+    out.push_back({{"host", s.host},
+                   {"param", s.param},
+                   {"path_param", s.path_param},
+                   {"evidence", s.evidence}});
+  }
+  return out;
+}
+
 OrderedJson site_to_json(const RunSiteCounts& c) {
   return OrderedJson{
       {"site", c.site},
@@ -46,6 +72,10 @@ OrderedJson site_to_json(const RunSiteCounts& c) {
       {"bytes", c.bytes},
       {"duration_ms", c.duration_ms},
       {"finished", c.finished},
+      {"guards", guards_to_json(c.refused)},
+      {"sessions", sessions_to_json(c.sessions)},
+      {"collapsed", c.collapsed},
+      {"aliases", c.aliases},
       {"template",
        {{"parsed", c.parsed},
         {"body_missed", c.body_missed},
@@ -182,8 +212,9 @@ std::string run_to_text(const RunRecord& run) {
   }
   out << site_table(run.site_counts);
   for (const RunSiteCounts& c : run.site_counts) {
-    std::string note = template_note(c);
-    if (!note.empty()) out << "  " << note << "\n";
+    for (const std::string& note : {identity_note(c), template_note(c)}) {
+      if (!note.empty()) out << "  " << note << "\n";
+    }
   }
   return out.str();
 }
@@ -204,6 +235,24 @@ std::string site_counts_columns(const SiteProgress& p) {
                 static_cast<long long>(p.errors), static_cast<long long>(p.failed),
                 human_bytes(p.bytes).c_str());
   return line;
+}
+
+std::string identity_note(const SiteProgress& c) {
+  std::string note;
+  std::string guards;
+  for (const auto& [guard, count] : c.refused) {
+    if (count > 0) guards += (guards.empty() ? "" : ", ") + guard + " " + std::to_string(count);
+  }
+  if (!guards.empty()) note += "guards refused " + guards;
+  if (c.collapsed > 0 || c.aliases > 0) {
+    note += (note.empty() ? "" : "; ") + std::to_string(c.collapsed) + " URLs of known resources " +
+            "not fetched, " + std::to_string(c.aliases) + " aliases";
+  }
+  for (const LearnedSession& s : c.sessions) {
+    note += (note.empty() ? "" : "; ") + std::string("learned session parameter ") + s.param +
+            " on " + s.host + " (" + s.evidence + ")";
+  }
+  return note.empty() ? "" : c.site + ": " + note;
 }
 
 std::string template_note(const RunSiteCounts& c) {

@@ -69,6 +69,11 @@ std::string site_counts_columns(const SiteProgress& site);
 // e.g. <url>, <url>" for a suspected site; "" otherwise.
 std::string template_note(const RunSiteCounts& counts);
 
+// "<site>: guards refused step 4, alias_shape 3; 31 URLs of known resources not fetched, 5
+// aliases; learned session parameter sid on host (evidence)" when the run's identity work on the
+// site is worth a line; "" otherwise.
+std::string identity_note(const SiteProgress& counts);
+
 // "950 B", "12.3 KB", "4.1 MB" (powers of 1000).
 std::string human_bytes(int64_t bytes);
 

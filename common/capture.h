@@ -24,7 +24,9 @@ enum class CaptureOutcome {
 enum class CaptureKind { kPage, kRobots, kSitemap, kImage, kAttachment };
 
 struct Capture {
-  std::string url;         // canonical URL requested
+  std::string url;         // canonical URL requested, or the canonical spelling of the resource
+                           // the answer turned out to be (then `requested_url` is the one sent)
+  std::string requested_url;  // "" unless the URL requested differs from `url`
   std::string site;        // site id
   CaptureKind kind = CaptureKind::kPage;
   std::string parent_url;  // for images and attachments: the article page that links them

@@ -15,7 +15,11 @@ enum class FrontierState { kQueued, kInProgress, kDone, kFailed };
 struct FrontierEntry {
   int64_t id = 0;           // given by the store; 0 before enqueue
   std::string site;
-  std::string url;          // canonical
+  std::string url;          // canonical: the best spelling of `key` offered so far
+  // The identity key (crawler/identity.h): URLs with one key are one resource, kept once. ""
+  // means the URL itself.
+  std::string key;
+  int spelling = 0;         // how good `url` is as a spelling of `key` (crawler/identity.h)
   CaptureKind kind = CaptureKind::kPage;
   std::string parent_url;   // images and attachments: the article that links them
   int depth = 0;            // links followed from a start URL, listing URL or sitemap

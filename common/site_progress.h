@@ -3,7 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
+
+#include "common/identity.h"
 
 namespace provarc {
 
@@ -21,7 +25,13 @@ struct SiteProgress {
   int64_t failed = 0;        // items given up on (after max_retries, or a permanent error)
   int64_t bytes = 0;         // body bytes received (after decoding)
   int64_t duration_ms = 0;   // from the run's start to the site's latest completed fetch
-  bool finished = false;     // the pass is complete: nothing left queued
+  bool finished = false;     // the pass is complete: nothing left queued, no listing cut short
+  // URLs each trap guard refused (distinct URLs, by guard name: common/identity.h).
+  std::map<std::string, int64_t> refused;
+  // Session parameters learned in this run (common/identity.h).
+  std::vector<LearnedSession> sessions;
+  int64_t collapsed = 0;  // URLs not fetched because another URL of the same resource was
+  int64_t aliases = 0;    // fetches that turned out to stand for another URL (recorded as aliases)
   // Live only (in the run's counts JSON at most; read back as zero):
   int64_t queued = 0;          // items waiting in the frontier (claimed or not)
   int64_t retries = 0;         // items put back for a later attempt

@@ -26,6 +26,19 @@ struct CrawlRules {
   // "<file>:<line>:<column>" (the site file or its platform preset), for warnings.
   std::map<std::string, std::string> pattern_origins;
   std::vector<std::string> strip_query_params; // removed when canonicalising (session ids, ...)
+  // Never removed when canonicalising: wins over strip_query_params, the built-in session names
+  // and the parameters a crawl learned as sessions (crawler/identity.h).
+  std::vector<std::string> keep_query_params;
+  // An article's identity: the first pattern that matches an article URL gives it, its capture
+  // groups joined (the family's content key: a WCM content path, a Liferay urlTitle, an ASP.NET
+  // ID=). URLs with one key are one article, whatever else they carry (print=1, navigation state).
+  std::vector<Pattern> article_key;
+  // The server reads paths and parameter names without regard to case (IIS): URLs that differ
+  // only so are one resource.
+  bool case_insensitive_paths = false;
+  // Learn session parameters from the pages (crawler/session_params.h); false: only the built-in
+  // names and strip_query_params.
+  bool learn_session_params = true;
   int64_t delay_ms = 1000;                     // minimum gap between request starts to a host
   int64_t max_crawl_delay_ms = 30000;          // cap on robots.txt Crawl-delay
   int64_t revisit_interval_ms = 7LL * 24 * 3600 * 1000;  // revalidate known articles after this

@@ -269,6 +269,8 @@ constexpr BoolField kBoolFields[] = {
     {"fetch_images", &CrawlRules::fetch_images},
     {"use_sitemaps", &CrawlRules::use_sitemaps},
     {"verify_tls", &CrawlRules::verify_tls},
+    {"case_insensitive_paths", &CrawlRules::case_insensitive_paths},
+    {"learn_session_params", &CrawlRules::learn_session_params},
 };
 
 std::vector<Pattern>* crawl_pattern_field(CrawlRules& rules, std::string_view key) {
@@ -279,10 +281,49 @@ std::vector<Pattern>* crawl_pattern_field(CrawlRules& rules, std::string_view ke
   return nullptr;
 }
 
+// Query parameter names (compared without case): non-empty, without '=', '&', '?', '#' or spaces.
+Result<std::vector<std::string>> read_param_names(const TomlFile& file, const toml::node& node,
+                                                  const std::string& name) {
+  auto values = read_string_array(file, node, name);
+  if (!values.ok()) return values.failure();
+  std::vector<std::string> params;
+  for (StringValue& value : *values) {
+    bool valid = !value.text.empty() && value.text.size() <= 128 &&
+                 value.text.find_first_of("=&?# \t\r\n") == std::string::npos;
+    if (!valid) {
+      return file.error(value.where,
+                        "invalid query parameter name " + in_quotes(value.text) + " in " +
+                            in_quotes(name),
+                        "a parameter name such as \"sid\" (no '=', '&', '?', '#' or spaces)");
+    }
+    params.push_back(std::move(value.text));
+  }
+  return params;
+}
+
+// article_key patterns: each must capture the identity in at least one group.
+Result<std::vector<Pattern>> read_key_patterns(const TomlFile& file, const toml::node& node,
+                                               const std::string& name) {
+  auto patterns = read_patterns(file, node, name);
+  if (!patterns.ok()) return patterns.failure();
+  auto values = read_string_array(file, node, name);  // for the positions; already checked
+  for (size_t i = 0; i < patterns->size(); ++i) {
+    if ((*patterns)[i].group_count() == 0) {
+      return file.error((*values)[i].where,
+                        "pattern " + in_quotes((*patterns)[i].source()) + " in " + in_quotes(name) +
+                            " captures nothing",
+                        "a pattern whose capture group is the article's identity, such as "
+                        "'[?&]ID=(\\d+)'");
+    }
+  }
+  return patterns;
+}
+
 // listing_urls name hosts, so only a site's [crawl] may hold them.
 std::vector<std::string_view> crawl_list_keys(bool for_site) {
   std::vector<std::string_view> keys = {"article_url_patterns", "listing_url_patterns", "include",
-                                        "exclude", "strip_query_params"};
+                                        "exclude", "strip_query_params", "keep_query_params",
+                                        "article_key"};
   if (for_site) keys.insert(keys.begin(), "listing_urls");
   return keys;
 }
@@ -333,12 +374,15 @@ Result<bool> apply_crawl_list(const TomlFile& file, std::string_view key, const 
       }
     }
     merge_list(*field, std::move(*patterns), merge);
-  } else if (key == "strip_query_params") {
-    auto values = read_string_array(file, node, name);
-    if (!values.ok()) return values.failure();
-    std::vector<std::string> params;
-    for (StringValue& value : *values) params.push_back(std::move(value.text));
-    merge_list(rules.strip_query_params, std::move(params), merge);
+  } else if (key == "strip_query_params" || key == "keep_query_params") {
+    auto params = read_param_names(file, node, name);
+    if (!params.ok()) return params.failure();
+    merge_list(key == "strip_query_params" ? rules.strip_query_params : rules.keep_query_params,
+               std::move(*params), merge);
+  } else if (key == "article_key") {
+    auto patterns = read_key_patterns(file, node, name);
+    if (!patterns.ok()) return patterns.failure();
+    merge_list(rules.article_key, std::move(*patterns), merge);
   } else if (key == "listing_urls" && hosts != nullptr) {
     auto values = read_string_array(file, node, name);
     if (!values.ok()) return values.failure();

@@ -38,21 +38,38 @@ Result<SiteAdmission::Outcome> SiteAdmission::offer(const Discovered& found, Wal
       cap_warning_ = site_.id + ": " + std::to_string(limit_) +
                      " URLs queued in this run; no more are followed (a link trap?)";
     }
+    out.capped = true;
     return out;
   }
-  auto is_new = store_.enqueue(found.entry, /*revisit=*/false);
-  if (!is_new.ok()) return is_new.failure();
-  out.is_new = out.queued = *is_new;
-  if (out.is_new || resumed_ || found.revisit == Revisit::kNever) {
+  auto entered = store_.enqueue(found.entry, /*revisit=*/false);
+  if (!entered.ok()) return entered.failure();
+  out.is_new = out.queued = entered->added;
+  out.respelled = entered->respelled;
+  out.id = entered->id;
+  out.url = entered->url;
+  out.state = entered->state;
+  out.unfetched = out.is_new;
+  const bool waiting =
+      out.state == FrontierState::kQueued || out.state == FrontierState::kInProgress;
+  if (out.is_new || (!waiting && (resumed_ || found.revisit == Revisit::kNever))) {
     admitted_ += out.queued;
     return out;
   }
-  // Queued or in progress, the store ignores a revisit; fetched in this run, it is done until the
-  // next; refused by robots.txt, it would be refused again.
-  const std::string& url = found.entry.url;
+  // Its captures are under the entry's URL, which may be another spelling than the one offered.
+  const std::string& url = entered->url;
   auto last = store_.last_fetched(url);
   if (!last.ok()) return last.failure();
+  if (waiting) {
+    // Queued or in progress, the store ignores a revisit.
+    out.unfetched = last->empty();
+    return out;
+  }
+  // Fetched in this run, it is done until the next; refused by robots.txt, it would be refused
+  // again.
   if (fetched_in_this_run(*last, now) || robots_.known_disallowed(user_agent_, url)) return out;
+  // Done and never fetched: settled without a request (another URL of it was fetched, or a trap
+  // guard refused it), which a new pass does not undo.
+  if (last->empty() && entered->state == FrontierState::kDone) return out;
   if (found.revisit == Revisit::kWhenStale) {
     auto when = parse_utc(*last);
     bool stale = !when || *when + Millis(site_.crawl.revisit_interval_ms) <= now;
@@ -60,7 +77,7 @@ Result<SiteAdmission::Outcome> SiteAdmission::offer(const Discovered& found, Wal
   }
   auto queued = store_.enqueue(found.entry, /*revisit=*/true);
   if (!queued.ok()) return queued.failure();
-  out.queued = *queued;
+  out.queued = queued->queued;
   admitted_ += out.queued;
   return out;
 }

@@ -34,8 +34,16 @@ class SiteAdmission {
   void begin_run(bool resumed, std::string run_started, int64_t limit);
 
   struct Outcome {
-    bool queued = false;  // queued (new, or again): the site has something more to claim
-    bool is_new = false;  // new to the frontier
+    bool queued = false;     // queued (new, or again): the site has something more to claim
+    bool is_new = false;     // new to the frontier: no URL of its identity was known
+    bool capped = false;     // refused: the run's cap on new URLs was reached
+    bool respelled = false;  // a waiting entry of its identity took its URL (crawl_store.h)
+    int64_t id = 0;          // the entry of its identity (0 when capped)
+    std::string url;         // that entry's URL
+    FrontierState state = FrontierState::kQueued;  // that entry's state after the offer
+    // New to the archive: new to the frontier, or waiting in it and never fetched (found earlier
+    // in this pass, or left by a pass cut short).
+    bool unfetched = false;
   };
   // Offers `found` at `now`. A URL the frontier knows is queued again when its revisit rule says
   // so, unless the pass is resumed, it was fetched in this run, or robots.txt already refuses it.

@@ -13,6 +13,7 @@
 #include "common/article_change.h"
 #include "common/capture.h"
 #include "common/frontier.h"
+#include "common/identity.h"
 #include "common/result.h"
 
 namespace provarc {
@@ -26,6 +27,20 @@ struct RecordedCapture {
   std::string parse_error;  // when kFailed
   // The capture is a 404 or 410 of an article the store knew, now marked gone (never deleted).
   bool gone = false;
+  // The page shows the same article as this known article URL, which differs from it only in its
+  // query: the store filed the capture under that article and recorded the alias (no new article).
+  std::string same_as;
+};
+
+// What enqueue() did.
+struct Enqueued {
+  bool queued = false;     // added, or queued again: the site has something more to claim
+  bool added = false;      // new: no entry had its identity
+  bool respelled = false;  // the entry of its identity, not fetched yet, took item.url as a better
+                           // spelling (crawler/identity.h)
+  int64_t id = 0;          // the entry
+  std::string url;         // its URL after the call
+  FrontierState state = FrontierState::kQueued;  // its state after the call
 };
 
 // Conditional-GET validators of a URL's latest ok capture ("" when absent).
@@ -45,9 +60,16 @@ class CrawlStore {
   // Runs `body` so that everything it writes is committed together or not at all.
   virtual Status atomically(const std::function<Status()>& body) = 0;
 
-  // Adds `item` (queued) unless (site, url) is present. With `revisit`, a done or failed entry is
-  // queued again with item's priority and not_before. Returns true when something was queued.
-  virtual Result<bool> enqueue(const FrontierEntry& item, bool revisit) = 0;
+  // Adds `item` (queued) unless an entry of the site has its identity (item.key, or item.url when
+  // the key is empty) or its URL. With `revisit`, that entry, done or failed, is queued again with
+  // item's priority and not_before. An entry of that identity not fetched yet takes item.url when
+  // item.spelling is higher than its own (unless another entry has that URL).
+  virtual Result<Enqueued> enqueue(const FrontierEntry& item, bool revisit) = 0;
+  // Gives entry `id` the URL `url` with identity `key` (its own, or what its identity became once
+  // the run learned more) and `spelling`; false (nothing changed) when another entry of its site
+  // has that URL or that identity.
+  virtual Result<bool> respell(int64_t id, const std::string& url, const std::string& key,
+                               int spelling) = 0;
   // Up to `limit` queued items of `site` due at `now` (UTC string), highest priority first, then
   // earliest not_before, then first enqueued. They are in progress until marked.
   virtual Result<std::vector<FrontierEntry>> claim(const std::string& site,
@@ -68,7 +90,9 @@ class CrawlStore {
   virtual Result<CachedValidators> validators(const std::string& url) = 0;
 
   // Stores `capture` (every response and every failed fetch becomes one) and, when `is_article`
-  // and the capture is a parseable page, extracts its article. Returns what happened.
+  // and the capture is a parseable page, extracts its article. Returns what happened. A page that
+  // shows the same article as a known one whose URL differs from it only in the query is filed
+  // under that article (RecordedCapture::same_as), when the store can tell.
   virtual Result<RecordedCapture> record(const Capture& capture, bool is_article) = 0;
 
   // What extract() read from a capture, for record_extracted(); each store defines its own.
@@ -86,6 +110,22 @@ class CrawlStore {
   virtual Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
                                                    std::unique_ptr<Extraction> extracted) {
     return record(capture, is_article);
+  }
+
+  // ---- URL identity (common/identity.h). Stores that keep no history keep none of it.
+
+  // Records that `alias.url` stands for `alias.canonical_url`, shown by capture `capture_id`.
+  virtual Status record_alias(const std::string& site, const UrlAlias& alias,
+                              int64_t capture_id) {
+    return Status::Ok();
+  }
+  // The session parameters learned for `site` by earlier runs.
+  virtual Result<std::vector<LearnedSession>> learned_sessions(const std::string& site) {
+    return std::vector<LearnedSession>();
+  }
+  // Keeps `session`, learned for `site` now.
+  virtual Status record_session(const std::string& site, const LearnedSession& session) {
+    return Status::Ok();
   }
 
   // `site`'s completed page items with an id above `after_id` whose URL was last fetched before

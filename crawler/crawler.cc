@@ -86,6 +86,8 @@ class Crawl {
  private:
   Status prepare();
   Status claim(size_t site_index, SteadyTime now);
+  void queue_probes(size_t site_index);
+  void release_deferred(HostQueue& host);
   Status start_ready(HostQueue& host, SteadyTime now);
   Status start_next_task(HostQueue& host, SteadyTime now);
   void start_robots(HostQueue& host, SteadyTime now);
@@ -178,17 +180,54 @@ Status Crawl::claim(size_t site_index, SteadyTime now) {
     HostQueue& host = hosts_.at(*authority);
     if (host.abandoned) continue;  // stays in progress; released at the end of the run
     host.add_site(site.config().crawl);
-    host.tasks.push_back(Task{std::move(item), site_index});
+    host.add_task(Task{std::move(item), site_index});
     ++site.in_memory;
   }
   return Status::Ok();
+}
+
+// Puts the site's next session probe, if one waits, at the front of its host's queue.
+void Crawl::queue_probes(size_t site_index) {
+  SiteCrawl& site = *sites_[site_index];
+  while (std::optional<FrontierEntry> probe = site.take_probe()) {
+    auto authority = url_authority(probe->url);
+    if (!authority.ok()) {
+      site.probe_failed(*probe, authority.error());
+      continue;
+    }
+    HostQueue& host = hosts_.at(*authority);
+    if (host.abandoned) {
+      site.probe_failed(*probe, "its host was left for this run");
+      continue;
+    }
+    host.add_site(site.config().crawl);
+    host.tasks.push_front(Task{std::move(*probe), site_index, /*probe=*/true});
+  }
+}
+
+// Tasks that waited for a session probe go back to the queue, in their order, once it decided.
+void Crawl::release_deferred(HostQueue& host) {
+  for (auto it = host.deferred.begin(); it != host.deferred.end();) {
+    if (sites_[it->site]->defers(it->item)) {
+      ++it;
+      continue;
+    }
+    host.add_task(std::move(*it));
+    it = host.deferred.erase(it);
+  }
 }
 
 // Leaves `host` for the rest of the run, logging `why`; its claimed items go back to the queue at
 // the end of the run.
 void Crawl::abandon(HostQueue& host, const std::string& why) {
   HostQueues::Abandoned left = HostQueues::abandon(host);
-  for (const Task& task : left.tasks) --sites_[task.site]->in_memory;
+  for (const Task& task : left.tasks) {
+    if (task.probe) {
+      sites_[task.site]->probe_failed(task.item, why);
+    } else {
+      --sites_[task.site]->in_memory;
+    }
+  }
   // robots.txt files redirected here cannot be read: their origins count as unreachable.
   for (const RobotsFetch& fetch : left.robots_fetches) robots_.unreachable(fetch.origin, {});
   log("error: " + host.authority + ": " + why + "; its URLs are left for a later run");
@@ -225,14 +264,15 @@ void Crawl::start_task(HostQueue& host, SteadyTime now) {
   request.token = next_token_++;
   if (flight.task.item.kind == CaptureKind::kPage) ++site.progress.pages;
   ++site.in_flight;
-  --site.in_memory;
+  if (!flight.task.probe) --site.in_memory;
   start(host, std::move(flight), request, now);
 }
 
 // Removes the task at the front of `host`'s queue without a request (it stays in progress in the
 // store, released at the end of the run, unless the caller marked it).
 void Crawl::drop_front(HostQueue& host) {
-  --sites_[host.tasks.front().site]->in_memory;
+  const Task& task = host.tasks.front();
+  if (!task.probe) --sites_[task.site]->in_memory;
   host.tasks.pop_front();
 }
 
@@ -241,6 +281,7 @@ void Crawl::drop_front(HostQueue& host) {
 Status Crawl::start_ready(HostQueue& host, SteadyTime now) {
   host.waiting_for_robots = false;
   if (host.abandoned) return Status::Ok();
+  release_deferred(host);
   if (host.politeness.gave_up()) {
     abandon(host, std::to_string(host.politeness.failure_streak()) + " failures in a row");
     return Status::Ok();
@@ -255,11 +296,25 @@ Status Crawl::start_ready(HostQueue& host, SteadyTime now) {
 
 Status Crawl::start_next_task(HostQueue& host, SteadyTime now) {
   while (!host.tasks.empty()) {
-    const Task& task = host.tasks.front();
+    Task& task = host.tasks.front();
     SiteCrawl& site = *sites_[task.site];
     if (site.refuses(task.item)) {
+      if (task.probe) site.probe_failed(task.item, "the site stopped");
       drop_front(host);
       continue;
+    }
+    if (!task.probe) {
+      auto resolved = site.resolve(task.item);
+      if (!resolved.ok()) return resolved.failure();
+      if (*resolved == SiteCrawl::Resolution::kDefer) {
+        host.deferred.push_back(std::move(task));
+        host.tasks.pop_front();
+        continue;
+      }
+      if (*resolved == SiteCrawl::Resolution::kSettled) {
+        drop_front(host);
+        continue;
+      }
     }
     RobotsGate::Pass pass = robots_.check(host, task, site.user_agent(), now);
     switch (pass.kind) {
@@ -271,6 +326,11 @@ Status Crawl::start_next_task(HostQueue& host, SteadyTime now) {
     }
     if (pass.kind == RobotsGate::Pass::Kind::kBadUrl) {
       log("error: " + task.item.url + ": " + pass.why);
+    }
+    if (task.probe) {
+      site.probe_failed(task.item, pass.why);
+      drop_front(host);
+      continue;
     }
     Status s = store_.mark_failed(task.item.id, pass.why);
     drop_front(host);
@@ -314,16 +374,21 @@ Status Crawl::handle_item(SiteCrawl& site, Task& task, FetchResult& result, Host
   capture.parent_url = item.parent_url;
   const SteadyTime now = net_.now();
   site.progress.duration_ms = std::chrono::duration_cast<Millis>(now - started_).count();
-  Disposition d = decide(result, site.discovery().is_article(item), net_.wall_now());
+  Disposition d =
+      decide(result, !task.probe && site.discovery().is_article(item), net_.wall_now());
   if (d.error) ++site.progress.errors;
   Millis wait = apply_to_host(d, host.politeness, now);
   if (wait > options_.max_retry_wait) {
     log("warning: " + host.authority + " asks to wait " + std::to_string(wait.count() / 1000) +
         " s; its URLs are left for a later run");
   }
+  if (task.probe) {
+    --site.in_flight;
+    return site.settle_probe(item, d, capture);
+  }
   if (pool_ == nullptr || d.kind != Disposition::Kind::kDiscover) {
     --site.in_flight;
-    return site.settle(item, d, wait, capture);
+    return site.settle(item, d, wait, std::move(capture));
   }
   // Read on a reading thread, recorded by record_readings(); the entry stays in progress (and
   // counted in flight) until then.
@@ -346,7 +411,7 @@ Status Crawl::record_readings() {
     readings_.erase(it);
     SiteCrawl& site = *sites_[reading->task.site];
     --site.in_flight;
-    Status s = site.settle(reading->task.item, reading->d, reading->wait, reading->capture,
+    Status s = site.settle(reading->task.item, reading->d, reading->wait, std::move(reading->capture),
                            &reading->read);
     if (!s.ok()) return s;
   }
@@ -465,6 +530,7 @@ Result<CrawlSummary> Crawl::run() {
     }
     for (size_t i = 0; i < sites_.size() && !stopping_; ++i) {
       if (Status s = claim(i, now); !s.ok()) return s.failure();
+      queue_probes(i);
     }
     for (auto& [authority, host] : hosts_) {
       if (stopping_ || !may_start()) break;

@@ -23,18 +23,21 @@ bool is_resource(CaptureKind kind) {
 
 }  // namespace
 
-SiteDiscovery::SiteDiscovery(const SiteConfig& site) : config_(&site), scope_(site) {
+SiteDiscovery::SiteDiscovery(const SiteConfig& site, const SiteIdentity& identity)
+    : config_(&site), identity_(&identity), scope_(site) {
   std::vector<std::string> raw = site.start_urls;
   raw.insert(raw.end(), site.crawl.listing_urls.begin(), site.crawl.listing_urls.end());
-  for (const std::string& url : raw) {
-    auto canonical = scope_.canonicalize(url);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto canonical = identity.canonicalize(raw[i]);
     if (!canonical.ok()) {
       seed_warnings_.push_back(site.id + ": start URL skipped: " + canonical.error());
       continue;
     }
-    seed_urls_.insert(*canonical);
+    if (i >= site.start_urls.size()) listing_urls_.insert(*canonical);
+    if (!seed_urls_.insert(*canonical).second) continue;
     Discovered seed{entry_for(*canonical), Revisit::kEveryPass, false};
     seed.entry.priority = kPrioritySeed;
+    seed.entry.spelling = static_cast<int>(Spelling::kCanonical);
     seeds_.push_back(std::move(seed));
   }
 }
@@ -43,7 +46,12 @@ FrontierEntry SiteDiscovery::entry_for(const std::string& url) const {
   FrontierEntry entry;
   entry.site = config_->id;
   entry.url = url;
+  entry.key = identity_->key_of(url, role_of_url(url)).key;
   return entry;
+}
+
+bool SiteDiscovery::article_by_pattern(const std::string& url) const {
+  return !config_->crawl.article_url_patterns.empty() && role_of_url(url) == PageRole::kArticle;
 }
 
 PageRole SiteDiscovery::role_of_url(const std::string& url) const {
@@ -58,13 +66,14 @@ std::optional<PageRole> SiteDiscovery::role_of(const FrontierEntry& entry) const
 std::optional<Discovered> SiteDiscovery::page(const std::string& raw_url, int depth,
                                               const std::string& parent,
                                               CaptureKind kind) const {
-  auto url = scope_.canonicalize(raw_url);
+  auto url = identity_->canonicalize(raw_url);
   if (!url.ok() || !scope_.page_rejection(*url, depth).empty()) return std::nullopt;
   Discovered found{entry_for(*url), Revisit::kEveryPass, false};
   found.entry.kind = kind;
   found.entry.depth = depth;
   found.entry.parent_url = parent;
   if (kind == CaptureKind::kSitemap) {
+    found.entry.key = *url;
     found.entry.priority = kPrioritySitemap;
     return found;
   }
@@ -75,8 +84,8 @@ std::optional<Discovered> SiteDiscovery::page(const std::string& raw_url, int de
   return found;
 }
 
-SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from,
-                                             const Capture& capture) const {
+SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from, const Capture& capture,
+                                             const PageSignals* signals) const {
   Links out;
   const int depth = from.depth + 1;
   if (from.kind == CaptureKind::kSitemap) {
@@ -94,19 +103,41 @@ SiteDiscovery::Links SiteDiscovery::links_of(const FrontierEntry& from,
     }
     return out;
   }
-  std::string content_type = header_value(capture.response_headers, "Content-Type");
-  if (from.kind != CaptureKind::kPage || !is_html(content_type, capture.body)) return out;
-  for (const std::string& raw :
-       extract_links(capture.body, content_type, capture.url, &out.dropped)) {
-    auto url = scope_.canonicalize(raw);
-    if (!url.ok() || !scope_.page_rejection(*url, depth).empty()) continue;
+  if (from.kind != CaptureKind::kPage) return out;
+  std::optional<PageSignals> read;
+  if (signals == nullptr) {
+    std::string content_type = header_value(capture.response_headers, "Content-Type");
+    if (!is_html(content_type, capture.body)) return out;
+    read = read_page(capture.body, content_type, capture.url);
+    signals = &*read;
+  }
+  out.dropped = signals->links_dropped;
+  const PageRole from_role = role_of_url(from.url);
+  const bool from_listing = from_role == PageRole::kListing || listing_urls_.count(from.url) > 0;
+  const bool pages_a_listing = from_listing || from_role == PageRole::kSeed;
+  for (const std::string& raw : signals->links) {
+    auto url = identity_->canonicalize(raw);
+    if (!url.ok()) continue;
     PageRole role = role_of_url(*url);
+    // Pagination is not depth: a listing's pages are all one hop from its articles.
+    const bool pagination = role == PageRole::kListing;
+    const int link_depth = pagination && pages_a_listing ? from.depth : depth;
+    if (!scope_.page_rejection(*url, link_depth).empty()) {
+      std::string guard = scope_.trap_guard(*url, link_depth);
+      if (!guard.empty()) out.refused.push_back({*url, guard, pagination});
+      continue;
+    }
     Discovered link{entry_for(*url), Revisit::kWhenStale, role == PageRole::kArticle};
-    link.entry.depth = depth;
+    link.entry.depth = link_depth;
     link.entry.parent_url = from.url;
     link.entry.priority = priority_of(role);
-    if (role == PageRole::kSeed) link.revisit = Revisit::kEveryPass;
-    (role == PageRole::kListing ? out.pagination : out.links).push_back(std::move(link));
+    link.entry.spelling =
+        static_cast<int>(from_listing ? Spelling::kFromListing : Spelling::kLinked);
+    if (role == PageRole::kSeed) {
+      link.revisit = Revisit::kEveryPass;
+      link.entry.spelling = static_cast<int>(Spelling::kCanonical);
+    }
+    (pagination ? out.pagination : out.links).push_back(std::move(link));
   }
   return out;
 }
@@ -117,9 +148,10 @@ std::vector<Discovered> SiteDiscovery::resources_of(
   std::vector<Discovered> out;
   auto add = [&](const std::vector<std::string>& urls, CaptureKind kind) {
     for (const std::string& raw : urls) {
-      auto url = scope_.canonicalize(raw);
+      auto url = identity_->canonicalize(raw);
       if (!url.ok() || !scope_.resource_rejection(*url).empty()) continue;
       Discovered resource{entry_for(*url), Revisit::kWhenStale, false};
+      resource.entry.key = *url;  // an image or a document is its URL
       resource.entry.kind = kind;
       resource.entry.parent_url = from.url;
       resource.entry.depth = from.depth;
@@ -153,7 +185,7 @@ SiteDiscovery::Redirect SiteDiscovery::redirect_of(const FrontierEntry& from,
                                                    const std::string& location, int hops) const {
   Redirect out;
   out.hops = hops + 1;
-  auto target = scope_.canonicalize(location);
+  auto target = identity_->canonicalize(location);
   if (!target.ok()) {
     out.error = "bad redirect: " + target.error();
     return out;
@@ -177,6 +209,8 @@ SiteDiscovery::Redirect SiteDiscovery::redirect_of(const FrontierEntry& from,
   next.entry.not_before.clear();
   next.entry.state = FrontierState::kQueued;
   next.entry.last_error.clear();
+  next.entry.key = resource ? *target : entry_for(*target).key;
+  next.entry.spelling = static_cast<int>(Spelling::kCanonical);
   if (from.priority >= kPriorityListing && !resource) next.revisit = Revisit::kEveryPass;
   out.next = std::move(next);
   return out;

@@ -3,9 +3,12 @@
 // (pagination last), robots.txt's sitemaps, an article's images and attachments, redirect
 // targets, and the stale articles a new pass revalidates.
 //
-// Pure: every function maps what was fetched to frontier entries with their revisit rule, and
-// touches no store; the crawl loop offers them to the frontier (crawler/admission.h). One
-// SiteDiscovery per site and run; immutable once built, so thread-safe.
+// Pure: every function maps what was fetched to frontier entries with their revisit rule, their
+// identity key and spelling (crawler/identity.h), and touches no store; the crawl loop offers them
+// to the frontier (crawler/admission.h). Pagination is not depth: a listing's next pages keep the
+// listing's depth, so depth counts link hops away from listings and start URLs (issue 13). One
+// SiteDiscovery per site and run, over the site's SiteIdentity (which learns as the run goes):
+// use it from the crawl loop's thread only.
 #pragma once
 
 #include <optional>
@@ -16,6 +19,8 @@
 #include "common/capture.h"
 #include "common/frontier.h"
 #include "config/config.h"
+#include "crawler/identity.h"
+#include "crawler/links.h"
 #include "crawler/robots.h"
 #include "crawler/scope.h"
 
@@ -42,17 +47,21 @@ enum class Revisit {
 
 // A URL to offer to the frontier.
 struct Discovered {
-  FrontierEntry entry;  // id 0; site, url (canonical), kind, parent_url, depth, priority set
+  // id 0; site, url (canonical), key and spelling (crawler/identity.h), kind, parent_url, depth,
+  // priority set
+  FrontierEntry entry;
   Revisit revisit = Revisit::kWhenStale;
   bool article = false;  // the site takes it for an article page
 };
 
 class SiteDiscovery {
  public:
-  explicit SiteDiscovery(const SiteConfig& site);
+  // `site` and `identity` must outlive it.
+  SiteDiscovery(const SiteConfig& site, const SiteIdentity& identity);
 
   const SiteConfig& config() const { return *config_; }
   const SiteScope& scope() const { return scope_; }
+  const SiteIdentity& identity() const { return *identity_; }
 
   // The start and listing URLs, canonical, in config order (priority kPrioritySeed, every pass).
   const std::vector<Discovered>& seeds() const { return seeds_; }
@@ -62,16 +71,33 @@ class SiteDiscovery {
   // The role of a page entry (kSeed for a start or listing URL); nullopt for other kinds.
   std::optional<PageRole> role_of(const FrontierEntry& entry) const;
   bool is_article(const FrontierEntry& entry) const { return role_of(entry) == PageRole::kArticle; }
+  PageRole role_of_url(const std::string& url) const;
+  // True when an explicit article_url_patterns match made `url` an article (a site without them
+  // takes every page for one).
+  bool article_by_pattern(const std::string& url) const;
 
-  // The links found in `capture`, the 2xx answer to `from`. A sitemap's pages and sitemaps, or an
-  // HTML page's in-scope links one level deeper; those that the site's listing patterns match
-  // (its pagination) come apart, to be offered after the others with pagination_revisit().
+  // The frontier entry for the canonical page URL `url` with its identity key.
+  FrontierEntry entry_for(const std::string& url) const;
+
+  // The links found in `capture`, the 2xx answer to `from`: a sitemap's pages and sitemaps, or the
+  // in-scope links of an HTML page (`page`: what read_page() found in it), one level deeper, but
+  // for a listing's pagination, which keeps the listing's depth. Those that the site's listing
+  // patterns match (its pagination) come apart, to be offered after the others with
+  // pagination_revisit(). Links a trap guard refuses are named with the guard.
+  struct Refused {
+    std::string url;
+    std::string guard;   // common/identity.h
+    bool pagination = false;
+  };
   struct Links {
     std::vector<Discovered> links;
     std::vector<Discovered> pagination;  // revisit still to be set
+    std::vector<Refused> refused;
     size_t dropped = 0;  // links past the cap of one document (crawler/links.h), not read
   };
-  Links links_of(const FrontierEntry& from, const Capture& capture) const;
+  // `page` may be null: the capture is then read here.
+  Links links_of(const FrontierEntry& from, const Capture& capture,
+                 const PageSignals* page = nullptr) const;
 
   // A listing is paged through again only while its pages show articles never seen before: past
   // the first page of known ones, the rest is old news (known articles are revalidated on their
@@ -112,14 +138,14 @@ class SiteDiscovery {
   // A page or sitemap URL found at `depth`, or nullopt when it is out of scope.
   std::optional<Discovered> page(const std::string& raw_url, int depth, const std::string& parent,
                                  CaptureKind kind) const;
-  PageRole role_of_url(const std::string& url) const;
-  FrontierEntry entry_for(const std::string& url) const;
 
   const SiteConfig* config_;
+  const SiteIdentity* identity_;
   SiteScope scope_;
   std::vector<Discovered> seeds_;
   std::vector<std::string> seed_warnings_;
   std::unordered_set<std::string> seed_urls_;
+  std::unordered_set<std::string> listing_urls_;  // the configured listing URLs, canonical
 };
 
 }  // namespace provarc

@@ -11,9 +11,12 @@ Disposition decide(const FetchResult& result, bool article_page, WallTime now) {
   if (capture.outcome == CaptureOutcome::kError) {
     d.error = true;
     d.reason = capture.error;
-    // Neither a certificate nor a body over the cap heals by asking again.
-    d.kind = result.body_too_large || result.tls_failure ? Disposition::Kind::kFail
-                                                         : Disposition::Kind::kRetry;
+    // Neither a certificate nor a body over the cap heals by asking again; a URL whose request
+    // was answered by a reset is hostile too, and not asked again in the same pass.
+    d.kind = result.body_too_large || result.tls_failure || result.reset
+                 ? Disposition::Kind::kFail
+                 : Disposition::Kind::kRetry;
+    if (result.reset) d.reason += " (reset: not fetched again in this pass)";
     return d;
   }
   if (status == 429 || status >= 500) {

@@ -19,7 +19,7 @@ namespace provarc {
 struct Disposition {
   enum class Kind {
     kRetry,     // a transient failure (no answer, 5xx, 429): queued again after a wait
-    kFail,      // a failure that will not heal by retrying (TLS, body over the cap)
+    kFail,      // a failure that will not heal by retrying (TLS, body over the cap, a reset)
     kDone,      // the answer is the record: 4xx, a 3xx without Location, a 304
     kRedirect,  // a 3xx with a Location: done, and the target is offered to the frontier
     kDiscover,  // a 2xx: done once its links (an article's images and attachments) are offered

@@ -286,6 +286,7 @@ void Fetcher::Transfer::finish(CURLcode code) {
     result.tls_failure = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
                          code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CACERT_BADFILE;
     result.host_not_found = code == CURLE_COULDNT_RESOLVE_HOST;
+    result.reset = code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING;
     capture.error = error_message(code);
     capture.status = 0;
     return;

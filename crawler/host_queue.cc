@@ -4,6 +4,13 @@
 
 namespace provarc {
 
+void HostQueue::add_task(Task task) {
+  auto after = std::find_if(tasks.rbegin(), tasks.rend(), [&](const Task& queued) {
+    return queued.item.priority >= task.item.priority;
+  });
+  tasks.insert(after.base(), std::move(task));
+}
+
 HostQueue& HostQueues::at(const std::string& authority) {
   auto it = hosts_.find(authority);
   if (it == hosts_.end()) {
@@ -30,6 +37,9 @@ HostQueues::Abandoned HostQueues::abandon(HostQueue& host) {
   Abandoned out;
   out.tasks.assign(std::make_move_iterator(host.tasks.begin()),
                    std::make_move_iterator(host.tasks.end()));
+  out.tasks.insert(out.tasks.end(), std::make_move_iterator(host.deferred.begin()),
+                   std::make_move_iterator(host.deferred.end()));
+  host.deferred.clear();
   out.robots_fetches.assign(std::make_move_iterator(host.robots_fetches.begin()),
                             std::make_move_iterator(host.robots_fetches.end()));
   host.tasks.clear();

@@ -18,10 +18,13 @@
 
 namespace provarc {
 
-// A claimed frontier entry waiting for its host, and the index of its site in the crawl.
+// A claimed frontier entry waiting for its host, and the index of its site in the crawl; or a
+// probe (not a frontier entry: item.id is 0) that tests a session parameter candidate
+// (crawler/session_params.h).
 struct Task {
   FrontierEntry item;
   size_t site = 0;
+  bool probe = false;
 };
 
 // A robots.txt request waiting for its host: `url` may be a redirect target on another host than
@@ -40,6 +43,8 @@ struct HostQueue {
   HostPoliteness politeness;
   std::deque<RobotsFetch> robots_fetches;  // go before tasks
   std::deque<Task> tasks;
+  // Tasks whose URL carries a session parameter candidate: they wait for its probe's verdict.
+  std::deque<Task> deferred;
   bool waiting_for_robots = false;  // its next task waits for a robots.txt fetched elsewhere
   bool abandoned = false;           // left for the rest of the run
 
@@ -48,6 +53,11 @@ struct HostQueue {
   void add_site(const CrawlRules& rules) {
     politeness.add_site_rules(Millis(rules.delay_ms), Millis(rules.max_crawl_delay_ms));
   }
+
+  // Queues `task` after every task of its priority or higher: a listing's next page, claimed
+  // after the articles of its first, is still fetched before them (so every URL a listing prints
+  // is known before the articles are fetched, and the frontier keeps its spelling).
+  void add_task(Task task);
 
   // True when it has something to start and nothing stops it but time.
   bool has_work() const {

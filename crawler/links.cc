@@ -1,5 +1,7 @@
 #include "crawler/links.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <unordered_set>
 
@@ -138,6 +140,67 @@ void parse_text_sitemap(std::string_view body, std::string_view base, UrlCollect
   }
 }
 
+// True when the rel attribute of `node` holds `token` (ASCII case-insensitive).
+bool has_rel(const GumboNode* node, std::string_view token) {
+  std::string rel = attr(node, "rel");
+  size_t i = 0;
+  while (i < rel.size()) {
+    while (i < rel.size() && static_cast<unsigned char>(rel[i]) <= 0x20) ++i;
+    size_t end = i;
+    while (end < rel.size() && static_cast<unsigned char>(rel[end]) > 0x20) ++end;
+    if (ascii::iequals(std::string_view(rel).substr(i, end - i), token)) return true;
+    i = end;
+  }
+  return false;
+}
+
+uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h;
+}
+
+// MinHash of the word 3-shingles of `text` (words: runs of ASCII letters and digits and of bytes
+// >= 0x80, so Vietnamese letters count; ASCII letters lowercased).
+PageFingerprint fingerprint_of(std::string_view text) {
+  std::vector<uint64_t> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(fnv1a(word));
+    word.clear();
+  };
+  for (char c : text) {
+    unsigned char b = static_cast<unsigned char>(c);
+    if (ascii::is_alnum(c) || b >= 0x80) {
+      word += ascii::to_lower(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  PageFingerprint print;
+  print.minimum.fill(UINT64_MAX);
+  const size_t width = std::min<size_t>(3, words.size());
+  for (size_t i = 0; width > 0 && i + width <= words.size(); ++i) {
+    uint64_t shingle = 0;
+    for (size_t k = 0; k < width; ++k) shingle = mix64(shingle ^ words[i + k]);
+    ++print.shingles;
+    for (int h = 0; h < PageFingerprint::kHashes; ++h) {
+      uint64_t v = mix64(shingle + 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(h + 1));
+      print.minimum[h] = std::min(print.minimum[h], v);
+    }
+  }
+  return print;
+}
+
 }  // namespace
 
 bool is_html(std::string_view content_type, std::string_view body) {
@@ -155,20 +218,42 @@ bool is_html(std::string_view content_type, std::string_view body) {
 
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
                                        std::string_view page_url, size_t* dropped) {
-  std::vector<std::string> links;
+  PageSignals page = read_page(body, content_type, page_url);
+  if (dropped != nullptr) *dropped = page.links_dropped;
+  return std::move(page.links);
+}
+
+double PageFingerprint::similarity(const PageFingerprint& other) const {
+  if (shingles == 0 || other.shingles == 0) return 0.0;
+  int equal = 0;
+  for (int i = 0; i < kHashes; ++i) equal += minimum[i] == other.minimum[i];
+  return static_cast<double>(equal) / kHashes;
+}
+
+PageSignals read_page(std::string_view body, std::string_view content_type,
+                      std::string_view page_url) {
+  PageSignals page;
   DecodedText text = decode_html(body, content_type);
   std::unique_ptr<Document> doc = Document::parse(text.utf8);
   const std::string base = document_base_url(*doc, page_url);
-  UrlCollector collector(links);
+  UrlCollector collector(page.links);
   walk(doc->root(), [&](GumboNode* node) {
     if (!is_element(node)) return true;
     std::string tag = tag_name(node);
     if (tag == "a" || tag == "area") collector.add(base, attr(node, "href"));
     if (tag == "frame" || tag == "iframe") collector.add(base, attr(node, "src"));
+    if (tag == "link" && page.canonical.empty() && has_rel(node, "canonical")) {
+      std::string href(ascii::trim(attr(node, "href")));
+      if (!href.empty()) {
+        auto resolved = resolve_url(base, href);
+        if (resolved.ok()) page.canonical = drop_fragment(std::move(*resolved));
+      }
+    }
     return true;
   });
-  if (dropped != nullptr) *dropped = collector.dropped();
-  return links;
+  page.fingerprint = fingerprint_of(text_content(doc->root()));
+  page.links_dropped = collector.dropped();
+  return page;
 }
 
 SitemapUrls parse_sitemap(std::string_view body, std::string_view sitemap_url, bool cut_off) {

@@ -1,8 +1,11 @@
-// crawler/links.h: discovery: the links of an HTML page (through the parsers' DOM) and the URLs of
-// a sitemap (XML urlset or sitemapindex, or a plain list of URLs).
+// crawler/links.h: discovery: what an HTML page says of itself and links to (through the parsers'
+// DOM: its links, its rel=canonical, a fingerprint of its text) and the URLs of a sitemap (XML
+// urlset or sitemapindex, or a plain list of URLs).
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,32 @@ bool is_html(std::string_view content_type, std::string_view body);
 // nor deduplicated). Never fails; thread-safe.
 std::vector<std::string> extract_links(std::string_view body, std::string_view content_type,
                                        std::string_view page_url, size_t* dropped = nullptr);
+
+// A fingerprint of a page's visible text without its links' targets (MinHash of its word
+// 3-shingles): two pages that differ only in the URLs they link (a session token stamped on every
+// link) have the same fingerprint; pages whose text differs by a counter or a clock are near.
+struct PageFingerprint {
+  static constexpr int kHashes = 32;
+  std::array<uint64_t, kHashes> minimum{};
+  int shingles = 0;  // 0: no text
+  // The share of equal MinHash values (an estimate of the shingle sets' Jaccard similarity): 1.0
+  // for the same text, 0.0 when either page has none.
+  double similarity(const PageFingerprint& other) const;
+};
+
+// What one read of an HTML page gives the crawler.
+struct PageSignals {
+  std::vector<std::string> links;  // as extract_links() returns them
+  // The absolute URL of its first <link rel="canonical" href>, resolved as links are; "" if none.
+  std::string canonical;
+  PageFingerprint fingerprint;
+  size_t links_dropped = 0;  // links past kMaxLinksPerDocument, as extract_links() counts them
+};
+
+// Reads `body` once (decode_html, Document::parse) for its links, canonical link and fingerprint.
+// Never fails; thread-safe.
+PageSignals read_page(std::string_view body, std::string_view content_type,
+                      std::string_view page_url);
 
 struct SitemapUrls {
   std::vector<std::string> pages;     // <urlset><url><loc>, or the lines of a text sitemap

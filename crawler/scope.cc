@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/ascii.h"
+#include "common/identity.h"
 #include "common/url.h"
 #include "crawler/url_canon.h"
 
@@ -128,6 +129,18 @@ std::string SiteScope::page_rejection(const std::string& url, int depth) const {
            " times";
   }
   if (looks_like_non_page(url)) return "not a page";
+  return "";
+}
+
+std::string SiteScope::trap_guard(const std::string& url, int depth) const {
+  if (!host_allowed(url) || looks_like_non_page(url) ||
+      any_matches(rules_.exclude, url, "exclude", true) ||
+      (!rules_.include.empty() && !any_matches(rules_.include, url, "include", false))) {
+    return "";
+  }
+  if (static_cast<int64_t>(url.size()) > rules_.max_url_length) return kGuardUrlLength;
+  if (depth > rules_.max_depth) return kGuardDepth;
+  if (has_repeated_segments(url, rules_.max_repeated_segments)) return kGuardRepeatedSegments;
   return "";
 }
 

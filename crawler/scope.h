@@ -38,6 +38,11 @@ class SiteScope {
   // max_url_length, or a path segment repeated more than max_repeated_segments times (a trap).
   std::string page_rejection(const std::string& url, int depth) const;
 
+  // The trap guard (common/identity.h: depth, url_length, repeated_segments) that refuses the
+  // canonical page URL `url` at `depth`, or "" when none does or the URL is out of scope anyway
+  // (another host, excluded or not included, not a page).
+  std::string trap_guard(const std::string& url, int depth) const;
+
   // Why the image or attachment `url` (canonical) of an article is not fetched, or "" when it is:
   // excluded, longer than max_url_length. Any host is allowed: the archive keeps what an article
   // shows even when a CDN serves it (politely, under that host's robots.txt).

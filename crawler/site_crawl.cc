@@ -15,7 +15,8 @@ constexpr Millis kQueuedCountRefresh{1000};
 
 SiteCrawl::SiteCrawl(const SiteConfig& site, std::string user_agent, CrawlStore& store,
                      const RobotsCache& robots, Transport& clock, Log log)
-    : discovery_(site),
+    : identity_(site),
+      discovery_(site, identity_),
       user_agent_(std::move(user_agent)),
       store_(store),
       clock_(clock),
@@ -30,6 +31,9 @@ Status SiteCrawl::begin(const std::string& run_started, int64_t max_pages) {
   auto pending = store_.pending_count(config().id);
   if (!pending.ok()) return pending.failure();
   admission_.begin_run(*pending > 0, run_started, discovery_limit(page_budget_));
+  auto learned = store_.learned_sessions(config().id);
+  if (!learned.ok()) return learned.failure();
+  for (const LearnedSession& session : *learned) identity_.learn(session);
   for (const std::string& warning : discovery_.seed_warnings()) log_("warning: " + warning);
   for (const Discovered& seed : discovery_.seeds()) {
     if (Status s = offer(seed); !s.ok()) return s;
@@ -64,6 +68,8 @@ Status SiteCrawl::offer(const Discovered& found, SiteAdmission::Outcome* outcome
     log_("warning: " + warning);
   }
   if (offered->queued) claim_dirty_ = true;
+  // A claimed entry took a better spelling: it is fetched under it (resolve()).
+  if (offered->respelled) respelled_[offered->id] = offered->url;
   if (outcome != nullptr) *outcome = *offered;
   return Status::Ok();
 }
@@ -111,7 +117,8 @@ Status SiteCrawl::count_queued(SteadyTime now, bool force) {
 Status SiteCrawl::finish() {
   auto pending = store_.pending_count(config().id);
   if (!pending.ok()) return pending.failure();
-  progress.finished = *pending == 0;
+  progress.finished = *pending == 0 && listings_cut_.empty();
+  if (!listings_cut_.empty()) stop("a listing was cut short by the " + listings_cut_ + " guard");
   if (!progress.finished) stop("retries left for a later run");
   progress.stop_reason = progress.finished ? "" : stop_reason_;
   return Status::Ok();
@@ -164,13 +171,20 @@ Status SiteCrawl::retry(const FrontierEntry& item, const std::string& reason, Mi
 
 // `hops` counts the redirects that led to `item` (see redirect_hops_).
 Status SiteCrawl::follow_redirect(const FrontierEntry& item, const std::string& location,
-                                  int hops) {
+                                  int hops, int64_t capture_id) {
   SiteDiscovery::Redirect redirect = discovery_.redirect_of(item, location, hops);
   if (!redirect.error.empty()) return fail(item, redirect.error);
   if (Status done = store_.mark_done(item.id); !done.ok()) return done;
   if (!redirect.next) return Status::Ok();
   SiteAdmission::Outcome offered;
   if (Status s = offer(*redirect.next, &offered); !s.ok()) return s;
+  if (item.kind == CaptureKind::kPage) {
+    // The redirect stands for its target: an alias, of a resource known or new.
+    UrlAlias alias{item.url, redirect.next->entry.url, "redirect"};
+    if (Status s = store_.record_alias(config().id, alias, capture_id); !s.ok()) return s;
+    alias_shapes_.observe(item.url, !offered.is_new && !offered.capped);
+    ++progress.aliases;
+  }
   // Only a target waiting to be fetched keeps its count: the map stays as small as the queue of
   // redirect targets.
   if (offered.queued) {
@@ -180,28 +194,84 @@ Status SiteCrawl::follow_redirect(const FrontierEntry& item, const std::string& 
   return Status::Ok();
 }
 
-Status SiteCrawl::discover_from(const FrontierEntry& item, const SiteDiscovery::Links& links,
-                                const RecordedCapture& recorded) {
+Status SiteCrawl::discover_from(const FrontierEntry& item, const Capture& capture,
+                                const RecordedCapture& recorded, const PageSignals* page) {
+  if (page != nullptr) observe_sessions(item, *page);
+  const SiteDiscovery::Links links = discovery_.links_of(item, capture, page);
   if (links.dropped > 0) {
     progress.links_dropped += static_cast<int64_t>(links.dropped);
     log_("warning: " + item.url + ": " + std::to_string(links.dropped) + " links not followed (" +
          std::to_string(kMaxLinksPerDocument) + " are read of one page or sitemap)");
   }
-  bool shows_new_articles = false;
-  for (const Discovered& link : links.links) {
-    SiteAdmission::Outcome offered;
-    if (Status s = offer(link, &offered); !s.ok()) return s;
-    shows_new_articles = shows_new_articles || (offered.is_new && link.article);
-  }
-  for (Discovered page : links.pagination) {
-    page.revisit = SiteDiscovery::pagination_revisit(shows_new_articles);
-    if (Status s = offer(page); !s.ok()) return s;
-  }
+  if (Status s = offer_links(item, links); !s.ok()) return s;
   for (const Discovered& resource :
        discovery_.resources_of(item, recorded.images, recorded.attachments)) {
     if (Status s = offer(resource); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+// The page's links first, then its number steps (whose budget depends on whether the page showed
+// new articles), then its pagination.
+Status SiteCrawl::offer_links(const FrontierEntry& item, const SiteDiscovery::Links& links) {
+  std::vector<const Discovered*> steps;
+  bool shows_new = false;
+  for (const Discovered& link : links.links) {
+    if (number_step(item.url, link.entry.url) && !discovery_.article_by_pattern(link.entry.url)) {
+      steps.push_back(&link);
+      continue;
+    }
+    SiteAdmission::Outcome offered;
+    if (Status s = offer_link(item, link, true, &offered); !s.ok()) return s;
+    // An article the archive has not fetched yet, whichever page linked it first.
+    shows_new = shows_new || (link.article && offered.unfetched);
+  }
+  for (const Discovered* link : steps) {
+    if (Status s = offer_link(item, *link, shows_new, nullptr); !s.ok()) return s;
+  }
+  for (Discovered page : links.pagination) {
+    page.revisit = SiteDiscovery::pagination_revisit(shows_new);
+    if (Status s = offer_link(item, page, shows_new, nullptr); !s.ok()) return s;
+  }
+  for (const SiteDiscovery::Refused& refused : links.refused) {
+    refuse(refused.guard, refused.url, refused.pagination, shows_new);
+  }
+  return Status::Ok();
+}
+
+Status SiteCrawl::offer_link(const FrontierEntry& item, const Discovered& link, bool shows_new,
+                             SiteAdmission::Outcome* outcome) {
+  const std::string& url = link.entry.url;
+  const bool pagination = discovery_.role_of_url(url) == PageRole::kListing;
+  const bool seed = discovery_.role_of_url(url) == PageRole::kSeed;
+  if (!pagination && !seed && alias_shapes_.refuses(url)) {
+    refuse(kGuardAliasShape, url, false, shows_new);
+    return Status::Ok();
+  }
+  std::optional<NumberStep> step;
+  if (!shows_new && !seed && !discovery_.article_by_pattern(url)) step = number_step(item.url, url);
+  if (step && !steps_.has_budget(step->pattern)) {
+    refuse(kGuardStep, url, pagination, shows_new);
+    return Status::Ok();
+  }
+  SiteAdmission::Outcome offered;
+  if (Status s = offer(link, &offered); !s.ok()) return s;
+  if (offered.capped) refuse(kGuardDiscoveryCap, url, pagination, shows_new);
+  if (step && offered.is_new) steps_.spend(step->pattern);
+  if (outcome != nullptr) *outcome = offered;
+  return Status::Ok();
+}
+
+// Counts `url` refused by `guard`; a listing's pagination refused on a page that showed new
+// articles cuts the listing short, and the site is then not finished.
+void SiteCrawl::refuse(const std::string& guard, const std::string& url, bool pagination,
+                       bool shows_new) {
+  refusals_.count(guard, url, progress.refused);
+  if (pagination && shows_new && listings_cut_.empty()) {
+    listings_cut_ = guard;
+    log_("warning: " + config().id + ": the " + guard + " guard refused " + url +
+         ", the next page of a listing that still showed new articles");
+  }
 }
 
 void SiteCrawl::count(const RecordedCapture& recorded, const Disposition& d) {
@@ -221,12 +291,15 @@ SiteCrawl::Reading SiteCrawl::read(const FrontierEntry& item, const Disposition&
   Reading reading;
   if (d.kind != Disposition::Kind::kDiscover) return reading;
   reading.extraction = store_.extract(capture, d.parse_as_article);
-  reading.links = discovery_.links_of(item, capture);
+  const std::string content_type = header_value(capture.response_headers, "Content-Type");
+  if (item.kind == CaptureKind::kPage && is_html(content_type, capture.body)) {
+    reading.page = read_page(capture.body, content_type, capture.url);
+  }
   return reading;
 }
 
 Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis wait,
-                         const Capture& capture, Reading* reading) {
+                         Capture capture, Reading* reading) {
   Reading read_here;
   if (reading == nullptr) {
     read_here = read(item, d, capture);
@@ -237,17 +310,40 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
     hops = known->second;
     redirect_hops_.erase(known);
   }
+  const PageSignals* page = reading->page ? &*reading->page : nullptr;
+  if (page != nullptr) remember_print(item.url, page->fingerprint);
+  const PageIdentity as = identify(item, page);
+  bool article = d.parse_as_article && as.alias_of.empty();
+  if (!as.stands_for.empty()) {
+    capture.requested_url = capture.url;
+    capture.url = as.stands_for;
+    article = d.parse_as_article && discovery_.role_of_url(as.stands_for) == PageRole::kArticle;
+  }
+  // What was extracted ahead read the page as fetched: filed under another URL (the URL is part
+  // of the article) or no longer an article, the store extracts again.
+  std::unique_ptr<CrawlStore::Extraction> extraction = std::move(reading->extraction);
+  if (!as.stands_for.empty() || article != d.parse_as_article) extraction.reset();
   return store_.atomically([&]() -> Status {
-    auto recorded =
-        store_.record_extracted(capture, d.parse_as_article, std::move(reading->extraction));
+    auto recorded = store_.record_extracted(capture, article, std::move(extraction));
     if (!recorded.ok()) return recorded.failure();
     count(*recorded, d);
+    if (Status s = record_identity(item, as, recorded->capture_id); !s.ok()) return s;
+    if (!recorded->same_as.empty()) {
+      ++progress.aliases;
+      alias_shapes_.observe(item.url, true);
+    } else if (d.kind == Disposition::Kind::kDiscover && as.alias_of.empty() &&
+               item.kind == CaptureKind::kPage) {
+      alias_shapes_.observe(item.url, false);
+    }
     switch (d.kind) {
       case Disposition::Kind::kRetry: return retry(item, d.reason, wait);
       case Disposition::Kind::kFail: return fail(item, d.reason);
-      case Disposition::Kind::kRedirect: return follow_redirect(item, d.redirect, hops);
+      case Disposition::Kind::kRedirect:
+        return follow_redirect(item, d.redirect, hops, recorded->capture_id);
       case Disposition::Kind::kDiscover:
-        if (Status s = discover_from(item, reading->links, *recorded); !s.ok()) return s;
+        if (Status s = discover_from(item, capture, *recorded, page); !s.ok()) {
+          return s;
+        }
         break;
       case Disposition::Kind::kDone: break;
     }

@@ -44,6 +44,9 @@ struct FetchResult {
   bool timed_out = false;        // connect or total timeout (outcome kError)
   bool tls_failure = false;      // certificate or handshake failure (outcome kError)
   bool host_not_found = false;   // the host name did not resolve (outcome kError)
+  // The connection was reset or closed with no answer at all (outcome kError): a hostile URL, not
+  // fetched again in the same pass.
+  bool reset = false;
   SteadyTime started{};          // when start() was called
   // By when the server had certainly received the request: when the first byte of its answer
   // came back, or when the transfer ended if none did. Politeness measures gaps from here, so the

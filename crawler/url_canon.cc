@@ -20,9 +20,26 @@ bool may_stay_raw(unsigned char c) {
   }
 }
 
-// Removes ";jsessionid=..." parameters from path segments and ASP.NET cookieless session
-// segments such as "/(S(lit3py55t21z5v55vlm25s55))/": both put a session in the path.
-std::string strip_path_sessions(std::string_view path) {
+bool named_in(const std::string& name, const std::vector<std::string>& names) {
+  for (const std::string& n : names) {
+    if (ascii::lowercase(n) == name) return true;
+  }
+  return false;
+}
+
+// True when the path parameter starting at `param` ("name=value...") is a session to remove.
+bool is_path_session(std::string_view param, const CanonRules& rules) {
+  size_t eq = param.find('=');
+  if (eq == std::string_view::npos) return false;
+  std::string name = ascii::lowercase(param.substr(0, eq));
+  if (named_in(name, rules.keep_query_params)) return false;
+  return name == "jsessionid" || named_in(name, rules.strip_path_params);
+}
+
+// Removes ";jsessionid=..." parameters (and the rules' other path parameters) from path segments,
+// and ASP.NET cookieless session segments such as "/(S(lit3py55t21z5v55vlm25s55))/": both put a
+// session in the path.
+std::string strip_path_sessions(std::string_view path, const CanonRules& rules) {
   std::string out;
   size_t i = 0;
   while (i < path.size()) {
@@ -38,10 +55,16 @@ std::string strip_path_sessions(std::string_view path) {
     }
     size_t semi = 0;
     std::string kept(segment);
-    while ((semi = kept.find(';')) != std::string::npos &&
-           ascii::istarts_with(std::string_view(kept).substr(semi + 1), "jsessionid=")) {
+    size_t from = 0;
+    while ((semi = kept.find(';', from)) != std::string::npos) {
       size_t end = kept.find(';', semi + 1);
-      kept.erase(semi, end == std::string::npos ? std::string::npos : end - semi);
+      std::string_view param = std::string_view(kept).substr(
+          semi + 1, end == std::string::npos ? std::string_view::npos : end - semi - 1);
+      if (is_path_session(param, rules)) {
+        kept.erase(semi, end == std::string::npos ? std::string::npos : end - semi);
+      } else {
+        from = semi + 1;
+      }
     }
     out += kept;
   }
@@ -66,7 +89,7 @@ bool is_session_param(const std::string& name, std::string_view value) {
   return name == "sid" && value.size() == 32 && all_hex(value);
 }
 
-std::string normalize_query(std::string_view query, const std::vector<std::string>& strip) {
+std::string normalize_query(std::string_view query, const CanonRules& rules) {
   std::string out;
   size_t i = 0;
   while (i <= query.size()) {
@@ -79,8 +102,8 @@ std::string normalize_query(std::string_view query, const std::vector<std::strin
     std::string name = ascii::lowercase(param.substr(0, eq));
     std::string_view value =
         eq == std::string::npos ? std::string_view() : std::string_view(param).substr(eq + 1);
-    bool drop = is_session_param(name, value);
-    for (const std::string& s : strip) drop = drop || ascii::lowercase(s) == name;
+    bool drop = (is_session_param(name, value) || named_in(name, rules.strip_query_params)) &&
+                !named_in(name, rules.keep_query_params);
     if (drop) continue;
     if (!out.empty()) out += '&';
     out += param;
@@ -206,13 +229,18 @@ std::string normalize_percent_encoding(std::string_view text) {
 
 Result<std::string> canonicalize_url(std::string_view url,
                                      const std::vector<std::string>& strip_query_params) {
+  CanonRules rules;
+  rules.strip_query_params = strip_query_params;
+  return canonicalize_url(url, rules);
+}
+
+Result<std::string> canonicalize_url(std::string_view url, const CanonRules& rules) {
   auto u = parse(url);
   if (!u.ok()) return u.failure();
   std::string path = curl_url_part(u->get(), CURLUPART_PATH);
   if (path.empty() || path[0] != '/') path = "/" + path;
-  path = remove_dot_segments(normalize_percent_encoding(strip_path_sessions(path)));
-  std::string query =
-      normalize_query(curl_url_part(u->get(), CURLUPART_QUERY), strip_query_params);
+  path = remove_dot_segments(normalize_percent_encoding(strip_path_sessions(path, rules)));
+  std::string query = normalize_query(curl_url_part(u->get(), CURLUPART_QUERY), rules);
   std::string out = origin_of(u->get()) + path;
   if (!query.empty()) out += "?" + query;
   return out;

@@ -29,6 +29,16 @@ namespace provarc {
 Result<std::string> canonicalize_url(std::string_view url,
                                      const std::vector<std::string>& strip_query_params = {});
 
+// What a site adds to canonicalize_url()'s rules (names compared without case).
+struct CanonRules {
+  std::vector<std::string> strip_query_params;  // removed, as above
+  std::vector<std::string> strip_path_params;   // ";name=..." path parameters removed, as jsessionid
+  // Never removed, whatever the rules above or the built-in session names say.
+  std::vector<std::string> keep_query_params;
+};
+// canonicalize_url() under `rules`. Idempotent for the same rules. Thread-safe.
+Result<std::string> canonicalize_url(std::string_view url, const CanonRules& rules);
+
 // The path and query of an absolute URL as sent in a request line ("/a/b?x=1"); "/" for a bare
 // host. Fails, naming the URL, when it cannot be parsed. Used for robots.txt matching.
 Result<std::string> url_path_and_query(std::string_view url);

@@ -136,6 +136,13 @@ Pattern::Found Pattern::matches(std::string_view text) const {
   return found ? Found::kYes : Found::kNo;
 }
 
+int Pattern::group_count() const {
+  if (!impl_) return 0;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexMatcher> matcher(impl_->regex->matcher(status));
+  return U_SUCCESS(status) && matcher ? matcher->groupCount() : 0;
+}
+
 bool Pattern::full_match(std::string_view text) const {
   if (!impl_) return false;
   TextHandle utext = open_utf8(text);

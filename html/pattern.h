@@ -47,6 +47,8 @@ class Pattern {
   std::string replace_all(std::string_view text, std::string_view replacement) const;
 
   const std::string& source() const { return source_; }
+  // The number of capturing groups in the pattern (0 for none).
+  int group_count() const;
 
   Pattern(const Pattern&);
   Pattern& operator=(const Pattern&);

@@ -409,6 +409,10 @@ listing_url_patterns = ['[?&]page=\d+']
 include = ['^https://stttt\.example\.gov\.vn/']
 exclude = ['/login']
 strip_query_params = ["utm_source"]
+keep_query_params = ["Token"]
+article_key = ['[?&]ID=(\d+)']
+case_insensitive_paths = true
+learn_session_params = false
 delay = "1.5s"
 max_crawl_delay = "1m"
 revisit_interval = "12h"
@@ -433,6 +437,10 @@ verify_tls = false
   EXPECT_EQ(c.include.size(), 1u);
   EXPECT_EQ(sources(c.exclude), (std::vector<std::string>{"/login"}));  // replaced, not appended
   EXPECT_EQ(c.strip_query_params, (std::vector<std::string>{"utm_source"}));
+  EXPECT_EQ(c.keep_query_params, (std::vector<std::string>{"Token"}));
+  EXPECT_EQ(sources(c.article_key), (std::vector<std::string>{"[?&]ID=(\\d+)"}));
+  EXPECT_TRUE(c.case_insensitive_paths);
+  EXPECT_FALSE(c.learn_session_params);
   EXPECT_EQ(c.delay_ms, 1500);
   EXPECT_EQ(c.max_crawl_delay_ms, 60000);
   EXPECT_EQ(c.revisit_interval_ms, 12LL * 3600 * 1000);
@@ -449,6 +457,23 @@ verify_tls = false
   EXPECT_FALSE(c.fetch_images);
   EXPECT_FALSE(c.use_sitemaps);
   EXPECT_FALSE(c.verify_tls);
+}
+
+TEST_F(ConfigMerge, AnArticleKeyMustCaptureAndParameterNamesMustBeNames) {
+  auto uncaptured = load("nokey", R"(
+[crawl]
+article_key = ['[?&]ID=\d+']
+)");
+  ASSERT_FALSE(uncaptured.ok());
+  EXPECT_NE(uncaptured.error().find("captures nothing"), std::string::npos) << uncaptured.error();
+  EXPECT_NE(uncaptured.error().find("nokey.toml:"), std::string::npos) << uncaptured.error();
+  auto bad_name = load("badname", R"(
+[crawl]
+keep_query_params = ["sid=1"]
+)");
+  ASSERT_FALSE(bad_name.ok());
+  EXPECT_NE(bad_name.error().find("invalid query parameter name \"sid=1\""), std::string::npos)
+      << bad_name.error();
 }
 
 TEST_F(ConfigMerge, LinesAreNormalisedLikePageText) {

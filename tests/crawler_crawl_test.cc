@@ -370,7 +370,8 @@ TEST_F(CrawlTest, HostileAnswersAreCutOffRecordedAndContained) {
   EXPECT_EQ(web_.count(host, "/cham"), 2);     // a timeout is transient: retried once
   EXPECT_EQ(web_.count(host, "/qua-lon"), 1);  // a size cap is not
   EXPECT_EQ(web_.count(host, "/bom"), 1);
-  EXPECT_EQ(web_.count(resetting, "/"), 2);    // a reset is transient: retried once
+  // A URL answered by a reset is hostile: not asked again in the same pass (issue 12).
+  EXPECT_EQ(web_.count(resetting, "/"), 1);
   std::map<std::string, std::string> errors;
   for (const Capture& c : store.captures()) {
     if (c.outcome == CaptureOutcome::kError) {
@@ -492,7 +493,10 @@ TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
     EXPECT_EQ(r.target.find("SESSID"), std::string::npos) << r.target;
     EXPECT_EQ(r.target.find("(S("), std::string::npos) << r.target;
   }
-  EXPECT_EQ(calendar, 4) << "months 1..4 at depths 1..4; month 5 is deeper than max_depth";
+  // Month 1 is a link of the home page; months 2 and 3 step a number of a page that showed
+  // nothing new (the step guard's budget of 2); month 4 is refused (and month 5 would be deeper
+  // than max_depth).
+  EXPECT_EQ(calendar, 3) << "months 1..3; the step guard refuses month 4";
   EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-1.html"), 1);
   EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-2.html"), 1);
   EXPECT_EQ(web_.count(host, "/a/b/a/b/a/b/a/x.html"), 0);

@@ -2,6 +2,7 @@
 // the crawler finds, what it keeps, and which of it enters the frontier.
 #include <gtest/gtest.h>
 
+#include "common/identity.h"
 #include "crawler/admission.h"
 #include "crawler/discovery.h"
 #include "crawler/links.h"
@@ -272,7 +273,8 @@ TEST(SiteDiscovery, SeedsAreCanonicalAndBadOnesAreNamed) {
   SiteConfig config = test_site();
   config.start_urls = {"HTTP://Site.VN/", "not a url"};
   config.crawl.listing_urls = {"http://site.vn/tin-tuc/?utm_source=x"};
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   EXPECT_EQ(urls_of(discovery.seeds()), (Urls{"http://site.vn/", "http://site.vn/tin-tuc/"}));
   for (const Discovered& seed : discovery.seeds()) {
     EXPECT_EQ(seed.entry.priority, kPrioritySeed);
@@ -290,7 +292,8 @@ TEST(SiteDiscovery, SeedsAreCanonicalAndBadOnesAreNamed) {
 
 TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
   SiteConfig config = test_site();
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   std::string html = R"html(<html><body>
     <a href="/tin-tuc/?page=2">2</a>
     <a href="/tin-tuc/1.aspx">one</a>
@@ -328,7 +331,8 @@ TEST(SiteDiscovery, APagesLinksComeWithPriorityDepthAndRevisitPaginationApart) {
 
 TEST(SiteDiscovery, SitemapsResourcesRedirectsAndStaleArticles) {
   SiteConfig config = test_site();
-  SiteDiscovery discovery(config);
+  SiteIdentity identity(config);
+  SiteDiscovery discovery(config, identity);
   FrontierEntry sitemap = page_entry("http://site.vn/sitemap.xml", 0);
   sitemap.kind = CaptureKind::kSitemap;
   Capture xml = html_capture(
@@ -461,6 +465,34 @@ TEST(Admission, TheLimitGrowsWithTheBudgetWithinBounds) {
   EXPECT_EQ(discovery_limit(0), 1000);
   EXPECT_EQ(discovery_limit(500), 10000);
   EXPECT_EQ(discovery_limit(1000000000), 1000000);
+}
+
+// Issue 13, item 3: a listing's 150th page is as near its articles as its first.
+TEST(Pagination, IsNotDepthAndWhatAGuardRefusesIsNamed) {
+  SiteConfig site = test_site();
+  site.hosts = {"a.vn"};
+  site.start_urls = {"http://a.vn/"};
+  site.crawl.exclude.clear();
+  site.crawl.listing_urls = {"http://a.vn/tin-tuc"};
+  site.crawl.article_url_patterns = {compile("/tin/\\d+$")};
+  site.crawl.listing_url_patterns = {compile("/tin-tuc\\?page=\\d+$")};
+  site.crawl.max_depth = 2;
+  SiteIdentity identity(site);
+  SiteDiscovery discovery(site, identity);
+  FrontierEntry listing = page_entry("http://a.vn/tin-tuc?page=149", 2);  // as deep as may be
+  const std::string html =
+      "<a href='/tin-tuc?page=150'>next</a><a href='/tin/7'>7</a><a href='/gioi-thieu'>x</a>";
+  SiteDiscovery::Links links = discovery.links_of(listing, html_capture(listing.url, html));
+  ASSERT_EQ(links.pagination.size(), 1u);
+  EXPECT_EQ(links.pagination[0].entry.url, "http://a.vn/tin-tuc?page=150");
+  EXPECT_EQ(links.pagination[0].entry.depth, 2) << "the next page keeps the listing's depth";
+  // Its articles and other links are one hop further: too deep here, and the depth guard says so.
+  EXPECT_TRUE(links.links.empty());
+  ASSERT_EQ(links.refused.size(), 2u);
+  for (const SiteDiscovery::Refused& refused : links.refused) {
+    EXPECT_EQ(refused.guard, kGuardDepth) << refused.url;
+    EXPECT_FALSE(refused.pagination);
+  }
 }
 
 }  // namespace

@@ -16,34 +16,96 @@ Status MemoryCrawlStore::atomically(const std::function<Status()>& body) {
   auto frontier = frontier_;
   auto captures = captures_;
   auto versions = versions_;
+  auto aliases = aliases_;
+  auto kept = sessions;
   Status status = body();
   if (!status.ok()) {
     frontier_ = std::move(frontier);
     captures_ = std::move(captures);
     versions_ = std::move(versions);
+    aliases_ = std::move(aliases);
+    sessions = std::move(kept);
   }
   return status;
 }
 
-Result<bool> MemoryCrawlStore::enqueue(const FrontierEntry& item, bool revisit) {
-  auto key = std::make_pair(item.site, item.url);
+Result<Enqueued> MemoryCrawlStore::enqueue(const FrontierEntry& item, bool revisit) {
+  auto key = std::make_pair(item.site, item.key.empty() ? item.url : item.key);
+  Enqueued out;
   auto it = frontier_.find(key);
-  if (it == frontier_.end()) {
+  Entry* known = it != frontier_.end() ? &it->second : by_url(item.site, item.url);
+  if (known == nullptr) {
     Entry entry;
     entry.item = item;
+    entry.item.key = key.second;
     entry.item.id = next_id_++;
     entry.item.attempts = 0;
     entry.seq = entry.item.id;
+    out = Enqueued{true, true, false, entry.item.id, item.url, FrontierState::kQueued};
     frontier_.emplace(key, std::move(entry));
-    return true;
+    return out;
   }
-  Entry& entry = it->second;
-  if (!revisit || entry.state == State::kQueued || entry.state == State::kInProgress) return false;
+  Entry& entry = *known;
+  const bool waiting = entry.state == State::kQueued || entry.state == State::kInProgress;
+  if (waiting && item.spelling > entry.item.spelling && item.url != entry.item.url &&
+      by_url(item.site, item.url) == nullptr) {
+    entry.item.url = item.url;
+    entry.item.spelling = item.spelling;
+    out.respelled = true;
+  }
+  out.id = entry.item.id;
+  out.url = entry.item.url;
+  out.state = static_cast<FrontierState>(entry.state);
+  if (!revisit || waiting) return out;
   entry.state = State::kQueued;
   entry.item.priority = item.priority;
   entry.item.not_before = item.not_before;
   entry.error.clear();
+  out.queued = true;
+  out.state = FrontierState::kQueued;
+  return out;
+}
+
+Result<bool> MemoryCrawlStore::respell(int64_t id, const std::string& url, const std::string& key,
+                                       int spelling) {
+  Entry* entry = by_id(id);
+  if (entry == nullptr) return fail("memory store: no frontier entry " + std::to_string(id));
+  const std::string site = entry->item.site;
+  Entry* other = by_url(site, url);
+  if (other != nullptr && other != entry) return false;
+  auto same_key = frontier_.find({site, key});
+  if (same_key != frontier_.end() && &same_key->second != entry) return false;
+  auto node = frontier_.extract({site, entry->item.key});
+  if (node.empty()) return fail("memory store: frontier entry " + std::to_string(id) + " lost");
+  node.key() = {site, key};
+  node.mapped().item.url = url;
+  node.mapped().item.key = key;
+  node.mapped().item.spelling = spelling;
+  frontier_.insert(std::move(node));
   return true;
+}
+
+MemoryCrawlStore::Entry* MemoryCrawlStore::by_url(const std::string& site, const std::string& url) {
+  for (auto& [key, entry] : frontier_) {
+    if (key.first == site && entry.item.url == url) return &entry;
+  }
+  return nullptr;
+}
+
+Status MemoryCrawlStore::record_alias(const std::string& site, const UrlAlias& alias,
+                                      int64_t capture_id) {
+  aliases_.emplace(alias.url, alias);
+  return Status::Ok();
+}
+
+Result<std::vector<LearnedSession>> MemoryCrawlStore::learned_sessions(const std::string& site) {
+  auto it = sessions.find(site);
+  return it == sessions.end() ? std::vector<LearnedSession>() : it->second;
+}
+
+Status MemoryCrawlStore::record_session(const std::string& site, const LearnedSession& session) {
+  sessions[site].push_back(session);
+  return Status::Ok();
 }
 
 Result<std::vector<FrontierEntry>> MemoryCrawlStore::claim(const std::string& site,
@@ -185,8 +247,7 @@ std::vector<std::string> MemoryCrawlStore::versions_of(const std::string& url) c
 
 const MemoryCrawlStore::Entry* MemoryCrawlStore::entry(const std::string& site,
                                                        const std::string& url) const {
-  auto it = frontier_.find({site, url});
-  return it == frontier_.end() ? nullptr : &it->second;
+  return const_cast<MemoryCrawlStore*>(this)->by_url(site, url);
 }
 
 }  // namespace provarc::testing

@@ -90,6 +90,7 @@ FetchResult ScriptedTransport::answer(const FetchRequest& request) {
     capture.error = scripted.error;
     result.host_not_found = scripted.host_not_found;
     result.tls_failure = scripted.tls_failure;
+    result.reset = scripted.reset;
     return result;
   }
   capture.status = scripted.status;

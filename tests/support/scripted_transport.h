@@ -22,6 +22,7 @@ struct ScriptedAnswer {
   std::string error;
   bool host_not_found = false;
   bool tls_failure = false;
+  bool reset = false;
   // From start() to the first byte (received_by) and to the end of the transfer.
   Millis latency{20};
 };
