@@ -76,6 +76,21 @@ TEST(TrapWeb2, EveryTrueArticleIsServedAtItsCanonicalUrlAndItsAliasesNameIt) {
   }
 }
 
+TEST(TrapWeb2, ArticlePagesLinkTheirTwinsAndOtherFormsOfRelatedArticles) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  for (const TrapSiteSpec& spec : web.sites()) {
+    std::map<std::string, int> kinds;
+    for (const std::string& link : links(http_get(web.true_articles(spec.id, 1)[2].url).body)) {
+      Hit hit = web.classify(spec.id, link);
+      ++kinds[hit.kind == HitKind::kTwin ? hit.variant : hit_kind_name(hit.kind)];
+    }
+    EXPECT_EQ(kinds["print"], 1) << spec.id;
+    EXPECT_EQ(kinds["mobile"], spec.mobile_twins ? 1 : 0) << spec.id;
+    // Every site but the CMS links some article under another URL form than its canonical one.
+    EXPECT_EQ(kinds["alias"] > 0, spec.id != "trap2-cms") << spec.id;
+  }
+}
+
 TEST(TrapWeb2, SessionTokensAreFreshOnEveryPageAndNameTheSameResource) {
   TrapWeb web(small_web(), trap_web2_sites());
   struct Expected {

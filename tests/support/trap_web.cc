@@ -1023,6 +1023,30 @@ std::string TrapWeb::calendar_html(Site& site, const trapweb::Page& page, int n)
          period_name(c, n + 1) + " &raquo;</a></p>";
 }
 
+// The side links of an article page in the second web: its mobile twin, and (scheme 2) the
+// other URL forms of three related articles (a "Tin cùng chuyên mục" box), those its family's
+// markup does not link itself.
+void TrapWeb::add_article_side_links(const Site& site, const Article& a,
+                                     const std::vector<const Article*>& related,
+                                     trapweb::Page* page) const {
+  const Family& family = *site.family;
+  if (site.spec.mobile_twins) {
+    page->side.push_back(
+        {page->link("/m" + family.article(a, LinkPlace::kListing)), "Phiên bản di động"});
+  }
+  if (!site.spec.place_aliases) return;
+  for (size_t i = 0; i < related.size() && i < 3; ++i) {
+    std::string canonical = family.article(*related[i], LinkPlace::kListing);
+    std::vector<std::string> seen = {canonical};
+    for (LinkPlace place : {LinkPlace::kFeatured, LinkPlace::kLatest, LinkPlace::kRelated}) {
+      std::string target = family.article(*related[i], place);
+      if (std::find(seen.begin(), seen.end(), target) != seen.end()) continue;
+      seen.push_back(target);
+      page->side.push_back({page->link(target), related[i]->title});
+    }
+  }
+}
+
 FixtureResponse TrapWeb::article_response(Site& site, const Hit& hit, int epoch) const {
   const std::vector<Article>& alive = site.articles(epoch);
   auto it = std::find_if(alive.begin(), alive.end(),
@@ -1040,6 +1064,7 @@ FixtureResponse TrapWeb::article_response(Site& site, const Hit& hit, int epoch)
   size_t at = static_cast<size_t>(it - alive.begin());
   for (size_t i = 1; i <= 5 && i < alive.size(); ++i)
     related.push_back(&alive[(at + i) % alive.size()]);
+  add_article_side_links(site, *it, related, &page);
   return html_response(200, with_canonical(site.family->article_page(page, *it, related),
                                             site.spec.canonical, site.origin(),
                                             site.family->article(*it, LinkPlace::kListing)));

@@ -37,6 +37,7 @@
 namespace provarc::testing {
 
 namespace trapweb {
+struct Article;
 struct Page;
 struct Target;
 }
@@ -259,6 +260,9 @@ class TrapWeb {
   std::optional<FixtureResponse> answer(Site& site, const std::string& target) const;
   trapweb::Page new_page(Site& site) const;
   std::string calendar_html(Site& site, const trapweb::Page& page, int period) const;
+  void add_article_side_links(const Site& site, const trapweb::Article& a,
+                              const std::vector<const trapweb::Article*>& related,
+                              trapweb::Page* page) const;
   FixtureResponse article_response(Site& site, const Hit& hit, int epoch) const;
   FixtureResponse listing_response(Site& site, const Hit& hit, int epoch) const;
   const std::string& gzip_bomb_body() const;  // made on first use
