@@ -3,9 +3,10 @@
 // each) and a control port, then waits for SIGINT or SIGTERM.
 //
 //   provarc_trap_web --out DIR [--epoch 1|2] [--articles N] [--per-page N] [--bomb-mib N]
-//                    [--crawl-delay S] [--sites ID,ID,...] [--plain]
+//                    [--crawl-delay S] [--sites ID,ID,...] [--plain] [--web2]
 //
 // --plain serves the same sites without traps or aliases, only print links (plain_trap_sites()).
+// --web2 serves the second held-out web (trap_web2_sites(), plain_trap_web2_sites()).
 // DIR/hosts.tsv        "<site id>\t<the site file's host>\t<port>" per site (as
 // provarc_fixture_sites
 //                      writes it), then "control\t-\t<port>"; written, atomically, once every
@@ -35,7 +36,7 @@ using provarc::testing::TrapWebOptions;
 int usage() {
   std::fprintf(stderr,
                "usage: provarc_trap_web --out DIR [--epoch 1|2] [--articles N] [--per-page N] "
-               "[--bomb-mib N] [--crawl-delay S] [--sites ID,ID,...] [--plain]\n");
+               "[--bomb-mib N] [--crawl-delay S] [--sites ID,ID,...] [--plain] [--web2]\n");
   return 2;
 }
 
@@ -51,9 +52,10 @@ bool write_file(const std::string& path, const std::string& text) {
   return !ec;
 }
 
-std::vector<TrapSiteSpec> chosen_sites(const std::string& list, bool plain) {
-  std::vector<TrapSiteSpec> all =
-      plain ? provarc::testing::plain_trap_sites() : provarc::testing::default_trap_sites();
+std::vector<TrapSiteSpec> chosen_sites(const std::string& list, bool plain, bool web2) {
+  namespace t = provarc::testing;
+  std::vector<TrapSiteSpec> all = web2 ? (plain ? t::plain_trap_web2_sites() : t::trap_web2_sites())
+                                       : (plain ? t::plain_trap_sites() : t::default_trap_sites());
   if (list.empty()) return all;
   std::vector<TrapSiteSpec> chosen;
   std::stringstream ids(list);
@@ -70,10 +72,14 @@ std::vector<TrapSiteSpec> chosen_sites(const std::string& list, bool plain) {
 int main(int argc, char** argv) {
   TrapWebOptions options;
   std::string out, site_list;
-  bool plain = false;
+  bool plain = false, web2 = false;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (auto it = std::find(args.begin(), args.end(), "--plain"); it != args.end()) {
     plain = true;
+    args.erase(it);
+  }
+  if (auto it = std::find(args.begin(), args.end(), "--web2"); it != args.end()) {
+    web2 = true;
     args.erase(it);
   }
   try {
@@ -101,7 +107,7 @@ int main(int argc, char** argv) {
     return usage();
   }
   if (out.empty() || args.size() % 2 != 0) return usage();
-  std::vector<TrapSiteSpec> sites = chosen_sites(site_list, plain);
+  std::vector<TrapSiteSpec> sites = chosen_sites(site_list, plain, web2);
   if (sites.empty()) {
     std::fprintf(stderr, "provarc_trap_web: no site named in --sites %s\n", site_list.c_str());
     return 2;

@@ -1,6 +1,7 @@
-// Tests for the trap web itself (tests/support/trap_web.h): crawl_identity_test and
-// bench/identity judge a crawl by its classification of requests and by its ground truth, so
-// both must say what the sites really serve.
+// Tests for the trap webs themselves (tests/support/trap_web.h, the first web and the second,
+// trap_web2_sites()): crawl_identity_test, crawl_identity_web2_test and bench/identity judge a
+// crawl by the server's classification of requests and by its ground truth, so both must say
+// what the sites really serve.
 #include "tests/support/trap_web.h"
 
 #include <gtest/gtest.h>
@@ -50,27 +51,66 @@ std::vector<std::string> links(const std::string& html, const std::string& origi
   return out;
 }
 
-TEST(TrapWeb, EveryTrueArticleIsServedAtItsCanonicalUrlAndItsAliasesNameIt) {
-  TrapWeb web(small_web());
+// A session token: the site, and where its links carry it (capture 1: the token).
+struct ExpectedToken {
+  const char* site;
+  std::regex token;
+};
+
+// Two listing pages served carry two tokens, and a link with one names a resource, as a session.
+void expect_fresh_tokens(TrapWeb& web, const ExpectedToken& e) {
+  std::set<std::string> tokens;
+  std::string with_token;
+  for (int i = 0; i < 2; ++i) {
+    Fetched listing = http_get(web.listing_url(e.site));
+    ASSERT_EQ(listing.status, 200) << e.site;
+    for (const std::string& link : links(listing.body)) {
+      std::smatch m;
+      if (std::regex_search(link, m, e.token)) {
+        tokens.insert(m[1].str());
+        with_token = link;
+      }
+    }
+  }
+  EXPECT_EQ(tokens.size(), 2u) << e.site << ": one token per page served";
+  ASSERT_FALSE(with_token.empty()) << e.site;
+  Hit hit = web.classify(e.site, with_token);
+  EXPECT_TRUE(hit.session) << with_token;
+  EXPECT_TRUE(hit.trap()) << with_token;
+  EXPECT_NE(hit.kind, HitKind::kUnknown) << with_token;
+}
+
+// Each true article of `site` (its ground truth) is served at its URL, which names it.
+void expect_articles_served(const TrapWeb& web, const Json& site) {
+  std::string id = site["id"];
+  for (const Json& a : site["articles"]) {
+    std::string target = target_of(web, id, a["url"]);
+    Hit hit = web.classify(id, target);
+    EXPECT_EQ(hit.kind, HitKind::kArticle) << id << " " << target << ": " << hit.variant;
+    EXPECT_FALSE(hit.trap()) << id << " " << target;
+    Fetched page = http_get(a["url"].get<std::string>());
+    EXPECT_EQ(page.status, 200) << a["url"];
+    EXPECT_NE(page.body.find(a["title"].get<std::string>()), std::string::npos) << a["url"];
+  }
+}
+
+// The ground truth of epoch 1 holds: every true article is served at its URL, which names it;
+// every alias is a trap naming what it stands for (and answers 200 unless it redirects). Every
+// site links finite aliases but `alias_free` (whose only variants are session tokens).
+void expect_truth_holds(const TrapWeb& web, const std::string& alias_free) {
   Json truth = Json::parse(web.ground_truth_json(1));
   ASSERT_EQ(truth["sites"].size(), 6u);
   for (const Json& site : truth["sites"]) {
     std::string id = site["id"];
     ASSERT_EQ(site["articles"].size(), 10u) << id;
-    for (const Json& a : site["articles"]) {
-      std::string target = target_of(web, id, a["url"]);
-      Hit hit = web.classify(id, target);
-      EXPECT_EQ(hit.kind, HitKind::kArticle) << id << " " << target << ": " << hit.variant;
-      EXPECT_FALSE(hit.trap()) << id << " " << target;
-      Fetched page = http_get(a["url"].get<std::string>());
-      EXPECT_EQ(page.status, 200) << a["url"];
-      EXPECT_NE(page.body.find(a["title"].get<std::string>()), std::string::npos) << a["url"];
-    }
-    // Every site but the CMS links finite aliases (its only variants are session tokens).
-    EXPECT_EQ(site["aliases"].empty(), id == "trap-cms") << id;
+    expect_articles_served(web, site);
+    EXPECT_EQ(site["aliases"].empty(), id == alias_free) << id;
     for (const Json& alias : site["aliases"]) {
       Hit hit = web.classify(id, target_of(web, id, alias["url"]));
       EXPECT_TRUE(hit.trap()) << alias["url"];
+      if (hit.redirect.empty()) {
+        EXPECT_EQ(http_get(alias["url"].get<std::string>()).status, 200) << alias["url"];
+      }
       if (!alias["of"].is_null()) {
         EXPECT_EQ(web.classify(id, target_of(web, id, alias["of"])).resource, hit.resource)
             << alias["url"] << " is not " << alias["of"];
@@ -79,39 +119,19 @@ TEST(TrapWeb, EveryTrueArticleIsServedAtItsCanonicalUrlAndItsAliasesNameIt) {
   }
 }
 
+TEST(TrapWeb, EveryTrueArticleIsServedAtItsCanonicalUrlAndItsAliasesNameIt) {
+  expect_truth_holds(TrapWeb(small_web()), "trap-cms");
+}
+
 TEST(TrapWeb, SessionTokensAreFreshOnEveryPageAndNameTheSameResource) {
   TrapWeb web(small_web());
-  struct Expected {
-    const char* site;
-    std::regex token;
-  };
-  const Expected expected[] = {
+  const ExpectedToken expected[] = {
       {"trap-aspnet", std::regex("[?&]sid=([0-9a-f]{24})(&|$)")},
       {"trap-websphere", std::regex(";jsessionid=(0000[A-Za-z0-9_-]{23}:17ig2ib8s)")},
       {"trap-liferay", std::regex("[?&]p_p_auth=([A-Za-z0-9]{20})(&|$)")},
       {"trap-cms", std::regex("[?&]s=([A-Za-z0-9_-]{20})(&|$)")},
   };
-  for (const Expected& e : expected) {
-    std::set<std::string> tokens;
-    std::string with_token;
-    for (int i = 0; i < 2; ++i) {
-      Fetched listing = http_get(web.listing_url(e.site));
-      ASSERT_EQ(listing.status, 200) << e.site;
-      for (const std::string& link : links(listing.body)) {
-        std::smatch m;
-        if (std::regex_search(link, m, e.token)) {
-          tokens.insert(m[1].str());
-          with_token = link;
-        }
-      }
-    }
-    EXPECT_EQ(tokens.size(), 2u) << e.site << ": one token per page served";
-    ASSERT_FALSE(with_token.empty()) << e.site;
-    Hit hit = web.classify(e.site, with_token);
-    EXPECT_TRUE(hit.session) << with_token;
-    EXPECT_TRUE(hit.trap()) << with_token;
-    EXPECT_NE(hit.kind, HitKind::kUnknown) << with_token;
-  }
+  for (const ExpectedToken& e : expected) expect_fresh_tokens(web, e);
 }
 
 TEST(TrapWeb, AliasesRedirectOrServeTheSameArticle) {
@@ -275,6 +295,192 @@ TEST(TrapWeb, PlainSitesHavePrintLinksAndNothingElse) {
     }
     EXPECT_EQ(twins, 1) << spec.id;
   }
+}
+
+// ---- The second held-out web (trap_web2_sites())
+
+TEST(TrapWeb2, EveryTrueArticleIsServedAtItsCanonicalUrlAndItsAliasesNameIt) {
+  expect_truth_holds(TrapWeb(small_web(), trap_web2_sites()), "");
+}
+
+TEST(TrapWeb2, ArticlePagesLinkTheirTwinsAndOtherFormsOfRelatedArticles) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  for (const TrapSiteSpec& spec : web.sites()) {
+    std::map<std::string, int> kinds;
+    for (const std::string& link : links(http_get(web.true_articles(spec.id, 1)[2].url).body)) {
+      Hit hit = web.classify(spec.id, link);
+      ++kinds[hit.kind == HitKind::kTwin ? hit.variant : hit_kind_name(hit.kind)];
+    }
+    EXPECT_EQ(kinds["print"], 1) << spec.id;
+    EXPECT_EQ(kinds["mobile"], spec.mobile_twins ? 1 : 0) << spec.id;
+    // Every site but the CMS links some article under another URL form than its canonical one.
+    EXPECT_EQ(kinds["alias"] > 0, spec.id != "trap2-cms") << spec.id;
+  }
+}
+
+TEST(TrapWeb2, SessionTokensAreFreshOnEveryPageAndNameTheSameResource) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  const ExpectedToken expected[] = {
+      {"trap2-aspnet", std::regex("^/\\(S\\(([a-z0-5]{24})\\)\\)/")},
+      {"trap2-liferay", std::regex(";jsessionid=([0-9A-F]{32}\\.node1)")},
+      {"trap2-liferay", std::regex("[?&]p_auth=([A-Za-z0-9]{8})(&|$)")},
+      {"trap2-websphere", std::regex("[?&]ssid=([0-9a-f]{16})(&|$)")},
+      {"trap2-sharepoint", std::regex("[?&]fbclid=(IwAR[A-Za-z0-9_-]{58})(&|$)")},
+      {"trap2-cms", std::regex("[?&]token=([A-Za-z0-9+/]{22}%3D%3D)(&|$)")},
+  };
+  for (const ExpectedToken& e : expected) expect_fresh_tokens(web, e);
+  // The cookieless session names the same page as the URL without it.
+  std::string article = target_of(web, "trap2-aspnet", web.true_articles("trap2-aspnet", 1)[0].url);
+  EXPECT_EQ(web.classify("trap2-aspnet", "/(S(abcdefabcdefabcdef012345))" + article).resource,
+            web.classify("trap2-aspnet", article).resource);
+  EXPECT_EQ(
+      http_get(web.origin("trap2-aspnet") + "/(S(abcdefabcdefabcdef012345))" + article).status,
+      200);
+}
+
+TEST(TrapWeb2, ParameterOrderChangesFromPageToPageAndIsAnAlias) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  const std::string site = "trap2-aspnet";
+  std::set<std::string> orders;
+  for (int i = 0; i < 8; ++i) {
+    for (const std::string& link : links(http_get(web.listing_url(site)).body)) {
+      size_t at = link.find("/News/Detail.aspx?");
+      if (at == std::string::npos) continue;
+      orders.insert(link.find("newsid=", at) < link.find("cat=", at) ? "newsid first"
+                                                                     : "cat first");
+    }
+  }
+  EXPECT_EQ(orders.size(), 2u) << "both orders of cat and newsid are linked";
+  TrueArticle a = web.true_articles(site, 1).front();
+  std::string newsid = a.url.substr(a.url.find("newsid="));
+  Hit shuffled = web.classify(site, "/News/Detail.aspx?" + newsid + "&cat=3");
+  EXPECT_EQ(shuffled.kind, HitKind::kAlias);
+  EXPECT_EQ(shuffled.variant, "parameter order");
+  EXPECT_EQ(shuffled.article, a.number);
+}
+
+TEST(TrapWeb2, TwinsSortsSoft404sCalendarsAndPagersAreClassified) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  // Mobile and print twins: the same article, a twin.
+  TrueArticle cms = web.true_articles("trap2-cms", 1).front();
+  std::string path = target_of(web, "trap2-cms", cms.url);
+  Hit mobile = web.classify("trap2-cms", "/m" + path);
+  EXPECT_EQ(mobile.kind, HitKind::kTwin);
+  EXPECT_EQ(mobile.variant, "mobile");
+  EXPECT_EQ(mobile.article, cms.number);
+  Fetched mobile_page = http_get(web.origin("trap2-cms") + "/m" + path);
+  EXPECT_NE(mobile_page.body.find(cms.title), std::string::npos);
+  EXPECT_NE(mobile_page.body.find("rel=\"canonical\" href=\"" + path + "\""), std::string::npos)
+      << "the CMS's canonical links are relative";
+
+  // Soft 404: a dead link answers 200 and names nothing.
+  Fetched home = http_get(web.start_url("trap2-cms"));
+  std::string dead;
+  for (const std::string& link : links(home.body)) {
+    if (link.find("/tin-da-go-1") != std::string::npos) dead = link;
+  }
+  ASSERT_FALSE(dead.empty());
+  EXPECT_EQ(web.classify("trap2-cms", dead).kind, HitKind::kUnknown);
+  EXPECT_EQ(http_get(web.origin("trap2-cms") + dead).status, 200);
+  EXPECT_EQ(http_get(web.origin("trap2-sharepoint") + "/khong-co-trang-nay").status, 404);
+
+  // Sort and filter permutations: the pager keeps them; oldest first for the first one.
+  Hit sorted = web.classify("trap2-cms", "/chuyen-muc/tin-tuc?trang=2&sap-xep=cu-nhat");
+  EXPECT_EQ(sorted.kind, HitKind::kSort);
+  EXPECT_EQ(sorted.resource, "sort:sap-xep=cu-nhat:2");
+  Fetched oldest = http_get(web.origin("trap2-cms") + "/chuyen-muc/tin-tuc?sap-xep=cu-nhat");
+  std::string first_article = web.true_articles("trap2-cms", 1).back().title;
+  EXPECT_NE(oldest.body.find(first_article), std::string::npos);
+  bool pager_keeps = false;
+  for (const std::string& link : links(oldest.body)) {
+    pager_keeps |= link.find("trang=2") != std::string::npos &&
+                   link.find("sap-xep=cu-nhat") != std::string::npos;
+  }
+  EXPECT_TRUE(pager_keeps);
+
+  // Calendars: a day linking the next, a month in the path.
+  Hit day = web.classify("trap2-aspnet", "/LichLamViec.aspx?ngay=2031-01-02");
+  EXPECT_EQ(day.kind, HitKind::kCalendar);
+  Fetched day_page = http_get(web.origin("trap2-aspnet") + "/LichLamViec.aspx?ngay=2031-01-02");
+  EXPECT_NE(day_page.body.find("LichLamViec.aspx?ngay=2031-01-03"), std::string::npos);
+  Hit month = web.classify("trap2-websphere", "/wps/portal/sotttt/lich-cong-tac/2040/07");
+  EXPECT_EQ(month.kind, HitKind::kCalendar);
+  EXPECT_EQ(month.page, 2040 * 12 + 6);
+  Fetched month_page =
+      http_get(web.origin("trap2-websphere") + "/wps/portal/sotttt/lich-cong-tac/2040/07");
+  EXPECT_NE(month_page.body.find("/wps/portal/sotttt/lich-cong-tac/2040/08"), std::string::npos);
+
+  // A pager past the end shows the last page again, and links on.
+  const std::string tv = "trap2-aspnet-path";
+  Hit beyond = web.classify(tv, "/1446/38995/68251/tin-tuc?page=30");
+  EXPECT_EQ(beyond.kind, HitKind::kBeyond);
+  Fetched again = http_get(web.origin(tv) + "/1446/38995/68251/tin-tuc?page=30");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find(web.true_articles(tv, 1).back().title), std::string::npos);
+  EXPECT_NE(again.body.find("tin-tuc?page=31"), std::string::npos);
+}
+
+TEST(TrapWeb2, CanonicalLinksAreAbsentRelativeOrAbsoluteAsEachSiteSays) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  for (const TrapSiteSpec& spec : web.sites()) {
+    TrueArticle a = web.true_articles(spec.id, 1).front();
+    Fetched page = http_get(a.url);
+    std::smatch m;
+    static const std::regex canonical("<link rel=\"canonical\" href=\"([^\"]*)\"");
+    bool has = std::regex_search(page.body, m, canonical);
+    std::string href = has ? m[1].str() : "";
+    for (size_t at = href.find("&amp;"); at != std::string::npos; at = href.find("&amp;")) {
+      href.replace(at, 5, "&");
+    }
+    switch (spec.canonical) {
+      case CanonicalLink::kNone:
+        EXPECT_EQ(page.body.find("canonical"), std::string::npos) << spec.id;
+        break;
+      case CanonicalLink::kRelative:
+        EXPECT_EQ(href, target_of(web, spec.id, a.url)) << spec.id;
+        break;
+      case CanonicalLink::kAbsolute:
+      case CanonicalLink::kFamily:
+        EXPECT_EQ(href, a.url) << spec.id;
+        break;
+    }
+  }
+}
+
+TEST(TrapWeb2, PlainSitesHavePrintLinksAndNothingElse) {
+  TrapWeb web(small_web(), plain_trap_web2_sites());
+  for (const TrapSiteSpec& spec : web.sites()) {
+    for (const std::string& page :
+         {web.true_articles(spec.id, 1).front().url, web.start_url(spec.id)}) {
+      Fetched fetched = http_get(page);
+      int twins = 0;
+      for (const std::string& link : links(fetched.body, web.origin(spec.id))) {
+        Hit hit = web.classify(spec.id, link);
+        EXPECT_FALSE(hit.session) << spec.id << " " << link;
+        EXPECT_TRUE(hit.kind != HitKind::kAlias && hit.kind != HitKind::kCalendar &&
+                    hit.kind != HitKind::kBomb && hit.kind != HitKind::kSort &&
+                    hit.kind != HitKind::kUnknown)
+            << spec.id << " " << link << ": " << hit_kind_name(hit.kind);
+        twins += hit.kind == HitKind::kTwin;
+      }
+      EXPECT_EQ(twins, page == web.start_url(spec.id) ? 0 : 1) << spec.id;
+    }
+  }
+}
+
+TEST(TrapWeb2, EpochTwoEditsPublishesAndRemoves) {
+  TrapWeb web(small_web(), trap_web2_sites());
+  for (const TrapSiteSpec& spec : web.sites()) {
+    auto first = web.true_articles(spec.id, 1), second = web.true_articles(spec.id, 2);
+    EXPECT_EQ(second.size(), first.size() + 5 - 2) << spec.id;
+    EXPECT_EQ(web.removed_articles(spec.id, 2).size(), 2u) << spec.id;
+  }
+  web.set_epoch(2);
+  TrueArticle gone = web.removed_articles("trap2-liferay", 2).front();
+  EXPECT_EQ(http_get(gone.url).status, 404);
+  TrueArticle soft = web.removed_articles("trap2-cms", 2).front();
+  EXPECT_EQ(http_get(soft.url).status, 200) << "the CMS's soft 404";
+  EXPECT_EQ(web.classify("trap2-cms", target_of(web, "trap2-cms", soft.url)).kind, HitKind::kGone);
 }
 
 }  // namespace

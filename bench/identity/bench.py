@@ -7,7 +7,9 @@ runs` and `provarc export` (public interfaces only).
 
   bench.py --provarc BUILD/cli/provarc --server BUILD/tests/provarc_trap_web --out OUT
            [--delay 0.2] [--max-time 8m] [--articles N] [--per-page N] [--bomb-mib N]
-           [--crawl-delay S] [--json]
+           [--crawl-delay S] [--plain] [--web2] [--json]
+
+--web2 crawls the second held-out web (trap_web2_sites(), tests/fixtures/trapweb2/sites/).
 
 Per site and pass:
   ended         the crawl ended on its own (run status "ok" and the site finished), or was cut
@@ -39,7 +41,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
-TRAP_KINDS = ("session", "twin", "alias", "calendar", "bomb", "beyond", "unknown")
+TRAP_KINDS = ("session", "twin", "alias", "calendar", "bomb", "beyond", "sort", "unknown")
 
 
 def start_server(args, out):
@@ -51,6 +53,8 @@ def start_server(args, out):
             argv += ["--" + flag.replace("_", "-"), str(value)]
     if args.plain:
         argv.append("--plain")
+    if args.web2:
+        argv.append("--web2")
     proc = subprocess.Popen(argv)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -71,7 +75,7 @@ def control_get(port, path):
         return r.read().decode("utf-8")
 
 
-def write_config(out, sites, delay):
+def write_config(out, sites, delay, fixtures):
     """The site files of tests/fixtures/trapweb/sites/, pointed at the local web as scripts/demo
     points the shipped ones at its mirror: hosts and start URLs rewritten, the delay lowered."""
     config = os.path.join(out, "config")
@@ -79,7 +83,7 @@ def write_config(out, sites, delay):
     os.makedirs(os.path.join(config, "sites"))
     shutil.copytree(os.path.join(SOURCE, "config", "platforms"), os.path.join(config, "platforms"))
     for site_id, (real_host, port) in sites.items():
-        with open(os.path.join(SOURCE, "tests", "fixtures", "trapweb", "sites", site_id + ".toml"),
+        with open(os.path.join(SOURCE, "tests", "fixtures", fixtures, "sites", site_id + ".toml"),
                   encoding="utf-8") as f:
             toml = f.read()
         host = re.escape(real_host)
@@ -125,7 +129,7 @@ def read_log(out):
 def trap_kind(row):
     """The trap a request was spent in, or None: the bomb, a calendar, a page past the last or a
     print twin, else a session variant (of anything), else another alias or nothing at all."""
-    if row["kind"] in ("bomb", "calendar", "beyond", "twin"):
+    if row["kind"] in ("bomb", "calendar", "beyond", "sort", "twin"):
         return row["kind"]
     if row["session"]:
         return "session"
@@ -149,9 +153,15 @@ def requests_figures(rows):
             "refetched_examples": sorted(refetched, key=lambda k: -refetched[k])[:5]}
 
 
+def same_url(url):
+    """A URL as servers read it: percent-decoded (the second web's WebSphere prints its canonical
+    `urile=wcm%3Apath%3A%2F...`; a crawler may keep or decode the escapes of `:` and `/`)."""
+    return urllib.parse.unquote(url)
+
+
 def archive_figures(exported, truth, classify):
     """What the archive holds for one site against the epoch's ground truth."""
-    canonical = {a["url"]: a for a in truth["articles"]}
+    canonical = {same_url(a["url"]): a for a in truth["articles"]}
     by_number = {a["number"]: a for a in truth["articles"]}
     removed = {a["number"] for a in truth["removed"]}
     urls_of = collections.defaultdict(list)
@@ -163,14 +173,14 @@ def archive_figures(exported, truth, classify):
         number = hit["article"]
         if number in by_number:
             urls_of[number].append(record)
-        if url in canonical or (number in removed and not hit["trap"]):
+        if same_url(url) in canonical or (number in removed and not hit["trap"]):
             continue
         what = "session" if hit["session"] else hit["kind"]
         extra[what] += 1
         if len(extra_examples) < 3:
             extra_examples.append(url)
     once = [n for n, recs in urls_of.items()
-            if len(recs) == 1 and recs[0]["url"] == by_number[n]["url"]]
+            if len(recs) == 1 and same_url(recs[0]["url"]) == same_url(by_number[n]["url"])]
     fields_ok = 0
     for n in once:
         rec, want = urls_of[n][0], by_number[n]
@@ -291,6 +301,7 @@ def main():
     parser.add_argument("--crawl-delay", type=int)
     parser.add_argument("--plain", action="store_true",
                         help="the same sites without traps or aliases, only print links")
+    parser.add_argument("--web2", action="store_true", help="the second held-out web")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 
@@ -299,7 +310,7 @@ def main():
     os.makedirs(out)
     server, sites, control = start_server(args, out)
     try:
-        config = write_config(out, sites, args.delay)
+        config = write_config(out, sites, args.delay, "trapweb2" if args.web2 else "trapweb")
         db = os.path.join(out, "archive.sqlite")
         passes = []
         for epoch in (1, 2):
@@ -316,7 +327,7 @@ def main():
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
 
-    results = {"web": "plain" if args.plain else "traps", "delay_s": args.delay,
+    results = {"web": ("web2 " if args.web2 else "") + ("plain" if args.plain else "traps"), "delay_s": args.delay,
                "max_time": args.max_time, "passes": passes}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)

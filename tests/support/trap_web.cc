@@ -86,9 +86,118 @@ std::vector<TrapSiteSpec> default_trap_sites() {
   };
 }
 
-std::vector<TrapSiteSpec> plain_trap_sites() {
+// The second web: the same families, their second URL schemes (TrapSiteSpec::scheme), other
+// hosts and provinces, and traps the first web has not (docs/crawl-identity.md, "Second held-out
+// trap web"). Token lengths and alphabets as the platforms write them: ASP.NET's cookieless
+// session id is 24 characters of a-z and 0-5; Tomcat's jsessionid 32 upper-case hex digits and
+// a route; Liferay's p_auth 8 letters and digits; Facebook's fbclid "IwAR" and about 60 more.
+std::vector<TrapSiteSpec> trap_web2_sites() {
+  using Where = SessionTokens::Where;
+  using Shape = CalendarTrap::Shape;
+  const std::string hex_upper = "0123456789ABCDEF";
+  const std::string hex = "0123456789abcdef";
+  const std::string alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const long today = 20794;  // 2026-12-07 in days since 1970-01-01
+  return {
+      {.id = "trap2-sharepoint",
+       .family = PortalFamily::kSharePoint,
+       .real_host = "sotttt.tayson.gov.vn",
+       .province = "Tây Sơn",
+       .seed = 7,
+       .articles = 44,
+       .print_twins = true,
+       .calendar = {"/tin-tuc/Pages/lich-cong-tac.aspx", "ngay", "Lịch công tác",
+                    static_cast<int>(today), Shape::kDate},
+       .scheme = 2,
+       .place_aliases = true,
+       .session2 = {Where::kQuery, "fbclid", "IwAR", alnum + "_-", 58, ""},
+       .shuffle_params = true,
+       .canonical = CanonicalLink::kNone,
+       .listing_variants = {"SortField=Created&SortDir=Asc", "SortField=Title&SortDir=Asc",
+                            "SortField=Title&SortDir=Desc"}},
+      {.id = "trap2-websphere",
+       .family = PortalFamily::kWebSphere,
+       .real_host = "stttt.thanhha.gov.vn",
+       .province = "Thanh Hà",
+       .seed = 8,
+       .articles = 38,
+       .robots_txt = false,
+       .session = {Where::kQuery, "ssid", "", hex, 16, ""},
+       .print_twins = true,
+       .calendar = {"/wps/portal/sotttt/lich-cong-tac", "", "Lịch công tác tháng", 2026 * 12 + 11,
+                    Shape::kPathMonth},
+       .navigation_states = true,
+       .scheme = 2,
+       .place_aliases = true,
+       .shuffle_params = true,
+       .canonical = CanonicalLink::kRelative},
+      {.id = "trap2-aspnet",
+       .family = PortalFamily::kAspNet,
+       .real_host = "stttt.binhgiang.gov.vn",
+       .province = "Bình Giang",
+       .seed = 9,
+       .articles = 52,
+       .session = {Where::kPathPrefix, "cookieless", "(S(", "abcdefghijklmnopqrstuvwxyz012345",
+                   24, "))"},
+       .print_twins = true,
+       .calendar = {"/LichLamViec.aspx", "ngay", "Lịch làm việc", static_cast<int>(today),
+                    Shape::kDate},
+       .scheme = 2,
+       .place_aliases = true,
+       .shuffle_params = true,
+       .mobile_twins = true,
+       .canonical = CanonicalLink::kNone},
+      {.id = "trap2-aspnet-path",
+       .family = PortalFamily::kAspNetPath,
+       .real_host = "stttt.tralinh.gov.vn",
+       .province = "Trà Lĩnh",
+       .seed = 10,
+       .articles = 36,
+       .print_twins = true,
+       .pager_beyond_end = true,
+       .scheme = 2,
+       .place_aliases = true,
+       .shuffle_params = true,
+       .mobile_twins = true,
+       .canonical = CanonicalLink::kAbsolute,
+       .beyond_repeats_last = true},
+      {.id = "trap2-liferay",
+       .family = PortalFamily::kLiferay,
+       .real_host = "stttt.hoaloc.gov.vn",
+       .province = "Hòa Lộc",
+       .seed = 11,
+       .articles = 46,
+       .session = {Where::kPathParameter, "jsessionid", "", hex_upper, 32, ".node1"},
+       .print_twins = true,
+       .gzip_bomb = true,
+       .portlet_variants = true,
+       .scheme = 2,
+       .place_aliases = true,
+       .session2 = {Where::kQuery, "p_auth", "", alnum, 8, ""},
+       .canonical = CanonicalLink::kAbsolute},
+      {.id = "trap2-cms",
+       .family = PortalFamily::kNoPreset,
+       .real_host = "stttt.phulam.gov.vn",
+       .province = "Phú Lâm",
+       .seed = 12,
+       .articles = 58,
+       .session = {Where::kQuery, "token", "", alnum + "+/", 22, "%3D%3D"},
+       .print_twins = true,
+       .scheme = 2,
+       .place_aliases = true,
+       .mobile_twins = true,
+       .canonical = CanonicalLink::kRelative,
+       .soft_404 = true,
+       .dead_links = 3,
+       .listing_variants = {"sap-xep=cu-nhat", "sap-xep=xem-nhieu", "nam=2022", "nam=2023"}},
+  };
+}
+
+namespace {
+
+std::vector<TrapSiteSpec> plain_of(const std::vector<TrapSiteSpec>& trapped_sites) {
   std::vector<TrapSiteSpec> sites;
-  for (const TrapSiteSpec& trapped : default_trap_sites()) {
+  for (const TrapSiteSpec& trapped : trapped_sites) {
     sites.push_back({.id = trapped.id,
                      .family = trapped.family,
                      .real_host = trapped.real_host,
@@ -97,10 +206,17 @@ std::vector<TrapSiteSpec> plain_trap_sites() {
                      .articles = trapped.articles,
                      .per_page = trapped.per_page,
                      .robots_txt = trapped.robots_txt,
-                     .print_twins = true});
+                     .print_twins = true,
+                     .scheme = trapped.scheme,
+                     .canonical = trapped.canonical});
   }
   return sites;
 }
+
+}  // namespace
+
+std::vector<TrapSiteSpec> plain_trap_sites() { return plain_of(default_trap_sites()); }
+std::vector<TrapSiteSpec> plain_trap_web2_sites() { return plain_of(trap_web2_sites()); }
 
 std::string family_name(PortalFamily family) {
   switch (family) {
@@ -146,6 +262,8 @@ std::string hit_kind_name(HitKind kind) {
       return "bomb";
     case HitKind::kBeyond:
       return "beyond";
+    case HitKind::kSort:
+      return "sort";
     case HitKind::kUnknown:
       return "unknown";
   }
@@ -159,6 +277,7 @@ bool Hit::trap() const {
     case HitKind::kCalendar:
     case HitKind::kBomb:
     case HitKind::kBeyond:
+    case HitKind::kSort:
     case HitKind::kUnknown:
       return true;
     default:
@@ -330,6 +449,10 @@ std::string lowercase(std::string s) {
   return s;
 }
 
+}  // namespace
+
+namespace trapweb {
+
 // A target split and decoded, its session token taken out.
 struct Target {
   std::string path;
@@ -354,21 +477,50 @@ struct Target {
   }
 };
 
-Target read_target(const std::string& raw, const SessionTokens& session, bool icase) {
-  std::string target = raw.substr(0, raw.find('#'));
-  size_t q = target.find('?');
-  std::string path = target.substr(0, q);
-  std::string query = q == std::string::npos ? "" : target.substr(q + 1);
-  Target t;
+}  // namespace trapweb
+
+namespace {
+
+using trapweb::Target;
+
+// Whether the query parameter `name` is the token of `session`.
+bool is_token_param(const SessionTokens& session, const std::string& name, bool icase) {
+  return session.where == SessionTokens::Where::kQuery &&
+         (name == session.name || (icase && lowercase(name) == lowercase(session.name)));
+}
+
+// `path` without the path-borne token of `session`; `*found` when it had one.
+std::string strip_path_token(std::string path, const SessionTokens& session, bool* found) {
   if (session.where == SessionTokens::Where::kPathParameter) {
     std::string marker = ";" + session.name + "=";
     size_t at = lowercase(path).find(lowercase(marker));
     if (at != std::string::npos) {
       size_t end = path.find('/', at);
       path.erase(at, end == std::string::npos ? std::string::npos : end - at);
-      t.session = true;
+      *found = true;
+    }
+  } else if (session.where == SessionTokens::Where::kPathPrefix) {
+    // "/(S(token))/rest": the first segment, whatever the token's characters.
+    std::string open = "/" + session.prefix;
+    size_t close = path.find(session.suffix, open.size());
+    if (path.rfind(open, 0) == 0 && close != std::string::npos) {
+      path.erase(0, close + session.suffix.size());
+      if (path.empty()) path = "/";
+      *found = true;
     }
   }
+  return path;
+}
+
+Target read_target(const std::string& raw, const SessionTokens& session, bool icase,
+                   const SessionTokens& session2 = {}) {
+  std::string target = raw.substr(0, raw.find('#'));
+  size_t q = target.find('?');
+  std::string path = target.substr(0, q);
+  std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+  Target t;
+  path = strip_path_token(path, session, &t.session);
+  path = strip_path_token(path, session2, &t.session);
   t.path = percent_decode(path);
   size_t start = 0;
   while (start < query.size()) {
@@ -380,10 +532,7 @@ Target read_target(const std::string& raw, const SessionTokens& session, bool ic
     size_t eq = pair.find('=');
     std::string name = percent_decode(pair.substr(0, eq));
     std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
-    bool is_session =
-        session.where == SessionTokens::Where::kQuery &&
-        (name == session.name || (icase && lowercase(name) == lowercase(session.name)));
-    if (is_session) {
+    if (is_token_param(session, name, icase) || is_token_param(session2, name, icase)) {
       t.session = true;
     } else {
       t.params.emplace_back(name, value);
@@ -474,11 +623,14 @@ struct TrapWeb::Site {
     return nullptr;
   }
 
-  std::string new_token() {
-    const SessionTokens& s = spec.session;
+  // The page served next: its serial number (from 1).
+  uint64_t next_page() { return ++pages_served; }
+
+  // The token `s` gives page `serial` ("" when the site has none): splitmix64 of the serial, a
+  // fresh, reproducible token for every page served. `salt` tells a second token from the first.
+  std::string token(const SessionTokens& s, uint64_t serial, uint64_t salt = 0) const {
     if (s.where == SessionTokens::Where::kNone) return "";
-    // splitmix64 of a counter: a fresh, reproducible token for every page served.
-    uint64_t x = (pages_served++ + 1) * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(spec.seed);
+    uint64_t x = serial * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(spec.seed) + salt;
     std::string token = s.prefix;
     for (int i = 0; i < s.length; ++i) {
       x ^= x >> 31;
@@ -490,7 +642,18 @@ struct TrapWeb::Site {
   }
 
   std::string calendar_target(int n) const {
-    return spec.calendar.path + "?" + spec.calendar.param + "=" + std::to_string(n);
+    const CalendarTrap& c = spec.calendar;
+    switch (c.shape) {
+      case CalendarTrap::Shape::kNumber:
+        return c.path + "?" + c.param + "=" + std::to_string(n);
+      case CalendarTrap::Shape::kDate:
+        return c.path + "?" + c.param + "=" + trapweb::iso_day(civil_from_days(n));
+      case CalendarTrap::Shape::kPathMonth: {
+        int year = n / 12, month = n % 12 + 1;
+        return c.path + "/" + std::to_string(year) + "/" + trapweb::two_digits(month);
+      }
+    }
+    return c.path;
   }
 };
 
@@ -580,6 +743,60 @@ int page_number(const std::string& digits) {
   return digits.size() > 7 ? 9999999 : std::max(1, std::stoi(digits));
 }
 
+// Whether `t` is a page of the calendar `c`, and which period (`*period`; the current one when
+// the target names none or a malformed one).
+bool calendar_period(const CalendarTrap& c, const Target& t, bool icase, int* period) {
+  auto same = [icase](const std::string& a, const std::string& b) {
+    return icase ? lowercase(a) == lowercase(b) : a == b;
+  };
+  *period = c.current;
+  std::smatch m;
+  if (c.shape == CalendarTrap::Shape::kPathMonth) {
+    static const std::regex kMonth("/([0-9]{1,4})/([0-9]{1,2})/?");
+    if (same(t.path, c.path)) return true;
+    if (t.path.size() <= c.path.size() || !same(t.path.substr(0, c.path.size()), c.path)) {
+      return false;
+    }
+    std::string rest = t.path.substr(c.path.size());
+    if (!std::regex_match(rest, m, kMonth)) return false;
+    *period = std::stoi(m[1].str()) * 12 + std::stoi(m[2].str()) - 1;
+    return true;
+  }
+  if (!same(t.path, c.path)) return false;
+  const std::string* value = t.param(c.param, icase);
+  if (value == nullptr) return true;
+  static const std::regex kInteger("-?[0-9]{1,6}");
+  static const std::regex kDay("([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})");
+  if (c.shape == CalendarTrap::Shape::kNumber && std::regex_match(*value, kInteger)) {
+    *period = std::stoi(*value);
+  } else if (c.shape == CalendarTrap::Shape::kDate && std::regex_match(*value, m, kDay)) {
+    *period = static_cast<int>(
+        days_from_civil(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())));
+  }
+  return true;
+}
+
+// The listing permutation (TrapSiteSpec::listing_variants) `t` asks for: "" when none, the
+// variant whose parameters it carries, or "other" for a mix.
+std::string listing_variant(const TrapSiteSpec& spec, const Target& t, bool icase) {
+  bool any = false;
+  for (const std::string& variant : spec.listing_variants) {
+    bool all = true;
+    for (size_t start = 0; start <= variant.size();) {
+      size_t amp = variant.find('&', start);
+      if (amp == std::string::npos) amp = variant.size();
+      std::string pair = variant.substr(start, amp - start);
+      size_t eq = pair.find('=');
+      const std::string* value = t.param(pair.substr(0, eq), icase);
+      any = any || value != nullptr;
+      all = all && value != nullptr && *value == pair.substr(eq + 1);
+      start = amp + 1;
+    }
+    if (all) return variant;
+  }
+  return any ? "other" : "";
+}
+
 // The resources every family has at paths of the site's choosing: robots.txt, images and
 // documents, the calendar, the bomb. False when `t` names none of them.
 bool classify_common(const TrapSiteSpec& spec, const Family& family, const Target& t, Hit* hit) {
@@ -593,12 +810,8 @@ bool classify_common(const TrapSiteSpec& spec, const Family& family, const Targe
   } else if (is_static_resource(t.path)) {
     hit->kind = HitKind::kResource;
     hit->resource = "resource:" + t.path;
-  } else if (!spec.calendar.path.empty() && same_path(t.path, spec.calendar.path)) {
-    const std::string* period = t.param(spec.calendar.param, icase);
-    static const std::regex kInteger("-?[0-9]{1,6}");
+  } else if (!spec.calendar.path.empty() && calendar_period(spec.calendar, t, icase, &hit->page)) {
     hit->kind = HitKind::kCalendar;
-    hit->page = period != nullptr && std::regex_match(*period, kInteger) ? std::stoi(*period)
-                                                                         : spec.calendar.current;
     hit->resource = "calendar:" + std::to_string(hit->page);
   } else if (spec.gzip_bomb && same_path(t.path, family.bomb())) {
     hit->kind = HitKind::kBomb;
@@ -614,7 +827,25 @@ bool classify_common(const TrapSiteSpec& spec, const Family& family, const Targe
 Hit TrapWeb::classify(const Site& site, const std::string& raw, int epoch) const {
   const Family& family = *site.family;
   const bool icase = family.case_insensitive();
-  Target t = read_target(raw, site.spec.session, icase);
+  Target t = read_target(raw, site.spec.session, icase, site.spec.session2);
+  // A mobile twin: the same page under "/m" (what it names is classified below).
+  bool mobile = site.spec.mobile_twins && t.path.rfind("/m/", 0) == 0;
+  if (mobile) t.path.erase(0, 2);
+  Hit hit = classify_target(site, t, epoch);
+  if (mobile && hit.article > 0) {
+    hit.kind = HitKind::kTwin;
+    hit.variant = "mobile";
+    hit.redirect.clear();
+  } else if (mobile) {
+    hit.kind = HitKind::kUnknown;
+    hit.resource = "unknown:/m" + t.path;
+  }
+  return hit;
+}
+
+Hit TrapWeb::classify_target(const Site& site, const Target& t, int epoch) const {
+  const Family& family = *site.family;
+  const bool icase = family.case_insensitive();
   Hit hit;
   hit.session = t.session;
   if (classify_common(site.spec, family, t, &hit)) return hit;
@@ -635,6 +866,13 @@ Hit TrapWeb::classify(const Site& site, const std::string& raw, int epoch) const
     canonical = family.about();
   } else if (form->kind == HitKind::kListing) {
     hit.page = page_number(key);
+    std::string variant = listing_variant(site.spec, t, icase);
+    if (!variant.empty()) {
+      hit.kind = HitKind::kSort;
+      hit.resource = "sort:" + variant + ":" + std::to_string(hit.page);
+      hit.variant = variant;
+      return hit;
+    }
     if (hit.page > site.last_page(epoch)) {
       hit.kind = HitKind::kBeyond;
       hit.resource = "beyond:" + std::to_string(hit.page);
@@ -668,6 +906,10 @@ Hit TrapWeb::classify(const Site& site, const std::string& raw, int epoch) const
   if (t.normal() != c.normal()) {
     hit.kind = HitKind::kAlias;
     hit.variant = difference(t, c);
+  } else if (t.path != c.path || t.params != c.params) {
+    // What servers take as equal but a URL string does not: another order of the parameters.
+    hit.kind = HitKind::kAlias;
+    hit.variant = "parameter order";
   }
   return hit;
 }
@@ -695,8 +937,15 @@ std::string robots_txt(const TrapSiteSpec& spec, const Family& family) {
   return text;
 }
 
-// A month index (months since January 2020) or a week number, as the calendar prints it.
+// A month index (months since January 2020) or a week number, as the calendar prints it; a day
+// or a month of the second web's calendars.
 std::string period_name(const CalendarTrap& calendar, int n) {
+  if (calendar.shape == CalendarTrap::Shape::kDate) {
+    return "ngày " + trapweb::day_month_year(civil_from_days(n));
+  }
+  if (calendar.shape == CalendarTrap::Shape::kPathMonth) {
+    return "tháng " + std::to_string(n % 12 + 1) + "/" + std::to_string(n / 12);
+  }
   if (calendar.param == "month") {
     int year = 2020 + (n >= 0 ? n / 12 : (n - 11) / 12);
     int month = n - (year - 2020) * 12 + 1;
@@ -705,18 +954,55 @@ std::string period_name(const CalendarTrap& calendar, int n) {
   return "tuần " + std::to_string(n);
 }
 
+// An article-shaped link to no article (TrapSiteSpec::dead_links): an id and a slug no article
+// of the site has.
+Article dead_article(const TrapSiteSpec& spec, int i) {
+  Article a;
+  a.id = family_id_base(spec.family) + 900 + i;
+  a.slug = "tin-da-go-" + std::to_string(i);
+  return a;
+}
+
+// `html` (an article page) with its canonical link as `how` says: `target` is the article's own.
+std::string with_canonical(std::string html, CanonicalLink how, const std::string& origin,
+                           const std::string& target) {
+  if (how == CanonicalLink::kFamily) return html;
+  size_t rel = html.find("rel=\"canonical\"");
+  if (rel != std::string::npos) {
+    size_t open = html.rfind("<link", rel);
+    size_t close = html.find('>', rel);
+    if (open != std::string::npos && close != std::string::npos) {
+      html.erase(open, close + 1 - open);
+    }
+  }
+  if (how == CanonicalLink::kNone) return html;
+  std::string href = how == CanonicalLink::kAbsolute ? origin + target : target;
+  size_t head = html.find("</head>");
+  if (head != std::string::npos) {
+    html.insert(head, "<link rel=\"canonical\" href=\"" + html_escape(href) + "\" />\n");
+  }
+  return html;
+}
+
 }  // namespace
 
 trapweb::Page TrapWeb::new_page(Site& site) const {
   trapweb::Page page;
   page.spec = &site.spec;
   page.origin = site.origin();
-  page.token = site.new_token();
+  page.serial = site.next_page();
+  page.token = site.token(site.spec.session, page.serial);
+  page.token2 = site.token(site.spec.session2, page.serial, 0x5EC02D);
   if (!site.spec.calendar.path.empty()) {
     page.side.push_back(
         {page.link(site.calendar_target(site.spec.calendar.current)), site.spec.calendar.title});
   }
   if (site.spec.gzip_bomb) page.side.push_back({page.link(site.family->bomb()), "Sơ đồ trang"});
+  for (int i = 1; i <= site.spec.dead_links; ++i) {
+    page.side.push_back({page.link(site.family->article(dead_article(site.spec, i),
+                                                        LinkPlace::kListing)),
+                         "Tin nổi bật " + std::to_string(i)});
+  }
   return page;
 }
 
@@ -737,32 +1023,86 @@ std::string TrapWeb::calendar_html(Site& site, const trapweb::Page& page, int n)
          period_name(c, n + 1) + " &raquo;</a></p>";
 }
 
+// The side links of an article page in the second web: its mobile twin, and (scheme 2) the
+// other URL forms of three related articles (a "Tin cùng chuyên mục" box), those its family's
+// markup does not link itself.
+void TrapWeb::add_article_side_links(const Site& site, const Article& a,
+                                     const std::vector<const Article*>& related,
+                                     trapweb::Page* page) const {
+  const Family& family = *site.family;
+  if (site.spec.mobile_twins) {
+    page->side.push_back(
+        {page->link("/m" + family.article(a, LinkPlace::kListing)), "Phiên bản di động"});
+  }
+  if (!site.spec.place_aliases) return;
+  for (size_t i = 0; i < related.size() && i < 3; ++i) {
+    std::string canonical = family.article(*related[i], LinkPlace::kListing);
+    std::vector<std::string> seen = {canonical};
+    for (LinkPlace place : {LinkPlace::kFeatured, LinkPlace::kLatest, LinkPlace::kRelated}) {
+      std::string target = family.article(*related[i], place);
+      if (std::find(seen.begin(), seen.end(), target) != seen.end()) continue;
+      seen.push_back(target);
+      page->side.push_back({page->link(target), related[i]->title});
+    }
+  }
+}
+
 FixtureResponse TrapWeb::article_response(Site& site, const Hit& hit, int epoch) const {
   const std::vector<Article>& alive = site.articles(epoch);
   auto it = std::find_if(alive.begin(), alive.end(),
                          [&](const Article& a) { return a.number == hit.article; });
   trapweb::Page page = new_page(site);
   if (it == alive.end()) {
-    return html_response(404, site.family->shell(page, "Không tìm thấy trang",
-                                                 "<p>Trang bạn tìm không tồn tại.</p>"));
+    return html_response(site.spec.soft_404 ? 200 : 404,
+                         site.family->shell(page, "Không tìm thấy trang",
+                                            "<p>Trang bạn tìm không tồn tại.</p>"));
   }
-  if (hit.kind == HitKind::kTwin) return html_response(200, site.family->print_page(page, *it));
+  if (hit.kind == HitKind::kTwin && hit.variant != "mobile") {
+    return html_response(200, site.family->print_page(page, *it));
+  }
   std::vector<const Article*> related;
   size_t at = static_cast<size_t>(it - alive.begin());
   for (size_t i = 1; i <= 5 && i < alive.size(); ++i)
     related.push_back(&alive[(at + i) % alive.size()]);
-  return html_response(200, site.family->article_page(page, *it, related));
+  add_article_side_links(site, *it, related, &page);
+  return html_response(200, with_canonical(site.family->article_page(page, *it, related),
+                                            site.spec.canonical, site.origin(),
+                                            site.family->article(*it, LinkPlace::kListing)));
 }
 
+// A listing page, a page past the last (empty, or the last again when the site repeats it) or a
+// sort or filter permutation's page (odd permutations list oldest first; the pager keeps it).
 FixtureResponse TrapWeb::listing_response(Site& site, const Hit& hit, int epoch) const {
-  const std::vector<Article>& alive = site.articles(epoch);
-  std::vector<const Article*> items;
-  size_t first = static_cast<size_t>(hit.page - 1) * site.spec.per_page;
-  for (size_t i = first; i < alive.size() && i < first + site.spec.per_page; ++i) {
-    items.push_back(&alive[i]);
+  const TrapSiteSpec& spec = site.spec;
+  std::vector<const Article*> order;
+  for (const Article& a : site.articles(epoch)) order.push_back(&a);
+  trapweb::Page page = new_page(site);
+  std::string listing_path = site.family->listing(1);
+  page.carry_path = listing_path.substr(0, listing_path.find('?'));
+  for (size_t v = 0; v < spec.listing_variants.size(); ++v) {
+    const std::string& variant = spec.listing_variants[v];
+    for (size_t start = 0; start < variant.size();) {
+      size_t amp = std::min(variant.find('&', start), variant.size());
+      page.carry_names.push_back(variant.substr(start, variant.find('=', start) - start));
+      start = amp + 1;
+    }
+    std::string first = site.family->listing(1);
+    page.side.push_back({page.link(first + (first.find('?') == std::string::npos ? "?" : "&") +
+                                   variant),
+                         "Sắp xếp, lọc " + std::to_string(v + 1)});
+    if (hit.kind == HitKind::kSort && hit.variant == variant && v % 2 == 0) {
+      std::reverse(order.begin(), order.end());
+    }
   }
-  return html_response(
-      200, site.family->listing_page(new_page(site), hit.page, site.last_page(epoch), items));
+  if (hit.kind == HitKind::kSort) page.carry = hit.variant == "other" ? "" : hit.variant;
+  int last = site.last_page(epoch);
+  int shown = hit.kind == HitKind::kBeyond && spec.beyond_repeats_last ? last : hit.page;
+  std::vector<const Article*> items;
+  size_t first = static_cast<size_t>(shown - 1) * spec.per_page;
+  for (size_t i = first; i < order.size() && i < first + spec.per_page; ++i) {
+    items.push_back(order[i]);
+  }
+  return html_response(200, site.family->listing_page(page, hit.page, last, items));
 }
 
 std::optional<FixtureResponse> TrapWeb::answer(Site& site, const std::string& target) const {
@@ -805,7 +1145,7 @@ std::optional<FixtureResponse> TrapWeb::answer(Site& site, const std::string& ta
     }
     return html_response(200, family.home_page(page, featured, latest));
   }
-  if (r.rfind("listing:", 0) == 0 || r.rfind("beyond:", 0) == 0) {
+  if (r.rfind("listing:", 0) == 0 || r.rfind("beyond:", 0) == 0 || r.rfind("sort:", 0) == 0) {
     return listing_response(site, hit, epoch);
   }
   if (r.rfind("article:", 0) == 0) return article_response(site, hit, epoch);
@@ -815,8 +1155,9 @@ std::optional<FixtureResponse> TrapWeb::answer(Site& site, const std::string& ta
                                                " là cơ quan "
                                                "chuyên môn thuộc Ủy ban nhân dân tỉnh.</p>"));
   }
-  return html_response(
-      404, family.shell(page, "Không tìm thấy trang", "<p>Trang bạn tìm không tồn tại.</p>"));
+  return html_response(site.spec.soft_404 ? 200 : 404,
+                       family.shell(page, "Không tìm thấy trang",
+                                    "<p>Trang bạn tìm không tồn tại.</p>"));
 }
 
 const std::string& TrapWeb::gzip_bomb_body() const {
@@ -929,6 +1270,7 @@ OrderedJson aliases_json(const TrapSiteSpec& spec, const Family& family, const s
       add(family.article(a, place));
     }
     if (spec.print_twins) add(family.print(a));
+    if (spec.mobile_twins) add("/m" + family.article(a, LinkPlace::kListing));
   }
   return aliases;
 }
@@ -967,25 +1309,56 @@ std::string TrapWeb::traps_json(const Site& s, int epoch) const {
   const Family& family = *s.family;
   const TrapSiteSpec& spec = s.spec;
   OrderedJson traps = OrderedJson::array();
-  if (spec.session.where != SessionTokens::Where::kNone) {
+  for (const SessionTokens* session : {&spec.session, &spec.session2}) {
+    if (session->where == SessionTokens::Where::kNone) continue;
     const Article& newest = s.articles(epoch).front();
     trapweb::Page page;
-    page.spec = &spec;
-    page.token = spec.session.prefix + std::string(spec.session.length, 'X') + spec.session.suffix;
+    TrapSiteSpec one = spec;  // this token alone, in its place, parameters in their order
+    one.session = *session;
+    one.session2 = {};
+    one.shuffle_params = false;
+    page.spec = &one;
+    page.token = session->prefix + std::string(session->length, 'X') + session->suffix;
     size_t length = page.token.size();
+    const char* where = session->where == SessionTokens::Where::kQuery ? "query parameter "
+                        : session->where == SessionTokens::Where::kPathParameter
+                            ? "path parameter "
+                            : "first path segment ";
     traps.push_back(
         {{"kind", "session"},
-         {"what",
-          std::string(spec.session.where == SessionTokens::Where::kQuery ? "query parameter "
-                                                                         : "path parameter ") +
-              spec.session.name + " of " + std::to_string(length) +
-              " characters, a new value in the links of every page served"},
+         {"what", where + session->name + " of " + std::to_string(length) +
+                      " characters, a new value in the links of every page served"},
          {"example", s.origin() + page.with_token(family.article(newest, LinkPlace::kListing))},
          {"of", s.origin() + family.article(newest, LinkPlace::kListing)}});
   }
+  if (spec.shuffle_params) {
+    traps.push_back({{"kind", "alias"},
+                     {"what", "every page orders the query parameters of its links anew"},
+                     {"example", nullptr},
+                     {"of", nullptr}});
+  }
+  if (!spec.listing_variants.empty()) {
+    std::string first = family.listing(1);
+    traps.push_back({{"kind", "sort"},
+                     {"what", "listing pages link " +
+                                  std::to_string(spec.listing_variants.size()) +
+                                  " sort and filter permutations; the pager keeps them"},
+                     {"example", s.origin() + first +
+                                     (first.find('?') == std::string::npos ? "?" : "&") +
+                                     spec.listing_variants.front()},
+                     {"of", nullptr}});
+  }
+  if (spec.soft_404) {
+    traps.push_back(
+        {{"kind", "unknown"},
+         {"what", "a page that does not exist answers 200 (soft 404); every page links " +
+                      std::to_string(spec.dead_links) + " article-shaped URLs of no article"},
+         {"example", s.origin() + family.article(dead_article(spec, 1), LinkPlace::kListing)},
+         {"of", nullptr}});
+  }
   if (!spec.calendar.path.empty()) {
     traps.push_back({{"kind", "calendar"},
-                     {"what", spec.calendar.param + "=N links N-1 and N+1, for every N"},
+                     {"what", "each period links the one before and after it, forever"},
                      {"example", s.origin() + s.calendar_target(spec.calendar.current + 1)},
                      {"of", nullptr}});
   }
@@ -999,7 +1372,10 @@ std::string TrapWeb::traps_json(const Site& s, int epoch) const {
   }
   if (spec.pager_beyond_end) {
     traps.push_back({{"kind", "beyond"},
-                     {"what", "the pager links the next page past the last, forever"},
+                     {"what", spec.beyond_repeats_last
+                                  ? "the pager links the next page past the last, forever; a page "
+                                    "past the last shows the last one again"
+                                  : "the pager links the next page past the last, forever"},
                      {"example", s.origin() + family.listing(s.last_page(epoch) + 1)},
                      {"of", nullptr}});
   }

@@ -1,10 +1,13 @@
-// tests/support/trap_web.h: a held-out web of six portal sites on 127.0.0.1 for URL identity and
-// crawl traps (issue 12; issue 14 reuses it). One site per family of docs/portals.md (SharePoint,
-// WebSphere WCM, ASP.NET `ChiTietTin.aspx?ID=`, the ASP.NET path portal of Trà Vinh, Liferay) and
-// one CMS of no preset, each in its family's markup with listings and pagination, and each with
-// behaviours no site config mentions: session tokens re-issued on every page served, print twins,
-// 301/302 and case aliases, navigation-state and portlet-parameter variants of one article,
-// calendars and pagers that step on forever, a gzip bomb.
+// tests/support/trap_web.h: held-out webs of six portal sites on 127.0.0.1 for URL identity and
+// crawl traps (issue 12; issue 14 reuses it). default_trap_sites() is the first web;
+// trap_web2_sites() a second one, written later and never shown to the identity fix's authors:
+// other URL schemes per family and other traps (see docs/crawl-identity.md). One site per family
+// of docs/portals.md (SharePoint, WebSphere WCM, ASP.NET `ChiTietTin.aspx?ID=`, the ASP.NET path
+// portal of Trà Vinh, Liferay) and one CMS of no preset, each in its family's markup with
+// listings and pagination, and each with behaviours no site config mentions: session tokens
+// re-issued on every page served, print twins, 301/302 and case aliases, navigation-state and
+// portlet-parameter variants of one article, calendars and pagers that step on forever, a gzip
+// bomb.
 //
 // The server knows what every request asked for: classify() maps a target to the resource it
 // names (an article, a listing page, a calendar month, ...) and the variant it came through (a
@@ -34,7 +37,9 @@
 namespace provarc::testing {
 
 namespace trapweb {
+struct Article;
 struct Page;
+struct Target;
 }
 
 enum class PortalFamily { kSharePoint, kWebSphere, kAspNet, kAspNetPath, kLiferay, kNoPreset };
@@ -45,7 +50,9 @@ std::string family_name(PortalFamily family);
 // How a site writes session tokens into its links: every page it serves carries a fresh token in
 // all its links (a cookieless session that a crawler, sending no cookie, starts again each time).
 struct SessionTokens {
-  enum class Where { kNone, kQuery, kPathParameter };
+  // kPathPrefix: ASP.NET's cookieless session, a first path segment `/(S(<token>))/` (prefix
+  // "(S(", suffix "))"; the name is only a label).
+  enum class Where { kNone, kQuery, kPathParameter, kPathPrefix };
   Where where = Where::kNone;
   std::string name;      // the query parameter ("sid") or path parameter ("jsessionid")
   std::string prefix;    // printed before the random part (WebSphere's "0000")
@@ -54,12 +61,25 @@ struct SessionTokens {
   std::string suffix;    // printed after it (WebSphere's clone id ":17ig2ib8s")
 };
 
-// A "Lịch công tác" page at `path`?`param`=N linking N-1 and N+1, for every integer N.
+// A "Lịch công tác" page linking the period before and after it, for every period. Shapes:
+//   kNumber     `path`?`param`=N (N an integer: "month", "week")
+//   kDate       `path`?`param`=YYYY-MM-DD, a day (N counts days since 1970-01-01)
+//   kPathMonth  `path`/YYYY/MM (N counts months since year 0)
 struct CalendarTrap {
+  enum class Shape { kNumber, kDate, kPathMonth };
   std::string path;   // empty: no calendar
-  std::string param;  // "month", "week"
+  std::string param;  // "month", "week", "ngay" (not used by kPathMonth)
   std::string title;  // its heading
   int current = 1;    // the period every page links
+  Shape shape = Shape::kNumber;
+};
+
+// How an article page names its canonical URL.
+enum class CanonicalLink {
+  kFamily,    // as the family's markup does (docs/crawl-identity.md's first web)
+  kNone,      // no <link rel="canonical"> on article pages (print twins keep theirs)
+  kRelative,  // a root-relative href ("/tin-tuc/...")
+  kAbsolute,  // an absolute href, added where the family has none
 };
 
 // One site: its family's URL scheme and markup, and which behaviours it has. Family-specific
@@ -88,6 +108,22 @@ struct TrapSiteSpec {
                                    // through three different portal URLs
   // Liferay
   bool portlet_variants = false;  // p_p_id/p_p_state/p_p_mode variants of one article's URL
+
+  // ---- The second web's behaviours (trap_web2_sites()), all off in the first web
+  int scheme = 1;                 // 2: the family's second URL scheme (trap_web_families.cc)
+  // Scheme 2: the home page and related boxes link the family's other URL forms of an article
+  // (list item, share link with utm_*, navigation state, old Default.aspx, asset publisher form).
+  bool place_aliases = false;
+  SessionTokens session2 = {};    // a second token in every link (p_auth, fbclid), new per page
+  bool shuffle_params = false;    // each link's query parameters in another order on every page
+  bool mobile_twins = false;      // every article links `/m<its path>`, the same article (200)
+  CanonicalLink canonical = CanonicalLink::kFamily;
+  bool beyond_repeats_last = false;  // a listing page past the last shows the last page again
+  bool soft_404 = false;  // a page that does not exist answers 200 with "not found" in the chrome
+  int dead_links = 0;     // every page links this many article-shaped URLs of no article
+  // Sort and filter permutations of the listing ("SortField=Title&SortDir=Asc", "nam=2022"):
+  // every listing page links each at its page 1; its pager keeps it. Odd ones list oldest first.
+  std::vector<std::string> listing_variants;
 };
 
 // The six sites of the held-out web, as issue 12 describes them (see docs/crawl-identity.md).
@@ -95,6 +131,14 @@ std::vector<TrapSiteSpec> default_trap_sites();
 // The same six sites without a trap or an alias, but with a print link on every article: issue
 // 12's "plain sites with print links".
 std::vector<TrapSiteSpec> plain_trap_sites();
+// The second held-out web: six other sites of the same families, other URL schemes and other
+// traps (a cookieless session in the path, `;jsessionid=` with a second token, tracking
+// parameters, parameter order shuffled per page, mobile twins, date and path calendars, pagers
+// that repeat the last page, soft 404s, sort and filter permutations, canonical links absent,
+// relative or absolute).
+std::vector<TrapSiteSpec> trap_web2_sites();
+// The second web's sites without traps or aliases, with a print link on every article.
+std::vector<TrapSiteSpec> plain_trap_web2_sites();
 
 struct TrapWebOptions {
   int articles = 0;  // > 0: every site has this many articles at epoch 1 (3..110)
@@ -121,14 +165,16 @@ enum class HitKind {
   kCalendar,  // a calendar period
   kBomb,      // the gzip bomb
   kBeyond,    // a listing page past the last one
-  kUnknown,   // nothing: 404
+  kSort,      // a sort or filter permutation of a listing page
+  kUnknown,   // nothing: 404 (or 200 on a site with soft 404s)
 };
 std::string hit_kind_name(HitKind kind);
 
 struct Hit {
   HitKind kind = HitKind::kUnknown;
   // The resource, the same for every URL of it: "article:17", "listing:2", "home", "robots",
-  // "calendar:5", "bomb", "page:about", "resource:/path", "beyond:9", "unknown:/target". A print
+  // "calendar:5", "bomb", "page:about", "resource:/path", "beyond:9", "sort:<variant>:2",
+  // "unknown:/target". A print
   // twin or an alias of an article names the article ("article:17").
   std::string resource;
   int article = 0;       // the article's number (1-based) when the resource is an article
@@ -210,9 +256,13 @@ class TrapWeb {
   struct Site;
   Site& site(const std::string& site_id) const;
   Hit classify(const Site& site, const std::string& target, int epoch) const;
+  Hit classify_target(const Site& site, const trapweb::Target& target, int epoch) const;
   std::optional<FixtureResponse> answer(Site& site, const std::string& target) const;
   trapweb::Page new_page(Site& site) const;
   std::string calendar_html(Site& site, const trapweb::Page& page, int period) const;
+  void add_article_side_links(const Site& site, const trapweb::Article& a,
+                              const std::vector<const trapweb::Article*>& related,
+                              trapweb::Page* page) const;
   FixtureResponse article_response(Site& site, const Hit& hit, int epoch) const;
   FixtureResponse listing_response(Site& site, const Hit& hit, int epoch) const;
   const std::string& gzip_bomb_body() const;  // made on first use

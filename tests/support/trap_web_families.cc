@@ -84,17 +84,70 @@ std::string Page::plain(const std::string& target) const { return html_escape(ta
 
 std::string Page::link(const std::string& target) const { return html_escape(with_token(target)); }
 
-std::string Page::with_token(const std::string& target) const {
-  const SessionTokens& s = spec->session;
+namespace {
+
+// `target` with `token` of `s` inserted where the site writes it.
+std::string insert_token(const std::string& target, const SessionTokens& s,
+                         const std::string& token) {
   if (token.empty() || s.where == SessionTokens::Where::kNone) return target;
   std::string t = target;
-  if (s.where == SessionTokens::Where::kQuery) {
-    t += (t.find('?') == std::string::npos ? "?" : "&") + s.name + "=" + token;
-  } else {
-    size_t q = t.find('?');
-    t.insert(q == std::string::npos ? t.size() : q, ";" + s.name + "=" + token);
+  switch (s.where) {
+    case SessionTokens::Where::kQuery:
+      t += (t.find('?') == std::string::npos ? "?" : "&") + s.name + "=" + token;
+      break;
+    case SessionTokens::Where::kPathParameter: {
+      size_t q = t.find('?');
+      t.insert(q == std::string::npos ? t.size() : q, ";" + s.name + "=" + token);
+      break;
+    }
+    case SessionTokens::Where::kPathPrefix:
+      t = "/" + token + t;
+      break;
+    case SessionTokens::Where::kNone:
+      break;
   }
   return t;
+}
+
+// The query of `target` in another order, the same for the same page and target.
+std::string shuffled(const std::string& target, uint64_t serial) {
+  size_t q = target.find('?');
+  if (q == std::string::npos) return target;
+  std::vector<std::string> params;
+  for (size_t start = q + 1; start <= target.size();) {
+    size_t amp = target.find('&', start);
+    if (amp == std::string::npos) amp = target.size();
+    params.push_back(target.substr(start, amp - start));
+    start = amp + 1;
+  }
+  if (params.size() < 2) return target;
+  uint64_t x = serial * 0x9E3779B97F4A7C15ull + std::hash<std::string>{}(target);
+  for (size_t i = params.size() - 1; i > 0; --i) {  // Fisher-Yates with splitmix64
+    x += 0x9E3779B97F4A7C15ull;
+    uint64_t z = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    std::swap(params[i], params[(z ^ (z >> 31)) % (i + 1)]);
+  }
+  std::string out = target.substr(0, q + 1);
+  for (size_t i = 0; i < params.size(); ++i) out += (i ? "&" : "") + params[i];
+  return out;
+}
+
+}  // namespace
+
+std::string Page::with_token(const std::string& target) const {
+  std::string t = target;
+  if (!carry.empty() && t.substr(0, t.find('?')) == carry_path) {
+    bool named = false;
+    for (const std::string& name : carry_names) {
+      named = named || t.find("?" + name + "=") != std::string::npos ||
+              t.find("&" + name + "=") != std::string::npos;
+    }
+    if (!named) t += (t.find('?') == std::string::npos ? "?" : "&") + carry;
+  }
+  t = insert_token(t, spec->session, token);
+  t = insert_token(t, spec->session2, token2);
+  return spec->shuffle_params ? shuffled(t, serial) : t;
 }
 
 std::string Page::site_name() const {
@@ -1147,21 +1200,310 @@ class NoPreset : public Family {
   const TrapSiteSpec& spec_;
 };
 
+// ==== The second web's URL schemes (TrapSiteSpec::scheme == 2): the same markup, other URLs.
+// Each family's article is reached through other URL forms than in the first web, and the
+// forms a user never sees in a listing are aliases answered 200 (no redirect).
+
+// SharePoint 2013 publishing site with a news subsite; the list item form of an article
+// (`/Lists/TinTuc/DispForm.aspx?ID=`) and share links with utm_* parameters.
+class SharePoint2 : public SharePoint {
+ public:
+  explicit SharePoint2(const TrapSiteSpec& spec) : SharePoint(spec), aliases_(spec.place_aliases) {}
+
+  std::string home() const override { return "/"; }
+  std::string listing(int page) const override {
+    if (page <= 1) return "/tin-tuc/Pages/default.aspx";
+    return "/tin-tuc/Pages/default.aspx?PageIndex=" + std::to_string(page) +
+           "&View=%7B5F0E9A2C-3B1D-4C7E-9A8B-1D2E3F4A5B6C%7D";
+  }
+  std::string article(const Article& a, LinkPlace place) const override {
+    std::string page = "/tin-tuc/Pages/" + a.slug + ".aspx";
+    if (!aliases_) return page;
+    if (place == LinkPlace::kLatest) {
+      return "/Lists/TinTuc/DispForm.aspx?ID=" + std::to_string(a.id);
+    }
+    if (place == LinkPlace::kFeatured) {
+      return page + "?utm_source=trang-chu&utm_medium=banner&utm_campaign=tin-noi-bat";
+    }
+    return page;
+  }
+  std::string print(const Article& a) const override {
+    return "/tin-tuc/Pages/" + a.slug + ".aspx?layout=print";
+  }
+  std::string about() const override { return "/SitePages/gioi-thieu.aspx"; }
+  std::string bomb() const override { return "/SitePages/so-do.aspx"; }
+  std::vector<UrlForm> forms() const override {
+    return {
+        form(HitKind::kHome, "/", Key::kNone, {}, "", 0, true),
+        form(HitKind::kListing, "/tin-tuc/Pages/default\\.aspx", Key::kNone, {}, "", 0, true),
+        form(HitKind::kListing, "/tin-tuc/Pages/default\\.aspx", Key::kNumber,
+             {{"PageIndex", "(\\d+)"}}, "PageIndex", 0, true),
+        form(HitKind::kPage, "/SitePages/gioi-thieu\\.aspx", Key::kNone, {}, "", 0, true),
+        form(HitKind::kArticle, "/tin-tuc/Pages/([a-z0-9-]+)\\.aspx", Key::kArticleSlug, {}, "", 0,
+             true),
+        form(HitKind::kTwin, "/tin-tuc/Pages/([a-z0-9-]+)\\.aspx", Key::kArticleSlug,
+             {{"layout", "print"}}, "", 0, true),
+        form(HitKind::kArticle, "/Lists/TinTuc/DispForm\\.aspx", Key::kArticleId,
+             {{"ID", "(\\d+)"}}, "ID", 0, true),
+    };
+  }
+  std::vector<std::string> page_aliases() const override { return {}; }
+
+ private:
+  bool aliases_;
+};
+
+// WebSphere Portal 8 with WCM: `!ut/p/z1/` navigation states and `?urile=wcm:path:` content
+// paths, the direct `/wps/wcm/connect/` rendering of the same item, a print presentation
+// template.
+class WebSphere2 : public WebSphere {
+ public:
+  explicit WebSphere2(const TrapSiteSpec& spec) : WebSphere(spec), aliases_(spec.place_aliases) {}
+
+  std::string home() const override { return "/wps/portal/sotttt/trang-chu"; }
+  std::string listing(int page) const override {
+    if (page <= 1) return "/wps/portal/sotttt/tin-tuc";
+    return "/wps/portal/sotttt/tin-tuc?WCM_PI=1&" + std::string(kPage) + "=" +
+           std::to_string(page) + "&" + kPageSize + "=10";
+  }
+  std::string article(const Article& a, LinkPlace place) const override {
+    if (!aliases_) place = LinkPlace::kListing;
+    if (place == LinkPlace::kLatest) return "/wps/wcm/connect/sotttt/tin-tuc/" + a.slug;
+    return "/wps/portal/sotttt/!ut/p/z1/" + state(place) +
+           "/dz/d5/L2dBISEvZ0FBIS9nQSEh/?urile=wcm%3Apath%3A%2Fsotttt%2Ftin-tuc%2F" + a.slug;
+  }
+  std::string print(const Article& a) const override {
+    return "/wps/wcm/connect/sotttt/tin-tuc/" + a.slug +
+           "?presentationtemplate=sotttt%2FPT-InBai";
+  }
+  std::string about() const override { return "/wps/portal/sotttt/gioi-thieu"; }
+  std::string bomb() const override { return "/wps/portal/sotttt/so-do"; }
+  std::vector<UrlForm> forms() const override {
+    const std::string item = "wcm:path:/sotttt/tin-tuc/([a-z0-9-]+)";
+    const std::string direct = "/wps/wcm/connect/sotttt/tin-tuc/([a-z0-9-]+)";
+    return {
+        form(HitKind::kHome, "/wps/portal/sotttt/trang-chu"),
+        form(HitKind::kListing, "/wps/portal/sotttt/tin-tuc"),
+        form(HitKind::kListing, "/wps/portal/sotttt/tin-tuc", Key::kNumber,
+             {{"WCM_PI", "1"}, {kPage, "(\\d+)"}}, kPage),
+        form(HitKind::kPage, "/wps/portal/sotttt/gioi-thieu"),
+        form(HitKind::kArticle, "/wps/portal/sotttt/!ut/p/z1/.+/", Key::kArticleSlug,
+             {{"urile", item}}, "urile"),
+        form(HitKind::kArticle, direct, Key::kArticleSlug),
+        form(HitKind::kTwin, direct, Key::kArticleSlug,
+             {{"presentationtemplate", "sotttt/PT-InBai"}}),
+    };
+  }
+
+ private:
+  static constexpr const char* kPage = "WCM_Page.2b7c9e41d0a34f5c8e6b1a2d3c4e5f60";
+  static constexpr const char* kPageSize = "WCM_PageSize.2b7c9e41d0a34f5c8e6b1a2d3c4e5f60";
+  bool aliases_;
+
+  static std::string state(LinkPlace place) {
+    switch (place) {
+      case LinkPlace::kFeatured:
+      case LinkPlace::kLatest:
+        return "hY_NDAwNDQ0OLgAc5OXb1NDY0MDQ38LMxMzQ0dvY0NvD_P8qAD9AMN0V2C1JEBz-Uvw";
+      case LinkPlace::kRelated:
+        return "jY_LDoIwFES_hS_oLZWHy1oJEEEsTLFbEhYkEBE2xPDbatza7hObsvqwU5Oycd8mGwV";
+      case LinkPlace::kListing:
+        break;
+    }
+    return "04_Sj9CPykssy0xPLMnMz0vMAfIjo8zivQ0MvAwMTQ393d2cDTyDvD1C3SyNjAyCzfQLsh0VAXsc8Xc";
+  }
+};
+
+// ASP.NET WebForms with a `News/` folder: Detail.aspx?cat=&newsid= (parameter order is the
+// page's), a Print.aspx twin.
+class AspNet2 : public AspNet {
+ public:
+  explicit AspNet2(const TrapSiteSpec& spec) : AspNet(spec) {}
+
+  std::string listing(int page) const override {
+    return "/News/List.aspx?cat=3" + (page > 1 ? "&pg=" + std::to_string(page) : "");
+  }
+  std::string article(const Article& a, LinkPlace) const override {
+    return "/News/Detail.aspx?cat=3&newsid=" + std::to_string(a.id);
+  }
+  std::string print(const Article& a) const override {
+    return "/News/Print.aspx?newsid=" + std::to_string(a.id);
+  }
+  std::string bomb() const override { return "/SoDo.aspx"; }
+  std::vector<UrlForm> forms() const override {
+    return {
+        form(HitKind::kHome, "/", Key::kNone, {}, "", 0, true),
+        form(HitKind::kHome, "/Default\\.aspx", Key::kNone, {}, "", 0, true),
+        form(HitKind::kListing, "/News/List\\.aspx", Key::kNone, {{"cat", "3"}}, "", 0, true),
+        form(HitKind::kListing, "/News/List\\.aspx", Key::kNumber, {{"cat", "3"}, {"pg", "(\\d+)"}},
+             "pg", 0, true),
+        form(HitKind::kPage, "/GioiThieu\\.aspx", Key::kNone, {}, "", 0, true),
+        form(HitKind::kArticle, "/News/Detail\\.aspx", Key::kArticleId, {{"newsid", "(\\d+)"}},
+             "newsid", 0, true),
+        form(HitKind::kTwin, "/News/Print\\.aspx", Key::kArticleId, {{"newsid", "(\\d+)"}},
+             "newsid", 0, true),
+    };
+  }
+};
+
+// Trà Vinh's path portal under another site id: "Tin khác" and the home page's latest news link
+// the old `Default.aspx?sid=&pageid=&catid=&id=&catname=&title=` form (200, the same article),
+// the featured box share links with utm_*, print twins at `/in-bai/<id>`.
+class AspNetPath2 : public AspNetPath {
+ public:
+  explicit AspNetPath2(const TrapSiteSpec& spec)
+      : AspNetPath(spec), aliases_(spec.place_aliases) {}
+
+  std::string listing(int page) const override {
+    return "/1446/38995/68251/tin-tuc" + (page > 1 ? "?page=" + std::to_string(page) : "");
+  }
+  std::string article(const Article& a, LinkPlace place) const override {
+    std::string id = std::to_string(a.id);
+    switch (aliases_ ? place : LinkPlace::kListing) {
+      case LinkPlace::kListing:
+        break;
+      case LinkPlace::kFeatured:
+        return "/1446/38995/68251/" + id + "/tin-tuc/" + a.slug +
+               "?utm_source=zalo&utm_medium=social&utm_campaign=chia-se";
+      case LinkPlace::kLatest:
+      case LinkPlace::kRelated:
+        return "/Default.aspx?sid=1446&pageid=38995&catid=68251&id=" + id +
+               "&catname=tin-tuc&title=" + a.slug;
+    }
+    return "/1446/38995/68251/" + id + "/tin-tuc/" + a.slug;
+  }
+  std::string print(const Article& a) const override { return "/in-bai/" + std::to_string(a.id); }
+  std::string about() const override { return "/1446/38996/0/gioi-thieu"; }
+  std::string bomb() const override { return "/1446/38997/0/so-do"; }
+  std::vector<UrlForm> forms() const override {
+    return {
+        form(HitKind::kHome, "/", Key::kNone, {}, "", 0, true),
+        form(HitKind::kListing, "/1446/38995/68251/tin-tuc", Key::kNone, {}, "", 0, true),
+        form(HitKind::kListing, "/1446/38995/68251/tin-tuc", Key::kNumber, {{"page", "(\\d+)"}},
+             "page", 0, true),
+        form(HitKind::kPage, "/1446/38996/0/gioi-thieu", Key::kNone, {}, "", 0, true),
+        form(HitKind::kArticle, "/1446/38995/68251/(\\d+)/tin-tuc/[a-z0-9-]+", Key::kArticleId, {},
+             "", 0, true),
+        form(HitKind::kArticle, "/Default\\.aspx", Key::kArticleId,
+             {{"sid", "1446"}, {"id", "(\\d+)"}}, "id", 0, true),
+        form(HitKind::kTwin, "/in-bai/(\\d+)", Key::kArticleId, {}, "", 0, true),
+    };
+  }
+
+ private:
+  bool aliases_;
+};
+
+// Liferay 7 with display pages (`/web/sotttt/-/<urlTitle>`): the asset publisher's own form of
+// the same article with a `_redirect`, p_p_state maximized/exclusive variants, a
+// `p_p_mode=print` pop-up twin, the Liferay 7 portlet id in the pager.
+class Liferay2 : public Liferay {
+ public:
+  explicit Liferay2(const TrapSiteSpec& spec)
+      : Liferay(spec), per_page_(spec.per_page), aliases_(spec.place_aliases) {}
+
+  std::string home() const override { return "/web/sotttt/trang-chu"; }
+  std::string listing(int page) const override {
+    if (page <= 1) return "/web/sotttt/tin-tuc";
+    return "/web/sotttt/tin-tuc?p_p_id=" + std::string(kPortlet7) +
+           "&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&_" + kPortlet7 +
+           "_delta=" + std::to_string(per_page_) + "&_" + kPortlet7 +
+           "_cur=" + std::to_string(page);
+  }
+  std::string article(const Article& a, LinkPlace place) const override {
+    std::string display = "/web/sotttt/-/" + a.slug;
+    switch (aliases_ ? place : LinkPlace::kListing) {
+      case LinkPlace::kListing:
+        break;
+      case LinkPlace::kFeatured:
+        return "/web/sotttt/tin-tuc/-/asset_publisher/hT4kR9wQm2Xz/content/" + a.slug + "?_" +
+               kPortlet7 + "_redirect=%2Fweb%2Fsotttt%2Ftrang-chu";
+      case LinkPlace::kLatest:
+        return display + "?p_p_state=maximized&p_p_mode=view";
+      case LinkPlace::kRelated:
+        return display + "?p_p_id=" + kPortlet7 + "&p_p_lifecycle=0&p_p_state=exclusive";
+    }
+    return display;
+  }
+  std::string print(const Article& a) const override {
+    return "/web/sotttt/-/" + a.slug + "?p_p_state=pop_up&p_p_mode=print";
+  }
+  std::string about() const override { return "/web/sotttt/gioi-thieu"; }
+  std::string bomb() const override { return "/web/sotttt/so-do-trang"; }
+  std::vector<UrlForm> forms() const override {
+    const std::string cur = "_" + std::string(kPortlet7) + "_cur";
+    return {
+        form(HitKind::kHome, "/web/sotttt/trang-chu"),
+        form(HitKind::kListing, "/web/sotttt/tin-tuc"),
+        form(HitKind::kListing, "/web/sotttt/tin-tuc", Key::kNumber,
+             {{"p_p_id", kPortlet7}, {cur, "(\\d+)"}}, cur),
+        form(HitKind::kPage, "/web/sotttt/gioi-thieu"),
+        form(HitKind::kArticle, "/web/sotttt/-/([a-z0-9-]+)", Key::kArticleSlug),
+        form(HitKind::kArticle,
+             "/web/sotttt/tin-tuc/-/asset_publisher/hT4kR9wQm2Xz/content/([a-z0-9-]+)",
+             Key::kArticleSlug),
+        form(HitKind::kTwin, "/web/sotttt/-/([a-z0-9-]+)", Key::kArticleSlug,
+             {{"p_p_mode", "print"}}),
+    };
+  }
+
+ private:
+  static constexpr const char* kPortlet7 =
+      "com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_hT4kR9wQm2Xz";
+  int per_page_;
+  bool aliases_;
+};
+
+// The CMS with `/bai-viet/<id>/<slug>` articles, `/chuyen-muc/tin-tuc?trang=N` listings and
+// `/in-bai/<id>` print twins.
+class NoPreset2 : public NoPreset {
+ public:
+  explicit NoPreset2(const TrapSiteSpec& spec) : NoPreset(spec) {}
+
+  std::string listing(int page) const override {
+    return "/chuyen-muc/tin-tuc" + (page > 1 ? "?trang=" + std::to_string(page) : "");
+  }
+  std::string article(const Article& a, LinkPlace) const override {
+    return "/bai-viet/" + std::to_string(a.id) + "/" + a.slug;
+  }
+  std::string print(const Article& a) const override { return "/in-bai/" + std::to_string(a.id); }
+  std::string about() const override { return "/gioi-thieu"; }
+  std::string bomb() const override { return "/so-do-trang"; }
+  std::vector<UrlForm> forms() const override {
+    return {
+        form(HitKind::kHome, "/"),
+        form(HitKind::kListing, "/chuyen-muc/tin-tuc"),
+        form(HitKind::kListing, "/chuyen-muc/tin-tuc", Key::kNumber, {{"trang", "(\\d+)"}},
+             "trang"),
+        form(HitKind::kPage, "/gioi-thieu"),
+        form(HitKind::kArticle, "/bai-viet/(\\d+)/[a-z0-9-]+", Key::kArticleId),
+        form(HitKind::kTwin, "/in-bai/(\\d+)", Key::kArticleId),
+    };
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Family> make_family(const TrapSiteSpec& spec) {
+  const bool second = spec.scheme == 2;
   switch (spec.family) {
     case PortalFamily::kSharePoint:
+      if (second) return std::make_unique<SharePoint2>(spec);
       return std::make_unique<SharePoint>(spec);
     case PortalFamily::kWebSphere:
+      if (second) return std::make_unique<WebSphere2>(spec);
       return std::make_unique<WebSphere>(spec);
     case PortalFamily::kAspNet:
+      if (second) return std::make_unique<AspNet2>(spec);
       return std::make_unique<AspNet>(spec);
     case PortalFamily::kAspNetPath:
+      if (second) return std::make_unique<AspNetPath2>(spec);
       return std::make_unique<AspNetPath>(spec);
     case PortalFamily::kLiferay:
+      if (second) return std::make_unique<Liferay2>(spec);
       return std::make_unique<Liferay>(spec);
     case PortalFamily::kNoPreset:
+      if (second) return std::make_unique<NoPreset2>(spec);
       return std::make_unique<NoPreset>(spec);
   }
   throw std::invalid_argument("unknown portal family");

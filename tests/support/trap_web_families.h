@@ -4,6 +4,7 @@
 // calendars, the gzip bomb, robots.txt, epochs, classification) live in trap_web.cc.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <regex>
@@ -51,6 +52,12 @@ struct Page {
   const TrapSiteSpec* spec = nullptr;
   std::string origin;  // "http://127.0.0.1:<port>"
   std::string token;   // this page's session token ("" when the site has none)
+  std::string token2;  // its second token (TrapSiteSpec::session2), "" when none
+  uint64_t serial = 0;  // which page served this is: the order shuffle_params gives its links
+  // A listing permutation this page shows ("SortField=Title&SortDir=Asc"): added to the links
+  // whose path is `carry_path` (its pager) and that name no permutation of their own.
+  std::string carry, carry_path;
+  std::vector<std::string> carry_names;  // every permutation's parameter names
   std::vector<SideLink> side;
   std::string link(const std::string& target) const;
   std::string with_token(const std::string& target) const;  // the same, not escaped
