@@ -409,8 +409,10 @@ TEST_F(CrawlTest, TheGapBetweenRequestsHoldsAfterAResetOrATimeout) {
   ASSERT_TRUE(summary.ok()) << summary.error();
   auto log = web_.requests_to(host);
   EXPECT_EQ(politeness_violation(log, milliseconds(400) - kTolerance), "");
-  // Each failure was one request on the server's side, tried again max_retries times.
-  EXPECT_EQ(web_.count(host, "/mat.html"), 2) << "a reset request is not resent behind our back";
+  // Each failure was one request on the server's side: a reset is not tried again in the pass
+  // (issue 12: a URL answered by a reset is left for the next run) and never resent behind our
+  // back by libcurl; a timeout is tried again max_retries times.
+  EXPECT_EQ(web_.count(host, "/mat.html"), 1) << "a reset request is not resent behind our back";
   EXPECT_EQ(web_.count(host, "/cham.html"), 2);
   EXPECT_EQ(progress_of(*summary, "r").failed, 2);
 }
