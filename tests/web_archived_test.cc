@@ -200,6 +200,15 @@ TEST(RewriteArchivedTest, TheCheckerSeesWhatTheRewriteRemoves) {
   EXPECT_TRUE(violations(rewrite(hostile)).empty()) << violations(rewrite(hostile)).front();
 }
 
+TEST(RewriteArchivedTest, TheCheckerAcceptsStylesThatFetchFromTheArchive) {
+  // What the rewrite makes of an archived background: not a violation (the checker once compared
+  // one byte past "url(\"/raw/" and flagged every archived url() it met).
+  EXPECT_TRUE(violations("<div style=\"background:url(&quot;/raw/30&quot;)\">a</div>"
+                         "<style>p { background: url(\"/raw/7\") }</style>")
+                  .empty());
+  EXPECT_EQ(violations("<div style=\"background:url(&quot;/rawx/30&quot;)\">a</div>").size(), 1u);
+}
+
 // Every fixture page of the repository (real portals' markup, with their scripts, frames,
 // widgets and trackers) goes through the fuzz target "archived", which checks the same, in
 // fuzz_regressions_test's FixturePagesKeepEveryPromise.
