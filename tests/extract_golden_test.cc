@@ -26,18 +26,24 @@ std::string name_of(const ::testing::TestParamInfo<FixturePage>& info) {
   return name;
 }
 
+const std::string* known_miss(const FixturePage& page);
+
+// The page's article; an empty one (and a failure, unless the page is a known miss) when the
+// extractor finds none.
 Article extract_page(const FixturePage& page) {
   std::string bytes = testing::read_file(page.path);
   auto article = extract_article(bytes, page.content_type, page.url, testing::rules_for(page.site));
-  EXPECT_TRUE(article.ok()) << page.path << ": " << (article.ok() ? "" : article.error());
+  EXPECT_TRUE(article.ok() || known_miss(page) != nullptr)
+      << page.path << ": " << (article.ok() ? "" : article.error());
   if (!article.ok()) return Article{};
   article->site = page.site;
   return *article;
 }
 
-// The sixth held-out round's pages the extractor does not read exactly yet, each with what it
-// misses (docs/extraction.md, "Sixth round: after the fixes"; `bench/extraction/score --misses
-// tests/fixtures/holdout6-*` prints the rest). Their goldens stand as written: these pages are
+// The sixth and seventh held-out rounds' pages the extractor does not read exactly yet, each with
+// what it misses (docs/extraction.md, "Sixth round: after the fixes" and "Seventh round";
+// `bench/extraction/score --misses tests/fixtures/holdout6-* tests/fixtures/holdout7-*` prints the
+// rest). Their goldens stand as written: these pages are
 // skipped, not passed, and a page listed here that the extractor now reads exactly fails the test
 // until it is removed from the list. Every other page, of every round, must be exact.
 const std::map<std::string, std::string>& known_misses() {
@@ -62,6 +68,35 @@ const std::map<std::string, std::string>& known_misses() {
        "headline in the portlet title bar not seen; a ticker link and its date taken instead"},
       {"holdout6-tra-vinh/tv-bang-tieude-hau-to-ngay-gio-hai-o-nhan-hai-tac-gia-xlsx-2019.html",
        "date and time in two labelled cells: published null"},
+      // The seventh held-out round at first contact (docs/extraction.md, "Seventh round").
+      {"holdout7-bac-kan/sp2013-tieude-chi-o-breadcrumb-og-thu-hai-gach-gio-tac-gia-nhan-bang-anh-2022.html",
+       "published null"},
+      {"holdout7-bac-kan/sp2013-h1-rte-trong-noidung-ngay-chi-o-meta-iso-tin-anh-cuoi-bang-th-2023.html",
+       "author \"– Tin, ảnh: Hoàng Anh\""},
+      {"holdout7-bac-kan/sp2010-h1-ngay-ngoac-gach-ngang-tac-gia-tren-phai-bai-lien-quan-giua-zwsp-2022.html",
+       "blocks; body F1 0.924; leak"},
+      {"holdout7-dong-thap/aspx-p-strong-tieude-thu-tu-ngay-dd-mm-gach-gio-nguon-bao-docx-giua-cau-2023.html",
+       "published \"2023-07-06T08:15+07:00\""},
+      {"holdout7-dong-thap/aspx-h3-span-tieude-cap-nhat-ngay-thang-chu-word-paste-xem-them-giua-don-vi-2023.html",
+       "blocks; body F1 0.957; leak"},
+      {"holdout7-generic/php-windows-1258-bang-font-tieude-cap-nhat-ngay-gio-br-br-anh-trai-2010.html",
+       "no article body"},
+      {"holdout7-generic/wordpress-astra-ngay-tuong-doi-meta-iso-tai-khoan-quantri-tac-gia-cuoi-2024.html",
+       "author \"quantri\"; blocks; body F1 0.993; leak"},
+      {"holdout7-generic/drupal7-bartik-thu-hai-ngay-m-d-y-gach-gio-truong-anh-chu-thich-tac-gia-tep-pdf-2022.html",
+       "published \"2022-05-12T14:30+07:00\"; blocks; images; attachments; bo..."},
+      {"holdout7-generic/aspnet-mvc-bootstrap-cap-nhat-luc-15h40-ngay-sapo-tin-lien-quan-giua-chu-hoa-2021.html",
+       "published \"2021-08-23\"; author null; blocks; images; body F1 0.735"},
+      {"holdout7-liferay/lr70-journal-barebone-h2-tieude-thu-hai-thuong-ngay-div-long-nhau-nguon-bao-2021.html",
+       "published null"},
+      {"holdout7-liferay/vnpt-eportal-lr-borderless-h2-thu-ba-ngay-gach-gio-tom-tat-bai-va-anh-xlsx-2023.html",
+       "author \"In tin |\"; blocks; body F1 0.984; leak"},
+      {"holdout7-liferay/lr74-display-page-fragment-h1-ngay-xuat-ban-tin-anh-tach-hai-nguoi-hai-figure-2022.html",
+       "author \"Kim Ngân – Ảnh: Bảo Trân\""},
+      {"holdout7-nghe-an/wcm-bang-chuyen-muc-tren-tieude-thu-nam-ngay-gach-gio-24h-tac-gia-cung-hang-2018.html",
+       "title \"Thứ Năm, 15/11/2018 - 16:20 Lê Thanh Hà\"; published null"},
+      {"holdout7-tra-vinh/tv-default-aspx-span-tieude-ngay-en-us-tostring-sapo-span-bang-strong-2019.html",
+       "published null; blocks; body F1 0.809"},
   };
   return misses;
 }
