@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -23,6 +24,7 @@
 #include "cli/rules.h"
 #include "cli/run_report.h"
 #include "common/ascii.h"
+#include "common/units.h"
 #include "config/config.h"
 #include "crawler/crawler.h"
 
@@ -174,33 +176,16 @@ class ArchiveCrawlStore : public CrawlStore {
 
 // ---- Command line values
 
-// "90", "90s", "1500ms", "5m", "2h", "1d", "1h30m": a duration in milliseconds; fails naming the
-// value and the expected form.
+// "90", "90s", "1500ms", "5m", "2h", "1d", "1h30m": a duration in milliseconds (common/units.h;
+// a bare number is seconds here); fails naming the value and the expected form.
 Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  auto bad = [&] {
+  const bool bare = !text.empty() && text.size() <= 12 &&
+                    std::all_of(text.begin(), text.end(), ascii::is_digit);
+  auto ms = parse_duration_ms(bare ? text + "s" : text);
+  if (!ms.ok() || *ms <= 0) {
     return fail("--max-time \"" + text + "\": expected a duration such as 90s, 30m, 2h or 1h30m");
-  };
-  if (text.empty() || text.size() > 32) return bad();
-  int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t digits = i;
-    while (i < text.size() && ascii::is_digit(text[i])) ++i;
-    if (i == digits || i - digits > 9) return bad();
-    int64_t n = std::stoll(text.substr(digits, i - digits));
-    std::string unit;
-    while (i < text.size() && ascii::is_alpha(text[i])) unit += text[i++];
-    int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s" || (unit.empty() && digits == 0 && i == text.size())) scale = 1000;
-    else if (unit == "m") scale = 60 * 1000;
-    else if (unit == "h") scale = 3600 * 1000;
-    else if (unit == "d") scale = 24 * 3600 * 1000;
-    else return bad();
-    total += n * scale;
   }
-  if (total <= 0) return bad();
-  return std::chrono::milliseconds(total);
+  return std::chrono::milliseconds(*ms);
 }
 
 // ---- Stop on SIGINT / SIGTERM

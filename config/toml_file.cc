@@ -9,7 +9,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "config/units.h"
+#include "common/units.h"
 
 namespace provarc {
 namespace {

@@ -75,7 +75,7 @@ Result<std::string> read_string(const TomlFile& file, const toml::node& node,
 Result<bool> read_bool(const TomlFile& file, const toml::node& node, std::string_view name);
 Result<int64_t> read_integer(const TomlFile& file, const toml::node& node, std::string_view name,
                              int64_t min, int64_t max);
-// A duration string ("1s", see config/units.h) in milliseconds, within [min_ms, max_ms].
+// A duration string ("1s", see common/units.h) in milliseconds, within [min_ms, max_ms].
 Result<int64_t> read_duration_ms(const TomlFile& file, const toml::node& node,
                                  std::string_view name, int64_t min_ms, int64_t max_ms);
 // A size string ("20MB") or a plain integer number of bytes, within [min, max].

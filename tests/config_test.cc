@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "config/config.h"
-#include "config/units.h"
+#include "common/units.h"
 #include "tests/support/paths.h"
 
 namespace provarc {
@@ -101,11 +101,15 @@ TEST(ConfigUnits, DurationsInMilliseconds) {
   EXPECT_EQ(*parse_duration_ms("12h"), 12 * 3600 * 1000);
   EXPECT_EQ(*parse_duration_ms("7d"), 7LL * 24 * 3600 * 1000);
   EXPECT_EQ(*parse_duration_ms("0.25h"), 15 * 60 * 1000);
+  // Compound, as --max-time takes them: each term in a smaller unit than the one before.
+  EXPECT_EQ(*parse_duration_ms("1h30m"), 90 * 60 * 1000);
+  EXPECT_EQ(*parse_duration_ms("1d2h3m4s5ms"), ((((24 + 2) * 60 + 3) * 60 + 4) * 1000LL) + 5);
 }
 
 TEST(ConfigUnits, BadDurationsFailSayingWhatWasExpected) {
   for (const char* text : {"", "1", "s", "1 s", "1S", "1sec", "-1s", "1.s", ".5s", "1.5ms",
-                           "1.0001s", "1e3ms", "1000000000000s"}) {
+                           "1.0001s", "1e3ms", "1000000000000s", "30m1h", "1h1h", "1h30", "h30m",
+                           "1h 30m", "1.5ms1s"}) {
     auto ms = parse_duration_ms(text);
     ASSERT_FALSE(ms.ok()) << text;
     EXPECT_NE(ms.error().find("expected"), std::string::npos) << ms.error();

@@ -1,5 +1,5 @@
-// config/units.h (private to config/): the duration and size strings of site configs
-// ("250ms", "1.5s", "7d"; "20MB", "512KiB"), parsed to milliseconds and bytes.
+// common/units.h: the duration and size strings of site configs and command-line options
+// ("250ms", "1.5s", "7d", "1h30m"; "20MB", "512KiB"), parsed to milliseconds and bytes.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,9 @@
 
 namespace provarc {
 
-// Parses "<number><unit>" with unit ms, s, m, h or d and a number of at most 12 digits with an
-// optional decimal fraction ("1.5s"). Returns the duration in whole milliseconds; fails with a
+// Parses one or more "<number><unit>" terms, each in a smaller unit than the one before ("1h30m"),
+// with unit ms, s, m, h or d and a number of at most 12 digits with an optional decimal fraction
+// ("1.5s"). Returns the duration in whole milliseconds; fails with a
 // message saying what was expected when the syntax is wrong or the result is not a whole number
 // of milliseconds ("1.5ms"). Pure function, thread-safe.
 Result<int64_t> parse_duration_ms(std::string_view text);

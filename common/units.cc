@@ -1,4 +1,4 @@
-#include "config/units.h"
+#include "common/units.h"
 
 #include <limits>
 #include <string>
@@ -53,28 +53,49 @@ bool scale(int64_t thousandths, int64_t unit, int64_t* product) {
 
 }  // namespace
 
+namespace {
+
+// Milliseconds in a duration unit, or 0 when `unit` is none. Case matters: "m" is minutes, and an
+// "M" would read as months to some.
+int64_t duration_unit_ms(std::string_view unit) {
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m") return 60 * 1000;
+  if (unit == "h") return 3600 * 1000;
+  if (unit == "d") return 24 * 3600 * 1000;
+  return 0;
+}
+
+}  // namespace
+
 Result<int64_t> parse_duration_ms(std::string_view text) {
   const std::string expected =
-      "; expected a number and a unit (ms, s, m, h, d), e.g. \"250ms\", \"1.5s\", \"7d\"";
-  Thousandths n = read_number(text);
-  if (n.length == 0) return fail("invalid duration " + in_quotes(text) + expected);
-  // Case matters: "m" is minutes, and an "M" would read as months to some.
-  std::string_view unit = text.substr(n.length);
-  int64_t unit_ms = 0;
-  if (unit == "ms") unit_ms = 1;
-  else if (unit == "s") unit_ms = 1000;
-  else if (unit == "m") unit_ms = 60 * 1000;
-  else if (unit == "h") unit_ms = 3600 * 1000;
-  else if (unit == "d") unit_ms = 24 * 3600 * 1000;
-  else return fail("invalid duration unit in " + in_quotes(text) + expected);
-  int64_t product = 0;
-  if (!scale(n.value, unit_ms, &product)) {
-    return fail("duration " + in_quotes(text) + " is too large; expected at most a few years");
+      "; expected a number and a unit (ms, s, m, h, d), e.g. \"250ms\", \"1.5s\", \"7d\", \"1h30m\"";
+  if (text.empty()) return fail("invalid duration \"\"" + expected);
+  int64_t total = 0;  // thousandths of a millisecond
+  int64_t previous_unit = std::numeric_limits<int64_t>::max();
+  for (size_t i = 0; i < text.size();) {
+    Thousandths n = read_number(text.substr(i));
+    if (n.length == 0) return fail("invalid duration " + in_quotes(text) + expected);
+    i += n.length;
+    size_t unit_begin = i;
+    while (i < text.size() && ascii::is_alpha(text[i])) ++i;
+    int64_t unit_ms = duration_unit_ms(text.substr(unit_begin, i - unit_begin));
+    if (unit_ms == 0) return fail("invalid duration unit in " + in_quotes(text) + expected);
+    // "1h30m", not "30m1h" or "1h1h": each term in a smaller unit than the one before.
+    if (unit_ms >= previous_unit) return fail("invalid duration " + in_quotes(text) + expected);
+    previous_unit = unit_ms;
+    int64_t product = 0;
+    if (!scale(n.value, unit_ms, &product) ||
+        product > std::numeric_limits<int64_t>::max() - total) {
+      return fail("duration " + in_quotes(text) + " is too large; expected at most a few years");
+    }
+    total += product;
   }
-  if (product % 1000 != 0) {
+  if (total % 1000 != 0) {
     return fail("duration " + in_quotes(text) + " is not a whole number of milliseconds" + expected);
   }
-  return product / 1000;
+  return total / 1000;
 }
 
 Result<int64_t> parse_size_bytes(std::string_view text) {
