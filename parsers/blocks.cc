@@ -275,8 +275,7 @@ class BodyReader {
         add_image(node);
         return false;
       case GUMBO_TAG_A:
-        add_link(node);
-        ++link_depth_;
+        links_.push_back(add_link(node));
         return true;
       case GUMBO_TAG_EM: case GUMBO_TAG_I:
         ++em_depth_;
@@ -307,7 +306,7 @@ class BodyReader {
   void leave(const GumboNode* node) {
     GumboTag tag = node->v.element.tag;
     switch (tag) {
-      case GUMBO_TAG_A: --link_depth_; return;
+      case GUMBO_TAG_A: links_.pop_back(); return;
       case GUMBO_TAG_EM: case GUMBO_TAG_I: --em_depth_; return;
       case GUMBO_TAG_STRONG: case GUMBO_TAG_B: --strong_depth_; return;
       default: break;
@@ -359,7 +358,11 @@ class BodyReader {
     total_bytes_ += n;
     if (em_depth_ > 0) em_bytes_ += n;
     if (strong_depth_ > 0) strong_bytes_ += n;
-    if (link_depth_ > 0) current_.link_bytes += n;
+    if (links_.empty()) return;
+    current_.link_bytes += n;
+    // The innermost link decides (a tool link nested in another link is the tool).
+    if (links_.back() == LinkKind::kTool) current_.tool_link_bytes += n;
+    if (links_.back() == LinkKind::kFile) current_.file_link_bytes += n;
   }
 
   void add_image(const GumboNode* img) {
@@ -372,12 +375,17 @@ class BodyReader {
     content_.images.push_back(Image{url, ""});
   }
 
-  void add_link(const GumboNode* a) {
+  enum class LinkKind { kPlain, kTool, kFile };
+
+  // Keeps a link to an attachment; says what the link leads to.
+  LinkKind add_link(const GumboNode* a) {
     std::string href = attr(a, "href");
-    if (href.empty()) return;
+    if (href.empty()) return LinkKind::kPlain;
+    if (is_tool_link(href)) return LinkKind::kTool;
     std::string url = resolve(href);
-    if (url.empty() || !is_attachment_url(url, rules_)) return;
+    if (url.empty() || !is_attachment_url(url, rules_)) return LinkKind::kPlain;
     content_.attachments.push_back(Attachment{url, visible_text(a, excluded_)});
+    return LinkKind::kFile;
   }
 
   std::string resolve(const std::string& ref) const {
@@ -458,7 +466,8 @@ class BodyReader {
   BodyContent content_;
   RawBlock current_;
   size_t total_bytes_ = 0, em_bytes_ = 0, strong_bytes_ = 0;
-  int em_depth_ = 0, strong_depth_ = 0, link_depth_ = 0;
+  int em_depth_ = 0, strong_depth_ = 0;
+  std::vector<LinkKind> links_;  // the links the reader is inside, innermost last
 };
 
 // Readability's class/id weights: names that suggest content or chrome.
@@ -531,6 +540,16 @@ const GumboNode* block_ancestor(const GumboNode* node) {
 }
 
 }  // namespace
+
+bool is_tool_link(std::string_view href) {
+  std::string h = ascii::lowercase(collapse_whitespace(href));
+  if (h.starts_with("javascript:") || h.starts_with("mailto:")) return true;
+  for (std::string_view part : {"?print", "&print=", "/print/", "/print?", "/sharer", "/share?",
+                                "/share.php", "zalo.me/share", "twitter.com/intent"}) {
+    if (h.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
 
 std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded) {
   size_t text = 0, link = 0;

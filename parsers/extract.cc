@@ -105,6 +105,25 @@ void exclude_field_elements(const Fields& f, const GumboNode* body, NodeSet* exc
   if (f.lead) exclude(&*f.lead);
 }
 
+// Bytes of `text` that are neither white space nor a separator a tool row puts between its links.
+size_t bytes_besides_separators(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return c != ' ' && c != '|' && c != '-' && c != '/' && c != '.' && c != ',';
+  }));
+}
+
+// A block that is nothing but links to page tools and separators ("<a href=javascript:
+// window.print()>In tin</a> | <a href=javascript:history.back()>Quay lại</a>"): a tool row by its
+// markup, whatever its words (is_tools_row judges the words).
+bool is_tool_link_row(const RawBlock& block) {
+  return block.tool_link_bytes > 0 && bytes_besides_separators(block.text) <= block.tool_link_bytes;
+}
+
+// A block that is mostly a link to an attachment ("Tài liệu đính kèm: <a href=….xlsx>…</a>").
+bool is_attachment_line(const RawBlock& block) {
+  return block.file_link_bytes > 0 && 2 * block.file_link_bytes >= bytes_besides_separators(block.text);
+}
+
 // The text rules that need no field: the body ends at a related-articles heading; link lists,
 // chrome lines, tool rows and (before the first real block) breadcrumbs go.
 std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules& rules) {
@@ -115,7 +134,7 @@ std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules
     if (!block.image_only) {
       strip_glued_chrome(&block.text, rules);
       if (block.text.empty() || is_chrome_line(block.text, rules) ||
-          is_tools_row(block.text, rules)) {
+          is_tools_row(block.text, rules) || is_tool_link_row(block)) {
         continue;
       }
       if (kept.size() < 3 && is_breadcrumb(block.text, block.link_bytes)) continue;
@@ -204,8 +223,9 @@ std::optional<Candidate> closing_line(const std::vector<RawBlock>& kept, const E
   if (!rules.author_from_last_block) return std::nullopt;
   for (size_t i = kept.size(); i-- > 0;) {
     if (kept[i].image_only) continue;
-    // A photo credit after the byline stays in the text, and the line before it is read.
-    if (is_photo_credit(kept[i].text)) continue;
+    // A photo credit or an attachment's line after the byline stays in the text, and the line
+    // before it is read.
+    if (is_photo_credit(kept[i].text) || is_attachment_line(kept[i])) continue;
     const RawBlock& last = kept[i];
     size_t words = count_words(last.text);
     bool short_line = words <= static_cast<size_t>(rules.author_max_words) &&

@@ -509,7 +509,11 @@ Choice decide_author(const std::vector<Candidate>& candidates, const ExtractRule
     const std::string& name = c.value;
     std::string iso;
     size_t words = count_words(name);
-    bool plausible = !name.empty() && name.size() <= kMaxAuthorBytes && words <= 12 &&
+    // A remainder that opens or closes on a separator ("In tin |") is what is left of a row of
+    // tools or fields once chrome was cut from it: never a name.
+    bool torn = !name.empty() && (name.front() == '|' || name.back() == '|' ||
+                                  name.back() == '/' || name.back() == '-');
+    bool plausible = !name.empty() && !torn && name.size() <= kMaxAuthorBytes && words <= 12 &&
                      has_letter(name) && !is_chrome_line(name, rules) &&
                      !is_tools_row(name, rules) && !is_date_line(name, rules, &iso);
     if (plausible) {

@@ -33,7 +33,8 @@ bool is_chrome_line(const std::string& text, const ExtractRules& rules);
 
 // A row of page tools: nothing but chrome lines and tool words joined by separators ("In bài viết
 // | Gửi email | Quay lại", "In bài viết Gửi email Đầu trang"). Chrome lines and the universal
-// tool words below count; one word alone is left to is_chrome_line.
+// tool words below count; one word alone is left to is_chrome_line, one word and a bar ("In tin
+// |", what strip_glued_chrome leaves of "In tin | Quay lại") is a row.
 bool is_tools_row(const std::string& text, const ExtractRules& rules);
 
 // Cuts chrome glued to the end of a block with no block break ("T.HThống kê truy cập"): the
