@@ -20,17 +20,17 @@ ExtractRules generic_rules() {
   return rules.ok() ? *rules : ExtractRules{};
 }
 
-// An article whose body ends with `closing` (raw HTML), then `after` outside the body's text.
-Article extract(const std::string& closing, const std::string& after = "") {
+// An article whose body ends with `closing` (raw HTML), with `meta` between headline and body.
+Article extract(const std::string& closing, const std::string& meta = "") {
   std::string page =
       "<html><head><title>Tin tức</title></head><body><div class=\"news-detail\">"
-      "<h1>Tỉnh triển khai nền tảng họp trực tuyến đến cấp xã</h1>"
-      "<div class=\"news-content\">"
+      "<h1>Tỉnh triển khai nền tảng họp trực tuyến đến cấp xã</h1>" +
+      meta + "<div class=\"news-content\">"
       "<p>Sở Thông tin và Truyền thông cho biết, trong tháng 02/2023, đơn vị đã phối hợp với doanh "
       "nghiệp viễn thông lắp đặt thiết bị và kiểm tra đường truyền tại các điểm cầu cấp xã.</p>"
       "<p>Hệ thống sử dụng mạng truyền số liệu chuyên dùng, có khả năng kết nối đồng thời hơn một "
       "trăm điểm cầu với chất lượng hình ảnh cao, bảo đảm các cuộc họp diễn ra thông suốt.</p>" +
-      closing + "</div>" + after + "</div></body></html>";
+      closing + "</div></div></body></html>";
   auto article = extract_article(page, "text/html; charset=utf-8",
                                  "https://stttt.example.gov.vn/tin-tuc/hop-truc-tuyen", generic_rules());
   EXPECT_TRUE(article.ok()) << article.error();
@@ -88,6 +88,17 @@ TEST(ExtractBylines, PrefixesAndSecondCreditsAreNotTheName) {
     ASSERT_TRUE(a.author.has_value()) << c.closing;
     EXPECT_EQ(*a.author, c.author) << c.closing;
   }
+}
+
+// The account a CMS prints in its author element is no person's name: the signature is read.
+TEST(ExtractBylines, ACmsAccountGivesWayToTheClosingSignature) {
+  Article a = extract("<p style=\"text-align:right\"><strong>Thu Hà</strong></p>",
+                      "<span class=\"author vcard\"><a rel=\"author\" href=\"/author/quantri/\">"
+                      "quantri</a></span>");
+  ASSERT_TRUE(a.author.has_value());
+  EXPECT_EQ(*a.author, "Thu Hà");
+  EXPECT_EQ(a.provenance.author, "fallback:closing-line");
+  EXPECT_NE(last_text(a).find("Hệ thống sử dụng"), std::string::npos) << last_text(a);
 }
 
 }  // namespace

@@ -79,8 +79,6 @@ const std::map<std::string, std::string>& known_misses() {
        "blocks; body F1 0.957; leak"},
       {"holdout7-generic/php-windows-1258-bang-font-tieude-cap-nhat-ngay-gio-br-br-anh-trai-2010.html",
        "no article body"},
-      {"holdout7-generic/wordpress-astra-ngay-tuong-doi-meta-iso-tai-khoan-quantri-tac-gia-cuoi-2024.html",
-       "author \"quantri\"; blocks; body F1 0.993; leak"},
       {"holdout7-generic/drupal7-bartik-thu-hai-ngay-m-d-y-gach-gio-truong-anh-chu-thich-tac-gia-tep-pdf-2022.html",
        "published \"2022-05-12T14:30+07:00\"; blocks; images; attachments; bo..."},
       {"holdout7-generic/aspnet-mvc-bootstrap-cap-nhat-luc-15h40-ngay-sapo-tin-lien-quan-giua-chu-hoa-2021.html",
