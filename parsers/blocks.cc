@@ -532,6 +532,26 @@ std::unordered_set<const GumboNode*> elements_with_block_descendants(const Gumbo
   return found;
 }
 
+// The text a div or cell holds outside its block children ("text<br><br>text<div>…</div>"): the
+// paragraphs a <br>-separated body never wraps in <p> (Readability wraps such runs in <p> before
+// scoring). Its bytes inside links in *link_bytes. Reads each child once.
+std::string loose_text(const GumboNode* node, const NodeSet& excluded,
+                       const std::unordered_set<const GumboNode*>& has_blocks, size_t* link_bytes) {
+  std::string text;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_TEXT) {
+      text += child->v.text.text;
+    } else if (is_element(child) && !is_block(child->v.element.tag) && !has_blocks.count(child) &&
+               !excluded.count(child) && !is_invisible(child)) {
+      text += ' ' + visible_text(child, excluded) + ' ';
+      *link_bytes += text_and_link_bytes(child, excluded).second;
+    }
+  }
+  return collapse_whitespace(text);
+}
+
 const GumboNode* block_ancestor(const GumboNode* node) {
   for (const GumboNode* p = node->parent; p != nullptr; p = p->parent) {
     if (is_element(p) && is_block(p->v.element.tag)) return p;
@@ -641,6 +661,17 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
     if (inserted) order.push_back(node);
     it->second += score;
   };
+  // Text a div or cell holds beside its blocks is a paragraph of that element (a windows-1258 PHP
+  // page of 2010 puts its whole body in one cell as "text<br><br>text", then a signature <div>).
+  auto score_loose_text = [&](const GumboNode* n) {
+    size_t link = 0;
+    std::string text = loose_text(n, excluded, has_blocks, &link);
+    if (text.size() < 25 || link * 2 > text.size()) return;
+    double score = 1.0 + static_cast<double>(std::count(text.begin(), text.end(), ','));
+    score += std::min(3.0, static_cast<double>(text.size()) / 100.0);
+    add_score(n, score);
+    if (const GumboNode* parent = block_ancestor(n)) add_score(parent, score / 2);
+  };
   visit(
       root,
       [&](const GumboNode* n) {
@@ -651,6 +682,7 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
         if (tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_TD) {
           // A div or cell holding text directly (no block descendants) reads as a paragraph.
           paragraph = !has_blocks.count(n);
+          if (!paragraph) score_loose_text(n);
         }
         if (!paragraph) return true;
         std::string text = visible_text(n, excluded);

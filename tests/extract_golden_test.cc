@@ -77,8 +77,6 @@ const std::map<std::string, std::string>& known_misses() {
        "published \"2023-07-06T08:15+07:00\""},
       {"holdout7-dong-thap/aspx-h3-span-tieude-cap-nhat-ngay-thang-chu-word-paste-xem-them-giua-don-vi-2023.html",
        "blocks; body F1 0.957; leak"},
-      {"holdout7-generic/php-windows-1258-bang-font-tieude-cap-nhat-ngay-gio-br-br-anh-trai-2010.html",
-       "no article body"},
       {"holdout7-generic/drupal7-bartik-thu-hai-ngay-m-d-y-gach-gio-truong-anh-chu-thich-tac-gia-tep-pdf-2022.html",
        "published \"2022-05-12T14:30+07:00\"; blocks; images; attachments; bo..."},
       {"holdout7-generic/aspnet-mvc-bootstrap-cap-nhat-luc-15h40-ngay-sapo-tin-lien-quan-giua-chu-hoa-2021.html",
