@@ -303,6 +303,15 @@ void read_article(const PageContext& page, Fields& f, const std::string& base, A
   keep_media(std::move(content), rules, &article);
 }
 
+// True when the chosen date's own text printed a weekday that overruled the site's date order
+// (dates.h FoundDate::weekday_decided): its provenance says so ("generic:beside-title+weekday").
+bool weekday_decided(const Candidate* date, const ExtractRules& rules) {
+  if (date == nullptr || date->raw.empty()) return false;
+  std::optional<FoundDate> found = find_labelled_date(date->raw, rules.date_order);
+  if (!found) found = find_date(date->raw, rules.date_order);
+  return found && found->weekday_decided && date->value.starts_with(found->iso.substr(0, 10));
+}
+
 // What decided each field (article.h Provenance). A field the rules cover that a generic finder
 // had to decide is a "fallback:" — for body, title and published whenever their rules did not
 // answer; for the others only when their rule answered something implausible (most pages have no
@@ -313,6 +322,7 @@ Provenance provenance_of_fields(const Fields& f, const ExtractRules& rules,
   p.body = body;
   p.title = provenance_of(f.title.chosen, !rules.title.empty() || f.title.rule_rejected);
   p.published = provenance_of(f.date.chosen, !rules.date.empty() || f.date.rule_rejected);
+  if (weekday_decided(f.date.chosen, rules)) p.published += "+weekday";
   p.updated = provenance_of(f.updated ? &*f.updated : nullptr, false);
   p.author = provenance_of(f.author.chosen, f.author.rule_rejected);
   p.lead = provenance_of(f.lead ? &*f.lead : nullptr, f.lead_rule_rejected);

@@ -277,6 +277,24 @@ TEST(FindLabelledDate, FirstLabelledDateWinsOverEarlierEventDates) {
   EXPECT_EQ(text.substr(d->begin, d->end - d->begin), "12/04/2023");
 }
 
+// The printed weekday settles the order of a numeric date when the site's order contradicts it
+// (7 June 2023 was a Wednesday, 6 July a Thursday), and says it did; a weekday that agrees, or
+// that neither order matches, changes nothing.
+TEST(FindDate, AWeekdayContradictingTheSiteOrderDecides) {
+  std::optional<FoundDate> d = find_date("Thứ Tư, 07/06/2023 - 08:15", kMonth);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->iso, "2023-06-07T08:15+07:00");
+  EXPECT_TRUE(d->weekday_decided);
+  EXPECT_EQ(iso("Thứ Hai, 12/05/2022 - 14:30", kDay), "2022-12-05T14:30+07:00");  // Drupal 7
+  EXPECT_EQ(iso("Thứ 2, 14:30 12/05/2022", kDay), "2022-12-05T14:30+07:00");
+  d = find_date("Thứ Tư, 06/07/2023", kMonth);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->iso, "2023-06-07");
+  EXPECT_FALSE(d->weekday_decided);
+  EXPECT_EQ(iso("Thứ Sáu, 07/06/2023", kMonth), "2023-07-06");  // neither order is a Friday
+  EXPECT_EQ(iso("Chủ nhật, 06/11/2023", kDay), "2023-06-11");    // 6 Nov was a Monday, 11 June a Sunday
+}
+
 TEST(FindDate, HostileInputIsLinearAndSafe) {
   std::string repeats;
   while (repeats.size() < 4u * 1024 * 1024)
