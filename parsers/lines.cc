@@ -17,6 +17,8 @@ constexpr std::string_view kRelatedHeadings[] = {
     "Tin khác",       "Các tin khác",      "Tin liên quan",   "Các tin liên quan",
     "Tin đã đưa",     "Các tin đã đưa",    "Bài viết khác",   "Các bài viết khác",
     "Bài viết liên quan", "Tin cùng chuyên mục",
+    // Inside the text (round 7): "Bài liên quan:" over a list, "Xem thêm: <a>…</a>" on one line.
+    "Bài liên quan", "Các bài liên quan", "Tin bài liên quan", "Xem thêm", "Đọc thêm",
 };
 
 // Page tools printed beside an article (portals.md §3.3, §5: print, e-mail, back, top, share).
@@ -333,11 +335,30 @@ bool is_prose(const RawBlock& b) {
          ends_sentence(b.text);
 }
 
+// "Xem thêm: <a>Đồng Tháp ban hành Kế hoạch …</a>": a related heading, a colon and a link to
+// another page on one line inside the text. The label must be a related heading and the rest
+// mostly link text; a link to a document ("Xem thêm: <a href=….pdf>Tờ trình …</a>") is the
+// article's own attachment and stays (rounds 2 and 5, the generic fixtures).
+bool is_related_link_line(const RawBlock& b, const ExtractRules& rules) {
+  size_t colon = b.text.find(": ");
+  if (b.image_only || b.file_link_bytes > 0 || colon == std::string::npos || colon > 40 ||
+      !is_related_heading(b.text.substr(0, colon), rules)) {
+    return false;
+  }
+  RawBlock rest = b;
+  rest.text = b.text.substr(colon + 2);
+  return mostly_links(rest);
+}
+
 }  // namespace
 
 void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules) {
   std::vector<RawBlock>& raw = *blocks;
   for (size_t i = 0; i < raw.size(); ++i) {
+    if (is_related_link_line(raw[i], rules)) {
+      raw.erase(raw.begin() + static_cast<long>(i--));
+      continue;
+    }
     if (raw[i].image_only || !is_related_heading(raw[i].text, rules)) continue;
     size_t j = i + 1;
     while (j < raw.size() && mostly_links(raw[j])) ++j;

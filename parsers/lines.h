@@ -67,6 +67,7 @@ bool is_breadcrumb(const std::string& text, size_t link_bytes);
 // goes on after the box: when the heading is followed by one or more blocks that are mostly links
 // and then by prose (a sentence-ending paragraph of a dozen words or more), the heading and its
 // links are dropped and the body continues (boxes placed in the middle of the text: round 6).
+// A line that is a related heading, a colon and a link ("Xem thêm: <a>…</a>") is dropped alone.
 void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules);
 
 // Related-article lists inside a body: three or more consecutive list items that are all links.
