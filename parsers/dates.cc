@@ -35,6 +35,7 @@ struct Clock {
   int minute = 0;
   int second = 0;
   bool has_seconds = false;
+  bool english = false;  // an AM/PM marker (not the Vietnamese SA/CH)
   size_t end = 0;
 };
 
@@ -247,7 +248,9 @@ void shift_to_vietnam(Day* day, Clock* clock, int offset_minutes) {
 // CH (chiều, afternoon), case-insensitive.
 std::optional<Clock> parse_clock(std::string_view s, size_t i) {
   std::optional<Number> hour = read_number(s, i);
-  if (!hour || hour->digits > 2 || hour->end >= s.size() || s[hour->end] != ':') {
+  // "15h40": the Vietnamese way of writing a time, with no seconds and no AM/PM after it.
+  bool with_h = hour && hour->end < s.size() && (s[hour->end] == 'h' || s[hour->end] == 'H');
+  if (!hour || hour->digits > 2 || hour->end >= s.size() || (s[hour->end] != ':' && !with_h)) {
     return std::nullopt;
   }
   std::optional<Number> minute = read_number(s, hour->end + 1);
@@ -256,6 +259,10 @@ std::optional<Clock> parse_clock(std::string_view s, size_t i) {
   clock.hour = hour->value;
   clock.minute = minute->value;
   clock.end = minute->end;
+  if (with_h) {
+    if (glued_after(s, clock.end) || clock.hour > 23 || clock.minute > 59) return std::nullopt;
+    return clock;
+  }
   if (clock.end + 1 < s.size() && s[clock.end] == ':') {
     std::optional<Number> second = read_number(s, clock.end + 1);
     if (second && second->digits == 2) {
@@ -272,6 +279,7 @@ std::optional<Clock> parse_clock(std::string_view s, size_t i) {
     if (end == kNone) continue;
     morning = marker == "am" || marker == "sa";
     afternoon = !morning;
+    clock.english = marker == "am" || marker == "pm";
     clock.end = end;
     break;
   }
@@ -415,9 +423,10 @@ int weekday_of(const Day& day) {
 std::optional<Day> numeric_day_with_weekday(std::string_view s, size_t i, DateOrder order,
                                             int weekday, bool* weekday_decided) {
   std::optional<Day> day = parse_numeric_day(s, i, order);
-  if (weekday < 0 || (day && weekday_of(*day) == weekday)) return day;
+  if (day && (weekday < 0 || weekday_of(*day) == weekday)) return day;
   DateOrder other = order == DateOrder::kDayFirst ? DateOrder::kMonthFirst : DateOrder::kDayFirst;
   std::optional<Day> swapped = parse_numeric_day(s, i, other);
+  if (!day) return day;
   if (!swapped || weekday_of(*swapped) != weekday) return day;
   *weekday_decided = true;
   return swapped;
@@ -497,6 +506,19 @@ std::optional<DateTime> with_time_after(std::string_view s, size_t begin, const 
   return DateTime{day, std::nullopt, begin, day.end};
 }
 
+// "9/26/2019 3:20:00 PM" on a day-first site: .NET's en-US DateTime.ToString() on a Vietnamese
+// portal. Read month-first only when the site's order cannot read it (there is no month 26) and an
+// AM/PM clock follows, as that form prints it; a bare "6/29/2018" stays unread (dates.h).
+std::optional<DateTime> english_order_with_clock(std::string_view s, size_t begin, size_t i,
+                                                 DateOrder order) {
+  if (order != DateOrder::kDayFirst) return std::nullopt;
+  std::optional<Day> day = parse_numeric_day(s, i, DateOrder::kMonthFirst);
+  if (!day) return std::nullopt;
+  std::optional<DateTime> found = with_time_after(s, begin, *day);
+  if (!found || !found->clock || !found->clock->english) return std::nullopt;
+  return found;
+}
+
 // The date (with its time) that starts exactly at s[i], in any form this file knows.
 // `bare_long_form` allows "23 tháng 8 năm 2019" without "ngày" (after a label).
 std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder order,
@@ -514,6 +536,9 @@ std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder or
     return DateTime{*day, clock, i, day->end, weekday_decided};
   }
   std::optional<Day> day = numeric_day_with_weekday(s, p, order, weekday, &weekday_decided);
+  if (!day) {
+    if (std::optional<DateTime> en_us = english_order_with_clock(s, i, p, order)) return en_us;
+  }
   if (!day) day = parse_long_form(s, p, !(bare_long_form || after_weekday));
   if (!day) day = parse_english_day(s, p);
   if (!day) return std::nullopt;

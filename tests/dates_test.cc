@@ -127,6 +127,10 @@ TEST(FindDate, OrderDecidesAmbiguousDates) {
   EXPECT_EQ(iso("7/3/2018", kMonth), "2018-07-03");
   EXPECT_EQ(iso("(6/29/2018)", kMonth), "2018-06-29");
   EXPECT_EQ(iso("(6/29/2018)", kDay), "none");  // no fallback to month-first
+  // ... unless the en-US clock .NET's ToString() prints follows a date the site's order cannot read.
+  EXPECT_EQ(iso("9/26/2019 3:20:00 PM", kDay), "2019-09-26T15:20:00+07:00");
+  EXPECT_EQ(iso("9/26/2019 15:20", kDay), "none");
+  EXPECT_EQ(iso("9/26/2019 3:20 CH", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kMonth), "none");
 }
@@ -293,6 +297,14 @@ TEST(FindDate, AWeekdayContradictingTheSiteOrderDecides) {
   EXPECT_FALSE(d->weekday_decided);
   EXPECT_EQ(iso("Thứ Sáu, 07/06/2023", kMonth), "2023-07-06");  // neither order is a Friday
   EXPECT_EQ(iso("Chủ nhật, 06/11/2023", kDay), "2023-06-11");    // 6 Nov was a Monday, 11 June a Sunday
+}
+
+// "15h40": hours, "h", two-digit minutes.
+TEST(FindDate, HourLetterTimes) {
+  EXPECT_EQ(iso("Cập nhật lúc 15h40 ngày 23/8/2021"), "2021-08-23T15:40+07:00");
+  EXPECT_EQ(iso("23/8/2021 - 8h05"), "2021-08-23T08:05+07:00");
+  EXPECT_EQ(iso("15h40p ngày 23/8/2021"), "2021-08-23");  // not a time: glued letters
+  EXPECT_EQ(iso("25h40 ngày 23/8/2021"), "2021-08-23");
 }
 
 TEST(FindDate, HostileInputIsLinearAndSafe) {
