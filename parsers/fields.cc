@@ -381,8 +381,10 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
         found.push_back(generic_candidate(*iso, after, nullptr, "beside-title"));
       }
     }
+    // The next date line, chrome or not: Liferay's asset metadata (chrome) holds the date below a
+    // headline printed inside the body element (the before-body finder looks outside the body).
     if (node != nullptr) {
-      if (auto next = find_near_body(node, page.excluded, Side::kAfter, false,
+      if (auto next = find_near_body(node, page.excluded, Side::kAfter, true,
                                      [&](const std::string& t, const GumboNode*) {
                                        std::string iso;
                                        return t.size() <= kMaxDateLineBytes &&

@@ -75,8 +75,6 @@ const std::map<std::string, std::string>& known_misses() {
        "blocks; images; attachments; body F1 0.162 (the caption field chosen as the body)"},
       {"holdout7-generic/aspnet-mvc-bootstrap-cap-nhat-luc-15h40-ngay-sapo-tin-lien-quan-giua-chu-hoa-2021.html",
        "author null; blocks; images; body F1 0.735"},
-      {"holdout7-liferay/lr70-journal-barebone-h2-tieude-thu-hai-thuong-ngay-div-long-nhau-nguon-bao-2021.html",
-       "published null"},
       {"holdout7-nghe-an/wcm-bang-chuyen-muc-tren-tieude-thu-nam-ngay-gach-gio-24h-tac-gia-cung-hang-2018.html",
        "title \"Thứ Năm, 15/11/2018 - 16:20 Lê Thanh Hà\"; published null"},
       {"holdout7-tra-vinh/tv-default-aspx-span-tieude-ngay-en-us-tostring-sapo-span-bang-strong-2019.html",
