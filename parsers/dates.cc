@@ -508,7 +508,8 @@ std::optional<DateTime> with_time_after(std::string_view s, size_t begin, const 
 
 // "9/26/2019 3:20:00 PM" on a day-first site: .NET's en-US DateTime.ToString() on a Vietnamese
 // portal. Read month-first only when the site's order cannot read it (there is no month 26) and an
-// AM/PM clock follows, as that form prints it; a bare "6/29/2018" stays unread (dates.h).
+// AM/PM clock follows, as that form prints it (or precedes it: "2:45 PM, 9/24/2020", in
+// parse_date_at); a bare "6/29/2018" stays unread (dates.h).
 std::optional<DateTime> english_order_with_clock(std::string_view s, size_t begin, size_t i,
                                                  DateOrder order) {
   if (order != DateOrder::kDayFirst) return std::nullopt;
@@ -531,6 +532,10 @@ std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder or
     size_t q = skip_connector(s, clock->end);
     if (q == clock->end) return std::nullopt;
     std::optional<Day> day = numeric_day_with_weekday(s, q, order, weekday, &weekday_decided);
+    // "2:45 PM, 9/24/2020": the en-US clock before a date the site's order cannot read.
+    if (!day && clock->english && order == DateOrder::kDayFirst) {
+      day = parse_numeric_day(s, q, DateOrder::kMonthFirst);
+    }
     if (!day) day = parse_long_form(s, q, false);
     if (!day || glued_after(s, day->end)) return std::nullopt;
     return DateTime{*day, clock, i, day->end, weekday_decided};

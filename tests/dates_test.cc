@@ -130,6 +130,8 @@ TEST(FindDate, OrderDecidesAmbiguousDates) {
   // ... unless the en-US clock .NET's ToString() prints follows a date the site's order cannot read.
   EXPECT_EQ(iso("9/26/2019 3:20:00 PM", kDay), "2019-09-26T15:20:00+07:00");
   EXPECT_EQ(iso("9/26/2019 15:20", kDay), "none");
+  EXPECT_EQ(iso("Đăng lúc 2:45 PM, 9/24/2020", kDay), "2020-09-24T14:45+07:00");
+  EXPECT_EQ(iso("14:45, 9/24/2020", kDay), "none");
   EXPECT_EQ(iso("9/26/2019 3:20 CH", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kMonth), "none");
