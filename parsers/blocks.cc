@@ -275,8 +275,7 @@ class BodyReader {
         add_image(node);
         return false;
       case GUMBO_TAG_A:
-        add_link(node);
-        ++link_depth_;
+        links_.push_back(add_link(node));
         return true;
       case GUMBO_TAG_EM: case GUMBO_TAG_I:
         ++em_depth_;
@@ -307,7 +306,7 @@ class BodyReader {
   void leave(const GumboNode* node) {
     GumboTag tag = node->v.element.tag;
     switch (tag) {
-      case GUMBO_TAG_A: --link_depth_; return;
+      case GUMBO_TAG_A: links_.pop_back(); return;
       case GUMBO_TAG_EM: case GUMBO_TAG_I: --em_depth_; return;
       case GUMBO_TAG_STRONG: case GUMBO_TAG_B: --strong_depth_; return;
       default: break;
@@ -359,7 +358,11 @@ class BodyReader {
     total_bytes_ += n;
     if (em_depth_ > 0) em_bytes_ += n;
     if (strong_depth_ > 0) strong_bytes_ += n;
-    if (link_depth_ > 0) current_.link_bytes += n;
+    if (links_.empty()) return;
+    current_.link_bytes += n;
+    // The innermost link decides (a tool link nested in another link is the tool).
+    if (links_.back() == LinkKind::kTool) current_.tool_link_bytes += n;
+    if (links_.back() == LinkKind::kFile) current_.file_link_bytes += n;
   }
 
   void add_image(const GumboNode* img) {
@@ -372,12 +375,17 @@ class BodyReader {
     content_.images.push_back(Image{url, ""});
   }
 
-  void add_link(const GumboNode* a) {
+  enum class LinkKind { kPlain, kTool, kFile };
+
+  // Keeps a link to an attachment; says what the link leads to.
+  LinkKind add_link(const GumboNode* a) {
     std::string href = attr(a, "href");
-    if (href.empty()) return;
+    if (href.empty()) return LinkKind::kPlain;
+    if (is_tool_link(href)) return LinkKind::kTool;
     std::string url = resolve(href);
-    if (url.empty() || !is_attachment_url(url, rules_)) return;
+    if (url.empty() || !is_attachment_url(url, rules_)) return LinkKind::kPlain;
     content_.attachments.push_back(Attachment{url, visible_text(a, excluded_)});
+    return LinkKind::kFile;
   }
 
   std::string resolve(const std::string& ref) const {
@@ -458,7 +466,8 @@ class BodyReader {
   BodyContent content_;
   RawBlock current_;
   size_t total_bytes_ = 0, em_bytes_ = 0, strong_bytes_ = 0;
-  int em_depth_ = 0, strong_depth_ = 0, link_depth_ = 0;
+  int em_depth_ = 0, strong_depth_ = 0;
+  std::vector<LinkKind> links_;  // the links the reader is inside, innermost last
 };
 
 // Readability's class/id weights: names that suggest content or chrome.
@@ -523,6 +532,26 @@ std::unordered_set<const GumboNode*> elements_with_block_descendants(const Gumbo
   return found;
 }
 
+// The text a div or cell holds outside its block children ("text<br><br>text<div>…</div>"): the
+// paragraphs a <br>-separated body never wraps in <p> (Readability wraps such runs in <p> before
+// scoring). Its bytes inside links in *link_bytes. Reads each child once.
+std::string loose_text(const GumboNode* node, const NodeSet& excluded,
+                       const std::unordered_set<const GumboNode*>& has_blocks, size_t* link_bytes) {
+  std::string text;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_TEXT) {
+      text += child->v.text.text;
+    } else if (is_element(child) && !is_block(child->v.element.tag) && !has_blocks.count(child) &&
+               !excluded.count(child) && !is_invisible(child)) {
+      text += ' ' + visible_text(child, excluded) + ' ';
+      *link_bytes += text_and_link_bytes(child, excluded).second;
+    }
+  }
+  return collapse_whitespace(text);
+}
+
 const GumboNode* block_ancestor(const GumboNode* node) {
   for (const GumboNode* p = node->parent; p != nullptr; p = p->parent) {
     if (is_element(p) && is_block(p->v.element.tag)) return p;
@@ -531,6 +560,16 @@ const GumboNode* block_ancestor(const GumboNode* node) {
 }
 
 }  // namespace
+
+bool is_tool_link(std::string_view href) {
+  std::string h = ascii::lowercase(collapse_whitespace(href));
+  if (h.starts_with("javascript:") || h.starts_with("mailto:")) return true;
+  for (std::string_view part : {"?print", "&print=", "/print/", "/print?", "/sharer", "/share?",
+                                "/share.php", "zalo.me/share", "twitter.com/intent"}) {
+    if (h.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
 
 std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded) {
   size_t text = 0, link = 0;
@@ -622,6 +661,17 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
     if (inserted) order.push_back(node);
     it->second += score;
   };
+  // Text a div or cell holds beside its blocks is a paragraph of that element (a windows-1258 PHP
+  // page of 2010 puts its whole body in one cell as "text<br><br>text", then a signature <div>).
+  auto score_loose_text = [&](const GumboNode* n) {
+    size_t link = 0;
+    std::string text = loose_text(n, excluded, has_blocks, &link);
+    if (text.size() < 25 || link * 2 > text.size()) return;
+    double score = 1.0 + static_cast<double>(std::count(text.begin(), text.end(), ','));
+    score += std::min(3.0, static_cast<double>(text.size()) / 100.0);
+    add_score(n, score);
+    if (const GumboNode* parent = block_ancestor(n)) add_score(parent, score / 2);
+  };
   visit(
       root,
       [&](const GumboNode* n) {
@@ -632,6 +682,7 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
         if (tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_TD) {
           // A div or cell holding text directly (no block descendants) reads as a paragraph.
           paragraph = !has_blocks.count(n);
+          if (!paragraph) score_loose_text(n);
         }
         if (!paragraph) return true;
         std::string text = visible_text(n, excluded);

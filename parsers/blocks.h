@@ -29,6 +29,8 @@ struct RawBlock {
   bool image_only = false;      // no text, one or more images (then `images` says which)
   std::vector<size_t> images;   // indexes into BodyContent::images of images in this block
   size_t link_bytes = 0;        // bytes of text inside <a>
+  size_t tool_link_bytes = 0;   // of those, inside page-tool links (is_tool_link)
+  size_t file_link_bytes = 0;   // of those, inside links to attachments
   bool in_list = false;
 };
 
@@ -46,6 +48,11 @@ BodyContent read_body(const GumboNode* body, const NodeSet& excluded, const std:
 // The element most likely to hold the article text, scored by paragraph text and link density
 // (in the spirit of Readability), or nullptr when no element holds a real paragraph.
 const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& excluded);
+
+// A link to a page tool rather than to a page: a script (`javascript:window.print()`,
+// `history.back()`), `mailto:`, or a print or share address (`?print=1`, `/print/`,
+// `facebook.com/sharer`, `zalo.me/share`). `href` as written in the page.
+bool is_tool_link(std::string_view href);
 
 // Bytes of visible text (white space not counted), and of that text inside links, of a subtree.
 std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded);

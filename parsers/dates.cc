@@ -35,6 +35,7 @@ struct Clock {
   int minute = 0;
   int second = 0;
   bool has_seconds = false;
+  bool english = false;  // an AM/PM marker (not the Vietnamese SA/CH)
   size_t end = 0;
 };
 
@@ -43,6 +44,7 @@ struct DateTime {
   std::optional<Clock> clock;
   size_t begin = 0;
   size_t end = 0;
+  bool weekday_decided = false;  // the printed weekday chose the order of a numeric day
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +248,9 @@ void shift_to_vietnam(Day* day, Clock* clock, int offset_minutes) {
 // CH (chiều, afternoon), case-insensitive.
 std::optional<Clock> parse_clock(std::string_view s, size_t i) {
   std::optional<Number> hour = read_number(s, i);
-  if (!hour || hour->digits > 2 || hour->end >= s.size() || s[hour->end] != ':') {
+  // "15h40": the Vietnamese way of writing a time, with no seconds and no AM/PM after it.
+  bool with_h = hour && hour->end < s.size() && (s[hour->end] == 'h' || s[hour->end] == 'H');
+  if (!hour || hour->digits > 2 || hour->end >= s.size() || (s[hour->end] != ':' && !with_h)) {
     return std::nullopt;
   }
   std::optional<Number> minute = read_number(s, hour->end + 1);
@@ -255,6 +259,10 @@ std::optional<Clock> parse_clock(std::string_view s, size_t i) {
   clock.hour = hour->value;
   clock.minute = minute->value;
   clock.end = minute->end;
+  if (with_h) {
+    if (glued_after(s, clock.end) || clock.hour > 23 || clock.minute > 59) return std::nullopt;
+    return clock;
+  }
   if (clock.end + 1 < s.size() && s[clock.end] == ':') {
     std::optional<Number> second = read_number(s, clock.end + 1);
     if (second && second->digits == 2) {
@@ -271,6 +279,7 @@ std::optional<Clock> parse_clock(std::string_view s, size_t i) {
     if (end == kNone) continue;
     morning = marker == "am" || marker == "sa";
     afternoon = !morning;
+    clock.english = marker == "am" || marker == "pm";
     clock.end = end;
     break;
   }
@@ -377,16 +386,22 @@ std::optional<Day> parse_english_day(std::string_view s, size_t i) {
   return std::nullopt;
 }
 
-// Index after a weekday ("Thứ Sáu, ", "Thứ 6 ", "Chủ nhật, "), or i when there is none.
-size_t skip_weekday(std::string_view s, size_t i) {
+// Index after a weekday ("Thứ Sáu, ", "Thứ 6 ", "Chủ nhật, "), or i when there is none. The day
+// it names in *weekday (0 Sunday … 6 Saturday, as days_from_civil counts), -1 when none.
+size_t skip_weekday(std::string_view s, size_t i, int* weekday) {
+  *weekday = -1;
   size_t j = match_word(s, i, "chủ nhật");
-  if (j == kNone) {
+  if (j != kNone) {
+    *weekday = 0;
+  } else {
     j = match_word(s, i, "thứ");
     if (j == kNone || (j = skip_required_spaces(s, j)) == kNone) return i;
+    static constexpr std::string_view kNames[] = {"hai", "ba", "tư", "năm", "sáu", "bảy"};
     size_t name_end = kNone;
-    for (std::string_view name :
-         {"hai", "ba", "tư", "năm", "sáu", "bảy", "2", "3", "4", "5", "6", "7"}) {
-      if ((name_end = match_word(s, j, name)) != kNone) break;
+    for (int k = 0; k < 6 && name_end == kNone; ++k) {  // Thứ Hai (2) is Monday (1)
+      name_end = match_word(s, j, kNames[k]);
+      if (name_end == kNone) name_end = match_word(s, j, std::string(1, static_cast<char>('2' + k)));
+      if (name_end != kNone) *weekday = k + 1;
     }
     if (name_end == kNone) return i;
     j = name_end;
@@ -394,6 +409,27 @@ size_t skip_weekday(std::string_view s, size_t i) {
   j = skip_spaces(s, j);
   if (j < s.size() && s[j] == ',') j = skip_spaces(s, j + 1);
   return j;
+}
+
+// 0 Sunday … 6 Saturday (1970-01-01 was a Thursday).
+int weekday_of(const Day& day) {
+  int64_t days = days_from_civil(day.year, day.month, day.day);
+  return static_cast<int>(((days % 7) + 11) % 7);
+}
+
+// "Thứ Tư, 07/06/2023" on a site that writes the month first: the printed weekday is the only
+// witness of which order this line was written in. When the site's order gives another weekday
+// and the other order gives the one printed, the other order is the date (dates.h).
+std::optional<Day> numeric_day_with_weekday(std::string_view s, size_t i, DateOrder order,
+                                            int weekday, bool* weekday_decided) {
+  std::optional<Day> day = parse_numeric_day(s, i, order);
+  if (day && (weekday < 0 || weekday_of(*day) == weekday)) return day;
+  DateOrder other = order == DateOrder::kDayFirst ? DateOrder::kMonthFirst : DateOrder::kDayFirst;
+  std::optional<Day> swapped = parse_numeric_day(s, i, other);
+  if (!day) return day;
+  if (!swapped || weekday_of(*swapped) != weekday) return day;
+  *weekday_decided = true;
+  return swapped;
 }
 
 // Index after what may stand between a date and its time, in either order: white space, at most
@@ -470,25 +506,50 @@ std::optional<DateTime> with_time_after(std::string_view s, size_t begin, const 
   return DateTime{day, std::nullopt, begin, day.end};
 }
 
+// "9/26/2019 3:20:00 PM" on a day-first site: .NET's en-US DateTime.ToString() on a Vietnamese
+// portal. Read month-first only when the site's order cannot read it (there is no month 26) and an
+// AM/PM clock follows, as that form prints it (or precedes it: "2:45 PM, 9/24/2020", in
+// parse_date_at); a bare "6/29/2018" stays unread (dates.h).
+std::optional<DateTime> english_order_with_clock(std::string_view s, size_t begin, size_t i,
+                                                 DateOrder order) {
+  if (order != DateOrder::kDayFirst) return std::nullopt;
+  std::optional<Day> day = parse_numeric_day(s, i, DateOrder::kMonthFirst);
+  if (!day) return std::nullopt;
+  std::optional<DateTime> found = with_time_after(s, begin, *day);
+  if (!found || !found->clock || !found->clock->english) return std::nullopt;
+  return found;
+}
+
 // The date (with its time) that starts exactly at s[i], in any form this file knows.
 // `bare_long_form` allows "23 tháng 8 năm 2019" without "ngày" (after a label).
 std::optional<DateTime> parse_date_at(std::string_view s, size_t i, DateOrder order,
                                       bool bare_long_form) {
-  size_t p = skip_weekday(s, i);
+  int weekday = -1;
+  bool weekday_decided = false;
+  size_t p = skip_weekday(s, i, &weekday);
   bool after_weekday = p != i;
   if (std::optional<Clock> clock = parse_clock(s, p)) {  // time first: "18:29:27, 03/07/2018"
     size_t q = skip_connector(s, clock->end);
     if (q == clock->end) return std::nullopt;
-    std::optional<Day> day = parse_numeric_day(s, q, order);
+    std::optional<Day> day = numeric_day_with_weekday(s, q, order, weekday, &weekday_decided);
+    // "2:45 PM, 9/24/2020": the en-US clock before a date the site's order cannot read.
+    if (!day && clock->english && order == DateOrder::kDayFirst) {
+      day = parse_numeric_day(s, q, DateOrder::kMonthFirst);
+    }
     if (!day) day = parse_long_form(s, q, false);
     if (!day || glued_after(s, day->end)) return std::nullopt;
-    return DateTime{*day, clock, i, day->end};
+    return DateTime{*day, clock, i, day->end, weekday_decided};
   }
-  std::optional<Day> day = parse_numeric_day(s, p, order);
+  std::optional<Day> day = numeric_day_with_weekday(s, p, order, weekday, &weekday_decided);
+  if (!day) {
+    if (std::optional<DateTime> en_us = english_order_with_clock(s, i, p, order)) return en_us;
+  }
   if (!day) day = parse_long_form(s, p, !(bare_long_form || after_weekday));
   if (!day) day = parse_english_day(s, p);
   if (!day) return std::nullopt;
-  return with_time_after(s, i, *day);
+  std::optional<DateTime> found = with_time_after(s, i, *day);
+  if (found) found->weekday_decided = weekday_decided;
+  return found;
 }
 
 // A place where a date may begin: a digit, or the first letter of "Thứ", "Chủ nhật", "ngày".
@@ -583,7 +644,9 @@ std::string to_iso(const DateTime& date) {
   return buffer;
 }
 
-FoundDate to_found(const DateTime& date) { return FoundDate{to_iso(date), date.begin, date.end}; }
+FoundDate to_found(const DateTime& date) {
+  return FoundDate{to_iso(date), date.begin, date.end, date.weekday_decided};
+}
 
 // Every form of date read here holds a digit, so none starts after the text's last digit: the
 // scans stop there (and a text without digits is answered at once).

@@ -14,6 +14,9 @@ struct FoundDate {
   std::string iso;   // "2023-04-12", "2018-12-03T10:10+07:00", "2018-07-03T18:29:27+07:00"
   size_t begin = 0;  // byte span of the date (with its time) in the searched text
   size_t end = 0;
+  // The printed weekday contradicted the site's date order and the other order agreed with it
+  // ("Thứ Tư, 07/06/2023" on a month-first site is 7 June): that order was used.
+  bool weekday_decided = false;
 };
 
 // The first date in `text` that is really a date. Understands dd/MM/yyyy, d/M/yyyy, dd-MM-yyyy,

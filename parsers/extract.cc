@@ -105,6 +105,25 @@ void exclude_field_elements(const Fields& f, const GumboNode* body, NodeSet* exc
   if (f.lead) exclude(&*f.lead);
 }
 
+// Bytes of `text` that are neither white space nor a separator a tool row puts between its links.
+size_t bytes_besides_separators(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return c != ' ' && c != '|' && c != '-' && c != '/' && c != '.' && c != ',';
+  }));
+}
+
+// A block that is nothing but links to page tools and separators ("<a href=javascript:
+// window.print()>In tin</a> | <a href=javascript:history.back()>Quay lại</a>"): a tool row by its
+// markup, whatever its words (is_tools_row judges the words).
+bool is_tool_link_row(const RawBlock& block) {
+  return block.tool_link_bytes > 0 && bytes_besides_separators(block.text) <= block.tool_link_bytes;
+}
+
+// A block that is mostly a link to an attachment ("Tài liệu đính kèm: <a href=….xlsx>…</a>").
+bool is_attachment_line(const RawBlock& block) {
+  return block.file_link_bytes > 0 && 2 * block.file_link_bytes >= bytes_besides_separators(block.text);
+}
+
 // The text rules that need no field: the body ends at a related-articles heading; link lists,
 // chrome lines, tool rows and (before the first real block) breadcrumbs go.
 std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules& rules) {
@@ -115,7 +134,7 @@ std::vector<RawBlock> clean_blocks(std::vector<RawBlock> raw, const ExtractRules
     if (!block.image_only) {
       strip_glued_chrome(&block.text, rules);
       if (block.text.empty() || is_chrome_line(block.text, rules) ||
-          is_tools_row(block.text, rules)) {
+          is_tools_row(block.text, rules) || is_tool_link_row(block)) {
         continue;
       }
       if (kept.size() < 3 && is_breadcrumb(block.text, block.link_bytes)) continue;
@@ -204,8 +223,9 @@ std::optional<Candidate> closing_line(const std::vector<RawBlock>& kept, const E
   if (!rules.author_from_last_block) return std::nullopt;
   for (size_t i = kept.size(); i-- > 0;) {
     if (kept[i].image_only) continue;
-    // A photo credit after the byline stays in the text, and the line before it is read.
-    if (is_photo_credit(kept[i].text)) continue;
+    // A photo credit or an attachment's line after the byline stays in the text, and the line
+    // before it is read.
+    if (is_photo_credit(kept[i].text) || is_attachment_line(kept[i])) continue;
     const RawBlock& last = kept[i];
     size_t words = count_words(last.text);
     bool short_line = words <= static_cast<size_t>(rules.author_max_words) &&
@@ -283,6 +303,15 @@ void read_article(const PageContext& page, Fields& f, const std::string& base, A
   keep_media(std::move(content), rules, &article);
 }
 
+// True when the chosen date's own text printed a weekday that overruled the site's date order
+// (dates.h FoundDate::weekday_decided): its provenance says so ("generic:beside-title+weekday").
+bool weekday_decided(const Candidate* date, const ExtractRules& rules) {
+  if (date == nullptr || date->raw.empty()) return false;
+  std::optional<FoundDate> found = find_labelled_date(date->raw, rules.date_order);
+  if (!found) found = find_date(date->raw, rules.date_order);
+  return found && found->weekday_decided && date->value.starts_with(found->iso.substr(0, 10));
+}
+
 // What decided each field (article.h Provenance). A field the rules cover that a generic finder
 // had to decide is a "fallback:" — for body, title and published whenever their rules did not
 // answer; for the others only when their rule answered something implausible (most pages have no
@@ -293,6 +322,7 @@ Provenance provenance_of_fields(const Fields& f, const ExtractRules& rules,
   p.body = body;
   p.title = provenance_of(f.title.chosen, !rules.title.empty() || f.title.rule_rejected);
   p.published = provenance_of(f.date.chosen, !rules.date.empty() || f.date.rule_rejected);
+  if (weekday_decided(f.date.chosen, rules)) p.published += "+weekday";
   p.updated = provenance_of(f.updated ? &*f.updated : nullptr, false);
   p.author = provenance_of(f.author.chosen, f.author.rule_rejected);
   p.lead = provenance_of(f.lead ? &*f.lead : nullptr, f.lead_rule_rejected);

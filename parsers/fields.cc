@@ -381,8 +381,10 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
         found.push_back(generic_candidate(*iso, after, nullptr, "beside-title"));
       }
     }
+    // The next date line, chrome or not: Liferay's asset metadata (chrome) holds the date below a
+    // headline printed inside the body element (the before-body finder looks outside the body).
     if (node != nullptr) {
-      if (auto next = find_near_body(node, page.excluded, Side::kAfter, false,
+      if (auto next = find_near_body(node, page.excluded, Side::kAfter, true,
                                      [&](const std::string& t, const GumboNode*) {
                                        std::string iso;
                                        return t.size() <= kMaxDateLineBytes &&
@@ -503,13 +505,35 @@ std::vector<Candidate> find_bylines(const PageContext& page) {
   return found;
 }
 
+namespace {
+
+// A CMS account rather than a person ("quantri", "admin", "bientap01"): one token of lowercase
+// ASCII letters, digits and . _ -. Vietnamese names are written with capitals and most carry
+// diacritics; initials ("T.H", "NT") are capitals. WordPress and Drupal print the account in the
+// author element when no display name is set, while the signature closes the text.
+bool is_account_name(const std::string& name) {
+  bool letter = false;
+  for (char c : name) {
+    if (c >= 'a' && c <= 'z') letter = true;
+    else if (!ascii::is_digit(c) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return letter;
+}
+
+}  // namespace
+
 Choice decide_author(const std::vector<Candidate>& candidates, const ExtractRules& rules) {
   Choice choice;
   for (const Candidate& c : candidates) {
     const std::string& name = c.value;
     std::string iso;
     size_t words = count_words(name);
-    bool plausible = !name.empty() && name.size() <= kMaxAuthorBytes && words <= 12 &&
+    // A remainder that opens or closes on a separator ("In tin |") is what is left of a row of
+    // tools or fields once chrome was cut from it: never a name.
+    bool torn = !name.empty() && (name.front() == '|' || name.back() == '|' ||
+                                  name.back() == '/' || name.back() == '-');
+    bool plausible = !name.empty() && !torn && !is_account_name(name) &&
+                     name.size() <= kMaxAuthorBytes && words <= 12 &&
                      has_letter(name) && !is_chrome_line(name, rules) &&
                      !is_tools_row(name, rules) && !is_date_line(name, rules, &iso);
     if (plausible) {

@@ -17,11 +17,13 @@ constexpr std::string_view kRelatedHeadings[] = {
     "Tin khác",       "Các tin khác",      "Tin liên quan",   "Các tin liên quan",
     "Tin đã đưa",     "Các tin đã đưa",    "Bài viết khác",   "Các bài viết khác",
     "Bài viết liên quan", "Tin cùng chuyên mục",
+    // Inside the text (round 7): "Bài liên quan:" over a list, "Xem thêm: <a>…</a>" on one line.
+    "Bài liên quan", "Các bài liên quan", "Tin bài liên quan", "Xem thêm", "Đọc thêm",
 };
 
 // Page tools printed beside an article (portals.md §3.3, §5: print, e-mail, back, top, share).
 constexpr std::string_view kToolWords[] = {
-    "In bài viết", "In bài", "In trang", "Bản in", "Gửi email", "Gửi e-mail", "Gửi bài",
+    "In bài viết", "In bài", "In tin", "In trang", "Bản in", "Gửi email", "Gửi e-mail", "Gửi bài",
     "Quay lại", "Quay về", "Trở về", "Trở lại", "Đầu trang", "Chia sẻ", "Lưu tin", "Phóng to", "Thu nhỏ",
     "Lên đầu trang", "Về đầu trang", "Góp ý", "Bình luận",
 };
@@ -118,7 +120,40 @@ std::string strip_title(std::string title, const ExtractRules& rules) {
   return title;
 }
 
-bool has_byline_label(const std::string& text) {
+namespace {
+
+// `text` without the dash some templates print before a closing byline ("– Tin, ảnh: X",
+// "— Minh Khoa"): en and em dashes and the hyphen, each followed by a space.
+std::string_view without_leading_dash(std::string_view text) {
+  for (std::string_view dash : {std::string_view("– "), std::string_view("— "), std::string_view("- ")}) {
+    if (starts_with(text, dash)) {
+      text.remove_prefix(dash.size());
+      while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+      return text;
+    }
+  }
+  return text;
+}
+
+// "Kim Ngân – Ảnh: Bảo Trân", "Minh Khoa | Nguồn: Báo Hậu Giang": the name before a second
+// labelled field. A bar always separates fields; a dash only when a label (a byline label or a
+// photo credit) follows it, since names and units are joined by dashes ("Nông Văn Đậm - Sở TT&TT").
+std::string before_second_field(std::string name) {
+  size_t bar = name.find(" | ");
+  if (bar != std::string::npos) name = collapse_whitespace(name.substr(0, bar));
+  for (std::string_view dash : {std::string_view(" – "), std::string_view(" — "), std::string_view(" - ")}) {
+    size_t at = name.find(dash);
+    if (at == std::string::npos || at == 0) continue;
+    std::string next = name.substr(at + dash.size());
+    if (has_byline_label(next) || is_photo_credit(next)) name = collapse_whitespace(name.substr(0, at));
+  }
+  return name;
+}
+
+}  // namespace
+
+bool has_byline_label(const std::string& labelled) {
+  const std::string text(without_leading_dash(labelled));
   for (std::string_view label : kBylineLabels) {
     if (text.size() > label.size() + 1 && starts_with(text, label) &&
         (text[label.size()] == ' ' || label.back() == ':')) {
@@ -129,6 +164,7 @@ bool has_byline_label(const std::string& text) {
 }
 
 std::string strip_byline_label(std::string text) {
+  text = std::string(without_leading_dash(text));
   // "Theo Báo Nghệ An": the source a reprint names, without "Theo" (like "Nguồn:"). Only here, on
   // a line already taken as the byline: "Theo kế hoạch, …" opens many sentences.
   if (starts_with(text, "Theo ") && count_words(text) <= 7 && !ends_sentence(text)) {
@@ -137,14 +173,11 @@ std::string strip_byline_label(std::string text) {
   for (std::string_view label : kBylineLabels) {
     if (text.size() > label.size() + 1 && starts_with(text, label) &&
         (text[label.size()] == ' ' || label.back() == ':')) {
-      std::string name = collapse_whitespace(text.substr(label.size()));
       // "Minh Khoa | Nguồn: Báo Hậu Giang": the person, before any second labelled field.
-      size_t bar = name.find(" | ");
-      if (bar != std::string::npos) name = collapse_whitespace(name.substr(0, bar));
-      return name;
+      return before_second_field(collapse_whitespace(text.substr(label.size())));
     }
   }
-  return text;
+  return before_second_field(text);
 }
 
 bool ends_sentence(const std::string& text) {
@@ -173,9 +206,14 @@ bool is_chrome_line(const std::string& text, const ExtractRules& rules) {
 bool is_tools_row(const std::string& text, const ExtractRules& rules) {
   std::string_view rest = text;
   int parts = 0;
+  bool bar = false;
   while (true) {
-    while (!rest.empty() && is_separator(rest.front())) rest.remove_prefix(1);
-    if (rest.empty()) return parts >= 2;
+    while (!rest.empty() && is_separator(rest.front())) {
+      bar = bar || rest.front() == '|';
+      rest.remove_prefix(1);
+    }
+    // One tool with a bar is what is left of a row once chrome glued to it was cut ("In tin |").
+    if (rest.empty()) return parts >= 2 || (parts == 1 && bar);
     size_t best = 0;
     auto try_word = [&](std::string_view word) {
       if (word.size() > best && starts_with(rest, word) &&
@@ -297,11 +335,30 @@ bool is_prose(const RawBlock& b) {
          ends_sentence(b.text);
 }
 
+// "Xem thêm: <a>Đồng Tháp ban hành Kế hoạch …</a>": a related heading, a colon and a link to
+// another page on one line inside the text. The label must be a related heading and the rest
+// mostly link text; a link to a document ("Xem thêm: <a href=….pdf>Tờ trình …</a>") is the
+// article's own attachment and stays (rounds 2 and 5, the generic fixtures).
+bool is_related_link_line(const RawBlock& b, const ExtractRules& rules) {
+  size_t colon = b.text.find(": ");
+  if (b.image_only || b.file_link_bytes > 0 || colon == std::string::npos || colon > 40 ||
+      !is_related_heading(b.text.substr(0, colon), rules)) {
+    return false;
+  }
+  RawBlock rest = b;
+  rest.text = b.text.substr(colon + 2);
+  return mostly_links(rest);
+}
+
 }  // namespace
 
 void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules) {
   std::vector<RawBlock>& raw = *blocks;
   for (size_t i = 0; i < raw.size(); ++i) {
+    if (is_related_link_line(raw[i], rules)) {
+      raw.erase(raw.begin() + static_cast<long>(i--));
+      continue;
+    }
     if (raw[i].image_only || !is_related_heading(raw[i].text, rules)) continue;
     size_t j = i + 1;
     while (j < raw.size() && mostly_links(raw[j])) ++j;

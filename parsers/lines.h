@@ -33,7 +33,8 @@ bool is_chrome_line(const std::string& text, const ExtractRules& rules);
 
 // A row of page tools: nothing but chrome lines and tool words joined by separators ("In bài viết
 // | Gửi email | Quay lại", "In bài viết Gửi email Đầu trang"). Chrome lines and the universal
-// tool words below count; one word alone is left to is_chrome_line.
+// tool words below count; one word alone is left to is_chrome_line, one word and a bar ("In tin
+// |", what strip_glued_chrome leaves of "In tin | Quay lại") is a row.
 bool is_tools_row(const std::string& text, const ExtractRules& rules);
 
 // Cuts chrome glued to the end of a block with no block break ("T.HThống kê truy cập"): the
@@ -66,6 +67,7 @@ bool is_breadcrumb(const std::string& text, size_t link_bytes);
 // goes on after the box: when the heading is followed by one or more blocks that are mostly links
 // and then by prose (a sentence-ending paragraph of a dozen words or more), the heading and its
 // links are dropped and the body continues (boxes placed in the middle of the text: round 6).
+// A line that is a related heading, a colon and a link ("Xem thêm: <a>…</a>") is dropped alone.
 void cut_related_boxes(std::vector<RawBlock>* blocks, const ExtractRules& rules);
 
 // Related-article lists inside a body: three or more consecutive list items that are all links.

@@ -127,6 +127,12 @@ TEST(FindDate, OrderDecidesAmbiguousDates) {
   EXPECT_EQ(iso("7/3/2018", kMonth), "2018-07-03");
   EXPECT_EQ(iso("(6/29/2018)", kMonth), "2018-06-29");
   EXPECT_EQ(iso("(6/29/2018)", kDay), "none");  // no fallback to month-first
+  // ... unless the en-US clock .NET's ToString() prints follows a date the site's order cannot read.
+  EXPECT_EQ(iso("9/26/2019 3:20:00 PM", kDay), "2019-09-26T15:20:00+07:00");
+  EXPECT_EQ(iso("9/26/2019 15:20", kDay), "none");
+  EXPECT_EQ(iso("Đăng lúc 2:45 PM, 9/24/2020", kDay), "2020-09-24T14:45+07:00");
+  EXPECT_EQ(iso("14:45, 9/24/2020", kDay), "none");
+  EXPECT_EQ(iso("9/26/2019 3:20 CH", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kDay), "none");
   EXPECT_EQ(iso("13/25/2020", kMonth), "none");
 }
@@ -275,6 +281,32 @@ TEST(FindLabelledDate, FirstLabelledDateWinsOverEarlierEventDates) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->iso, "2023-04-12");
   EXPECT_EQ(text.substr(d->begin, d->end - d->begin), "12/04/2023");
+}
+
+// The printed weekday settles the order of a numeric date when the site's order contradicts it
+// (7 June 2023 was a Wednesday, 6 July a Thursday), and says it did; a weekday that agrees, or
+// that neither order matches, changes nothing.
+TEST(FindDate, AWeekdayContradictingTheSiteOrderDecides) {
+  std::optional<FoundDate> d = find_date("Thứ Tư, 07/06/2023 - 08:15", kMonth);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->iso, "2023-06-07T08:15+07:00");
+  EXPECT_TRUE(d->weekday_decided);
+  EXPECT_EQ(iso("Thứ Hai, 12/05/2022 - 14:30", kDay), "2022-12-05T14:30+07:00");  // Drupal 7
+  EXPECT_EQ(iso("Thứ 2, 14:30 12/05/2022", kDay), "2022-12-05T14:30+07:00");
+  d = find_date("Thứ Tư, 06/07/2023", kMonth);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->iso, "2023-06-07");
+  EXPECT_FALSE(d->weekday_decided);
+  EXPECT_EQ(iso("Thứ Sáu, 07/06/2023", kMonth), "2023-07-06");  // neither order is a Friday
+  EXPECT_EQ(iso("Chủ nhật, 06/11/2023", kDay), "2023-06-11");    // 6 Nov was a Monday, 11 June a Sunday
+}
+
+// "15h40": hours, "h", two-digit minutes.
+TEST(FindDate, HourLetterTimes) {
+  EXPECT_EQ(iso("Cập nhật lúc 15h40 ngày 23/8/2021"), "2021-08-23T15:40+07:00");
+  EXPECT_EQ(iso("23/8/2021 - 8h05"), "2021-08-23T08:05+07:00");
+  EXPECT_EQ(iso("15h40p ngày 23/8/2021"), "2021-08-23");  // not a time: glued letters
+  EXPECT_EQ(iso("25h40 ngày 23/8/2021"), "2021-08-23");
 }
 
 TEST(FindDate, HostileInputIsLinearAndSafe) {
