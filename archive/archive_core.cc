@@ -288,7 +288,7 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
                                         std::string_view body, const std::string& digest,
                                         std::string_view url) {
   const std::string doing = "storing the body of " + std::string(url) + " (blob " + digest + ")";
-  Result<sql::Statement> find = db_->prepare("SELECT id FROM blobs WHERE digest = ?");
+  Result<sql::Statement> find = db_->prepare("SELECT id FROM blobs WHERE digest = provarc_unhex(?)");
   if (!find.ok()) return failed(doing, find.failure());
   find->bind(1, digest);
   Result<bool> found = find->step();
@@ -309,7 +309,7 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
   const bool keep_raw = compressed->size() >= body.size();
   Result<sql::Statement> insert = db_->prepare(
       "INSERT INTO blobs (digest, site, kind, raw_size, stored_size, codec, level, dictionary_id,"
-      " data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " data) VALUES (provarc_unhex(?), ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return failed(doing, insert.failure());
   std::string_view data = keep_raw ? body : std::string_view(*compressed);
   insert->bind(1, digest)
@@ -331,7 +331,7 @@ Result<int64_t> ArchiveCore::store_blob(std::string_view site, CaptureKind kind,
 
 Result<std::string> ArchiveCore::read_blob(int64_t blob_id) {
   Result<sql::Statement> stmt = db_->prepare(
-      "SELECT digest, raw_size, codec, dictionary_id, data FROM blobs WHERE id = ?");
+      "SELECT provarc_hex(digest), raw_size, codec, dictionary_id, data FROM blobs WHERE id = ?");
   if (!stmt.ok()) return failed("reading a blob", stmt.failure());
   const std::string what = "blob " + std::to_string(blob_id);
   stmt->bind(1, blob_id);

@@ -217,12 +217,13 @@ class ArchiveSql {
 const std::vector<std::vector<std::string>> kNoRows;
 
 // What must hold of any archive however its writers were killed: the file and its foreign keys
-// are sound, every body is in the blob its digest names, and no compression dictionary was
+// are sound, every body is in a blob of its size (a capture's digest is its blob's since schema
+// v8), and no compression dictionary was
 // trained twice (it is trained in the transaction of the capture that reaches the threshold).
 void expect_sound(ArchiveSql& db) {
   EXPECT_EQ(db.integrity(), "ok");
   EXPECT_EQ(db.rows("SELECT id, url FROM captures WHERE body_size > 0 AND (blob_id IS NULL"
-                    " OR payload_digest IS NOT (SELECT digest FROM blobs WHERE id = blob_id))"),
+                    " OR body_size IS NOT (SELECT raw_size FROM blobs WHERE id = blob_id))"),
             kNoRows);
   EXPECT_EQ(db.rows("SELECT site, kind, pages, count(*) FROM dictionaries"
                     " GROUP BY site, kind, pages HAVING count(*) > 1"),
@@ -499,7 +500,7 @@ void copy_archive(const std::string& from, const std::string& to) {
 // a capture parsed again after a kill reads as "unchanged" where the first parse "changed".
 void expect_same_versions_and_parses(ArchiveSql& db, ArchiveSql& expected) {
   const std::string versions =
-      "SELECT a.url, v.number, v.parser_version, v.content_hash, v.capture_id"
+      "SELECT a.url, v.number, v.parser_version, hex(v.content_hash), v.capture_id"
       " FROM article_versions v JOIN articles a ON a.id = v.article_id ORDER BY a.url, v.number";
   EXPECT_EQ(db.rows(versions), expected.rows(versions));
   const std::string parses =

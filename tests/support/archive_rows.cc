@@ -14,7 +14,8 @@ std::vector<std::vector<std::string>> capture_rows(const std::string& db, bool w
   EXPECT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   const char* sql =
       "SELECT url, fetched_at, status, outcome, kind, response_headers, request_headers, "
-      "coalesce(payload_digest, ''), coalesce(redirect_target, ''), coalesce(ip, ''), site "
+      "coalesce((SELECT lower(hex(digest)) FROM blobs b WHERE b.id = captures.blob_id), ''), "
+      "coalesce(redirect_target, ''), coalesce(ip, ''), site "
       "FROM captures WHERE ?1 OR outcome != 'error' ORDER BY url, fetched_at";
   sqlite3_stmt* stmt = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(handle, sql, -1, &stmt, nullptr), SQLITE_OK);
