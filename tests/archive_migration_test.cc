@@ -82,7 +82,9 @@ void fill(Archive& archive) {
     e.depth = 1;
     Result<FrontierOffer> offered = archive.offer(e);
     ASSERT_TRUE(offered.ok()) << offered.error();
-    if (i % 2 == 0) ASSERT_TRUE(archive.mark_done(offered->id).ok());
+    if (i % 2 == 0) {
+      ASSERT_TRUE(archive.mark_done(offered->id).ok());
+    }
   }
 }
 

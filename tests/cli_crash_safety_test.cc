@@ -32,8 +32,6 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive.h"
-#include "archive/packed_text.h"
-#include "archive/search_tokenizer.h"
 #include "tests/support/archive_rows.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
@@ -689,27 +687,30 @@ TEST_F(CliCrashSafetyTest, ReparseSurvives20RandomKills) {
             << " times\n";
 }
 
+// Writes site "bk" (kReparseSiteToml) under `config_dir` and kPages numbered pages under
+// `dir`/pages; the `provarc import` arguments that store them.
+std::vector<std::string> import_numbered_pages(const std::string& config_dir,
+                                               const std::string& dir) {
+  std::filesystem::create_directories(config_dir + "/sites");
+  std::filesystem::create_directories(dir + "/pages");
+  std::ofstream(config_dir + "/sites/bk.toml") << kReparseSiteToml;
+  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
+  for (const std::string& file : write_numbered_pages(dir + "/pages")) import.push_back(file);
+  return import;
+}
+
 // Turns the archive at `path` back into what an archive from before schema v6 is once migrated:
 // every version's JSON and capture's headers plain TEXT with no dictionary, and no dictionaries
 // but the pages'. (The v5 migration itself changes no row: it adds the NULL dictionary columns.)
 void unpack_to_v4_rows(const std::string& path) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_TRUE(register_search_tokenizer(db).ok());
-  ASSERT_TRUE(register_packed_text(db).ok());
-  char* error = nullptr;
-  const int rc = sqlite3_exec(
-      db,
-      "UPDATE article_versions SET json = provarc_text(json, json_dictionary_id),"
-      " json_dictionary_id = NULL;"
-      "UPDATE captures SET request_headers = provarc_text(request_headers, headers_dictionary_id),"
-      " response_headers = provarc_text(response_headers, headers_dictionary_id),"
-      " headers_dictionary_id = NULL;"
-      "DELETE FROM dictionaries WHERE kind != 'page';",
-      nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
+  exec_archive_sql(path,
+                   "UPDATE article_versions SET json = provarc_text(json, json_dictionary_id),"
+                   " json_dictionary_id = NULL;"
+                   "UPDATE captures SET"
+                   " request_headers = provarc_text(request_headers, headers_dictionary_id),"
+                   " response_headers = provarc_text(response_headers, headers_dictionary_id),"
+                   " headers_dictionary_id = NULL;"
+                   "DELETE FROM dictionaries WHERE kind != 'page';");
 }
 
 // Fewer kills than a crawl's: each is followed by a full export and a check of the search index.
@@ -737,12 +738,7 @@ std::vector<std::string> response_headers_of(const std::string& path) {
 
 TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
   std::mt19937_64 rng(crash_seed());
-  std::filesystem::create_directories(config_dir_ + "/sites");
-  std::filesystem::create_directories(dir_ + "/pages");
-  std::ofstream(config_dir_ + "/sites/bk.toml") << kReparseSiteToml;
-  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
-  for (const std::string& file : write_numbered_pages(dir_ + "/pages")) import.push_back(file);
-  RunResult imported = run_command(provarc(import));
+  RunResult imported = run_command(provarc(import_numbered_pages(config_dir_, dir_)));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   // The pages recompressed first (seconds at level 19), so that the runs below are conversions.
   RunResult compacted = run_command(provarc({"compact"}));
@@ -837,12 +833,7 @@ TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
 // what the v7 file read as before.
 TEST_F(CliCrashSafetyTest, MigratingToSchema8SurvivesKills) {
   std::mt19937_64 rng(crash_seed());
-  std::filesystem::create_directories(config_dir_ + "/sites");
-  std::filesystem::create_directories(dir_ + "/pages");
-  std::ofstream(config_dir_ + "/sites/bk.toml") << kReparseSiteToml;
-  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
-  for (const std::string& file : write_numbered_pages(dir_ + "/pages")) import.push_back(file);
-  RunResult imported = run_command(provarc(import));
+  RunResult imported = run_command(provarc(import_numbered_pages(config_dir_, dir_)));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   const std::vector<std::string> jsonl = {"export", "--format", "jsonl", "--all-versions"};
   RunResult before = run_command(provarc(jsonl));

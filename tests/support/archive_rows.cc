@@ -51,32 +51,35 @@ std::vector<nlohmann::json> exported_articles(const std::string& db, const std::
   return out;
 }
 
-void downgrade_to_v7(const std::string& path) {
+void exec_archive_sql(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_TRUE(register_search_tokenizer(db).ok());
   ASSERT_TRUE(register_packed_text(db).ok());
   ASSERT_TRUE(register_stored_keys(db).ok());
   char* error = nullptr;
-  const int rc = sqlite3_exec(
-      db,
-      "BEGIN;"
-      "UPDATE blobs SET digest = lower(hex(digest));"
-      "UPDATE article_versions SET content_hash = lower(hex(content_hash));"
-      "ALTER TABLE captures ADD COLUMN payload_digest TEXT;"
-      "UPDATE captures SET payload_digest = (SELECT digest FROM blobs WHERE id = blob_id);"
-      "DROP INDEX captures_by_url;"
-      "ALTER TABLE captures DROP COLUMN url_key;"
-      "CREATE INDEX captures_by_url ON captures(url, fetched_at, id);"
-      "DROP INDEX frontier_by_identity;"
-      "UPDATE frontier SET identity = url WHERE identity = '';"
-      "CREATE UNIQUE INDEX frontier_by_identity ON frontier(site, identity);"
-      "PRAGMA user_version = 7;"
-      "COMMIT;",
-      nullptr, nullptr, &error);
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
   EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
   sqlite3_free(error);
   sqlite3_close(db);
+}
+
+void downgrade_to_v7(const std::string& path) {
+  exec_archive_sql(path,
+                   "BEGIN;"
+                   "UPDATE blobs SET digest = lower(hex(digest));"
+                   "UPDATE article_versions SET content_hash = lower(hex(content_hash));"
+                   "ALTER TABLE captures ADD COLUMN payload_digest TEXT;"
+                   "UPDATE captures SET"
+                   " payload_digest = (SELECT digest FROM blobs WHERE id = blob_id);"
+                   "DROP INDEX captures_by_url;"
+                   "ALTER TABLE captures DROP COLUMN url_key;"
+                   "CREATE INDEX captures_by_url ON captures(url, fetched_at, id);"
+                   "DROP INDEX frontier_by_identity;"
+                   "UPDATE frontier SET identity = url WHERE identity = '';"
+                   "CREATE UNIQUE INDEX frontier_by_identity ON frontier(site, identity);"
+                   "PRAGMA user_version = 7;"
+                   "COMMIT;");
 }
 
 }  // namespace provarc::testing
