@@ -13,6 +13,7 @@
 #include "archive/packed_text.h"
 #include "archive/schema.h"
 #include "archive/search_tokenizer.h"
+#include "archive/stored_keys.h"
 #include "common/digest.h"
 
 namespace provarc {
@@ -73,6 +74,7 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
     return fail(path + ": " + s.error());
   }
   if (Status s = register_packed_text(db.handle()); !s.ok()) return fail(path + ": " + s.error());
+  if (Status s = register_stored_keys(db.handle()); !s.ok()) return fail(path + ": " + s.error());
 
   // The first read is where SQLite notices a file that is not a database.
   Result<int64_t> version = db.query_int("PRAGMA user_version");
@@ -416,9 +418,10 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
     Result<sql::Statement> stmt = core_->db().prepare(
         "INSERT INTO captures (run_id, url, site, kind, parent_url, fetched_at, outcome, error,"
         " status, http_version, request_headers, response_headers, content_type, etag,"
-        " last_modified, redirect_target, ip, payload_digest, body_size, blob_id,"
+        " last_modified, redirect_target, ip, url_key, body_size, blob_id,"
         " headers_dictionary_id, requested_url)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " provarc_url_key(?2), ?18, ?19, ?20, ?21)");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     if (run_id > 0) stmt->bind(1, run_id); else stmt->bind_null(1);
     stmt->bind(2, c.url)
@@ -437,15 +440,14 @@ Result<int64_t> Archive::store_capture(const Capture& c, int64_t run_id) {
         .bind_or_null(15, header_value(c.response_headers, "Last-Modified"))
         .bind_or_null(16, c.redirect_target)
         .bind_or_null(17, c.ip)
-        .bind_or_null(18, digest)
-        .bind(19, static_cast<int64_t>(c.body.size()));
-    if (blob_id > 0) stmt->bind(20, blob_id); else stmt->bind_null(20);
+        .bind(18, static_cast<int64_t>(c.body.size()));
+    if (blob_id > 0) stmt->bind(19, blob_id); else stmt->bind_null(19);
     if (headers->dictionary_id > 0) {
-      stmt->bind(21, headers->dictionary_id);
+      stmt->bind(20, headers->dictionary_id);
     } else {
-      stmt->bind_null(21);
+      stmt->bind_null(20);
     }
-    stmt->bind_or_null(22, c.requested_url);
+    stmt->bind_or_null(21, c.requested_url);
     if (Status run = stmt->run(); !run.ok()) return core_->failed(doing, run.failure());
     capture_id = core_->db().last_insert_id();
     return Status::Ok();
@@ -460,7 +462,8 @@ Result<StoredCapture> Archive::capture(int64_t id, bool with_body) {
       "SELECT run_id, url, site, kind, parent_url, fetched_at, outcome, error, status,"
       " http_version, provarc_text(request_headers, headers_dictionary_id),"
       " provarc_text(response_headers, headers_dictionary_id), redirect_target, ip,"
-      " payload_digest, body_size, blob_id, requested_url FROM captures WHERE id = ?");
+      " (SELECT provarc_hex(digest) FROM blobs b WHERE b.id = captures.blob_id), body_size,"
+      " blob_id, requested_url FROM captures WHERE id = ?");
   if (!stmt.ok()) return core_->failed("reading " + what, stmt.failure());
   stmt->bind(1, id);
   Result<bool> row = stmt->step();
@@ -517,7 +520,8 @@ Status Archive::for_each_capture(const CaptureFilter& filter, bool with_body,
 
 Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view url, bool with_body) {
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT id FROM captures WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1");
+      "SELECT id FROM captures WHERE url_key = provarc_url_key(?1) AND url = ?1"
+      " ORDER BY fetched_at DESC, id DESC LIMIT 1");
   if (!stmt.ok()) return core_->failed("finding the latest capture", stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
@@ -533,7 +537,8 @@ Result<std::optional<StoredCapture>> Archive::latest_capture(std::string_view ur
 
 Result<Validators> Archive::validators(std::string_view url) {
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT etag, last_modified FROM captures WHERE url = ? AND outcome = 'ok'"
+      "SELECT etag, last_modified FROM captures WHERE url_key = provarc_url_key(?1) AND url = ?1"
+      " AND outcome = 'ok'"
       " AND status BETWEEN 200 AND 299 AND blob_id IS NOT NULL"
       " ORDER BY fetched_at DESC, id DESC LIMIT 1");
   if (!stmt.ok()) return core_->failed("reading validators", stmt.failure());

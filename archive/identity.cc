@@ -59,7 +59,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Archive::articles_at_pa
   // Article URLs are the head itself or the head and a query: "head" and "head?..." ('@' follows
   // '?'), an index range.
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT a.url, v.content_hash FROM articles a JOIN article_versions v"
+      "SELECT a.url, provarc_hex(v.content_hash) FROM articles a JOIN article_versions v"
       " ON v.id = a.latest_version_id WHERE a.site = ?1 AND a.url != ?2"
       " AND (a.url = ?3 OR (a.url >= ?3 || '?' AND a.url < ?3 || '@')) AND v.title = ?5"
       " LIMIT ?4");

@@ -119,7 +119,8 @@ Result<std::vector<StoredCapture>> Archive::captures_of(std::string_view url, in
   std::vector<int64_t> ids;
   {
     Result<sql::Statement> stmt = core_->db().prepare(
-        "SELECT id FROM captures WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT ?");
+        "SELECT id FROM captures WHERE url_key = provarc_url_key(?1) AND url = ?1"
+        " ORDER BY fetched_at DESC, id DESC LIMIT ?2");
     if (!stmt.ok()) return core_->failed(doing, stmt.failure());
     stmt->bind(1, url).bind(2, int64_t{limit});
     for (;;) {
@@ -141,7 +142,8 @@ Result<std::vector<StoredCapture>> Archive::captures_of(std::string_view url, in
 Result<int64_t> Archive::latest_body_capture(std::string_view url) {
   const std::string doing = "finding the latest capture of " + std::string(url);
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT id FROM captures WHERE url = ? AND outcome = 'ok' AND status BETWEEN 200 AND 299"
+      "SELECT id FROM captures WHERE url_key = provarc_url_key(?1) AND url = ?1"
+      " AND outcome = 'ok' AND status BETWEEN 200 AND 299"
       " AND blob_id IS NOT NULL ORDER BY fetched_at DESC, id DESC LIMIT 1");
   if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, url);

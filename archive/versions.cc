@@ -15,7 +15,7 @@ namespace {
 // The columns of an ArticleVersion, in the order version_from_row() reads them.
 #define VERSION_COLUMNS                                                                       \
   " v.id, v.article_id, v.number, v.capture_id, a.url, a.site, c.fetched_at, v.created_at," \
-  " v.parser_version, v.title, v.published, v.content_hash,"                               \
+  " v.parser_version, v.title, v.published, provarc_hex(v.content_hash),"                   \
   " provarc_text(v.json, v.json_dictionary_id)"                                             \
   " FROM article_versions v JOIN articles a ON a.id = v.article_id"                         \
   " JOIN captures c ON c.id = v.capture_id "
@@ -47,7 +47,8 @@ struct Candidate {
 // What the capture itself read as by its newest ok parse (any parser version).
 Result<std::optional<Candidate>> same_capture_candidate(ArchiveCore& core, int64_t capture_id) {
   Result<sql::Statement> stmt = core.db().prepare(
-      "SELECT v.id, v.content_hash FROM parses p JOIN article_versions v ON v.id = p.version_id"
+      "SELECT v.id, provarc_hex(v.content_hash) FROM parses p"
+      " JOIN article_versions v ON v.id = p.version_id"
       " WHERE p.capture_id = ? AND p.outcome != 'failed' ORDER BY p.id DESC LIMIT 1");
   if (!stmt.ok()) return core.failed("comparing versions", stmt.failure());
   stmt->bind(1, capture_id);
@@ -64,9 +65,10 @@ Result<std::optional<Candidate>> previous_capture_candidate(ArchiveCore& core, s
                                                             int64_t capture_id,
                                                             std::string_view parser_version) {
   Result<sql::Statement> stmt = core.db().prepare(
-      "SELECT v.id, v.content_hash FROM captures c JOIN parses p ON p.capture_id = c.id"
+      "SELECT v.id, provarc_hex(v.content_hash) FROM captures c"
+      " JOIN parses p ON p.capture_id = c.id"
       " JOIN article_versions v ON v.id = p.version_id"
-      " WHERE c.url = ?1 AND p.outcome != 'failed'"
+      " WHERE c.url_key = provarc_url_key(?1) AND c.url = ?1 AND p.outcome != 'failed'"
       " AND (c.fetched_at < ?2 OR (c.fetched_at = ?2 AND c.id < ?3))"
       " ORDER BY c.fetched_at DESC, c.id DESC, p.parser_version = ?4 DESC, p.id DESC LIMIT 1");
   if (!stmt.ok()) return core.failed("comparing versions", stmt.failure());
@@ -83,7 +85,7 @@ Result<bool> is_latest_parsed_capture(ArchiveCore& core, std::string_view url,
                                       const std::string& fetched_at, int64_t capture_id) {
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT 1 FROM captures c JOIN parses p ON p.capture_id = c.id"
-      " WHERE c.url = ?1 AND p.outcome != 'failed'"
+      " WHERE c.url_key = provarc_url_key(?1) AND c.url = ?1 AND p.outcome != 'failed'"
       " AND (c.fetched_at > ?2 OR (c.fetched_at = ?2 AND c.id > ?3)) LIMIT 1");
   if (!stmt.ok()) return core.failed("updating the latest version", stmt.failure());
   stmt->bind(1, url).bind(2, fetched_at).bind(3, capture_id);
@@ -122,7 +124,7 @@ Result<int64_t> insert_version(ArchiveCore& core, int64_t article_id, std::strin
       "INSERT INTO article_versions (article_id, number, capture_id, parser_version, created_at,"
       " title, published, content_hash, json, json_dictionary_id)"
       " VALUES (?1, (SELECT version_count + 1 FROM articles WHERE id = ?1), ?2, ?3, ?4, ?5, ?6,"
-      " ?7, ?8, ?9)");
+      " provarc_unhex(?7), ?8, ?9)");
   if (!stmt.ok()) return core.failed("writing a version", stmt.failure());
   stmt->bind(1, article_id)
       .bind(2, record.capture_id)
@@ -314,7 +316,8 @@ Status Archive::for_each_version(const VersionFilter& filter,
 Result<std::string> Archive::last_parse_error(std::string_view url) {
   Result<sql::Statement> stmt = core_->db().prepare(
       "SELECT p.error FROM parses p JOIN captures c ON c.id = p.capture_id"
-      " WHERE c.url = ? AND p.outcome = 'failed' ORDER BY p.id DESC LIMIT 1");
+      " WHERE c.url_key = provarc_url_key(?1) AND c.url = ?1 AND p.outcome = 'failed'"
+      " ORDER BY p.id DESC LIMIT 1");
   if (!stmt.ok()) return core_->failed("reading parse errors", stmt.failure());
   stmt->bind(1, url);
   Result<bool> row = stmt->step();
@@ -327,7 +330,8 @@ Result<std::string> Archive::last_parse_error(std::string_view url) {
 Result<std::vector<int64_t>> Archive::pending_parses(std::string_view site,
                                                      std::string_view parser_version) {
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT c.id FROM articles a JOIN captures c ON c.url = a.url"
+      "SELECT c.id FROM articles a JOIN captures c"
+      " ON c.url_key = provarc_url_key(a.url) AND c.url = a.url"
       " WHERE a.site = ?1 AND c.kind = 'page' AND c.outcome = 'ok'"
       " AND c.status BETWEEN 200 AND 299 AND c.blob_id IS NOT NULL"
       " AND NOT EXISTS (SELECT 1 FROM parses p WHERE p.capture_id = c.id"

@@ -8,6 +8,7 @@
 
 #include "archive/gzip.h"
 #include "archive/sqlite.h"
+#include "archive/stored_keys.h"
 #include "archive/wacz.h"
 #include "archive/warc.h"
 #include "archive/warc_http.h"
@@ -596,8 +597,9 @@ namespace {
 Result<int64_t> stored_capture_id(sql::Connection& db, const std::string& archive_path,
                                   const Capture& capture) {
   Result<sql::Statement> select = db.prepare(
-      "SELECT id FROM captures WHERE url = ?1 AND fetched_at = ?2 AND status = ?3 "
-      "AND coalesce(payload_digest, '') = ?4 LIMIT 1");
+      "SELECT c.id FROM captures c LEFT JOIN blobs b ON b.id = c.blob_id"
+      " WHERE c.url_key = provarc_url_key(?1) AND c.url = ?1 AND c.fetched_at = ?2"
+      " AND c.status = ?3 AND coalesce(provarc_hex(b.digest), '') = ?4 LIMIT 1");
   if (!select.ok()) return fail(archive_path + ": " + select.error());
   select->bind(1, capture.url)
       .bind(2, capture.fetched_at)
@@ -613,8 +615,8 @@ Result<int64_t> stored_capture_id(sql::Connection& db, const std::string& archiv
 Result<int64_t> referred_capture_id(sql::Connection& db, const std::string& archive_path,
                                     const std::string& uri, const std::string& date) {
   Result<sql::Statement> select = db.prepare(
-      "SELECT id FROM captures WHERE url = ?1 AND payload_digest IS NOT NULL "
-      "ORDER BY fetched_at = ?2 DESC, fetched_at DESC LIMIT 1");
+      "SELECT id FROM captures WHERE url_key = provarc_url_key(?1) AND url = ?1"
+      " AND blob_id IS NOT NULL ORDER BY fetched_at = ?2 DESC, fetched_at DESC LIMIT 1");
   if (!select.ok()) return fail(archive_path + ": " + select.error());
   select->bind(1, uri).bind(2, date);
   Result<bool> row = select->step();
@@ -697,6 +699,9 @@ Status WarcImport::import_records(std::unique_ptr<WarcReader> reader, const std:
   Result<std::unique_ptr<sql::Connection>> db =
       sql::Connection::open(archive_.path(), SQLITE_OPEN_READONLY);
   if (!db.ok()) return fail(archive_.path() + ": " + db.error());
+  if (Status s = register_stored_keys((*db)->handle()); !s.ok()) {
+    return fail(archive_.path() + ": " + s.error());
+  }
   ++counts_.files;
   WarcCaptureReader captures(std::move(reader));
   const size_t errors_before = counts_.errors.size();

@@ -211,7 +211,7 @@ TEST(ArchiveRunsTest, AVersion1ArchiveIsMigratedKeepingItsArticles) {
   auto db = sql::Connection::open(path, SQLITE_OPEN_READONLY);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->query_int("PRAGMA user_version"), archive_schema_version());
-  EXPECT_EQ(archive_schema_version(), 7);  // 5: run_sites.fallback_fields, 6: packed texts, 7: URL identity
+  EXPECT_EQ(archive_schema_version(), 8);  // 6: packed texts, 7: URL identity, 8: compact keys
 }
 
 }  // namespace

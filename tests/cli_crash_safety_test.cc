@@ -32,8 +32,7 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive.h"
-#include "archive/packed_text.h"
-#include "archive/search_tokenizer.h"
+#include "tests/support/archive_rows.h"
 #include "tests/support/crawl_test_sites.h"
 #include "tests/support/fixture_web.h"
 #include "tests/support/paths.h"
@@ -217,12 +216,13 @@ class ArchiveSql {
 const std::vector<std::vector<std::string>> kNoRows;
 
 // What must hold of any archive however its writers were killed: the file and its foreign keys
-// are sound, every body is in the blob its digest names, and no compression dictionary was
+// are sound, every body is in a blob of its size (a capture's digest is its blob's since schema
+// v8), and no compression dictionary was
 // trained twice (it is trained in the transaction of the capture that reaches the threshold).
 void expect_sound(ArchiveSql& db) {
   EXPECT_EQ(db.integrity(), "ok");
   EXPECT_EQ(db.rows("SELECT id, url FROM captures WHERE body_size > 0 AND (blob_id IS NULL"
-                    " OR payload_digest IS NOT (SELECT digest FROM blobs WHERE id = blob_id))"),
+                    " OR body_size IS NOT (SELECT raw_size FROM blobs WHERE id = blob_id))"),
             kNoRows);
   EXPECT_EQ(db.rows("SELECT site, kind, pages, count(*) FROM dictionaries"
                     " GROUP BY site, kind, pages HAVING count(*) > 1"),
@@ -499,7 +499,7 @@ void copy_archive(const std::string& from, const std::string& to) {
 // a capture parsed again after a kill reads as "unchanged" where the first parse "changed".
 void expect_same_versions_and_parses(ArchiveSql& db, ArchiveSql& expected) {
   const std::string versions =
-      "SELECT a.url, v.number, v.parser_version, v.content_hash, v.capture_id"
+      "SELECT a.url, v.number, v.parser_version, hex(v.content_hash), v.capture_id"
       " FROM article_versions v JOIN articles a ON a.id = v.article_id ORDER BY a.url, v.number";
   EXPECT_EQ(db.rows(versions), expected.rows(versions));
   const std::string parses =
@@ -687,27 +687,30 @@ TEST_F(CliCrashSafetyTest, ReparseSurvives20RandomKills) {
             << " times\n";
 }
 
+// Writes site "bk" (kReparseSiteToml) under `config_dir` and kPages numbered pages under
+// `dir`/pages; the `provarc import` arguments that store them.
+std::vector<std::string> import_numbered_pages(const std::string& config_dir,
+                                               const std::string& dir) {
+  std::filesystem::create_directories(config_dir + "/sites");
+  std::filesystem::create_directories(dir + "/pages");
+  std::ofstream(config_dir + "/sites/bk.toml") << kReparseSiteToml;
+  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
+  for (const std::string& file : write_numbered_pages(dir + "/pages")) import.push_back(file);
+  return import;
+}
+
 // Turns the archive at `path` back into what an archive from before schema v6 is once migrated:
 // every version's JSON and capture's headers plain TEXT with no dictionary, and no dictionaries
 // but the pages'. (The v5 migration itself changes no row: it adds the NULL dictionary columns.)
 void unpack_to_v4_rows(const std::string& path) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_TRUE(register_search_tokenizer(db).ok());
-  ASSERT_TRUE(register_packed_text(db).ok());
-  char* error = nullptr;
-  const int rc = sqlite3_exec(
-      db,
-      "UPDATE article_versions SET json = provarc_text(json, json_dictionary_id),"
-      " json_dictionary_id = NULL;"
-      "UPDATE captures SET request_headers = provarc_text(request_headers, headers_dictionary_id),"
-      " response_headers = provarc_text(response_headers, headers_dictionary_id),"
-      " headers_dictionary_id = NULL;"
-      "DELETE FROM dictionaries WHERE kind != 'page';",
-      nullptr, nullptr, &error);
-  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
+  exec_archive_sql(path,
+                   "UPDATE article_versions SET json = provarc_text(json, json_dictionary_id),"
+                   " json_dictionary_id = NULL;"
+                   "UPDATE captures SET"
+                   " request_headers = provarc_text(request_headers, headers_dictionary_id),"
+                   " response_headers = provarc_text(response_headers, headers_dictionary_id),"
+                   " headers_dictionary_id = NULL;"
+                   "DELETE FROM dictionaries WHERE kind != 'page';");
 }
 
 // Fewer kills than a crawl's: each is followed by a full export and a check of the search index.
@@ -735,12 +738,7 @@ std::vector<std::string> response_headers_of(const std::string& path) {
 
 TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
   std::mt19937_64 rng(crash_seed());
-  std::filesystem::create_directories(config_dir_ + "/sites");
-  std::filesystem::create_directories(dir_ + "/pages");
-  std::ofstream(config_dir_ + "/sites/bk.toml") << kReparseSiteToml;
-  std::vector<std::string> import = {"import", "--site", "bk", "--url-prefix", kUrlPrefix};
-  for (const std::string& file : write_numbered_pages(dir_ + "/pages")) import.push_back(file);
-  RunResult imported = run_command(provarc(import));
+  RunResult imported = run_command(provarc(import_numbered_pages(config_dir_, dir_)));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   // The pages recompressed first (seconds at level 19), so that the runs below are conversions.
   RunResult compacted = run_command(provarc({"compact"}));
@@ -824,6 +822,80 @@ TEST_F(CliCrashSafetyTest, CompactConvertingAnOldArchiveSurvivesKills) {
   EXPECT_EQ(after.out, before.out);
   EXPECT_EQ(response_headers_of(db_), headers_before);
   expect_index_matches_versions(db_, "\"bai so\"", kPages, kPages, "after the conversion");
+}
+
+// The v8 migration (compact keys) runs in the transaction that opens an archive for writing: a
+// kill -9 at any moment of it leaves the file at version 7, untouched, or at version 8, whole.
+// Each attempt starts from the same v7 file (400 imported pages, downgraded from v8 in SQL:
+// tests/support/archive_rows.h), runs `provarc stats` (which migrates), kills it at a random
+// moment of an uninterrupted run's time, checks the file, then lets a second `stats` finish the
+// migration and compares every version (export jsonl, content hashes included) and capture with
+// what the v7 file read as before.
+TEST_F(CliCrashSafetyTest, MigratingToSchema8SurvivesKills) {
+  std::mt19937_64 rng(crash_seed());
+  RunResult imported = run_command(provarc(import_numbered_pages(config_dir_, dir_)));
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const std::vector<std::string> jsonl = {"export", "--format", "jsonl", "--all-versions"};
+  RunResult before = run_command(provarc(jsonl));
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  const std::vector<std::vector<std::string>> captures_before = capture_rows(db_, true);
+  ASSERT_EQ(captures_before.size(), static_cast<size_t>(kPages));
+  downgrade_to_v7(db_);
+  const std::string v7_db = dir_ + "/v7.sqlite";
+  copy_archive(db_, v7_db);
+  const std::string version = "PRAGMA user_version";
+  ASSERT_EQ(ArchiveSql(db_, OnError::kFail).number(version), 7);
+
+  const Clock::time_point clean_start = Clock::now();
+  RunResult clean = run_command(provarc({"stats"}));
+  milliseconds duration(std::max<int64_t>(elapsed_ms(clean_start), 5));
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  const std::string text_digests = "SELECT count(*) FROM blobs WHERE typeof(digest) = 'text'";
+  const std::string old_column =
+      "SELECT count(*) FROM pragma_table_info('captures') WHERE name = 'payload_digest'";
+  int kills = 0, left_at_7 = 0, left_at_8 = 0;
+  for (int attempt = 0; kills < kCompactKills && attempt < 6 * kCompactKills; ++attempt) {
+    std::filesystem::remove(db_ + "-wal");
+    std::filesystem::remove(db_ + "-shm");
+    copy_archive(v7_db, db_);
+    KillPoint point;
+    point.then = random_ms(rng, duration);
+    const std::string log = log_path("migrate-" + std::to_string(attempt));
+    Interruption run = run_and_kill(provarc({"stats"}), log, point);
+    if (!run.killed) {
+      ASSERT_EQ(run.exit_code, 0) << read_file(log);
+      duration = std::max(milliseconds(5), std::min(duration, point.then));
+      continue;
+    }
+    ++kills;
+    {
+      ArchiveSql db(db_, OnError::kFail);
+      EXPECT_EQ(db.integrity(), "ok") << "after migration kill " << kills;
+      const int64_t at = db.number(version);
+      if (at == 7) {
+        ++left_at_7;
+        EXPECT_EQ(db.number(text_digests), db.number("SELECT count(*) FROM blobs"));
+        EXPECT_EQ(db.number(old_column), 1);
+      } else {
+        ++left_at_8;
+        EXPECT_EQ(at, 8) << "after migration kill " << kills;
+        EXPECT_EQ(db.number(text_digests), 0);
+        EXPECT_EQ(db.number(old_column), 0);
+      }
+    }
+    RunResult migrated = run_command(provarc({"stats"}));
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+    RunResult after = run_command(provarc(jsonl));
+    ASSERT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(after.out, before.out) << "after migration kill " << kills;
+    EXPECT_EQ(capture_rows(db_, true), captures_before) << "after migration kill " << kills;
+    ArchiveSql db(db_, OnError::kFail);
+    expect_sound(db);
+  }
+  ASSERT_EQ(kills, kCompactKills) << "migrations too short to be killed";
+  std::cout << "[ migrate  ] " << duration.count() << " ms uninterrupted, killed " << kills
+            << " times: " << left_at_7 << " left version 7, " << left_at_8 << " version 8\n";
+  EXPECT_GE(left_at_7, 1) << "no kill came before the migration committed";
 }
 
 }  // namespace

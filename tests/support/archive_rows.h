@@ -18,4 +18,15 @@ std::vector<std::vector<std::string>> capture_rows(const std::string& db, bool w
 // jsonl --all-versions` prints it, without the "archive" object (ids differ between archives).
 std::vector<nlohmann::json> exported_articles(const std::string& db, const std::string& config);
 
+// Runs `sql` on the archive at `path` through a connection with provarc's SQL functions and
+// tokenizer registered (its triggers and views need them); fails the test when SQLite does.
+void exec_archive_sql(const std::string& path, const char* sql);
+
+// Turns the archive at `path` (schema v8) back into what an archive of schema v7 holds: digests
+// and content hashes as 64 hex digits, captures.payload_digest (its blob's digest, now the last
+// column) in place of url_key and the URL index over the URL's text, every frontier entry's
+// identity spelled out and all of them in its unique index, user_version 7. The inverse of the v8
+// migration (archive/schema.cc), so that it can be run on an archive with real rows.
+void downgrade_to_v7(const std::string& path);
+
 }  // namespace provarc::testing
