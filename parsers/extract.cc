@@ -146,8 +146,9 @@ std::optional<Candidate> body_first_line(const std::vector<RawBlock>& kept,
   if (words < 3 || words > 40 || ends_sentence(title)) return std::nullopt;
   bool styled = first.kind == "heading" || first.strong;
   for (size_t i = 1; i < lines.size() && !styled && !dated; ++i) {
+    // strip_title only removes words: a line of fewer words than the title is no copy of it.
     dated = is_date_line(lines[i]->text, rules, &iso) ||
-            strip_title(lines[i]->text, rules) == title;
+            (count_words(lines[i]->text) >= words && strip_title(lines[i]->text, rules) == title);
   }
   if (!styled && !dated) return std::nullopt;
   return Candidate{title, first.text, nullptr, "body-first-line", false};
@@ -331,9 +332,11 @@ Result<Article> extract_article(std::string_view bytes, std::string_view content
   if (body.node == nullptr) return fail(no_body_message(rules));
   if (Status late = over_budget(deadline, "finding the body"); !late.ok()) return late.failure();
 
-  const PageContext page{*doc, rules, matches, excluded, body.node, hints};
+  NearTexts near_texts;
+  PageContext page{*doc, rules, matches, excluded, body.node, hints, &near_texts};
   Fields fields = find_fields(page);
   exclude_field_elements(fields, body.node, &excluded);
+  page.near_texts = nullptr;  // the excluded set changed: texts read before may hold its elements
   read_article(page, fields, document_base_url(*doc, url), article);
   if (article.blocks.empty()) {
     return fail("no article body: the body element (" + body.provenance + ") holds no text");

@@ -124,9 +124,12 @@ bool reads_as_headline(const std::string& text, const GumboNode* element,
   for (int level = 0; level < 2 && n != nullptr && is_element(n); ++level, n = n->parent) {
     if (names_contain(n, {"info", "meta"})) return false;
   }
+  // Tested before the title patterns run (ICU, the costliest test here): strip_title only removes
+  // text, so fewer than three words stay fewer, and the element's links do not change.
+  if (count_words(text) < 3 || links_in(element) > 1) return false;
   std::string title = strip_title(text, rules);
   size_t words = count_words(title);
-  return words >= 3 && words <= 40 && !ends_sentence(title) && links_in(element) <= 1 &&
+  return words >= 3 && words <= 40 && !ends_sentence(title) &&
          !find_labelled_date(title, rules.date_order) && plausible_title(title, rules, 3);
 }
 
@@ -260,15 +263,19 @@ std::vector<Candidate> find_titles(const PageContext& page) {
                          }
                        }
                        return false;
-                     })) {
+                     },
+                     page.near_texts)) {
     const std::optional<NearText> near = headline;
     found.push_back(
         generic_candidate(strip_title(near->text, rules), near->text, near->element, "before-body"));
     // A headline printed twice (a page-title copy and the headline) is one title, two votes.
     if (auto twice = find_near_body(near->element, page.excluded, Side::kBefore, false,
                                     [&](const std::string& t, const GumboNode*) {
-                                      return strip_title(t, rules) == found.back().value;
-                                    })) {
+                                      // strip_title only removes words: a shorter text is no copy.
+                                      return count_words(t) >= count_words(found.back().value) &&
+                                             strip_title(t, rules) == found.back().value;
+                                    },
+                                    page.near_texts)) {
       found.push_back(generic_candidate(found.back().value, twice->text, twice->element,
                                         "before-body"));
     }
@@ -387,7 +394,8 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
                                        std::string iso;
                                        return t.size() <= kMaxDateLineBytes &&
                                               is_date_line(t, rules, &iso);
-                                     })) {
+                                     },
+                                     page.near_texts)) {
         std::string iso;
         is_date_line(next->text, rules, &iso);
         found.push_back(generic_candidate(iso, next->text, next->element, "beside-title"));
@@ -408,7 +416,8 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
                                    if (is_date_line(t, rules, &iso)) return true;
                                    return !page.excluded.count(element) &&
                                           find_labelled_date(t, rules.date_order).has_value();
-                                 })) {
+                                 },
+                                 page.near_texts)) {
     std::optional<std::string> iso = date_in(near->text, rules, true);
     std::string line_iso;
     if (is_date_line(near->text, rules, &line_iso)) iso = line_iso;
@@ -493,7 +502,8 @@ std::vector<Candidate> find_bylines(const PageContext& page) {
                                    return true;
                                  }
                                  return byline_in(element) != nullptr;
-                               });
+                               },
+                               page.near_texts);
     if (!near) continue;
     std::string t = near->text;
     if (const GumboNode* inner = byline_in(near->element)) t = visible_text(inner, page.excluded);
@@ -539,7 +549,8 @@ std::optional<Candidate> find_lead(const PageContext& page, bool* rule_rejected)
                              [&](const std::string& t, const GumboNode* element) {
                                return names_contain(element, {"sapo", "summary"}) &&
                                       count_words(t) >= 12;
-                             });
+                             },
+                             page.near_texts);
   if (!near) return std::nullopt;
   return generic_candidate(near->text, near->text, near->element, "summary");
 }
