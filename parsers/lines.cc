@@ -39,7 +39,7 @@ constexpr std::string_view kCounterLabels[] = {
 
 constexpr std::string_view kBylineLabels[] = {
     "Tác giả:", "Tác giả", "Viết bởi", "Người viết:", "Bài và ảnh:", "Bài, ảnh:", "Bài:",
-    "Tin và ảnh:", "Tin, ảnh:", "Tin:", "Nguồn:", "bởi", "By", "by",
+    "Tin và ảnh:", "Tin, ảnh:", "Tin:", "Nguồn:", "Gửi bởi", "Đăng bởi", "bởi", "By", "by",
 };
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -167,6 +167,14 @@ std::string strip_byline_label(std::string text) {
       // "Minh Khoa | Nguồn: Báo Hậu Giang": the person, before any second labelled field.
       size_t bar = name.find(" | ");
       if (bar != std::string::npos) name = collapse_whitespace(name.substr(0, bar));
+      // "Gửi bởi Nguyễn Hoài vào T3, 19/03/2024 - 14:05" (Drupal's "Submitted by X on DATE"):
+      // the name ends at "vào" (on) when a date follows it; without a date "vào" stays (a byline
+      // label and a date are two signals, "vào" alone is an ordinary word).
+      size_t on = name.find(" vào ");
+      if (on != std::string::npos && find_date(std::string_view(name).substr(on + 5),
+                                               DateOrder::kDayFirst)) {
+        name = collapse_whitespace(name.substr(0, on));
+      }
       return name;
     }
   }

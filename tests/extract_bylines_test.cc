@@ -1,0 +1,46 @@
+// tests/extract_bylines_test.cc: bylines read from the labelled element beside the body, as the
+// generic platform reads them (parsers/fields.h find_bylines, parsers/lines.h strip_byline_label).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/config.h"
+#include "parsers/extract.h"
+#include "tests/support/paths.h"
+
+namespace provarc {
+namespace {
+
+ExtractRules generic_rules() {
+  Result<ExtractRules> rules =
+      load_platform(testing::source_dir() + "/config/platforms", "generic");
+  EXPECT_TRUE(rules.ok()) << rules.error();
+  return rules.ok() ? *rules : ExtractRules{};
+}
+
+// A page whose only byline is `meta`, printed in its own element just before the body.
+std::optional<std::string> author_of(const std::string& meta) {
+  const std::string page =
+      "<html><head><title>Tin</title></head><body><article><h1>Khai trương nền tảng học tập "
+      "trực tuyến mở</h1><div class=\"node__meta\"><span>" + meta + "</span></div>"
+      "<div class=\"content\"><p>Ngày 18/3/2024, Sở Thông tin và Truyền thông chính thức đưa vào "
+      "sử dụng nền tảng học tập trực tuyến mở dành cho cán bộ, công chức, viên chức.</p><p>Nền "
+      "tảng được tích hợp với hệ thống định danh của tỉnh, cho phép đăng nhập bằng tài khoản "
+      "dùng chung, và được hướng dẫn chi tiết cho từng đơn vị.</p></div></article></body></html>";
+  Result<Article> article = extract_article(page, "text/html; charset=utf-8",
+                                            "https://stttt.a.gov.vn/tin/1", generic_rules());
+  EXPECT_TRUE(article.ok()) << article.error();
+  return article.ok() ? article->author : std::nullopt;
+}
+
+TEST(Bylines, DrupalSubmittedByNameOnDateGivesTheName) {
+  // Drupal's "Submitted by X on DATE" in Vietnamese: the name ends where "vào" + a date begins.
+  EXPECT_EQ(author_of("Gửi bởi <span>Nguyễn Hoài</span> vào <time>T3, 19/03/2024 - 14:05</time>"),
+            "Nguyễn Hoài");
+  EXPECT_EQ(author_of("Đăng bởi Trần Minh vào 19/03/2024"), "Trần Minh");
+  // "vào" not followed by a date is part of what was written: kept.
+  EXPECT_EQ(author_of("Gửi bởi Ban biên tập vào trang"), "Ban biên tập vào trang");
+}
+
+}  // namespace
+}  // namespace provarc
