@@ -173,6 +173,24 @@ bool is_attachment_url(const std::string& url, const ExtractRules& rules) {
   return url.find("/document_library/get_file") != std::string::npos;  // Liferay 6.0 files
 }
 
+// False when no URL resolved from (or against) `ref` can be an attachment by is_attachment_url():
+// an extension is a path segment's text after its last dot, so ".<ext>" must already be in `ref`
+// or its base (resolving joins and drops whole segments, and lowercasing is done here); so must
+// Liferay's "document_library/get_file". A percent sign may hide a dot ("%2E"): then it may.
+bool may_name_attachment(std::string_view ref, const ExtractRules& rules) {
+  const std::string lower = ascii::lowercase(ref);
+  if (lower.find('%') != std::string::npos ||
+      lower.find("document_library/get_file") != std::string::npos) {
+    return true;
+  }
+  for (size_t dot = lower.find('.'); dot != std::string::npos; dot = lower.find('.', dot + 1)) {
+    for (const std::string& ext : rules.attachment_extensions) {
+      if (lower.compare(dot + 1, ext.size(), ext) == 0) return true;
+    }
+  }
+  return false;
+}
+
 // Rows of `table` (not of tables nested in it).
 std::vector<const GumboNode*> table_rows(const GumboNode* table) {
   std::vector<const GumboNode*> rows;
@@ -246,7 +264,7 @@ class BodyReader {
  public:
   BodyReader(const NodeSet& excluded, const std::string& base_url, const ExtractRules& rules)
       : excluded_(excluded), base_url_(base_url), rules_(rules), captions_(compile(rules.captions)),
-        caption_matcher_(*captions_) {
+        caption_matcher_(*captions_), base_may_name_attachment_(may_name_attachment(base_url, rules)) {
     contexts_.push_back(Context{});
   }
 
@@ -375,6 +393,9 @@ class BodyReader {
   void add_link(const GumboNode* a) {
     std::string href = attr(a, "href");
     if (href.empty()) return;
+    // Most links name no document: resolving them (libcurl) cost 10 M instructions of the
+    // 156-page profile for nothing (bench/README.md).
+    if (!base_may_name_attachment_ && !may_name_attachment(href, rules_)) return;
     std::string url = resolve(href);
     if (url.empty() || !is_attachment_url(url, rules_)) return;
     content_.attachments.push_back(Attachment{url, visible_text(a, excluded_)});
@@ -459,6 +480,7 @@ class BodyReader {
   RawBlock current_;
   size_t total_bytes_ = 0, em_bytes_ = 0, strong_bytes_ = 0;
   int em_depth_ = 0, strong_depth_ = 0, link_depth_ = 0;
+  const bool base_may_name_attachment_;
 };
 
 // Readability's class/id weights: names that suggest content or chrome.

@@ -133,6 +133,33 @@ bool reads_as_headline(const std::string& text, const GumboNode* element,
          !find_labelled_date(title, rules.date_order) && plausible_title(title, rules, 3);
 }
 
+// True when one of the first six child elements of `element` is a block (a cell, div, paragraph
+// or list item) holding only a date line: a header row printing the headline and its date side by
+// side ("<tr><td>headline</td><td>03/10/2022</td></tr>"), read then child by child so that the
+// date is neither part of the title nor lost (it is then the title's "beside-title" date). A
+// date inline in the headline's own element ("headline <span>(03/09/2018 08:15 AM)</span>") is
+// no block and stays the title's.
+bool holds_date_block(const GumboNode* element, const NodeSet& excluded,
+                      const ExtractRules& rules) {
+  std::vector<GumboNode*> children = element_children(element);
+  for (size_t i = 0; i < children.size() && i < 6; ++i) {
+    switch (children[i]->v.element.tag) {
+      case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_DIV: case GUMBO_TAG_P:
+      case GUMBO_TAG_LI: case GUMBO_TAG_DD:
+        break;
+      default:
+        continue;
+    }
+    if (excluded.count(children[i])) continue;
+    std::string text = visible_text(children[i], excluded);
+    std::string iso;
+    if (!text.empty() && text.size() <= kMaxDateLineBytes && is_date_line(text, rules, &iso)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // True when `a` and `b` name the same headline: equal, or `b` is a <title> or og:title holding
 // `a` between its separators ("headline - department").
 bool agrees(const Candidate& a, const Candidate& b) {
@@ -249,7 +276,8 @@ std::vector<Candidate> find_titles(const PageContext& page) {
   NearText headline;
   if (find_near_body(page.body, page.excluded, Side::kBefore, false,
                      [&](const std::string& t, const GumboNode* element) {
-                       if (reads_as_headline(t, element, rules)) {
+                       if (reads_as_headline(t, element, rules) &&
+                           !holds_date_block(element, page.excluded, rules)) {
                          headline = NearText{element, t};
                          return true;
                        }
