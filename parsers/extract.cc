@@ -222,6 +222,26 @@ std::optional<Candidate> closing_line(const std::vector<RawBlock>& kept, const E
   return std::nullopt;
 }
 
+// A labelled byline at the top of the body ("Bài, ảnh: Ngọc Trinh" printed between the date line
+// and the text inside the body element): among the first three lines, short, no final period, and
+// opening with a byline label — the label and the place are two signals, and a line of the text
+// is neither short nor labelled. "Nguồn:" there names a source, not the author (as beside the
+// body). Its index in *index.
+std::optional<Candidate> top_byline(const std::vector<RawBlock>& kept, size_t* index) {
+  size_t lines = 0;
+  for (size_t i = 0; i < kept.size() && lines < 3; ++i) {
+    if (kept[i].image_only) continue;
+    ++lines;
+    const std::string& text = kept[i].text;
+    if (kept[i].kind == "paragraph" && has_byline_label(text) && !text.starts_with("Nguồn") &&
+        text.size() <= 120 && count_words(text) <= 12 && !ends_sentence(text)) {
+      *index = i;
+      return Candidate{strip_byline_label(text), text, nullptr, "labelled", false};
+    }
+  }
+  return std::nullopt;
+}
+
 // Puts every text field of `article` in NFC, as article.h promises. Text read from the DOM is not
 // NFC by construction even though decode_html() normalised the page: Gumbo decodes character
 // references ("&#835;") afterwards, and text joined across nodes can put a combining mark right
@@ -271,6 +291,13 @@ void read_article(const PageContext& page, Fields& f, const std::string& base, A
 
   mark_captions(&kept, &content.images);
   size_t closing = 0;
+  if (f.author.chosen == nullptr) {
+    if (auto line = top_byline(kept, &closing)) {
+      f.bylines.push_back(std::move(*line));
+      f.author = decide_author(f.bylines, rules);
+      if (f.author.chosen == &f.bylines.back()) kept.erase(kept.begin() + static_cast<long>(closing));
+    }
+  }
   if (f.author.chosen == nullptr) {
     if (auto line = closing_line(kept, rules, &closing)) {
       f.bylines.push_back(std::move(*line));

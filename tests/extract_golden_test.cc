@@ -54,8 +54,6 @@ const std::map<std::string, std::string>& known_misses() {
        "a related item's <time> taken as published"},
       {"holdout6-generic/vnpt-portal-ngay-gio-tach-sapo-div-tin-lien-quan-giua-chu-hoa-video-2023.html",
        "date and time in two elements: published null"},
-      {"holdout6-liferay/lr62-ap-header-title-ngay-dang-gach-luot-xem-bai-anh-truoc-noidung-video-2019.html",
-       "\"Bài, ảnh: X\" before the body not read as the author"},
       {"holdout6-liferay/lr62-wcd-span-tieude-br-ngay-yyyy-mm-dd-theo-bao-hau-giang-2020.html",
        "a <br>-split headline and its date line stay at the top of the body"},
       {"holdout6-liferay/lr7-blogs-ngay-thang-chu-phut-doc-user-info-2023.html",
