@@ -40,23 +40,12 @@ TextHandle open_utf8(std::string_view text) {
   return t;
 }
 
-// A matcher of `regex` over `text`, with the time and stack limits set; null on ICU failure.
-// Each call gets its own matcher, which is what makes Pattern thread-safe: RegexPattern is
-// immutable and may create matchers from several threads at once.
-std::unique_ptr<icu::RegexMatcher> open_matcher(const icu::RegexPattern& regex, UText* text) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> matcher(regex.matcher(status));
-  if (U_FAILURE(status) || !matcher) return nullptr;
-  matcher->setTimeLimit(kTimeLimit, status);
-  matcher->setStackLimit(kStackLimit, status);
-  matcher->reset(text);
-  if (U_FAILURE(status)) return nullptr;
-  return matcher;
-}
-
-// The same over UTF-16 `input`, which must outlive the matcher (where no byte offsets are needed).
-std::unique_ptr<icu::RegexMatcher> open_matcher(const icu::RegexPattern& regex,
-                                                const icu::UnicodeString& input) {
+// A matcher of `regex` over `input` (a UTF-8 UText, or a UTF-16 UnicodeString where no byte
+// offsets are needed; either must outlive the matcher), with the time and stack limits set; null
+// on ICU failure. Each call gets its own matcher, which is what makes Pattern thread-safe:
+// RegexPattern is immutable and may create matchers from several threads at once.
+template <typename Input>
+std::unique_ptr<icu::RegexMatcher> open_matcher(const icu::RegexPattern& regex, Input&& input) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexMatcher> matcher(regex.matcher(status));
   if (U_FAILURE(status) || !matcher) return nullptr;

@@ -545,13 +545,45 @@ std::unordered_set<const GumboNode*> elements_with_block_descendants(const Gumbo
   return found;
 }
 
+using ByteSums = std::unordered_map<const GumboNode*, std::pair<size_t, size_t>>;
+
+// text_and_link_bytes(), taking the sums of the elements in `known` (other than `node`) as found
+// instead of walking them. An element's link bytes are those under an <a> at or below it, so one
+// inside a link of the walk counts whole as link text, as a walk into it would count it.
+std::pair<size_t, size_t> sum_text_and_link_bytes(const GumboNode* node, const NodeSet& excluded,
+                                                  const ByteSums* known) {
+  size_t text = 0, link = 0;
+  int link_depth = 0;
+  visit(
+      node,
+      [&](const GumboNode* n) {
+        if (is_text_node(n)) {
+          size_t bytes = visible_bytes(n->v.text.text);
+          text += bytes;
+          if (link_depth > 0) link += bytes;
+          return false;
+        }
+        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
+        if (known != nullptr && n != node) {
+          if (auto found = known->find(n); found != known->end()) {
+            text += found->second.first;
+            link += link_depth > 0 ? found->second.first : found->second.second;
+            return false;
+          }
+        }
+        if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
+        return true;
+      },
+      [&](const GumboNode* n) {
+        if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
+      });
+  return {text, link};
+}
+
 // text_and_link_bytes() of every candidate, the deepest first, each walk adding up the sums
 // already found for candidates inside it instead of walking them again: the candidates are the
 // parents and grandparents of paragraphs, nested in one another up to the page's <body>, and
-// walking each cost 18 M instructions of the 156-page profile (bench/README.md). A candidate's
-// link bytes are those under an <a> at or below it, so one inside an enclosing walk's link counts
-// whole as link text there, as text_and_link_bytes() would count it.
-using ByteSums = std::unordered_map<const GumboNode*, std::pair<size_t, size_t>>;
+// walking each cost 18 M instructions of the 156-page profile (bench/README.md).
 ByteSums candidate_text_and_link_bytes(std::vector<const GumboNode*> nodes,
                                        const NodeSet& excluded) {
   auto depth = [](const GumboNode* n) {
@@ -565,32 +597,7 @@ ByteSums candidate_text_and_link_bytes(std::vector<const GumboNode*> nodes,
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   ByteSums sums;
   for (const auto& [unused, node] : deepest_first) {
-    size_t text = 0, link = 0;
-    int link_depth = 0;
-    visit(
-        node,
-        [&](const GumboNode* n) {
-          if (is_text_node(n)) {
-            size_t bytes = visible_bytes(n->v.text.text);
-            text += bytes;
-            if (link_depth > 0) link += bytes;
-            return false;
-          }
-          if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
-          if (n != node) {
-            if (auto found = sums.find(n); found != sums.end()) {
-              text += found->second.first;
-              link += link_depth > 0 ? found->second.first : found->second.second;
-              return false;
-            }
-          }
-          if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
-          return true;
-        },
-        [&](const GumboNode* n) {
-          if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
-        });
-    sums.emplace(node, std::make_pair(text, link));
+    sums.emplace(node, sum_text_and_link_bytes(node, excluded, &sums));
   }
   return sums;
 }
@@ -605,25 +612,7 @@ const GumboNode* block_ancestor(const GumboNode* node) {
 }  // namespace
 
 std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded) {
-  size_t text = 0, link = 0;
-  int link_depth = 0;
-  visit(
-      node,
-      [&](const GumboNode* n) {
-        if (is_text_node(n)) {
-          size_t bytes = visible_bytes(n->v.text.text);
-          text += bytes;
-          if (link_depth > 0) link += bytes;
-          return false;
-        }
-        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
-        if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
-        return true;
-      },
-      [&](const GumboNode* n) {
-        if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
-      });
-  return {text, link};
+  return sum_text_and_link_bytes(node, excluded, nullptr);
 }
 
 bool is_invisible(const GumboNode* node) {

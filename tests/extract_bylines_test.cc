@@ -4,19 +4,13 @@
 
 #include <string>
 
-#include "config/config.h"
 #include "parsers/extract.h"
-#include "tests/support/paths.h"
+#include "tests/support/fixtures.h"
 
 namespace provarc {
 namespace {
 
-ExtractRules generic_rules() {
-  Result<ExtractRules> rules =
-      load_platform(testing::source_dir() + "/config/platforms", "generic");
-  EXPECT_TRUE(rules.ok()) << rules.error();
-  return rules.ok() ? *rules : ExtractRules{};
-}
+ExtractRules generic_rules() { return testing::rules_for(""); }
 
 // A page whose only byline is `meta`, printed in its own element just before the body.
 std::optional<std::string> author_of(const std::string& meta) {
