@@ -40,16 +40,18 @@ TextHandle open_utf8(std::string_view text) {
   return t;
 }
 
-// A matcher of `regex` over `text`, with the time and stack limits set; null on ICU failure.
-// Each call gets its own matcher, which is what makes Pattern thread-safe: RegexPattern is
-// immutable and may create matchers from several threads at once.
-std::unique_ptr<icu::RegexMatcher> open_matcher(const icu::RegexPattern& regex, UText* text) {
+// A matcher of `regex` over `input` (a UTF-8 UText, or a UTF-16 UnicodeString where no byte
+// offsets are needed; either must outlive the matcher), with the time and stack limits set; null
+// on ICU failure. Each call gets its own matcher, which is what makes Pattern thread-safe:
+// RegexPattern is immutable and may create matchers from several threads at once.
+template <typename Input>
+std::unique_ptr<icu::RegexMatcher> open_matcher(const icu::RegexPattern& regex, Input&& input) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexMatcher> matcher(regex.matcher(status));
   if (U_FAILURE(status) || !matcher) return nullptr;
   matcher->setTimeLimit(kTimeLimit, status);
   matcher->setStackLimit(kStackLimit, status);
-  matcher->reset(text);
+  matcher->reset(input);
   if (U_FAILURE(status)) return nullptr;
   return matcher;
 }
@@ -145,9 +147,8 @@ int Pattern::group_count() const {
 
 bool Pattern::full_match(std::string_view text) const {
   if (!impl_) return false;
-  TextHandle utext = open_utf8(text);
-  if (!utext) return false;
-  std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, utext.get());
+  const icu::UnicodeString input = icu::UnicodeString::fromUTF8(string_piece(text));
+  std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, input);
   if (!matcher) return false;
   UErrorCode status = U_ZERO_ERROR;
   bool matched = matcher->matches(status);
@@ -155,14 +156,18 @@ bool Pattern::full_match(std::string_view text) const {
 }
 
 // On any ICU failure (the time limit, a replacement naming a group the pattern lacks) the text is
-// returned unchanged: a half-replaced string would be worse than none.
+// returned unchanged: a half-replaced string would be worse than none. The text is matched as
+// UTF-16 (no offsets are reported), ICU's fast path: over a UTF-8 UText every character access
+// goes through the UText's chunking, and title_strip over every title candidate cost 36 000
+// instructions a call that way (bench/parse/profile; see bench/README.md).
 std::string Pattern::replace_all(std::string_view text, std::string_view replacement) const {
   if (!impl_) return std::string(text);
-  TextHandle utext = open_utf8(text);
-  if (!utext) return std::string(text);
-  std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, utext.get());
+  const icu::UnicodeString input = icu::UnicodeString::fromUTF8(string_piece(text));
+  std::unique_ptr<icu::RegexMatcher> matcher = open_matcher(*impl_->regex, input);
   if (!matcher) return std::string(text);
   UErrorCode status = U_ZERO_ERROR;
+  if (!matcher->find(status) || U_FAILURE(status)) return std::string(text);  // the usual case
+  matcher->reset();
   icu::UnicodeString replaced =
       matcher->replaceAll(icu::UnicodeString::fromUTF8(string_piece(replacement)), status);
   if (U_FAILURE(status)) return std::string(text);

@@ -173,6 +173,24 @@ bool is_attachment_url(const std::string& url, const ExtractRules& rules) {
   return url.find("/document_library/get_file") != std::string::npos;  // Liferay 6.0 files
 }
 
+// False when no URL resolved from (or against) `ref` can be an attachment by is_attachment_url():
+// an extension is a path segment's text after its last dot, so ".<ext>" must already be in `ref`
+// or its base (resolving joins and drops whole segments, and lowercasing is done here); so must
+// Liferay's "document_library/get_file". A percent sign may hide a dot ("%2E"): then it may.
+bool may_name_attachment(std::string_view ref, const ExtractRules& rules) {
+  const std::string lower = ascii::lowercase(ref);
+  if (lower.find('%') != std::string::npos ||
+      lower.find("document_library/get_file") != std::string::npos) {
+    return true;
+  }
+  for (size_t dot = lower.find('.'); dot != std::string::npos; dot = lower.find('.', dot + 1)) {
+    for (const std::string& ext : rules.attachment_extensions) {
+      if (lower.compare(dot + 1, ext.size(), ext) == 0) return true;
+    }
+  }
+  return false;
+}
+
 // Rows of `table` (not of tables nested in it).
 std::vector<const GumboNode*> table_rows(const GumboNode* table) {
   std::vector<const GumboNode*> rows;
@@ -246,7 +264,7 @@ class BodyReader {
  public:
   BodyReader(const NodeSet& excluded, const std::string& base_url, const ExtractRules& rules)
       : excluded_(excluded), base_url_(base_url), rules_(rules), captions_(compile(rules.captions)),
-        caption_matcher_(*captions_) {
+        caption_matcher_(*captions_), base_may_name_attachment_(may_name_attachment(base_url, rules)) {
     contexts_.push_back(Context{});
   }
 
@@ -382,6 +400,9 @@ class BodyReader {
     std::string href = attr(a, "href");
     if (href.empty()) return LinkKind::kPlain;
     if (is_tool_link(href)) return LinkKind::kTool;
+    // Most links name no document: resolving them (libcurl) cost 10 M instructions of the
+    // 156-page profile for nothing (bench/README.md).
+    if (!base_may_name_attachment_ && !may_name_attachment(href, rules_)) return LinkKind::kPlain;
     std::string url = resolve(href);
     if (url.empty() || !is_attachment_url(url, rules_)) return LinkKind::kPlain;
     content_.attachments.push_back(Attachment{url, visible_text(a, excluded_)});
@@ -468,6 +489,7 @@ class BodyReader {
   size_t total_bytes_ = 0, em_bytes_ = 0, strong_bytes_ = 0;
   int em_depth_ = 0, strong_depth_ = 0;
   std::vector<LinkKind> links_;  // the links the reader is inside, innermost last
+  const bool base_may_name_attachment_;
 };
 
 // Readability's class/id weights: names that suggest content or chrome.
@@ -552,6 +574,63 @@ std::string loose_text(const GumboNode* node, const NodeSet& excluded,
   return collapse_whitespace(text);
 }
 
+using ByteSums = std::unordered_map<const GumboNode*, std::pair<size_t, size_t>>;
+
+// text_and_link_bytes(), taking the sums of the elements in `known` (other than `node`) as found
+// instead of walking them. An element's link bytes are those under an <a> at or below it, so one
+// inside a link of the walk counts whole as link text, as a walk into it would count it.
+std::pair<size_t, size_t> sum_text_and_link_bytes(const GumboNode* node, const NodeSet& excluded,
+                                                  const ByteSums* known) {
+  size_t text = 0, link = 0;
+  int link_depth = 0;
+  visit(
+      node,
+      [&](const GumboNode* n) {
+        if (is_text_node(n)) {
+          size_t bytes = visible_bytes(n->v.text.text);
+          text += bytes;
+          if (link_depth > 0) link += bytes;
+          return false;
+        }
+        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
+        if (known != nullptr && n != node) {
+          if (auto found = known->find(n); found != known->end()) {
+            text += found->second.first;
+            link += link_depth > 0 ? found->second.first : found->second.second;
+            return false;
+          }
+        }
+        if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
+        return true;
+      },
+      [&](const GumboNode* n) {
+        if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
+      });
+  return {text, link};
+}
+
+// text_and_link_bytes() of every candidate, the deepest first, each walk adding up the sums
+// already found for candidates inside it instead of walking them again: the candidates are the
+// parents and grandparents of paragraphs, nested in one another up to the page's <body>, and
+// walking each cost 18 M instructions of the 156-page profile (bench/README.md).
+ByteSums candidate_text_and_link_bytes(std::vector<const GumboNode*> nodes,
+                                       const NodeSet& excluded) {
+  auto depth = [](const GumboNode* n) {
+    size_t d = 0;
+    for (; n->parent != nullptr; n = n->parent) ++d;
+    return d;
+  };
+  std::vector<std::pair<size_t, const GumboNode*>> deepest_first;
+  for (const GumboNode* n : nodes) deepest_first.emplace_back(depth(n), n);
+  std::stable_sort(deepest_first.begin(), deepest_first.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  ByteSums sums;
+  for (const auto& [unused, node] : deepest_first) {
+    sums.emplace(node, sum_text_and_link_bytes(node, excluded, &sums));
+  }
+  return sums;
+}
+
 const GumboNode* block_ancestor(const GumboNode* node) {
   for (const GumboNode* p = node->parent; p != nullptr; p = p->parent) {
     if (is_element(p) && is_block(p->v.element.tag)) return p;
@@ -572,25 +651,7 @@ bool is_tool_link(std::string_view href) {
 }
 
 std::pair<size_t, size_t> text_and_link_bytes(const GumboNode* node, const NodeSet& excluded) {
-  size_t text = 0, link = 0;
-  int link_depth = 0;
-  visit(
-      node,
-      [&](const GumboNode* n) {
-        if (is_text_node(n)) {
-          size_t bytes = visible_bytes(n->v.text.text);
-          text += bytes;
-          if (link_depth > 0) link += bytes;
-          return false;
-        }
-        if (!is_element(n) || excluded.count(n) || is_invisible(n)) return false;
-        if (n->v.element.tag == GUMBO_TAG_A) ++link_depth;
-        return true;
-      },
-      [&](const GumboNode* n) {
-        if (n->v.element.tag == GUMBO_TAG_A) --link_depth;
-      });
-  return {text, link};
+  return sum_text_and_link_bytes(node, excluded, nullptr);
 }
 
 bool is_invisible(const GumboNode* node) {
@@ -701,13 +762,14 @@ const GumboNode* find_generic_body(const GumboNode* root, const NodeSet& exclude
         return false;
       },
       [](const GumboNode*) {});
+  const auto sizes = candidate_text_and_link_bytes(order, excluded);
   const GumboNode* best = nullptr;
   double best_score = 0;
   for (const GumboNode* node : order) {
     double score = scores[node];
     GumboTag tag = node->v.element.tag;
     if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) continue;
-    auto [bytes, link] = text_and_link_bytes(node, excluded);
+    auto [bytes, link] = sizes.at(node);
     double density = bytes ? static_cast<double>(link) / static_cast<double>(bytes) : 1.0;
     double final_score = (score + class_weight(node)) * (1.0 - density);
     if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN) final_score += 10;

@@ -433,7 +433,7 @@ std::optional<Day> numeric_day_with_weekday(std::string_view s, size_t i, DateOr
 }
 
 // Index after what may stand between a date and its time, in either order: white space, at most
-// one of , - – — |, white space, and "lúc" (at) or "ngày" (on) with white space.
+// one of , - – — |, white space, and "lúc" (at) or "ngày" (on) with white space, or "Giờ:".
 size_t skip_connector(std::string_view s, size_t i) {
   size_t j = skip_spaces(s, i);
   if (j < s.size() && (s[j] == ',' || s[j] == '-' || s[j] == '|')) {
@@ -445,6 +445,12 @@ size_t skip_connector(std::string_view s, size_t i) {
   for (std::string_view word : {"lúc", "ngày"}) {
     size_t end = match_word(s, j, word);
     if (end != kNone) return skip_spaces(s, end);
+  }
+  // The time's own label, "Giờ:" (hour), as templates print date and time in two labelled cells
+  // ("Ngày: 06/06/2019 | Giờ: 09:10"). A clock must follow, as for every connector.
+  if (size_t end = match_word(s, j, "giờ"); end != kNone) {
+    end = skip_spaces(s, end);
+    if (end < s.size() && s[end] == ':') return skip_spaces(s, end + 1);
   }
   return j;
 }

@@ -124,10 +124,40 @@ bool reads_as_headline(const std::string& text, const GumboNode* element,
   for (int level = 0; level < 2 && n != nullptr && is_element(n); ++level, n = n->parent) {
     if (names_contain(n, {"info", "meta"})) return false;
   }
+  // Tested before the title patterns run (ICU, the costliest test here): strip_title only removes
+  // text, so fewer than three words stay fewer, and the element's links do not change.
+  if (count_words(text) < 3 || links_in(element) > 1) return false;
   std::string title = strip_title(text, rules);
   size_t words = count_words(title);
-  return words >= 3 && words <= 40 && !ends_sentence(title) && links_in(element) <= 1 &&
+  return words >= 3 && words <= 40 && !ends_sentence(title) &&
          !find_labelled_date(title, rules.date_order) && plausible_title(title, rules, 3);
+}
+
+// True when one of the first six child elements of `element` is a block (a cell, div, paragraph
+// or list item) holding only a date line: a header row printing the headline and its date side by
+// side ("<tr><td>headline</td><td>03/10/2022</td></tr>"), read then child by child so that the
+// date is neither part of the title nor lost (it is then the title's "beside-title" date). A
+// date inline in the headline's own element ("headline <span>(03/09/2018 08:15 AM)</span>") is
+// no block and stays the title's.
+bool holds_date_block(const GumboNode* element, const NodeSet& excluded,
+                      const ExtractRules& rules) {
+  std::vector<GumboNode*> children = element_children(element);
+  for (size_t i = 0; i < children.size() && i < 6; ++i) {
+    switch (children[i]->v.element.tag) {
+      case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_DIV: case GUMBO_TAG_P:
+      case GUMBO_TAG_LI: case GUMBO_TAG_DD:
+        break;
+      default:
+        continue;
+    }
+    if (excluded.count(children[i])) continue;
+    std::string text = visible_text(children[i], excluded);
+    std::string iso;
+    if (!text.empty() && text.size() <= kMaxDateLineBytes && is_date_line(text, rules, &iso)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // True when `a` and `b` name the same headline: equal, or `b` is a <title> or og:title holding
@@ -246,7 +276,8 @@ std::vector<Candidate> find_titles(const PageContext& page) {
   NearText headline;
   if (find_near_body(page.body, page.excluded, Side::kBefore, false,
                      [&](const std::string& t, const GumboNode* element) {
-                       if (reads_as_headline(t, element, rules)) {
+                       if (reads_as_headline(t, element, rules) &&
+                           !holds_date_block(element, page.excluded, rules)) {
                          headline = NearText{element, t};
                          return true;
                        }
@@ -260,15 +291,19 @@ std::vector<Candidate> find_titles(const PageContext& page) {
                          }
                        }
                        return false;
-                     })) {
+                     },
+                     page.near_texts)) {
     const std::optional<NearText> near = headline;
     found.push_back(
         generic_candidate(strip_title(near->text, rules), near->text, near->element, "before-body"));
     // A headline printed twice (a page-title copy and the headline) is one title, two votes.
     if (auto twice = find_near_body(near->element, page.excluded, Side::kBefore, false,
                                     [&](const std::string& t, const GumboNode*) {
-                                      return strip_title(t, rules) == found.back().value;
-                                    })) {
+                                      // strip_title only removes words: a shorter text is no copy.
+                                      return count_words(t) >= count_words(found.back().value) &&
+                                             strip_title(t, rules) == found.back().value;
+                                    },
+                                    page.near_texts)) {
       found.push_back(generic_candidate(found.back().value, twice->text, twice->element,
                                         "before-body"));
     }
@@ -389,7 +424,8 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
                                        std::string iso;
                                        return t.size() <= kMaxDateLineBytes &&
                                               is_date_line(t, rules, &iso);
-                                     })) {
+                                     },
+                                     page.near_texts)) {
         std::string iso;
         is_date_line(next->text, rules, &iso);
         found.push_back(generic_candidate(iso, next->text, next->element, "beside-title"));
@@ -410,7 +446,8 @@ std::vector<Candidate> find_published(const PageContext& page, const Candidate* 
                                    if (is_date_line(t, rules, &iso)) return true;
                                    return !page.excluded.count(element) &&
                                           find_labelled_date(t, rules.date_order).has_value();
-                                 })) {
+                                 },
+                                 page.near_texts)) {
     std::optional<std::string> iso = date_in(near->text, rules, true);
     std::string line_iso;
     if (is_date_line(near->text, rules, &line_iso)) iso = line_iso;
@@ -495,7 +532,8 @@ std::vector<Candidate> find_bylines(const PageContext& page) {
                                    return true;
                                  }
                                  return byline_in(element) != nullptr;
-                               });
+                               },
+                               page.near_texts);
     if (!near) continue;
     std::string t = near->text;
     if (const GumboNode* inner = byline_in(near->element)) t = visible_text(inner, page.excluded);
@@ -563,7 +601,8 @@ std::optional<Candidate> find_lead(const PageContext& page, bool* rule_rejected)
                              [&](const std::string& t, const GumboNode* element) {
                                return names_contain(element, {"sapo", "summary"}) &&
                                       count_words(t) >= 12;
-                             });
+                             },
+                             page.near_texts);
   if (!near) return std::nullopt;
   return generic_candidate(near->text, near->text, near->element, "summary");
 }

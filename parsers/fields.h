@@ -32,6 +32,7 @@ struct PageContext {
   const NodeSet& excluded;  // chrome and invisible elements
   const GumboNode* body;
   const ExtractHints& hints;
+  NearTexts* near_texts = nullptr;  // find_near_body's cache, while `excluded` is unchanged
 };
 
 // The pick among a field's candidates. `chosen` points into the candidates given, or is nullptr;

@@ -41,7 +41,7 @@ constexpr std::string_view kCounterLabels[] = {
 
 constexpr std::string_view kBylineLabels[] = {
     "Tác giả:", "Tác giả", "Viết bởi", "Người viết:", "Bài và ảnh:", "Bài, ảnh:", "Bài:",
-    "Tin và ảnh:", "Tin, ảnh:", "Tin:", "Nguồn:", "bởi", "By", "by",
+    "Tin và ảnh:", "Tin, ảnh:", "Tin:", "Nguồn:", "Gửi bởi", "Đăng bởi", "bởi", "By", "by",
 };
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -69,24 +69,50 @@ bool is_counter_line(std::string_view text) {
   return false;
 }
 
+// False when `text` cannot be a counter line even once collapsed: is_counter_line wants a colon
+// followed by digits, spaces and separators only, and collapsing neither adds a colon nor removes
+// an ASCII letter. Read before collapsing each block's text for is_tools_row, which cost 9 M
+// instructions of the 156-page profile on ordinary paragraphs (bench/README.md).
+bool may_be_counter(std::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  for (size_t i = colon + 1; i < text.size(); ++i) {
+    if (ascii::is_alpha(text[i])) return false;
+  }
+  return true;
+}
+
 // True when only a weekday, "ngày", a time and punctuation stand in `rest`: what may stand
 // around an unlabelled date on a line of its own ("Thứ Tư, ngày 19/06/2019 - 08:45", "09:45 |").
+constexpr std::string_view kWeekdayWords[] = {
+    "Thứ", "thứ", "Hai", "hai",  "Ba",   "ba", "Tư",   "tư",   "Năm", "năm", "Sáu", "sáu", "Bảy",
+    "bảy", "Chủ", "chủ", "Nhật", "nhật", "CN", "Ngày", "ngày", "-",   "|",   ",",   "(",   ")",
+    // "Thứ 3", "T5", and the zone some portals print after the time.
+    "2", "3", "4", "5", "6", "7", "T2", "T3", "T4", "T5", "T6", "T7", "(GMT+7)", "GMT+7", "(GMT+07:00)",
+};
+
+bool is_weekday_word(std::string_view word) {
+  for (std::string_view w : kWeekdayWords) {
+    if (word == w) return true;
+  }
+  return false;
+}
+
+// The next space-separated word of *words (its final commas and colons dropped), consumed.
+std::string_view next_word(std::string_view* words) {
+  size_t space = words->find(' ');
+  std::string_view word = words->substr(0, space);
+  *words = space == std::string_view::npos ? std::string_view() : words->substr(space + 1);
+  while (!word.empty() && (word.back() == ',' || word.back() == ':')) word.remove_suffix(1);
+  return word;
+}
+
 bool only_weekday_words(const std::string& rest) {
-  static constexpr std::string_view kWords[] = {
-      "Thứ", "thứ", "Hai", "hai",  "Ba",   "ba", "Tư",   "tư",   "Năm", "năm", "Sáu", "sáu", "Bảy",
-      "bảy", "Chủ", "chủ", "Nhật", "nhật", "CN", "Ngày", "ngày", "-",   "|",   ",",   "(",   ")",
-      // "Thứ 3", "T5", and the zone some portals print after the time.
-      "2", "3", "4", "5", "6", "7", "T2", "T3", "T4", "T5", "T6", "T7", "(GMT+7)", "GMT+7", "(GMT+07:00)",
-  };
   std::string_view words = rest;
   while (!words.empty()) {
-    size_t space = words.find(' ');
-    std::string_view word = words.substr(0, space);
-    words = space == std::string_view::npos ? std::string_view() : words.substr(space + 1);
-    while (!word.empty() && (word.back() == ',' || word.back() == ':')) word.remove_suffix(1);
+    std::string_view word = next_word(&words);
     if (word.empty()) continue;
-    bool known = false;
-    for (std::string_view w : kWords) known = known || word == w;
+    bool known = is_weekday_word(word);
     // A time printed before the date ("09:45 | 17/10/2023"): digits and colons only.
     known = known || (word.size() >= 4 && word.size() <= 8 && word.find(':') != word.npos &&
                       word.find_first_not_of("0123456789:") == word.npos);
@@ -174,7 +200,16 @@ std::string strip_byline_label(std::string text) {
     if (text.size() > label.size() + 1 && starts_with(text, label) &&
         (text[label.size()] == ' ' || label.back() == ':')) {
       // "Minh Khoa | Nguồn: Báo Hậu Giang": the person, before any second labelled field.
-      return before_second_field(collapse_whitespace(text.substr(label.size())));
+      std::string name = before_second_field(collapse_whitespace(text.substr(label.size())));
+      // "Gửi bởi Nguyễn Hoài vào T3, 19/03/2024 - 14:05" (Drupal's "Submitted by X on DATE"):
+      // the name ends at "vào" (on) when a date follows it; without a date "vào" stays (a byline
+      // label and a date are two signals, "vào" alone is an ordinary word).
+      size_t on = name.find(" vào ");
+      if (on != std::string::npos && find_date(std::string_view(name).substr(on + 5),
+                                               DateOrder::kDayFirst)) {
+        name = collapse_whitespace(name.substr(0, on));
+      }
+      return name;
     }
   }
   return before_second_field(text);
@@ -225,6 +260,7 @@ bool is_tools_row(const std::string& text, const ExtractRules& rules) {
     for (std::string_view word : kToolWords) try_word(word);
     if (best == 0) {  // a counter segment up to the next bar: "Lượt xem: 1,245"
       size_t bar = rest.find('|');
+      if (!may_be_counter(rest.substr(0, bar))) return false;
       std::string segment = collapse_whitespace(rest.substr(0, bar));
       if (!is_counter_line(segment)) return false;
       best = bar == std::string_view::npos ? rest.size() : bar;
@@ -267,10 +303,32 @@ std::string without_counters(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// False when `text` holds too many words to be a date line, read without looking for a date: a
+// date line leaves at most five words beside a labelled date, and only weekday words and times
+// beside an unlabelled one, and a date with its time spans at most four words that hold no digit
+// and are no weekday word ("tháng", "lúc", "SA", "March", "AM"). So more than twelve such words
+// (the count stops there) cannot be one. Running text is rejected within its first sentence,
+// where the date searches below read the whole paragraph: they cost 31 M instructions of the
+// 156-page profile, nearly all on body paragraphs (bench/README.md).
+bool may_be_date_line(std::string_view words) {
+  size_t others = 0;
+  while (!words.empty()) {
+    std::string_view word = next_word(&words);
+    if (word.empty() || is_weekday_word(word)) continue;
+    if (std::any_of(word.begin(), word.end(), [](char c) { return ascii::is_digit(c); })) continue;
+    if (++others > 12) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool is_date_line(const std::string& line, const ExtractRules& rules, std::string* iso) {
   // "Ngày đăng: 22/02/2019 - 07:45 | Lượt xem: 512": the view count is chrome beside the date.
   const std::string text = without_counters(line);
-  if (text.empty()) return false;
+  if (text.empty() || !may_be_date_line(text)) return false;
   if (auto found = find_labelled_date(text, rules.date_order)) {
     std::string rest = text.substr(0, found->begin) + " " + text.substr(found->end);
     if (count_words(collapse_whitespace(rest)) > 5) return false;

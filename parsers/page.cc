@@ -226,7 +226,8 @@ std::optional<std::string> iso_from_meta(const std::string& value) {
 
 
 std::optional<NearText> find_near_body(const GumboNode* body, const NodeSet& excluded, Side side,
-                                      bool with_chrome, const TextTest& accept) {
+                                      bool with_chrome, const TextTest& accept,
+                                      NearTexts* cache) {
   static const NodeSet kNothing;
   const GumboNode* node = body;
   for (int level = 0; level < 4 && node != nullptr && node->parent != nullptr; ++level) {
@@ -245,7 +246,13 @@ std::optional<NearText> find_near_body(const GumboNode* body, const NodeSet& exc
       if (!is_element(sibling) || is_invisible(sibling)) continue;
       bool chrome = excluded.count(sibling) > 0;
       if (chrome && !with_chrome) continue;
-      std::string text = visible_text(sibling, chrome ? kNothing : excluded);
+      std::string text;
+      if (auto known = cache ? cache->find(sibling) : NearTexts::iterator(); cache && known != cache->end()) {
+        text = known->second;
+      } else {
+        text = visible_text(sibling, chrome ? kNothing : excluded);
+        if (cache) cache->emplace(sibling, text);
+      }
       if (text.empty()) continue;
       ++seen;
       if (accept(text, sibling)) return NearText{sibling, std::move(text)};

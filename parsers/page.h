@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -97,7 +98,13 @@ struct NearText {
   std::string text;
 };
 using TextTest = std::function<bool(const std::string& text, const GumboNode* element)>;
+// The visible text of the elements find_near_body() has read, for the finders that read the same
+// neighbourhood after it (title, dates, byline and lead each read the body's): valid only while
+// the excluded set it was filled with is unchanged. Reading the texts again cost 9 M
+// instructions of the 156-page profile (bench/README.md).
+using NearTexts = std::unordered_map<const GumboNode*, std::string>;
 std::optional<NearText> find_near_body(const GumboNode* body, const NodeSet& excluded, Side side,
-                                      bool with_chrome, const TextTest& accept);
+                                      bool with_chrome, const TextTest& accept,
+                                      NearTexts* cache = nullptr);
 
 }  // namespace provarc::internal

@@ -104,6 +104,11 @@ TEST(FindDate, TimesAfterAndBefore) {
   EXPECT_EQ(iso("10:10 03/12/2018"), "2018-12-03T10:10+07:00");
   EXPECT_EQ(iso("10:10 AM, 03/12/2018"), "2018-12-03T10:10+07:00");
   EXPECT_EQ(iso("10:10 ngày 03/12/2018"), "2018-12-03T10:10+07:00");
+  // The time's own label, as in two labelled cells "Ngày: 06/06/2019 | Giờ: 09:10".
+  EXPECT_EQ(iso("Ngày: 06/06/2019 Giờ: 09:10"), "2019-06-06T09:10+07:00");
+  EXPECT_EQ(iso("06/06/2019 | GIỜ : 09:10"), "2019-06-06T09:10+07:00");
+  EXPECT_EQ(iso("06/06/2019 Giờ: làm việc"), "2019-06-06");  // no clock: the date alone
+  EXPECT_EQ(iso("06/06/2019 giờ 09:10"), "2019-06-06");      // "giờ" without its colon
 }
 
 TEST(FindDate, ImpossibleTimesAreDroppedButTheDateStays) {
