@@ -1,0 +1,563 @@
+// survey/walk.cc: the walk over a site and the reading of its evidence (survey.h).
+//
+// The walk is breadth-first from the start page, at most 3 pages of one URL shape
+// (crawler/trap_guards.h's url_shape), listing-like URLs first within a depth, twin- and
+// calendar-like ones last; then the best listing's next pages. Every URL is canonicalised by the
+// current draft loaded through config/ (its preset's strip_query_params, case rules and
+// excludes), with opaque-valued parameters (crawler/session_params.h's looks_opaque) left out.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "common/url.h"
+#include "config/config.h"
+#include "crawler/links.h"
+#include "crawler/scope.h"
+#include "crawler/session_params.h"
+#include "crawler/trap_guards.h"
+#include "crawler/url_canon.h"
+#include "parsers/extract.h"
+#include "survey/survey.h"
+
+namespace provarc {
+namespace {
+
+constexpr int kPerShape = 3;        // pages fetched per URL shape in the breadth-first walk
+constexpr int kPaginationPages = 2;  // next pages of the best listing fetched to confirm it
+constexpr size_t kMinArticleText = 200;  // characters of body text an article page has at least
+
+struct Seen {
+  std::string url;  // canonical, opaque parameters left out
+  int depth = 0;
+  FetchedPage page;
+  std::vector<std::string> links;  // in scope, canonical, opaque parameters left out, in order
+  std::string canonical;           // its rel=canonical, canonical ("" when none or itself)
+  Result<Article> article = fail("not read");
+  bool reads_as_article = false;
+};
+
+bool contains_any(const std::string& url, std::initializer_list<const char*> words) {
+  std::string lower = url;
+  for (char& c : lower) c = ascii::to_lower(c);
+  for (const char* w : words) {
+    if (lower.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+bool twin_like(const std::string& url) {
+  return contains_any(url, {"print", "in-bai", "inbai", "/in/", "viewmode="});
+}
+bool calendar_like(const std::string& url) {
+  return contains_any(url, {"lich", "calendar", "month=", "week=", "thang=", "tuan=", "ngay="});
+}
+bool listing_like(const std::string& url) {
+  return contains_any(url, {"tin-tuc", "tintuc", "news", "danhsach", "danh-sach", "chuyen-muc",
+                            "category", "su-kien", "thong-bao"});
+}
+
+std::vector<std::string> pagination_of(const std::string& listing,
+                                       const std::vector<std::string>& links);
+
+class Walk {
+ public:
+  Walk(const SurveyOptions& options, PageSource& source) : options_(options), source_(&source) {}
+  Result<SurveyFindings> run();
+
+ private:
+  Status load_draft();
+  std::string clean(const std::string& raw);  // "" when out of scope
+  Result<bool> fetch(const std::string& url, int depth);
+  void read(Seen& seen);
+  void walk_breadth_first(int budget);
+  void choose_article_shapes();
+  bool is_article_url(const std::string& url) const;
+  std::vector<std::string> article_links(const Seen& s) const;
+  void choose_article_patterns();
+  bool preset_patterns_fit(const std::set<std::string>& articles) const;
+  void choose_listings();
+  void follow_pagination();
+  void find_traps();
+  std::string what_was_found() const;
+  void find_date_order();
+  void pick_samples();
+  Result<SurveyFindings> finish();
+
+  const SurveyOptions& options_;
+  PageSource* source_;
+  SurveyFindings f_;
+  SiteConfig site_;
+  std::vector<Seen> seen_;
+  std::set<std::string> asked_;                       // URLs fetched or refused
+  std::map<std::string, std::set<std::string>> opaque_values_;  // parameter -> values
+  std::map<std::string, std::string> opaque_example_;          // parameter -> a URL
+  std::set<std::string> article_shapes_;
+  std::set<std::string> alias_urls_;
+};
+
+Status Walk::load_draft() {
+  std::filesystem::create_directories(options_.work_dir);
+  std::string path = options_.work_dir + "/" + options_.id + ".toml";
+  std::ofstream(path) << draft_toml(options_, f_);
+  auto site = load_site(path, options_.platforms_dir);
+  if (!site.ok()) return fail("the draft does not load (a bug in provarc sites new): " + site.error());
+  site_ = std::move(*site);
+  return Status::Ok();
+}
+
+// The URL as the walk keys it: canonical for the current draft, without opaque-valued query
+// parameters (recorded as session evidence). "" when out of the draft's scope or no page.
+std::string Walk::clean(const std::string& raw) {
+  SiteScope scope(site_);
+  auto canonical = scope.canonicalize(raw);
+  if (!canonical.ok()) return "";
+  std::string url = *canonical;
+  size_t q = url.find('?');
+  if (q != std::string::npos) {
+    std::string kept;
+    std::string rest = url.substr(q + 1);
+    for (size_t i = 0; i <= rest.size();) {
+      size_t amp = rest.find('&', i);
+      if (amp == std::string::npos) amp = rest.size();
+      std::string param = rest.substr(i, amp - i);
+      size_t eq = param.find('=');
+      if (eq != std::string::npos && looks_opaque(param.substr(eq + 1))) {
+        std::string name = param.substr(0, eq);
+        opaque_values_[name].insert(param.substr(eq + 1));
+        opaque_example_.emplace(name, url);
+      } else if (!param.empty()) {
+        kept += (kept.empty() ? "" : "&") + param;
+      }
+      i = amp + 1;
+    }
+    url = url.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+  }
+  if (!scope.page_rejection(url, 0).empty()) return "";
+  return url;
+}
+
+void Walk::read(Seen& seen) {
+  const FetchedPage& page = seen.page;
+  seen.reads_as_article = false;
+  seen.links.clear();
+  seen.canonical.clear();
+  if (!is_html(page.content_type, page.body)) return;
+  PageSignals signals = read_page(page.body, page.content_type, page.url);
+  std::set<std::string> unique;
+  for (const std::string& link : signals.links) {
+    std::string url = clean(link);
+    if (!url.empty() && url != seen.url && unique.insert(url).second) seen.links.push_back(url);
+  }
+  if (!signals.canonical.empty()) {
+    std::string canonical = clean(signals.canonical);
+    if (canonical != seen.url) seen.canonical = canonical;
+  }
+  seen.article = extract_article(page.body, page.content_type, page.url, site_.extract);
+  if (seen.article.ok()) {
+    const Article& a = *seen.article;
+    size_t text = a.text().size();
+    seen.reads_as_article = !a.title.empty() && text >= kMinArticleText &&
+                            (a.published.has_value() || text >= 3 * kMinArticleText);
+  }
+}
+
+// Fetches `url` (following a redirect within scope as another URL of the walk); true when a page
+// was read.
+Result<bool> Walk::fetch(const std::string& url, int depth) {
+  if (!asked_.insert(url).second || f_.pages_fetched >= options_.max_pages) return false;
+  ++f_.pages_fetched;
+  auto page = source_->get(url);
+  if (!page.ok()) {
+    f_.notes.push_back(page.error());
+    return page.failure();
+  }
+  if (page->status >= 300 && page->status < 400 && !page->location.empty()) {
+    std::string target = clean(page->location);
+    f_.notes.push_back(url + ": HTTP " + std::to_string(page->status) + " to " + page->location);
+    if (!target.empty()) {
+      alias_urls_.insert(url);
+      f_.twins.push_back(url + " redirects to " + target);
+      return fetch(target, depth);
+    }
+    return false;
+  }
+  if (page->status < 200 || page->status > 299) {
+    f_.notes.push_back(url + ": HTTP " + std::to_string(page->status));
+    return fail(url + ": HTTP " + std::to_string(page->status));
+  }
+  Seen seen;
+  seen.url = url;
+  seen.depth = depth;
+  seen.page = std::move(*page);
+  read(seen);
+  seen_.push_back(std::move(seen));
+  return true;
+}
+
+void Walk::walk_breadth_first(int budget) {
+  std::map<std::string, int> per_shape;
+  for (const Seen& s : seen_) ++per_shape[url_shape(s.url)];
+  for (size_t next = 0; next < seen_.size() && f_.pages_fetched < budget; ++next) {
+    // The links of seen_[next], in the order worth fetching: listing-like first, traps last.
+    std::vector<std::string> links = seen_[next].links;
+    std::stable_sort(links.begin(), links.end(), [](const std::string& a, const std::string& b) {
+      auto rank = [](const std::string& u) {
+        return listing_like(u) ? 0 : (twin_like(u) || calendar_like(u)) ? 2 : 1;
+      };
+      return rank(a) < rank(b);
+    });
+    int depth = seen_[next].depth + 1;
+    for (const std::string& link : links) {
+      if (f_.pages_fetched >= budget) break;
+      int& count = per_shape[url_shape(link)];
+      int cap = (twin_like(link) || calendar_like(link)) ? 1 : kPerShape;
+      if (count >= cap || asked_.count(link)) continue;
+      ++count;
+      (void)fetch(link, depth);  // a failure is a note; the walk goes on
+    }
+  }
+}
+
+Result<SurveyFindings> Walk::run() {
+  f_.start_url = options_.start_url;
+  auto authority = url_authority(options_.start_url);
+  if (!authority.ok()) return fail(options_.start_url + ": not an absolute http(s) URL");
+  f_.hosts = {*authority};
+  if (Status s = load_draft(); !s.ok()) return s.failure();
+  std::string start = clean(options_.start_url);
+  if (start.empty()) return fail(options_.start_url + ": not a page URL provarc would crawl");
+  // The start page, through redirects to other hosts (http -> https, a www host) too.
+  for (int hops = 0;; ++hops) {
+    ++f_.pages_fetched;
+    asked_.insert(start);
+    auto page = source_->get(start);
+    if (!page.ok()) return fail("cannot survey " + start + ": " + page.error());
+    if (page->status >= 300 && page->status < 400 && !page->location.empty() && hops < 5) {
+      auto host = url_authority(page->location);
+      if (host.ok() && std::find(f_.hosts.begin(), f_.hosts.end(), *host) == f_.hosts.end()) {
+        f_.hosts.push_back(*host);
+        if (Status s = load_draft(); !s.ok()) return s.failure();
+      }
+      f_.notes.push_back(start + ": HTTP " + std::to_string(page->status) + " to " +
+                         page->location + " (the draft starts there)");
+      start = clean(page->location);
+      f_.start_url = start;
+      if (start.empty()) return fail(page->location + ": the start URL redirects out of scope");
+      continue;
+    }
+    if (page->status < 200 || page->status > 299) {
+      return fail("cannot survey " + start + ": HTTP " + std::to_string(page->status));
+    }
+    f_.platform = detect_platform({page->body});
+    if (Status s = load_draft(); !s.ok()) return s.failure();
+    Seen seen;
+    seen.url = start;
+    seen.page = std::move(*page);
+    read(seen);
+    seen_.push_back(std::move(seen));
+    break;
+  }
+  walk_breadth_first(std::max(1, options_.max_pages - kPaginationPages));
+  // The platform from every page; the pages read again under its preset when it changed.
+  std::vector<std::string> bodies;
+  for (const Seen& s : seen_) bodies.push_back(s.page.body);
+  PlatformGuess all = detect_platform(bodies);
+  if (all.platform != f_.platform.platform) {
+    f_.platform = all;
+    if (Status s = load_draft(); !s.ok()) return s.failure();
+    for (Seen& s : seen_) read(s);
+  } else {
+    f_.platform = all;
+  }
+  return finish();
+}
+
+
+// The shapes whose fetched pages read as articles (two at least, two thirds of those fetched),
+// print twins and aliases (rel=canonical elsewhere, or the title of another page) aside.
+void Walk::choose_article_shapes() {
+  std::map<std::string, std::string> title_at;  // title -> first URL read with it
+  for (const Seen& s : seen_) {
+    if (!s.reads_as_article) continue;
+    auto [it, fresh] = title_at.emplace(s.article->title, s.url);
+    std::string why;
+    if (!s.canonical.empty()) {
+      why = "rel=canonical names " + s.canonical;
+    } else if (!fresh && twin_like(s.url)) {
+      why = "the same title as " + it->second + ", and a print URL";
+    }
+    if (!why.empty() && alias_urls_.insert(s.url).second) f_.twins.push_back(s.url + ": " + why);
+  }
+  std::map<std::string, std::pair<int, int>> shapes;  // shape -> (articles, pages)
+  for (const Seen& s : seen_) {
+    if (alias_urls_.count(s.url)) continue;
+    auto& [articles, pages] = shapes[url_shape(s.url)];
+    ++pages;
+    articles += s.reads_as_article ? 1 : 0;
+  }
+  for (const auto& [shape, counts] : shapes) {
+    if (counts.first >= 2 && 3 * counts.first >= 2 * counts.second) article_shapes_.insert(shape);
+  }
+}
+
+bool Walk::is_article_url(const std::string& url) const {
+  return article_shapes_.count(url_shape(url)) > 0 && alias_urls_.count(url) == 0;
+}
+
+// The article URLs linked from a page (distinct, in order).
+std::vector<std::string> Walk::article_links(const Seen& s) const {
+  std::vector<std::string> out;
+  for (const std::string& link : s.links) {
+    if (is_article_url(link)) out.push_back(link);
+  }
+  return out;
+}
+
+// Patterns per article shape over every article URL seen, kept narrow by the fetched pages of
+// that shape that are no articles; the preset's own patterns when they already take exactly the
+// articles seen.
+void Walk::choose_article_patterns() {
+  std::map<std::string, std::vector<std::string>> by_shape, not_articles;
+  std::set<std::string> all;
+  for (const Seen& s : seen_) {
+    if (is_article_url(s.url)) all.insert(s.url);
+    for (const std::string& link : article_links(s)) all.insert(link);
+  }
+  for (const std::string& url : all) by_shape[url_shape(url)].push_back(url);
+  for (const Seen& s : seen_) {
+    if (!s.reads_as_article && article_shapes_.count(url_shape(s.url))) {
+      not_articles[url_shape(s.url)].push_back(s.url);
+    }
+  }
+  f_.articles_seen.assign(all.begin(), all.end());
+  for (const Seen& s : seen_) f_.articles_read += s.reads_as_article && is_article_url(s.url);
+  if (preset_patterns_fit(all)) return;
+  for (auto& [shape, urls] : by_shape) {
+    f_.article_patterns.push_back(generalise_urls(urls, not_articles[shape]));
+  }
+}
+
+// True when the preset's article_url_patterns take every article seen and none of the other
+// pages read: they are kept (they know the family's other URL forms of an article).
+bool Walk::preset_patterns_fit(const std::set<std::string>& articles) const {
+  const std::vector<Pattern>& preset = site_.crawl.article_url_patterns;
+  if (preset.empty()) return false;
+  auto matched = [&](const std::string& url) {
+    return std::any_of(preset.begin(), preset.end(),
+                       [&](const Pattern& p) { return p.matches(url) == Pattern::Found::kYes; });
+  };
+  if (!std::all_of(articles.begin(), articles.end(), matched)) return false;
+  return std::none_of(seen_.begin(), seen_.end(), [&](const Seen& s) {
+    return !is_article_url(s.url) && alias_urls_.count(s.url) == 0 && matched(s.url);
+  });
+}
+
+void Walk::choose_listings() {
+  std::vector<std::pair<size_t, const Seen*>> ranked;
+  for (const Seen& s : seen_) {
+    if (s.reads_as_article && is_article_url(s.url)) continue;
+    if (alias_urls_.count(s.url)) continue;
+    size_t n = article_links(s).size();
+    if (n >= 3) ranked.emplace_back(n, &s);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::set<std::string> paging;  // the next pages of a listing chosen: no listings of their own
+  for (const auto& [n, s] : ranked) {
+    if (s->url == f_.start_url || f_.listing_urls.size() >= 3 || paging.count(s->url)) continue;
+    if (n * 2 < ranked.front().first) break;
+    bool pages_one = std::any_of(f_.listing_urls.begin(), f_.listing_urls.end(),
+                                 [&](const std::string& l) {
+                                   return !pagination_of(l, {s->url}).empty() ||
+                                          s->url.rfind(l + "?", 0) == 0 ||
+                                          s->url.rfind(l + "&", 0) == 0;
+                                 });
+    if (pages_one) continue;
+    f_.listing_urls.push_back(s->url);
+    for (const std::string& p : pagination_of(s->url, s->links)) paging.insert(p);
+  }
+}
+
+// Links of `listing` that page it: its URL with a number added as a parameter, or one number of
+// it stepped.
+std::vector<std::string> pagination_of(const std::string& listing,
+                                       const std::vector<std::string>& links) {
+  std::vector<std::string> out;
+  for (const std::string& link : links) {
+    bool added = link.size() > listing.size() + 2 && link.rfind(listing, 0) == 0 &&
+                 (link[listing.size()] == '?' || link[listing.size()] == '&');
+    if (added) {
+      // The last parameter added is a page number ("?page=2", "...&_101_INSTANCE_x_cur=2").
+      std::string query = link.substr(listing.size() + 1);
+      size_t last = query.rfind('&');
+      std::string param = last == std::string::npos ? query : query.substr(last + 1);
+      size_t eq = param.find('=');
+      added = eq != std::string::npos && eq + 1 < param.size() &&
+              std::all_of(param.begin() + eq + 1, param.end(),
+                          [](char c) { return ascii::is_digit(c); });
+    }
+    if (added || number_step(listing, link)) out.push_back(link);
+  }
+  return out;
+}
+
+void Walk::follow_pagination() {
+  if (f_.listing_urls.empty()) return;
+  const std::string& listing = f_.listing_urls.front();
+  auto at = std::find_if(seen_.begin(), seen_.end(), [&](const Seen& s) { return s.url == listing; });
+  std::vector<std::string> pages = pagination_of(listing, at->links);
+  int fetched = 0;
+  for (const std::string& page : pages) {
+    if (fetched >= kPaginationPages) break;
+    if (asked_.count(page) == 0 && fetch(page, at->depth).ok()) ++fetched;
+  }
+  // The next pages' own pager links too (pages 4, 5 seen from page 3).
+  std::set<std::string> all(pages.begin(), pages.end());
+  for (const Seen& s : seen_) {
+    if (!all.count(s.url)) continue;
+    for (const std::string& link : s.links) {
+      if (number_step(s.url, link) && !is_article_url(link)) all.insert(link);
+    }
+  }
+  f_.pagination_seen.assign(all.begin(), all.end());
+  if (!all.empty()) f_.listing_patterns.push_back(generalise_prefix(f_.pagination_seen));
+}
+
+// Session parameters (opaque values that change between pages), calendars (a page that is no
+// article nor listing linking its own URL with a number stepped both ways) and the shapes of
+// print twins and aliases met.
+void Walk::find_traps() {
+  for (const auto& [name, values] : opaque_values_) {
+    if (values.size() < 2) continue;
+    f_.strip_query_params.push_back(
+        {name, std::to_string(values.size()) + " distinct opaque values on the links of the pages "
+                                               "read, e.g. " + opaque_example_[name]});
+  }
+  std::set<std::string> paging(f_.pagination_seen.begin(), f_.pagination_seen.end());
+  std::set<std::string> calendar_shapes;
+  for (const Seen& s : seen_) {
+    if (s.reads_as_article || paging.count(s.url) ||
+        std::count(f_.listing_urls.begin(), f_.listing_urls.end(), s.url)) {
+      continue;
+    }
+    std::vector<std::string> steps{s.url};
+    bool down = false, up = false;
+    for (const std::string& link : s.links) {
+      auto step = number_step(s.url, link);
+      if (!step || is_article_url(link)) continue;
+      (step->to < step->from ? down : up) = true;
+      steps.push_back(link);
+    }
+    if (!down || !up || !calendar_shapes.insert(url_shape(s.url)).second) continue;
+    f_.exclude.push_back({generalise_prefix(steps),
+                          "calendar: " + s.url + " links the periods before and after it" +
+                              (calendar_like(s.url) ? ", its URL names a calendar" : "") +
+                              " and reads as no article"});
+  }
+  // Twins and aliases: one exclude per shape, when no article has that shape.
+  std::map<std::string, std::vector<std::string>> twin_shapes;
+  for (const std::string& url : alias_urls_) {
+    if (!article_shapes_.count(url_shape(url))) twin_shapes[url_shape(url)].push_back(url);
+  }
+  for (const auto& [shape, urls] : twin_shapes) {
+    bool redirect = std::any_of(f_.twins.begin(), f_.twins.end(), [&](const std::string& t) {
+      return t.rfind(urls.front() + " redirects", 0) == 0;
+    });
+    if (redirect) continue;  // a redirect costs one request, and the crawl files it as an alias
+    std::set<std::string> linked(urls.begin(), urls.end());  // every link of that shape seen
+    for (const Seen& s : seen_) {
+      for (const std::string& link : s.links) {
+        if (url_shape(link) == shape) linked.insert(link);
+      }
+    }
+    std::string pattern = generalise_urls({linked.begin(), linked.end()});
+    if (!pattern.empty() && pattern.back() == '$') pattern.pop_back();
+    f_.exclude.push_back({pattern, "print twin or alias: " + urls.front() +
+                                                       (twin_like(urls.front()) ? " (a print URL)"
+                                                                                : "") +
+                                                       " shows an article of another URL"});
+  }
+}
+
+// Month-first dates ("4/25/2021", .NET en-US): the article pages read again with
+// date_order = "month-first" give a date where the preset's order gave none (two pages at least),
+// and take none away.
+void Walk::find_date_order() {
+  std::vector<Seen*> dateless;
+  for (Seen& s : seen_) {
+    if (s.article.ok() && is_article_url(s.url) && !s.article->published) dateless.push_back(&s);
+  }
+  if (dateless.size() < 2 || site_.extract.date_order == DateOrder::kMonthFirst) return;
+  ExtractRules month_first = site_.extract;
+  month_first.date_order = DateOrder::kMonthFirst;
+  int gained = 0;
+  std::string example;
+  for (Seen* s : dateless) {
+    auto again = extract_article(s->page.body, s->page.content_type, s->page.url, month_first);
+    if (again.ok() && again->published) {
+      ++gained;
+      example = *again->published + " at " + s->url;
+    }
+  }
+  for (const Seen& s : seen_) {
+    if (!s.article.ok() || !s.article->published || !is_article_url(s.url)) continue;
+    auto again = extract_article(s.page.body, s.page.content_type, s.page.url, month_first);
+    if (!again.ok() || !again->published) return;  // month-first would lose a date
+  }
+  if (gained < 2) return;
+  f_.date_order = "month-first";
+  f_.date_order_why = std::to_string(gained) + " of " + std::to_string(dateless.size()) +
+                      " article pages with no date read day-first have one read month-first (" +
+                      example + ")";
+}
+
+void Walk::pick_samples() {
+  for (const Seen& s : seen_) {
+    if (f_.samples.size() >= 3) break;
+    if (s.reads_as_article && is_article_url(s.url)) f_.samples.push_back({s.url, *s.article});
+  }
+}
+
+// Says what the walk found when it found no article.
+std::string Walk::what_was_found() const {
+  int html = 0, extracted = 0;
+  for (const Seen& s : seen_) {
+    html += is_html(s.page.content_type, s.page.body) ? 1 : 0;
+    extracted += s.reads_as_article ? 1 : 0;
+  }
+  std::string out = std::to_string(seen_.size()) + " pages read (" + std::to_string(html) +
+                    " HTML), " + std::to_string(extracted) +
+                    " with an article's title, text and date, but never two of one URL shape";
+  if (!seen_.empty()) out += "; the start page links " + std::to_string(seen_.front().links.size()) + " pages in scope";
+  return out;
+}
+
+Result<SurveyFindings> Walk::finish() {
+  choose_article_shapes();
+  if (article_shapes_.empty()) {
+    return fail("no recognisable articles at " + f_.start_url + ": " + what_was_found());
+  }
+  choose_article_patterns();
+  choose_listings();
+  follow_pagination();
+  find_traps();
+  find_date_order();
+  if (!f_.date_order.empty()) {
+    if (Status s = load_draft(); !s.ok()) return s.failure();
+    for (Seen& s : seen_) read(s);
+  }
+  pick_samples();
+  // The draft as it will be written must load.
+  if (Status s = load_draft(); !s.ok()) return s.failure();
+  return f_;
+}
+
+}  // namespace
+
+Result<SurveyFindings> survey_site(const SurveyOptions& options, PageSource& source) {
+  Walk walk(options, source);
+  return walk.run();
+}
+
+}  // namespace provarc
