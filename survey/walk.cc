@@ -68,6 +68,8 @@ class Walk {
  private:
   Status load_draft();
   std::string clean(const std::string& raw);  // "" when out of scope
+  // "(?i)" for a server that reads paths without case: the walk's URLs are lowercase there.
+  std::string nocase() const { return site_.crawl.case_insensitive_paths ? "(?i)" : ""; }
   Result<bool> fetch(const std::string& url, int depth);
   void read(Seen& seen);
   void walk_breadth_first(int budget);
@@ -134,6 +136,9 @@ std::string Walk::clean(const std::string& raw) {
     url = url.substr(0, q) + (kept.empty() ? "" : "?" + kept);
   }
   if (!scope.page_rejection(url, 0).empty()) return "";
+  // The server reads paths without case (the preset says so): one spelling per page, lowercase,
+  // and the patterns say (?i).
+  if (site_.crawl.case_insensitive_paths) url = ascii::lowercase(url);
   return url;
 }
 
@@ -334,7 +339,7 @@ void Walk::choose_article_patterns() {
   for (const Seen& s : seen_) f_.articles_read += s.reads_as_article && is_article_url(s.url);
   if (preset_patterns_fit(all)) return;
   for (auto& [shape, urls] : by_shape) {
-    f_.article_patterns.push_back(generalise_urls(urls, not_articles[shape]));
+    f_.article_patterns.push_back(nocase() + generalise_urls(urls, not_articles[shape]));
   }
 }
 
@@ -421,7 +426,7 @@ void Walk::follow_pagination() {
     }
   }
   f_.pagination_seen.assign(all.begin(), all.end());
-  if (!all.empty()) f_.listing_patterns.push_back(generalise_prefix(f_.pagination_seen));
+  if (!all.empty()) f_.listing_patterns.push_back(nocase() + generalise_prefix(f_.pagination_seen));
 }
 
 // Session parameters (opaque values that change between pages), calendars (a page that is no
@@ -437,8 +442,12 @@ void Walk::find_traps() {
   std::set<std::string> paging(f_.pagination_seen.begin(), f_.pagination_seen.end());
   std::set<std::string> calendar_shapes;
   for (const Seen& s : seen_) {
-    if (s.reads_as_article || paging.count(s.url) ||
-        std::count(f_.listing_urls.begin(), f_.listing_urls.end(), s.url)) {
+    bool pages_a_listing = std::any_of(f_.listing_urls.begin(), f_.listing_urls.end(),
+                                       [&](const std::string& l) {
+                                         return l == s.url || !pagination_of(l, {s.url}).empty();
+                                       });
+    if (s.reads_as_article || paging.count(s.url) || pages_a_listing ||
+        (article_links(s).size() >= 3 && !calendar_like(s.url))) {
       continue;
     }
     std::vector<std::string> steps{s.url};
@@ -450,7 +459,7 @@ void Walk::find_traps() {
       steps.push_back(link);
     }
     if (!down || !up || !calendar_shapes.insert(url_shape(s.url)).second) continue;
-    f_.exclude.push_back({generalise_prefix(steps),
+    f_.exclude.push_back({nocase() + generalise_prefix(steps),
                           "calendar: " + s.url + " links the periods before and after it" +
                               (calendar_like(s.url) ? ", its URL names a calendar" : "") +
                               " and reads as no article"});
@@ -473,7 +482,7 @@ void Walk::find_traps() {
     }
     std::string pattern = generalise_urls({linked.begin(), linked.end()});
     if (!pattern.empty() && pattern.back() == '$') pattern.pop_back();
-    f_.exclude.push_back({pattern, "print twin or alias: " + urls.front() +
+    f_.exclude.push_back({nocase() + pattern, "print twin or alias: " + urls.front() +
                                                        (twin_like(urls.front()) ? " (a print URL)"
                                                                                 : "") +
                                                        " shows an article of another URL"});
