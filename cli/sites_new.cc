@@ -71,7 +71,12 @@ int run_sites_new(const SitesNewOptions& options, const GlobalOptions& global) {
   auto delay = parse_duration_ms(options.delay);
   if (!delay.ok()) return report("--delay " + options.delay + ": " + delay.error(), kExitUsage);
   std::string out = options.out.empty() ? options.id + ".toml" : options.out;
-  if (fs::exists(out)) return report(out + ": exists; not overwritten (give --out)", kExitUsage);
+  if (fs::path(out).stem().string() != options.id || fs::path(out).extension() != ".toml") {
+    return report("--out " + out + ": a site file is named after its id; expected .../" +
+                      options.id + ".toml",
+                  kExitUsage);
+  }
+  if (fs::exists(out)) return report(out + ": exists; not overwritten", kExitUsage);
   TempDir work;
   if (work.path.empty()) return report("cannot create a temporary directory", kExitFailure);
 

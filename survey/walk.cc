@@ -490,14 +490,14 @@ void Walk::find_traps() {
 }
 
 // Month-first dates ("4/25/2021", .NET en-US): the article pages read again with
-// date_order = "month-first" give a date where the preset's order gave none (two pages at least),
+// date_order = "month-first" give a date where the preset's order gave none (one page at least),
 // and take none away.
 void Walk::find_date_order() {
   std::vector<Seen*> dateless;
   for (Seen& s : seen_) {
     if (s.article.ok() && is_article_url(s.url) && !s.article->published) dateless.push_back(&s);
   }
-  if (dateless.size() < 2 || site_.extract.date_order == DateOrder::kMonthFirst) return;
+  if (dateless.empty() || site_.extract.date_order == DateOrder::kMonthFirst) return;
   ExtractRules month_first = site_.extract;
   month_first.date_order = DateOrder::kMonthFirst;
   int gained = 0;
@@ -514,7 +514,7 @@ void Walk::find_date_order() {
     auto again = extract_article(s.page.body, s.page.content_type, s.page.url, month_first);
     if (!again.ok() || !again->published) return;  // month-first would lose a date
   }
-  if (gained < 2) return;
+  if (gained < 1) return;
   f_.date_order = "month-first";
   f_.date_order_why = std::to_string(gained) + " of " + std::to_string(dateless.size()) +
                       " article pages with no date read day-first have one read month-first (" +
