@@ -116,13 +116,47 @@ std::string generalise_position(const std::vector<std::string>& values, const ch
   return value_class(stems, stop) + regex_escape(suffix);
 }
 
+// `value` literal but for its runs of digits ("2026-12-07" -> \d+-\d+-\d+).
 std::string number_or_literal(const std::string& value) {
-  return all_digits(value) ? "\\d+" : regex_escape(value);
+  std::string out;
+  for (size_t i = 0; i < value.size();) {
+    if (ascii::is_digit(value[i])) {
+      while (i < value.size() && ascii::is_digit(value[i])) ++i;
+      out += "\\d+";
+    } else {
+      out += regex_escape(value.substr(i++, 1));
+    }
+  }
+  return out;
+}
+
+// A parameter's value over every URL: generalised, or with `numbers_only` a number or literal.
+std::string value_pattern(const std::vector<UrlPieces>& all, size_t i, bool numbers_only) {
+  std::vector<std::string> column;
+  for (const UrlPieces& p : all) column.push_back(p.params[i].value);
+  return numbers_only ? number_or_literal(column.front()) : generalise_position(column, "&#");
+}
+
+// The query of URLs whose parameters come in any order (a site that shuffles them per page):
+// one lookahead per parameter, and with `whole` no parameter but these ("?a=1&b=2" in any order,
+// never "&print=1" beside them).
+std::string any_order_query(const std::vector<UrlPieces>& all, bool numbers_only, bool whole) {
+  std::string out = "\\?", names;
+  const UrlPieces& first = all.front();
+  for (size_t i = 0; i < first.params.size(); ++i) {
+    std::string name = regex_escape(first.params[i].name);
+    std::string value = first.params[i].has_value ? "=" + value_pattern(all, i, numbers_only) : "";
+    out += "(?=(?:[^#]*&)?" + name + value + "(?:&|#|$))";
+    names += (i ? "|" : "") + name;
+  }
+  if (whole) out += "(?:(?:" + names + ")(?:=[^&#]*)?(?:&|$))+";
+  return out;
 }
 
 // The pattern of URLs of one structure (same_structure()): each position generalised, or with
 // `numbers_only` each number made \d+ and the rest kept literal.
-std::string pattern_of(const std::vector<UrlPieces>& all, bool numbers_only) {
+std::string pattern_of(const std::vector<UrlPieces>& all, bool numbers_only, bool any_order,
+                       bool whole) {
   std::string out = "^https?://[^/]+";
   const UrlPieces& first = all.front();
   for (size_t i = 0; i < first.segments.size(); ++i) {
@@ -132,17 +166,27 @@ std::string pattern_of(const std::vector<UrlPieces>& all, bool numbers_only) {
                                : generalise_position(column, "/?#"));
   }
   if (!first.has_query) return out;
+  if (any_order && first.params.size() >= 2) return out + any_order_query(all, numbers_only, whole);
   out += "\\?";
   for (size_t i = 0; i < first.params.size(); ++i) {
     if (i > 0) out += "&";
     out += regex_escape(first.params[i].name);
-    if (!first.params[i].has_value) continue;
-    std::vector<std::string> column;
-    for (const UrlPieces& p : all) column.push_back(p.params[i].value);
-    out += "=" + (numbers_only ? number_or_literal(column.front())
-                               : generalise_position(column, "&#"));
+    if (first.params[i].has_value) out += "=" + value_pattern(all, i, numbers_only);
   }
   return out;
+}
+
+// With `any_order`, each URL's parameters sorted by name, so that shuffled ones line up.
+std::vector<UrlPieces> all_pieces(const std::vector<std::string>& urls, bool any_order) {
+  std::vector<UrlPieces> all;
+  for (const std::string& u : urls) {
+    all.push_back(pieces_of(u));
+    if (any_order) {
+      std::stable_sort(all.back().params.begin(), all.back().params.end(),
+                       [](const auto& a, const auto& b) { return a.name < b.name; });
+    }
+  }
+  return all;
 }
 
 // True when every URL has the structure of the first: as many segments, the same parameter names
@@ -181,17 +225,16 @@ std::string regex_escape(const std::string& text) {
 }
 
 std::string generalise_urls(const std::vector<std::string>& urls,
-                            const std::vector<std::string>& not_matching) {
+                            const std::vector<std::string>& not_matching, bool any_order) {
   if (urls.empty()) return "";
-  std::vector<UrlPieces> all;
-  for (const std::string& u : urls) all.push_back(pieces_of(u));
+  std::vector<UrlPieces> all = all_pieces(urls, any_order);
   if (!same_structure(all)) {
     // Not one shape after all: the literal alternatives, still anchored.
     std::string out = "^https?://[^/]+(?:";
     for (size_t i = 0; i < urls.size(); ++i) out += (i ? "|" : "") + regex_escape(after_origin(urls[i]));
     return out + ")$";
   }
-  std::string pattern = pattern_of(all, false);
+  std::string pattern = pattern_of(all, false, any_order, true);
   if (not_matching.empty()) return pattern + "$";
   // "^https?://[^/]+(?!/tin-tuc\.aspx$|/default\.aspx$)/Pages/[a-z0-9-]+\.aspx$"
   std::string head = "^https?://[^/]+";
@@ -202,12 +245,11 @@ std::string generalise_urls(const std::vector<std::string>& urls,
   return head + lookahead + ")" + pattern.substr(head.size()) + "$";
 }
 
-std::string generalise_prefix(const std::vector<std::string>& urls) {
+std::string generalise_prefix(const std::vector<std::string>& urls, bool any_order) {
   if (urls.empty()) return "";
-  std::vector<UrlPieces> all;
-  for (const std::string& u : urls) all.push_back(pieces_of(u));
+  std::vector<UrlPieces> all = all_pieces(urls, any_order);
   if (!same_structure(all)) all.resize(1);
-  return pattern_of(all, true);
+  return pattern_of(all, true, any_order, false);
 }
 
 }  // namespace provarc

@@ -67,12 +67,15 @@ PlatformGuess detect_platform(const std::vector<std::string>& bodies);
 // the origin (hosts are in scope already); the pattern ends in "$", so a print twin
 // ("?print=1") or another variant is not matched. `not_matching` are URLs of that shape that are
 // no articles (a listing page beside the articles): each is kept out by a negative lookahead.
+// With `any_order` (the site was seen shuffling its parameters), the query is matched in any
+// order: a lookahead per parameter, and no parameter but these.
 std::string generalise_urls(const std::vector<std::string>& urls,
-                            const std::vector<std::string>& not_matching = {});
+                            const std::vector<std::string>& not_matching = {},
+                            bool any_order = false);
 
 // The same for URLs that differ in numbers only (pagination, calendar periods), without "$":
 // "^https?://[^/]+/tin-tuc\?page=\d+".
-std::string generalise_prefix(const std::vector<std::string>& urls);
+std::string generalise_prefix(const std::vector<std::string>& urls, bool any_order = false);
 
 // ICU pattern syntax escaped: `text` matched literally.
 std::string regex_escape(const std::string& text);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "common/url.h"
 #include "config/config.h"
@@ -37,6 +38,28 @@ struct Seen {
   Result<Article> article = fail("not read");
   bool reads_as_article = false;
 };
+
+// `url` with its query parameters sorted.
+std::string sorted_query(const std::string& url) {
+  size_t q = url.find('?');
+  if (q == std::string::npos) return url;
+  std::vector<std::string> params;
+  std::string rest = url.substr(q + 1);
+  for (size_t i = 0; i <= rest.size();) {
+    size_t amp = rest.find('&', i);
+    if (amp == std::string::npos) amp = rest.size();
+    params.push_back(rest.substr(i, amp - i));
+    i = amp + 1;
+  }
+  std::sort(params.begin(), params.end());
+  std::string sorted = url.substr(0, q + 1);
+  for (size_t i = 0; i < params.size(); ++i) sorted += (i ? "&" : "") + params[i];
+  return sorted;
+}
+
+// crawler/trap_guards.h's url_shape of `url` with its query parameters sorted: links that differ
+// in the order of their parameters have one shape.
+std::string shape_of(const std::string& url) { return url_shape(sorted_query(url)); }
 
 bool contains_any(const std::string& url, std::initializer_list<const char*> words) {
   std::string lower = url;
@@ -68,12 +91,16 @@ class Walk {
  private:
   Status load_draft();
   std::string clean(const std::string& raw);  // "" when out of scope
+  // One spelling per set of query parameters, the first seen; notes a site that shuffles them.
+  std::string one_order(const std::string& url);
   // "(?i)" for a server that reads paths without case: the walk's URLs are lowercase there.
   std::string nocase() const { return site_.crawl.case_insensitive_paths ? "(?i)" : ""; }
   Result<bool> fetch(const std::string& url, int depth);
   void read(Seen& seen);
   void walk_breadth_first(int budget);
   void choose_article_shapes();
+  void find_aliases();
+  void propose_variant_params(const std::string& added, const std::string& of);
   bool is_article_url(const std::string& url) const;
   std::vector<std::string> article_links(const Seen& s) const;
   void choose_article_patterns();
@@ -81,6 +108,7 @@ class Walk {
   void choose_listings();
   void follow_pagination();
   void find_traps();
+  Status learn_from_canonicals();
   std::string what_was_found() const;
   void find_date_order();
   void pick_samples();
@@ -96,6 +124,8 @@ class Walk {
   std::map<std::string, std::string> opaque_example_;          // parameter -> a URL
   std::set<std::string> article_shapes_;
   std::set<std::string> alias_urls_;
+  std::map<std::string, std::string> spellings_;  // URL with sorted parameters -> first spelling
+  bool shuffled_ = false;  // two links named one URL with its parameters in two orders
 };
 
 Status Walk::load_draft() {
@@ -134,12 +164,23 @@ std::string Walk::clean(const std::string& raw) {
       i = amp + 1;
     }
     url = url.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+    url = one_order(url);
   }
   if (!scope.page_rejection(url, 0).empty()) return "";
   // The server reads paths without case (the preset says so): one spelling per page, lowercase,
   // and the patterns say (?i).
   if (site_.crawl.case_insensitive_paths) url = ascii::lowercase(url);
   return url;
+}
+
+std::string Walk::one_order(const std::string& url) {
+  auto [it, fresh] = spellings_.emplace(sorted_query(url), url);
+  if (!fresh && it->second != url && !shuffled_) {
+    shuffled_ = true;
+    f_.notes.push_back("the site writes one URL's parameters in several orders (" + it->second +
+                       ", " + url + "): patterns match them in any order");
+  }
+  return it->second;
 }
 
 void Walk::read(Seen& seen) {
@@ -202,7 +243,7 @@ Result<bool> Walk::fetch(const std::string& url, int depth) {
 
 void Walk::walk_breadth_first(int budget) {
   std::map<std::string, int> per_shape;
-  for (const Seen& s : seen_) ++per_shape[url_shape(s.url)];
+  for (const Seen& s : seen_) ++per_shape[shape_of(s.url)];
   for (size_t next = 0; next < seen_.size() && f_.pages_fetched < budget; ++next) {
     // The links of seen_[next], in the order worth fetching: listing-like first, traps last.
     std::vector<std::string> links = seen_[next].links;
@@ -215,7 +256,7 @@ void Walk::walk_breadth_first(int budget) {
     int depth = seen_[next].depth + 1;
     for (const std::string& link : links) {
       if (f_.pages_fetched >= budget) break;
-      int& count = per_shape[url_shape(link)];
+      int& count = per_shape[shape_of(link)];
       int cap = (twin_like(link) || calendar_like(link)) ? 1 : kPerShape;
       if (count >= cap || asked_.count(link)) continue;
       ++count;
@@ -279,25 +320,68 @@ Result<SurveyFindings> Walk::run() {
 }
 
 
-// The shapes whose fetched pages read as articles (two at least, two thirds of those fetched),
-// print twins and aliases (rel=canonical elsewhere, or the title of another page) aside.
-void Walk::choose_article_shapes() {
-  std::map<std::string, std::string> title_at;  // title -> first URL read with it
+// Of pages showing one article (one title), the one its other URLs stand for: no print URL, the
+// fewest query parameters, the shortest path.
+bool better_url(const std::string& a, const std::string& b) {
+  auto rank = [](const std::string& u) {
+    return std::make_tuple(twin_like(u), std::count(u.begin(), u.end(), '&') +
+                                             (u.find('?') == std::string::npos ? 0 : 1),
+                           u.size());
+  };
+  return rank(a) < rank(b);
+}
+
+// Pages that are another page's alias: rel=canonical names another URL, or another page has its
+// title and a better URL (a print twin, a tracking-parameter or mobile variant). A variant that is
+// the better URL plus parameters proposes them for strip_query_params.
+void Walk::find_aliases() {
+  std::map<std::string, std::vector<const Seen*>> by_title;
   for (const Seen& s : seen_) {
     if (!s.reads_as_article) continue;
-    auto [it, fresh] = title_at.emplace(s.article->title, s.url);
-    std::string why;
     if (!s.canonical.empty()) {
-      why = "rel=canonical names " + s.canonical;
-    } else if (!fresh && twin_like(s.url)) {
-      why = "the same title as " + it->second + ", and a print URL";
+      if (alias_urls_.insert(s.url).second) f_.twins.push_back(s.url + ": rel=canonical names " + s.canonical);
+      continue;
     }
-    if (!why.empty() && alias_urls_.insert(s.url).second) f_.twins.push_back(s.url + ": " + why);
+    by_title[s.article->title].push_back(&s);
   }
+  for (auto& [title, pages] : by_title) {
+    if (pages.size() < 2) continue;
+    const Seen* best = *std::min_element(pages.begin(), pages.end(), [](const Seen* a, const Seen* b) {
+      return better_url(a->url, b->url);
+    });
+    for (const Seen* s : pages) {
+      if (s == best || !alias_urls_.insert(s->url).second) continue;
+      f_.twins.push_back(s->url + ": the same title as " + best->url);
+      if (s->url.rfind(best->url + (best->url.find('?') == std::string::npos ? "?" : "&"), 0) == 0) {
+        propose_variant_params(s->url.substr(best->url.size() + 1), best->url);
+      }
+    }
+  }
+}
+
+// "utm_source=x&utm_medium=y" added to `of`: each name proposed for strip_query_params once.
+void Walk::propose_variant_params(const std::string& added, const std::string& of) {
+  for (size_t i = 0; i <= added.size();) {
+    size_t amp = added.find('&', i);
+    if (amp == std::string::npos) amp = added.size();
+    std::string name = added.substr(i, std::min(added.find('=', i), amp) - i);
+    bool known = std::any_of(f_.strip_query_params.begin(), f_.strip_query_params.end(),
+                             [&](const Proposal& p) { return p.value == name; });
+    if (!name.empty() && !known) {
+      f_.strip_query_params.push_back({name, "a URL with it shows the same article as " + of});
+    }
+    i = amp + 1;
+  }
+}
+
+// The shapes whose fetched pages read as articles (two at least, two thirds of those fetched),
+// aliases aside.
+void Walk::choose_article_shapes() {
+  find_aliases();
   std::map<std::string, std::pair<int, int>> shapes;  // shape -> (articles, pages)
   for (const Seen& s : seen_) {
     if (alias_urls_.count(s.url)) continue;
-    auto& [articles, pages] = shapes[url_shape(s.url)];
+    auto& [articles, pages] = shapes[shape_of(s.url)];
     ++pages;
     articles += s.reads_as_article ? 1 : 0;
   }
@@ -307,7 +391,7 @@ void Walk::choose_article_shapes() {
 }
 
 bool Walk::is_article_url(const std::string& url) const {
-  return article_shapes_.count(url_shape(url)) > 0 && alias_urls_.count(url) == 0;
+  return article_shapes_.count(shape_of(url)) > 0 && alias_urls_.count(url) == 0;
 }
 
 // The article URLs linked from a page (distinct, in order).
@@ -329,17 +413,17 @@ void Walk::choose_article_patterns() {
     if (is_article_url(s.url)) all.insert(s.url);
     for (const std::string& link : article_links(s)) all.insert(link);
   }
-  for (const std::string& url : all) by_shape[url_shape(url)].push_back(url);
+  for (const std::string& url : all) by_shape[shape_of(url)].push_back(url);
   for (const Seen& s : seen_) {
-    if (!s.reads_as_article && article_shapes_.count(url_shape(s.url))) {
-      not_articles[url_shape(s.url)].push_back(s.url);
+    if (!s.reads_as_article && article_shapes_.count(shape_of(s.url))) {
+      not_articles[shape_of(s.url)].push_back(s.url);
     }
   }
   f_.articles_seen.assign(all.begin(), all.end());
   for (const Seen& s : seen_) f_.articles_read += s.reads_as_article && is_article_url(s.url);
   if (preset_patterns_fit(all)) return;
   for (auto& [shape, urls] : by_shape) {
-    f_.article_patterns.push_back(nocase() + generalise_urls(urls, not_articles[shape]));
+    f_.article_patterns.push_back(nocase() + generalise_urls(urls, not_articles[shape], shuffled_));
   }
 }
 
@@ -426,7 +510,7 @@ void Walk::follow_pagination() {
     }
   }
   f_.pagination_seen.assign(all.begin(), all.end());
-  if (!all.empty()) f_.listing_patterns.push_back(nocase() + generalise_prefix(f_.pagination_seen));
+  if (!all.empty()) f_.listing_patterns.push_back(nocase() + generalise_prefix(f_.pagination_seen, shuffled_));
 }
 
 // Session parameters (opaque values that change between pages), calendars (a page that is no
@@ -434,7 +518,9 @@ void Walk::follow_pagination() {
 // print twins and aliases met.
 void Walk::find_traps() {
   for (const auto& [name, values] : opaque_values_) {
-    if (values.size() < 2) continue;
+    bool known = std::any_of(f_.strip_query_params.begin(), f_.strip_query_params.end(),
+                             [&](const Proposal& p) { return p.value == name; });
+    if (values.size() < 2 || known) continue;
     f_.strip_query_params.push_back(
         {name, std::to_string(values.size()) + " distinct opaque values on the links of the pages "
                                                "read, e.g. " + opaque_example_[name]});
@@ -458,8 +544,8 @@ void Walk::find_traps() {
       (step->to < step->from ? down : up) = true;
       steps.push_back(link);
     }
-    if (!down || !up || !calendar_shapes.insert(url_shape(s.url)).second) continue;
-    f_.exclude.push_back({nocase() + generalise_prefix(steps),
+    if (!down || !up || !calendar_shapes.insert(shape_of(s.url)).second) continue;
+    f_.exclude.push_back({nocase() + generalise_prefix(steps, shuffled_),
                           "calendar: " + s.url + " links the periods before and after it" +
                               (calendar_like(s.url) ? ", its URL names a calendar" : "") +
                               " and reads as no article"});
@@ -467,7 +553,7 @@ void Walk::find_traps() {
   // Twins and aliases: one exclude per shape, when no article has that shape.
   std::map<std::string, std::vector<std::string>> twin_shapes;
   for (const std::string& url : alias_urls_) {
-    if (!article_shapes_.count(url_shape(url))) twin_shapes[url_shape(url)].push_back(url);
+    if (!article_shapes_.count(shape_of(url))) twin_shapes[shape_of(url)].push_back(url);
   }
   for (const auto& [shape, urls] : twin_shapes) {
     bool redirect = std::any_of(f_.twins.begin(), f_.twins.end(), [&](const std::string& t) {
@@ -477,10 +563,10 @@ void Walk::find_traps() {
     std::set<std::string> linked(urls.begin(), urls.end());  // every link of that shape seen
     for (const Seen& s : seen_) {
       for (const std::string& link : s.links) {
-        if (url_shape(link) == shape) linked.insert(link);
+        if (shape_of(link) == shape) linked.insert(link);
       }
     }
-    std::string pattern = generalise_urls({linked.begin(), linked.end()});
+    std::string pattern = generalise_urls({linked.begin(), linked.end()}, {}, shuffled_);
     if (!pattern.empty() && pattern.back() == '$') pattern.pop_back();
     f_.exclude.push_back({nocase() + pattern, "print twin or alias: " + urls.front() +
                                                        (twin_like(urls.front()) ? " (a print URL)"
@@ -542,7 +628,55 @@ std::string Walk::what_was_found() const {
   return out;
 }
 
+// Parameters a page's rel=canonical drops from its own URL (same path) and whose values change
+// from page to page: session-like, whatever their length (Liferay's 8-character p_auth). Proposed
+// for strip_query_params; the pages are then read again under the draft that strips them.
+Status Walk::learn_from_canonicals() {
+  std::map<std::string, std::set<std::string>> values;
+  std::map<std::string, std::string> example;
+  for (const Seen& s : seen_) {
+    if (s.canonical.empty()) continue;
+    size_t q = s.url.find('?');
+    if (q == std::string::npos || s.canonical.substr(0, s.canonical.find('?')) != s.url.substr(0, q)) {
+      continue;
+    }
+    std::string kept = s.canonical.find('?') == std::string::npos ? "" : s.canonical.substr(s.canonical.find('?'));
+    std::string rest = s.url.substr(q + 1);
+    for (size_t i = 0; i <= rest.size();) {
+      size_t amp = rest.find('&', i);
+      if (amp == std::string::npos) amp = rest.size();
+      std::string param = rest.substr(i, amp - i);
+      size_t eq = param.find('=');
+      if (eq != std::string::npos && kept.find(param) == std::string::npos) {
+        values[param.substr(0, eq)].insert(param.substr(eq + 1));
+        example.emplace(param.substr(0, eq), s.url + " names " + s.canonical);
+      }
+      i = amp + 1;
+    }
+  }
+  bool learned = false;
+  for (const auto& [name, seen_values] : values) {
+    bool known = std::any_of(f_.strip_query_params.begin(), f_.strip_query_params.end(),
+                             [&](const Proposal& p) { return p.value == name; });
+    if (seen_values.size() < 2 || known) continue;
+    f_.strip_query_params.push_back(
+        {name, "rel=canonical leaves it out and it took " + std::to_string(seen_values.size()) +
+                   " values on the pages read, e.g. " + example[name]});
+    learned = true;
+  }
+  if (!learned) return Status::Ok();
+  if (Status st = load_draft(); !st.ok()) return st;
+  spellings_.clear();
+  for (Seen& s : seen_) {
+    std::string url = clean(s.page.url);
+    if (!url.empty()) s.url = url;
+    read(s);
+  }
+  return Status::Ok();
+}
+
 Result<SurveyFindings> Walk::finish() {
+  if (Status st = learn_from_canonicals(); !st.ok()) return st.failure();
   choose_article_shapes();
   if (article_shapes_.empty()) {
     return fail("no recognisable articles at " + f_.start_url + ": " + what_was_found());

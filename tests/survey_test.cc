@@ -50,9 +50,21 @@ TEST(GeneraliseUrls, PagesOfTheShapeThatAreNoArticlesAreKeptOut) {
   EXPECT_FALSE(matches(p, "http://h/Pages/tin-tuc.aspx"));
 }
 
+TEST(GeneraliseUrls, ShuffledParametersMatchInAnyOrderAndNoOtherParameter) {
+  std::string p = generalise_urls({"http://h/News/Detail.aspx?cat=3&newsid=1201",
+                                   "http://h/News/Detail.aspx?newsid=1202&cat=3"},
+                                  {}, /*any_order=*/true);
+  EXPECT_TRUE(matches(p, "http://h/News/Detail.aspx?newsid=7&cat=3"));
+  EXPECT_TRUE(matches(p, "http://h/News/Detail.aspx?cat=3&newsid=7"));
+  EXPECT_FALSE(matches(p, "http://h/News/Detail.aspx?cat=3&newsid=7&print=1"));
+  EXPECT_FALSE(matches(p, "http://h/News/Detail.aspx?cat=4&newsid=7"));
+}
+
 TEST(GeneralisePrefix, NumbersOnly) {
   EXPECT_EQ(generalise_prefix({"http://h/tin-tuc?page=2"}), "^https?://[^/]+/tin-tuc\\?page=\\d+");
   EXPECT_EQ(generalise_prefix({"http://h/lich/2024/05"}), "^https?://[^/]+/lich/\\d+/\\d+");
+  EXPECT_EQ(generalise_prefix({"http://h/lich?ngay=2026-12-07"}),
+            "^https?://[^/]+/lich\\?ngay=\\d+-\\d+-\\d+");
 }
 
 }  // namespace
