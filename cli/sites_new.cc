@@ -11,7 +11,7 @@
 #include "common/capture.h"
 #include "common/url.h"
 #include "config/config.h"
-#include "config/units.h"
+#include "common/units.h"
 #include "crawler/fetch_one.h"
 #include "crawler/fetcher.h"
 #include "survey/survey.h"
