@@ -37,11 +37,7 @@ UrlPieces pieces_of(const std::string& url) {
   }
   if (query == std::string::npos) return out;
   out.has_query = true;
-  std::string rest = url.substr(query + 1);
-  for (size_t i = 0; i <= rest.size();) {
-    size_t amp = rest.find('&', i);
-    if (amp == std::string::npos) amp = rest.size();
-    std::string param = rest.substr(i, amp - i);
+  for (const std::string& param : split_query(url.substr(query + 1))) {
     size_t eq = param.find('=');
     UrlPieces::Param p;
     p.name = param.substr(0, eq);
@@ -50,7 +46,6 @@ UrlPieces pieces_of(const std::string& url) {
       p.value = param.substr(eq + 1);
     }
     out.params.push_back(std::move(p));
-    i = amp + 1;
   }
   return out;
 }
@@ -214,6 +209,17 @@ std::string after_origin(const std::string& url) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_query(const std::string& query) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i <= query.size();) {
+    size_t amp = query.find('&', i);
+    if (amp == std::string::npos) amp = query.size();
+    out.push_back(query.substr(i, amp - i));
+    i = amp + 1;
+  }
+  return out;
+}
 
 std::string regex_escape(const std::string& text) {
   std::string out;

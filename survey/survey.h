@@ -77,6 +77,10 @@ std::string generalise_urls(const std::vector<std::string>& urls,
 // "^https?://[^/]+/tin-tuc\?page=\d+".
 std::string generalise_prefix(const std::vector<std::string>& urls, bool any_order = false);
 
+// The "name=value" pieces of a query string (without its '?'), split at '&', in order; empty
+// pieces kept.
+std::vector<std::string> split_query(const std::string& query);
+
 // ICU pattern syntax escaped: `text` matched literally.
 std::string regex_escape(const std::string& text);
 

@@ -43,14 +43,7 @@ struct Seen {
 std::string sorted_query(const std::string& url) {
   size_t q = url.find('?');
   if (q == std::string::npos) return url;
-  std::vector<std::string> params;
-  std::string rest = url.substr(q + 1);
-  for (size_t i = 0; i <= rest.size();) {
-    size_t amp = rest.find('&', i);
-    if (amp == std::string::npos) amp = rest.size();
-    params.push_back(rest.substr(i, amp - i));
-    i = amp + 1;
-  }
+  std::vector<std::string> params = split_query(url.substr(q + 1));
   std::sort(params.begin(), params.end());
   std::string sorted = url.substr(0, q + 1);
   for (size_t i = 0; i < params.size(); ++i) sorted += (i ? "&" : "") + params[i];
@@ -148,11 +141,7 @@ std::string Walk::clean(const std::string& raw) {
   size_t q = url.find('?');
   if (q != std::string::npos) {
     std::string kept;
-    std::string rest = url.substr(q + 1);
-    for (size_t i = 0; i <= rest.size();) {
-      size_t amp = rest.find('&', i);
-      if (amp == std::string::npos) amp = rest.size();
-      std::string param = rest.substr(i, amp - i);
+    for (const std::string& param : split_query(url.substr(q + 1))) {
       size_t eq = param.find('=');
       if (eq != std::string::npos && looks_opaque(param.substr(eq + 1))) {
         std::string name = param.substr(0, eq);
@@ -161,7 +150,6 @@ std::string Walk::clean(const std::string& raw) {
       } else if (!param.empty()) {
         kept += (kept.empty() ? "" : "&") + param;
       }
-      i = amp + 1;
     }
     url = url.substr(0, q) + (kept.empty() ? "" : "?" + kept);
     url = one_order(url);
@@ -361,16 +349,13 @@ void Walk::find_aliases() {
 
 // "utm_source=x&utm_medium=y" added to `of`: each name proposed for strip_query_params once.
 void Walk::propose_variant_params(const std::string& added, const std::string& of) {
-  for (size_t i = 0; i <= added.size();) {
-    size_t amp = added.find('&', i);
-    if (amp == std::string::npos) amp = added.size();
-    std::string name = added.substr(i, std::min(added.find('=', i), amp) - i);
+  for (const std::string& param : split_query(added)) {
+    std::string name = param.substr(0, param.find('='));
     bool known = std::any_of(f_.strip_query_params.begin(), f_.strip_query_params.end(),
                              [&](const Proposal& p) { return p.value == name; });
     if (!name.empty() && !known) {
       f_.strip_query_params.push_back({name, "a URL with it shows the same article as " + of});
     }
-    i = amp + 1;
   }
 }
 
@@ -641,17 +626,12 @@ Status Walk::learn_from_canonicals() {
       continue;
     }
     std::string kept = s.canonical.find('?') == std::string::npos ? "" : s.canonical.substr(s.canonical.find('?'));
-    std::string rest = s.url.substr(q + 1);
-    for (size_t i = 0; i <= rest.size();) {
-      size_t amp = rest.find('&', i);
-      if (amp == std::string::npos) amp = rest.size();
-      std::string param = rest.substr(i, amp - i);
+    for (const std::string& param : split_query(s.url.substr(q + 1))) {
       size_t eq = param.find('=');
       if (eq != std::string::npos && kept.find(param) == std::string::npos) {
         values[param.substr(0, eq)].insert(param.substr(eq + 1));
         example.emplace(param.substr(0, eq), s.url + " names " + s.canonical);
       }
-      i = amp + 1;
     }
   }
   bool learned = false;
