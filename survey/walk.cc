@@ -560,36 +560,57 @@ void Walk::find_traps() {
   }
 }
 
-// Month-first dates ("4/25/2021", .NET en-US): the article pages read again with
-// date_order = "month-first" give a date where the preset's order gave none (one page at least),
-// and take none away.
+// How the date the extractor found on `s` is printed: 1 when as month/day/year with a day over 12
+// ("4/25/2021", .NET en-US), -1 when as day/month/year with a day over 12, 0 when the page does
+// not tell (no date, an ambiguous day, neither spelling printed).
+int printed_order(const Seen& s, const Article& read) {
+  if (!read.published || read.published->size() < 10) return 0;
+  int year = std::stoi(read.published->substr(0, 4)), month = std::stoi(read.published->substr(5, 2)),
+      day = std::stoi(read.published->substr(8, 2));
+  if (day <= 12) return 0;
+  auto printed = [&](int first, int second) {
+    for (const std::string& a : {std::to_string(first), (first < 10 ? "0" : "") + std::to_string(first)}) {
+      std::string text = a + "/" + std::to_string(second) + "/" + std::to_string(year);
+      size_t at = s.page.body.find(text);
+      if (at != std::string::npos && (at == 0 || !ascii::is_digit(s.page.body[at - 1]))) return true;
+      text = a + "/" + (second < 10 ? "0" : "") + std::to_string(second) + "/" + std::to_string(year);
+      at = s.page.body.find(text);
+      if (at != std::string::npos && (at == 0 || !ascii::is_digit(s.page.body[at - 1]))) return true;
+    }
+    return false;
+  };
+  if (printed(month, day)) return 1;
+  if (printed(day, month)) return -1;
+  return 0;
+}
+
+// Month-first dates ("4/25/2021", .NET en-US): the dates the extractor found on the article pages
+// (read either way) are printed month/day/year with a day over 12, on one page at least and never
+// day/month/year; or pages read again with date_order = "month-first" gain a date and lose none.
 void Walk::find_date_order() {
-  std::vector<Seen*> dateless;
-  for (Seen& s : seen_) {
-    if (s.article.ok() && is_article_url(s.url) && !s.article->published) dateless.push_back(&s);
-  }
-  if (dateless.empty() || site_.extract.date_order == DateOrder::kMonthFirst) return;
+  if (site_.extract.date_order == DateOrder::kMonthFirst) return;
   ExtractRules month_first = site_.extract;
   month_first.date_order = DateOrder::kMonthFirst;
-  int gained = 0;
+  int printed_month_first = 0, printed_day_first = 0, gained = 0, lost = 0;
   std::string example;
-  for (Seen* s : dateless) {
-    auto again = extract_article(s->page.body, s->page.content_type, s->page.url, month_first);
-    if (again.ok() && again->published) {
-      ++gained;
-      example = *again->published + " at " + s->url;
-    }
-  }
   for (const Seen& s : seen_) {
-    if (!s.article.ok() || !s.article->published || !is_article_url(s.url)) continue;
+    if (!s.article.ok() || !is_article_url(s.url)) continue;
     auto again = extract_article(s.page.body, s.page.content_type, s.page.url, month_first);
-    if (!again.ok() || !again->published) return;  // month-first would lose a date
+    bool before = s.article->published.has_value();
+    bool after = again.ok() && again->published.has_value();
+    gained += !before && after;
+    lost += before && !after;
+    int order = printed_order(s, before ? *s.article : (again.ok() ? *again : *s.article));
+    printed_month_first += order > 0;
+    printed_day_first += order < 0;
+    if (order > 0 && example.empty() && after) example = *again->published + " at " + s.url;
   }
-  if (gained < 1) return;
+  if (lost > 0 || printed_day_first > 0 || (printed_month_first == 0 && gained == 0)) return;
   f_.date_order = "month-first";
-  f_.date_order_why = std::to_string(gained) + " of " + std::to_string(dateless.size()) +
-                      " article pages with no date read day-first have one read month-first (" +
-                      example + ")";
+  f_.date_order_why = std::to_string(printed_month_first) +
+                      " article pages print their date month/day/year with a day over 12 (" +
+                      example + "), none day/month/year; " + std::to_string(gained) +
+                      " gain a date read month-first, none loses one";
 }
 
 void Walk::pick_samples() {
