@@ -60,4 +60,22 @@ struct SitesTryOptions {
 };
 int run_sites_try(const SitesTryOptions& options, const GlobalOptions& global);
 
+// `provarc sites check FILE` for one file (cli/sites_command.cc): loads it as a preset (a file
+// in a platforms/ directory) or a site, and tries a site's crawl patterns on its start and listing
+// URLs and `urls`. The failure's message starts with the file and position at fault.
+Status check_config_file(const std::string& path, const std::vector<std::string>& urls,
+                         const GlobalOptions& global);
+
+// `provarc sites new ID URL [--name NAME] [--province NAME] [--out FILE] [--pages N] [--delay D]
+// [--contact-url URL]` (cli/sites_new.cc): drafts a site file from the site itself (survey/),
+// checks it as `sites check` does, writes it and prints a summary. Returns the exit code: 0
+// written, 1 the site could not be surveyed (unreachable, robots.txt, no articles) or the file
+// not written, 2 a bad command line.
+struct SitesNewOptions {
+  std::string id, url, name, province, out, contact_url;
+  int pages = 40;
+  std::string delay = "1s";
+};
+int run_sites_new(const SitesNewOptions& options, const GlobalOptions& global);
+
 }  // namespace provarc

@@ -97,11 +97,13 @@ std::vector<std::string> patterns_giving_up(const SiteConfig& site,
   return lines;
 }
 
+}  // namespace
+
 // A file in a directory named "platforms" is a preset; any other is a site file, whose preset is
 // read from platforms_dir() (the config directory's), and whose crawl patterns are tried on its
 // sample URLs.
-Status check_file(const std::string& path, const std::vector<std::string>& urls,
-                  const GlobalOptions& global) {
+Status check_config_file(const std::string& path, const std::vector<std::string>& urls,
+                         const GlobalOptions& global) {
   const fs::path file(path);
   if (file.parent_path().filename() == "platforms") {
     auto rules = load_platform(file.parent_path().string(), file.stem().string());
@@ -116,10 +118,12 @@ Status check_file(const std::string& path, const std::vector<std::string>& urls,
   return problems.empty() ? Status::Ok() : Status(fail(problems));
 }
 
+namespace {
+
 int run_check(const CheckOptions& options, const GlobalOptions& global) {
   int exit_code = kExitOk;
   for (const std::string& path : options.files) {
-    Status status = check_file(path, options.urls, global);
+    Status status = check_config_file(path, options.urls, global);
     if (status.ok()) {
       std::cout << path << ": ok\n";
     } else {
@@ -168,6 +172,26 @@ void add_sites_commands(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::IsMember({"text", "json"}));
   try_cmd->callback([try_options, &global] {
     global.exit_code = run_sites_try(*try_options, global);
+  });
+
+  auto new_options = std::make_shared<SitesNewOptions>();
+  CLI::App* new_cmd = sites->add_subcommand(
+      "new", "draft a site file from the site itself: fetches the start URL and pages it links "
+             "politely (see README \"Add a province\")");
+  new_cmd->add_option("id", new_options->id, "the site id ([a-z0-9-]+)")->required();
+  new_cmd->add_option("url", new_options->url, "the start URL (the site's home page)")->required();
+  new_cmd->add_option("--name", new_options->name, "the department's name");
+  new_cmd->add_option("--province", new_options->province, "the province");
+  new_cmd->add_option("--out", new_options->out, "the file to write (default ./<id>.toml; never "
+                                                  "overwritten)");
+  new_cmd->add_option("--pages", new_options->pages, "pages fetched at most (default 40)")
+      ->check(CLI::Range(1, 1000));
+  new_cmd->add_option("--delay", new_options->delay,
+                      "gap between requests, as the draft's [crawl] delay (default 1s)");
+  new_cmd->add_option("--contact-url", new_options->contact_url,
+                      "the page in the User-Agent (default: the placeholder, to be replaced)");
+  new_cmd->callback([new_options, &global] {
+    global.exit_code = run_sites_new(*new_options, global);
   });
 }
 

@@ -38,42 +38,69 @@ FetchedRobots fetch_robots(Transport& transport, const std::string& url,
   }
 }
 
-Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& raw_url,
-                           Transport& transport) {
-  auto url = canonicalize_url(raw_url, site.crawl.strip_query_params);
-  if (!url.ok()) return url.failure();
-  auto origin = url_origin(*url);
-  if (!origin.ok()) return origin.failure();
+PoliteFetcher::PoliteFetcher(const SiteConfig& site, Transport& transport)
+    : site_(&site), transport_(&transport) {}
 
-  std::string agent = crawler_user_agent(site.contact_url);
-  FetchedRobots robots = fetch_robots(transport, *origin + "/robots.txt", agent, site.crawl);
+PoliteFetcher::Origin& PoliteFetcher::origin(const std::string& origin_url,
+                                             const std::string& agent) {
+  auto found = origins_.find(origin_url);
+  if (found != origins_.end()) return found->second;
+  Origin fresh;
+  fresh.robots = fetch_robots(*transport_, origin_url + "/robots.txt", agent, site_->crawl);
+  ++requests_;
+  fresh.last_start = transport_->now();
+  // The gap a crawl would leave between two requests to the host.
+  fresh.gap = Millis(site_->crawl.delay_ms);
+  if (auto crawl_delay = fresh.robots.verdict.rules.crawl_delay_seconds(agent)) {
+    Millis asked(static_cast<int64_t>(*crawl_delay * 1000));
+    fresh.gap = std::max(fresh.gap, std::min(asked, Millis(site_->crawl.max_crawl_delay_ms)));
+  }
+  return origins_.emplace(origin_url, std::move(fresh)).first->second;
+}
+
+void PoliteFetcher::wait_turn(Origin& origin) {
+  if (origin.last_start) {
+    auto due = *origin.last_start + origin.gap;
+    auto now = transport_->now();
+    if (due > now) transport_->sleep_for(due - now);
+  }
+  origin.last_start = transport_->now();
+}
+
+Result<OneFetch> PoliteFetcher::fetch(const std::string& raw_url) {
+  auto url = canonicalize_url(raw_url, site_->crawl.strip_query_params);
+  if (!url.ok()) return url.failure();
+  auto origin_url = url_origin(*url);
+  if (!origin_url.ok()) return origin_url.failure();
+
+  std::string agent = crawler_user_agent(site_->contact_url);
+  Origin& host = origin(*origin_url, agent);
+  const FetchedRobots& robots = host.robots;
   if (robots.verdict.kind == RobotsVerdict::Kind::kDisallowAll) {
     return fail(robots.final_url + ": " + robots.verdict.reason + "; nothing may be fetched from " +
-                *origin);
+                *origin_url);
   }
   RobotsTxt::Decision decision = robots.verdict.rules.check(agent, *url);
   OneFetch out;
   out.robots = describe(decision, robots);
   if (!decision.allowed) return fail(*url + ": " + out.robots + "; not fetched");
 
-  // The gap a crawl would leave between two requests to the host.
-  Millis gap(site.crawl.delay_ms);
-  if (auto crawl_delay = robots.verdict.rules.crawl_delay_seconds(agent)) {
-    Millis asked(static_cast<int64_t>(*crawl_delay * 1000));
-    gap = std::max(gap, std::min(asked, Millis(site.crawl.max_crawl_delay_ms)));
-  }
-  transport.sleep_for(gap);
-
-  std::string fetched_at = format_utc(transport.wall_now());
-  FetchResult result = fetch_blocking(transport, request_with_rules(*url, agent, site.crawl));
+  wait_turn(host);
+  std::string fetched_at = format_utc(transport_->wall_now());
+  FetchResult result = fetch_blocking(*transport_, request_with_rules(*url, agent, site_->crawl));
+  ++requests_;
   out.capture = std::move(result.capture);
   if (out.capture.outcome == CaptureOutcome::kError) {
     return fail(*url + ": " + out.capture.error);
   }
-  out.capture.site = site.id;
+  out.capture.site = site_->id;
   out.capture.kind = CaptureKind::kPage;
   out.capture.fetched_at = fetched_at;
   return out;
+}
+
+Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& url, Transport& transport) {
+  return PoliteFetcher(site, transport).fetch(url);
 }
 
 Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& url) {

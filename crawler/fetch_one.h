@@ -1,7 +1,10 @@
 // crawler/fetch_one.h: fetching politely outside a crawl: one page as the crawler would fetch it
-// (`provarc sites try --url`), and a robots.txt as the crawler would read it (`provarc robots`).
+// (`provarc sites try --url`), a few dozen pages of one site in turn (`provarc sites new`), and a
+// robots.txt as the crawler would read it (`provarc robots`).
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "common/capture.h"
@@ -41,5 +44,35 @@ struct OneFetch {
 Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& url);
 // The same on `transport` (tests: a scripted one).
 Result<OneFetch> fetch_one(const SiteConfig& site, const std::string& url, Transport& transport);
+
+// Pages of one site fetched one after another, each as fetch_one() fetches it, but with each
+// origin's robots.txt read once and the gap kept between any two requests to an origin (the
+// site's delay, raised to robots.txt's Crawl-delay up to the site's cap): a crawl's politeness
+// for a short walk. A 3xx is returned, not followed. Not thread-safe; `site` and `transport`
+// must outlive it.
+class PoliteFetcher {
+ public:
+  PoliteFetcher(const SiteConfig& site, Transport& transport);
+
+  // Fails as fetch_one() does: not an absolute http(s) URL, robots.txt unreachable or
+  // disallowing `url`, or the page fetch itself failing.
+  Result<OneFetch> fetch(const std::string& url);
+
+  int requests() const { return requests_; }  // robots.txt and pages asked for so far
+
+ private:
+  struct Origin {
+    FetchedRobots robots;
+    Millis gap{0};
+    std::optional<SteadyTime> last_start;
+  };
+  Origin& origin(const std::string& origin_url, const std::string& agent);
+  void wait_turn(Origin& origin);
+
+  const SiteConfig* site_;
+  Transport* transport_;
+  std::map<std::string, Origin> origins_;
+  int requests_ = 0;
+};
 
 }  // namespace provarc
