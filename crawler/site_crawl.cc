@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/ascii.h"
 #include "crawler/links.h"
 
 namespace provarc {
@@ -391,10 +390,7 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
 
 std::optional<DateStep> SiteCrawl::calendar_step_of(const std::string& url,
                                                     const PageSignals& page) const {
-  // A date needs four digits in a row (a year, or a compact 20261207).
-  int run = 0, longest = 0;
-  for (char c : url) longest = std::max(longest, run = ascii::is_digit(c) ? run + 1 : 0);
-  if (longest < 4) return std::nullopt;
+  if (!carries_date(url)) return std::nullopt;  // most article URLs: no link is read again
   for (const std::string& raw : page.links) {
     auto link = identity_.canonicalize(raw);
     if (!link.ok()) continue;

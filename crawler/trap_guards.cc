@@ -179,6 +179,22 @@ std::optional<DateStep> date_step(const std::string& from, const std::string& to
   return step;
 }
 
+bool carries_date(const std::string& url) {
+  for (size_t i = 0; i < url.size();) {
+    if (!ascii::is_digit(url[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < url.size() && date_char(url[j])) ++j;
+    size_t end = j;
+    while (end > i && !ascii::is_digit(url[end - 1])) --end;
+    if (parse_url_date(url.substr(i, end - i))) return true;
+    i = j;
+  }
+  return false;
+}
+
 bool StepGuard::has_budget(const std::string& pattern) const {
   auto it = spent_.find(pattern);
   return it == spent_.end() || it->second < kStepBudget;

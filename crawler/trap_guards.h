@@ -43,6 +43,9 @@ struct DateStep {
   std::string unit;  // "day", "week", "month"
 };
 std::optional<DateStep> date_step(const std::string& from, const std::string& to);
+// True when a run of digits and separators of `url` reads as a date as date_step() reads them:
+// the cheap first test of a calendar page.
+bool carries_date(const std::string& url);
 
 class StepGuard {
  public:

@@ -226,6 +226,11 @@ TEST(TrapGuards, ADateSteppingByADayWeekOrMonthIsACalendar) {
   EXPECT_FALSE(date_step("http://a.vn/2026/12/07/hoi-nghi-a", "http://a.vn/2026/12/08/hoi-nghi-b"))
       << "two articles of consecutive days";
   EXPECT_FALSE(date_step(cal + "1890-12-07", cal + "1890-12-08")) << "no year of the web";
+
+  EXPECT_TRUE(carries_date(cal + "2026-12-07"));
+  EXPECT_TRUE(carries_date("http://a.vn/wps/portal/s/lich-cong-tac/2026/12"));
+  EXPECT_FALSE(carries_date("http://a.vn/News/Detail.aspx?cat=3&newsid=1201"));
+  EXPECT_FALSE(carries_date("http://a.vn/1446/38995/68251/637201/tin-tuc/hoi-nghi"));
 }
 
 TEST(SiteIdentity, PrintAndMobileMarkersInAUrl) {
