@@ -90,7 +90,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Archive::articles_title
   const std::string doing = "finding the articles of " + std::string(site) + " titled like " +
                             std::string(url);
   Result<sql::Statement> stmt = core_->db().prepare(
-      "SELECT a.url, v.content_hash FROM articles a JOIN article_versions v"
+      "SELECT a.url, provarc_hex(v.content_hash) FROM articles a JOIN article_versions v"
       " ON v.id = a.latest_version_id WHERE a.site = ?1 AND a.url != ?2 AND v.title = ?3"
       " LIMIT ?4");
   if (!stmt.ok()) return core_->failed(doing, stmt.failure());
