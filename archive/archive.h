@@ -417,6 +417,12 @@ class Archive {
   // at most `limit`: what a page showing the same article may be an alias of.
   Result<std::vector<std::pair<std::string, std::string>>> articles_at_path(
       std::string_view site, std::string_view url, std::string_view title, int limit);
+  // Articles of `site` other than `url`, at any path, whose latest version has the title `title`,
+  // with that version's content hash, at most `limit`: what a print or mobile twin at a path of
+  // its own may be an alias of. No index serves titles (schema v8): it reads the site's articles
+  // (articles_by_site), so callers ask only for pages whose URL marks them as a twin.
+  Result<std::vector<std::pair<std::string, std::string>>> articles_titled(
+      std::string_view site, std::string_view url, std::string_view title, int limit);
 
   // Records `session`, learned for `site` by run `run_id` (0: none), replacing an earlier record
   // of the same host and parameter.

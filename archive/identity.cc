@@ -52,6 +52,23 @@ Result<std::optional<std::string>> Archive::article_url_for(std::string_view url
   return std::optional<std::string>();
 }
 
+namespace {
+
+// The (url, content hash) rows `stmt` selects, bound already.
+Result<std::vector<std::pair<std::string, std::string>>> url_hash_rows(ArchiveCore& core,
+                                                                       sql::Statement& stmt,
+                                                                       const std::string& doing) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    Result<bool> row = stmt.step();
+    if (!row.ok()) return core.failed(doing, row.failure());
+    if (!*row) return out;
+    out.emplace_back(stmt.text_at(0), stmt.text_at(1));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<std::pair<std::string, std::string>>> Archive::articles_at_path(
     std::string_view site, std::string_view url, std::string_view title, int limit) {
   const std::string head(url.substr(0, url.find('?')));
@@ -65,13 +82,20 @@ Result<std::vector<std::pair<std::string, std::string>>> Archive::articles_at_pa
       " LIMIT ?4");
   if (!stmt.ok()) return core_->failed(doing, stmt.failure());
   stmt->bind(1, site).bind(2, url).bind(3, head).bind(4, int64_t{limit}).bind(5, title);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (;;) {
-    Result<bool> row = stmt->step();
-    if (!row.ok()) return core_->failed(doing, row.failure());
-    if (!*row) return out;
-    out.emplace_back(stmt->text_at(0), stmt->text_at(1));
-  }
+  return url_hash_rows(*core_, *stmt, doing);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Archive::articles_titled(
+    std::string_view site, std::string_view url, std::string_view title, int limit) {
+  const std::string doing = "finding the articles of " + std::string(site) + " titled like " +
+                            std::string(url);
+  Result<sql::Statement> stmt = core_->db().prepare(
+      "SELECT a.url, provarc_hex(v.content_hash) FROM articles a JOIN article_versions v"
+      " ON v.id = a.latest_version_id WHERE a.site = ?1 AND a.url != ?2 AND v.title = ?3"
+      " LIMIT ?4");
+  if (!stmt.ok()) return core_->failed(doing, stmt.failure());
+  stmt->bind(1, site).bind(2, url).bind(3, title).bind(4, int64_t{limit});
+  return url_hash_rows(*core_, *stmt, doing);
 }
 
 Status Archive::record_learned_session(std::string_view site, const LearnedSession& session,

@@ -140,11 +140,12 @@ class ArchiveCrawlStore : public CrawlStore {
   }
 
   Result<RecordedCapture> record(const Capture& capture, bool is_article) override {
-    return record_extracted(capture, is_article, nullptr);
+    return record_extracted(capture, is_article, nullptr, Hints{});
   }
 
   Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
-                                           std::unique_ptr<Extraction> extracted) override {
+                                           std::unique_ptr<Extraction> extracted,
+                                           const Hints& hints) override {
     auto site = sites_.find(capture.site);
     if (site == sites_.end()) return fail("crawl: capture of unknown site \"" + capture.site + "\"");
     auto* prepared = dynamic_cast<Prepared*>(extracted.get());
@@ -152,7 +153,7 @@ class ArchiveCrawlStore : public CrawlStore {
                                 prepared != nullptr
                                     ? std::move(prepared->ingest)
                                     : prepare_ingest(capture, *site->second, is_article),
-                                /*alias_by_content=*/true);
+                                /*alias_by_content=*/true, hints.twin_marker);
     if (!outcome.ok()) return outcome.failure();
     tally_template(tallies_[capture.site], *outcome, !site->second->extract.body.empty(),
                    capture.url);

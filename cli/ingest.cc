@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "common/digest.h"
 
@@ -96,22 +97,38 @@ Result<IngestOutcome> record_parsed(Archive& archive, const ParseRecord& record)
   return outcome;
 }
 
-// The registered article at the same path as `capture` whose latest version `parsed` equals, once
-// given that article's URL; "" when none (or when the capture's URL is an article already).
-Result<std::string> same_article(Archive& archive, const Capture& capture, const SiteConfig& site,
-                                 const Article& parsed) {
+// The registered article `parsed` shows, given that article's URL (same title and content
+// hash), when `capture`'s URL is no article yet: among the site's articles at the same path (same
+// origin and path, another query), and with a `twin_marker` at any path. Returns the article's URL
+// and the evidence for the alias; "" when none.
+Result<std::pair<std::string, std::string>> same_article(Archive& archive, const Capture& capture,
+                                                         const SiteConfig& site,
+                                                         const Article& parsed,
+                                                         std::string_view twin_marker) {
+  using Found = std::pair<std::string, std::string>;
   auto registered = archive.article_url_for(capture.url);
   if (!registered.ok()) return registered.failure();
-  if (*registered && **registered == capture.url) return std::string();
-  if (parsed.title.empty()) return std::string();
-  auto candidates = archive.articles_at_path(site.id, capture.url, parsed.title, 20);
-  if (!candidates.ok()) return candidates.failure();
-  for (const auto& [url, hash] : *candidates) {
-    Article as_there = parsed;
-    as_there.url = url;
-    if (content_hash(as_there) == hash) return url;
+  if (*registered && **registered == capture.url) return Found();
+  if (parsed.title.empty()) return Found();
+  auto equal = [&](const std::vector<std::pair<std::string, std::string>>& candidates) {
+    for (const auto& [url, hash] : candidates) {
+      Article as_there = parsed;
+      as_there.url = url;
+      if (content_hash(as_there) == hash) return url;
+    }
+    return std::string();
+  };
+  auto at_path = archive.articles_at_path(site.id, capture.url, parsed.title, 20);
+  if (!at_path.ok()) return at_path.failure();
+  if (std::string url = equal(*at_path); !url.empty()) return Found(url, "same article as " + url);
+  if (twin_marker.empty()) return Found();
+  auto titled = archive.articles_titled(site.id, capture.url, parsed.title, 20);
+  if (!titled.ok()) return titled.failure();
+  if (std::string url = equal(*titled); !url.empty()) {
+    return Found(url, "twin of " + url + ": " + std::string(twin_marker) +
+                          " and the same article (title and content)");
   }
-  return std::string();
+  return Found();
 }
 
 PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article) {
@@ -121,13 +138,14 @@ PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bo
 
 Result<IngestOutcome> write_ingest(Archive& archive, const Capture& fetched,
                                    const SiteConfig& site, int64_t run_id, bool is_article,
-                                   PreparedIngest prepared, bool alias_by_content) {
+                                   PreparedIngest prepared, bool alias_by_content,
+                                   std::string_view twin_marker) {
   Capture capture = fetched;
-  std::string same_as;
+  std::string same_as, evidence;
   if (alias_by_content && prepared.article) {
-    auto found = same_article(archive, capture, site, *prepared.article);
+    auto found = same_article(archive, capture, site, *prepared.article, twin_marker);
     if (!found.ok()) return found.failure();
-    same_as = *found;
+    std::tie(same_as, evidence) = *found;
   }
   if (!same_as.empty()) {
     // Filed under the article it shows: extracted again under that URL (the URL is content).
@@ -144,7 +162,7 @@ Result<IngestOutcome> write_ingest(Archive& archive, const Capture& fetched,
     outcome = IngestOutcome{};
     outcome.capture_id = *capture_id;
     if (!same_as.empty()) {
-      UrlAlias alias{fetched.url, same_as, "same article as " + same_as};
+      UrlAlias alias{fetched.url, same_as, evidence};
       if (Status a = archive.record_alias(site.id, alias, *capture_id, run_id); !a.ok()) return a;
       outcome.same_as = same_as;
     }

@@ -81,7 +81,12 @@ Result<IngestOutcome> ingest_capture(Archive& archive, const Capture& capture,
 // parseable; nothing otherwise): pure CPU, no archive, thread-safe. write_ingest() is the rest,
 // with what prepare_ingest() returned for the same capture, site and `is_article`, and
 // `alias_by_content` as ingest_capture() takes it (a page filed under another article is
-// extracted again under that article's URL).
+// extracted again under that article's URL). `twin_marker`, with `alias_by_content`: what in the
+// capture's URL marks it as a print or mobile rendering ("path segment /m/", "page Print.aspx",
+// crawler/identity.h twin_marker()); such a page is compared with the site's articles at every
+// path, not only at its own, and filed under the one it equals (its title and content hash, the
+// URL set aside), the alias's evidence naming both signals. Without a marker, content equality
+// alone never merges pages at different paths.
 struct PreparedIngest {
   bool parsed = false;           // extraction ran (its result is in `record`)
   ParseRecord record;            // capture_id still 0: write_ingest() sets it
@@ -90,7 +95,8 @@ struct PreparedIngest {
 PreparedIngest prepare_ingest(const Capture& capture, const SiteConfig& site, bool is_article);
 Result<IngestOutcome> write_ingest(Archive& archive, const Capture& capture,
                                    const SiteConfig& site, int64_t run_id, bool is_article,
-                                   PreparedIngest prepared, bool alias_by_content = false);
+                                   PreparedIngest prepared, bool alias_by_content = false,
+                                   std::string_view twin_marker = {});
 
 // Registers the URL of the stored capture `capture_id` as an article and parses it (when
 // parseable), in one transaction. For captures already stored by store_capture().

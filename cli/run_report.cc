@@ -36,7 +36,7 @@ bool run_was_stopped(const RunRecord& run) {
 OrderedJson guards_to_json(const std::map<std::string, int64_t>& refused) {
   OrderedJson guards = OrderedJson::object();
   for (const char* name : {kGuardDepth, kGuardUrlLength, kGuardRepeatedSegments, kGuardStep,
-                           kGuardAliasShape, kGuardDiscoveryCap}) {
+                           kGuardCalendar, kGuardAliasShape, kGuardDiscoveryCap}) {
     auto it = refused.find(name);
     guards[name] = it == refused.end() ? 0 : it->second;
   }

@@ -38,6 +38,8 @@ inline constexpr const char* kGuardUrlLength = "url_length";         // longer t
 inline constexpr const char* kGuardRepeatedSegments = "repeated_segments";
 inline constexpr const char* kGuardStep = "step";                    // a number stepping on a page
                                                                      // that showed nothing new
+inline constexpr const char* kGuardCalendar = "calendar";            // a date stepping by a day,
+                                                                     // week or month (trap_guards.h)
 inline constexpr const char* kGuardAliasShape = "alias_shape";       // a URL shape whose fetches
                                                                      // were all aliases of known ones
 inline constexpr const char* kGuardDiscoveryCap = "discovery_cap";   // the run's cap on new URLs

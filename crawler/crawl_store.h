@@ -28,7 +28,8 @@ struct RecordedCapture {
   // The capture is a 404 or 410 of an article the store knew, now marked gone (never deleted).
   bool gone = false;
   // The page shows the same article as this known article URL, which differs from it only in its
-  // query: the store filed the capture under that article and recorded the alias (no new article).
+  // query or, when the crawler's hints marked it as a twin, anywhere: the store filed the capture
+  // under that article and recorded the alias (no new article).
   std::string same_as;
 };
 
@@ -106,9 +107,19 @@ class CrawlStore {
   virtual std::unique_ptr<Extraction> extract(const Capture& capture, bool is_article) const {
     return nullptr;
   }
-  // record() with what extract() returned for the same capture (nullptr: record() does it all).
+  // What the crawler read in a page's URL for the store's identity check.
+  struct Hints {
+    // What marks the URL as a print or mobile rendering (crawler/identity.h twin_marker()), ""
+    // when nothing does. A store that can tell files such an article page under the known article
+    // of the site it shows, at any path (RecordedCapture::same_as); content equality alone, without
+    // a marker, merges only URLs that differ in the query.
+    std::string twin_marker;
+  };
+  // record() with what extract() returned for the same capture (nullptr: record() does it all)
+  // and the crawler's `hints`.
   virtual Result<RecordedCapture> record_extracted(const Capture& capture, bool is_article,
-                                                   std::unique_ptr<Extraction> extracted) {
+                                                   std::unique_ptr<Extraction> extracted,
+                                                   const Hints& hints) {
     return record(capture, is_article);
   }
 

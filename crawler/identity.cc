@@ -209,4 +209,69 @@ bool differs_only_in_query(const std::string& a, const std::string& b) {
   return a != b && split(a).head == split(b).head;
 }
 
+namespace {
+
+bool is_twin_segment(const std::string& lower) {
+  for (const char* marker : {"m", "mobile", "print", "printer", "in", "in-bai", "inbai", "ban-in",
+                             "amp"}) {
+    if (lower == marker) return true;
+  }
+  return false;
+}
+
+// A page (the last path segment) named as a print rendering: Print.aspx, PrintNews.aspx,
+// NewsPrint.aspx, InBai.aspx, in-tin.html.
+bool is_twin_page(const std::string& lower) {
+  std::string stem = lower.substr(0, lower.find('.'));
+  if (stem.size() < 4 || stem.size() == lower.size()) return false;  // a file name, not a slug
+  if (stem.rfind("print", 0) == 0) return true;
+  if (stem.size() >= 5 && stem.compare(stem.size() - 5, 5, "print") == 0) return true;
+  return stem == "inbai" || stem == "in-bai" || stem == "intin" || stem == "in-tin";
+}
+
+std::string twin_parameter(const std::string& param) {
+  const std::string name = param_name(param);
+  size_t eq = param.find('=');
+  if (eq == std::string::npos) return "";
+  const std::string value = ascii::lowercase(percent_decoded(param.substr(eq + 1)));
+  const bool yes = value == "1" || value == "true" || value == "yes";
+  if ((name == "print" || name == "printview" || name == "mobile") && yes) return param;
+  for (const char* named : {"layout", "view", "mode", "format", "p_p_mode", "presentationtemplate",
+                            "pt"}) {
+    if (name != named) continue;
+    if (value.find("print") != std::string::npos || value.find("inbai") != std::string::npos ||
+        value.find("in-bai") != std::string::npos) {
+      return param;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string twin_marker(const std::string& url) {
+  const Split parts = split(url);
+  const size_t path = path_start(parts.head);
+  const size_t scheme = parts.head.find("://");
+  if (scheme != std::string::npos) {
+    std::string host = ascii::lowercase(parts.head.substr(scheme + 3, path - scheme - 3));
+    if (host.rfind("m.", 0) == 0) return "host " + host;
+  }
+  const std::string path_part = parts.head.substr(path);
+  for (size_t i = 1; i < path_part.size();) {
+    size_t slash = path_part.find('/', i);
+    const bool last = slash == std::string::npos;
+    if (last) slash = path_part.size();
+    const std::string segment = path_part.substr(i, slash - i);
+    const std::string lower = ascii::lowercase(segment);
+    if (!last && is_twin_segment(lower)) return "path segment /" + segment + "/";
+    if (last && is_twin_page(lower)) return "page " + segment;
+    i = slash + 1;
+  }
+  for (const std::string& param : query_params(parts.query)) {
+    if (std::string marker = twin_parameter(param); !marker.empty()) return "parameter " + marker;
+  }
+  return "";
+}
+
 }  // namespace provarc

@@ -96,4 +96,15 @@ std::string param_value(const std::string& url, const std::string& param, bool p
 // True when `a` and `b` (canonical) have the same origin and path and differ only in their query.
 bool differs_only_in_query(const std::string& a, const std::string& b);
 
+// What in the canonical URL `url` marks it as a print or mobile rendering of a page, for people
+// ("path segment /m/", "page Print.aspx", "parameter layout=print", "host m.example.vn"); "" when
+// nothing does. The markers are those the portals print (docs/portals.md, docs/crawl-identity.md):
+// a path segment m, mobile, print, in, in-bai, ban-in or amp; a page whose name starts or ends
+// with "print" or is InBai/InTin; print=, printview= or mobile= set to 1/true; a parameter layout,
+// view, mode, format, p_p_mode or presentationtemplate whose value names print (print, pop_up is
+// not enough) or "InBai"; a host starting "m.". A marker is one signal, never a decision alone:
+// the crawl files such a page as an alias only when its article also equals a known one
+// (crawl_store.h Hints), and follows such links after the articles that may be their originals.
+std::string twin_marker(const std::string& url);
+
 }  // namespace provarc

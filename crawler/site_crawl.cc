@@ -211,20 +211,45 @@ Status SiteCrawl::discover_from(const FrontierEntry& item, const Capture& captur
   return Status::Ok();
 }
 
-// The page's links first, then its number steps (whose budget depends on whether the page showed
-// new articles), then its pagination.
+// The page's links first, then its date steps (a calendar's days: a budget per pattern), then its
+// number steps (whose budget depends on whether the page showed new articles), then its
+// pagination. Print and mobile twins wait behind the articles they may render, and show nothing
+// new.
 Status SiteCrawl::offer_links(const FrontierEntry& item, const SiteDiscovery::Links& links) {
   std::vector<const Discovered*> steps;
+  std::vector<std::pair<Discovered, std::string>> calendar;
   bool shows_new = false;
   for (const Discovered& link : links.links) {
-    if (number_step(item.url, link.entry.url) && !discovery_.article_by_pattern(link.entry.url)) {
+    const std::string& url = link.entry.url;
+    if (discovery_.role_of_url(url) != PageRole::kListing) {
+      if (auto step = date_step(item.url, url)) {
+        Discovered day = link;
+        day.article = false;  // a calendar's page, by the same evidence (calendar_step_of())
+        day.entry.priority = std::min(day.entry.priority, kPriorityOther);
+        calendar.emplace_back(std::move(day), step->pattern);
+        continue;
+      }
+    }
+    if (number_step(item.url, url) && !discovery_.article_by_pattern(url)) {
       steps.push_back(&link);
       continue;
     }
+    const bool twin = link.article && !twin_marker(url).empty();
+    Discovered later = link;
+    if (twin) later.entry.priority = std::min(later.entry.priority, kPriorityOther);
     SiteAdmission::Outcome offered;
-    if (Status s = offer_link(item, link, true, &offered); !s.ok()) return s;
+    if (Status s = offer_link(item, later, true, &offered); !s.ok()) return s;
     // An article the archive has not fetched yet, whichever page linked it first.
-    shows_new = shows_new || (link.article && offered.unfetched);
+    shows_new = shows_new || (link.article && !twin && offered.unfetched);
+  }
+  for (const auto& [day, pattern] : calendar) {
+    if (!calendar_steps_.has_budget(pattern)) {
+      refuse(kGuardCalendar, day.entry.url, false, shows_new);
+      continue;
+    }
+    SiteAdmission::Outcome offered;
+    if (Status s = offer_link(item, day, true, &offered); !s.ok()) return s;
+    if (offered.is_new) calendar_steps_.spend(pattern);
   }
   for (const Discovered* link : steps) {
     if (Status s = offer_link(item, *link, shows_new, nullptr); !s.ok()) return s;
@@ -314,6 +339,18 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
   if (page != nullptr) remember_print(item.url, page->fingerprint);
   const PageIdentity as = identify(item, page);
   bool article = d.parse_as_article && as.alias_of.empty();
+  if (article && as.stands_for.empty() && page != nullptr) {
+    if (auto step = calendar_step_of(item.url, *page)) {
+      article = false;
+      if (calendars_noted_.insert(step->pattern).second) {
+        log_("note: " + config().id + ": " + item.url + " is a calendar page, not an article: " +
+             "it links the " + step->unit + " " + step->to + " of its date " + step->from + " (" +
+             step->pattern + ")");
+      }
+    }
+  }
+  CrawlStore::Hints hints;
+  if (article) hints.twin_marker = twin_marker(item.url);
   if (!as.stands_for.empty()) {
     capture.requested_url = capture.url;
     capture.url = as.stands_for;
@@ -324,7 +361,7 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
   std::unique_ptr<CrawlStore::Extraction> extraction = std::move(reading->extraction);
   if (!as.stands_for.empty() || article != d.parse_as_article) extraction.reset();
   return store_.atomically([&]() -> Status {
-    auto recorded = store_.record_extracted(capture, article, std::move(extraction));
+    auto recorded = store_.record_extracted(capture, article, std::move(extraction), hints);
     if (!recorded.ok()) return recorded.failure();
     count(*recorded, d);
     if (Status s = record_identity(item, as, recorded->capture_id); !s.ok()) return s;
@@ -349,6 +386,17 @@ Status SiteCrawl::settle(const FrontierEntry& item, const Disposition& d, Millis
     }
     return store_.mark_done(item.id);  // 2xx, 304, and 4xx: the server's answer is the record
   });
+}
+
+std::optional<DateStep> SiteCrawl::calendar_step_of(const std::string& url,
+                                                    const PageSignals& page) const {
+  if (!carries_date(url)) return std::nullopt;  // most article URLs: no link is read again
+  for (const std::string& raw : page.links) {
+    auto link = identity_.canonicalize(raw);
+    if (!link.ok()) continue;
+    if (auto step = date_step(url, *link)) return step;
+  }
+  return std::nullopt;
 }
 
 }  // namespace provarc

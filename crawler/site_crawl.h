@@ -163,6 +163,9 @@ class SiteCrawl {
                     SiteAdmission::Outcome* outcome);
   void refuse(const std::string& guard, const std::string& url, bool pagination, bool shows_new);
   PageIdentity identify(const FrontierEntry& item, const PageSignals* page);
+  // A link of `page` (fetched as `url`) whose only change from `url` is a date stepping by a day,
+  // a week or a month: the page is a calendar's, not an article (trap_guards.h date_step()).
+  std::optional<DateStep> calendar_step_of(const std::string& url, const PageSignals& page) const;
   Status record_identity(const FrontierEntry& item, const PageIdentity& as, int64_t capture_id);
   Status queue_stale_articles();
   void count(const RecordedCapture& recorded, const Disposition& d);
@@ -194,6 +197,8 @@ class SiteCrawl {
   std::optional<Probe> probe_;
   std::vector<SessionParam> waiting_probes_;
   StepGuard steps_;
+  StepGuard calendar_steps_;  // date steps, per pattern, whatever their page showed
+  std::set<std::string> calendars_noted_;  // date step patterns logged as calendars
   AliasShapeGuard alias_shapes_;
   RefusalCounter refusals_;
   std::map<std::string, int> canonical_claims_;  // rel=canonical targets: pages claiming each

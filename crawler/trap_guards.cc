@@ -1,5 +1,6 @@
 #include "crawler/trap_guards.h"
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -69,6 +70,129 @@ std::optional<NumberStep> number_step(const std::string& from, const std::string
   step.to = std::stoll(b[*differing]);
   for (size_t i = 0; i < b.size(); ++i) step.pattern += i == *differing ? "#" : b[i];
   return step;
+}
+
+namespace {
+
+// A date as a URL writes it: its fields, and its form (digits as 'd', separators as they are), so
+// that two dates compare only when written alike.
+struct UrlDate {
+  std::chrono::year_month_day day{};
+  bool has_day = false;
+  std::string form;
+};
+
+bool date_char(char c) { return ascii::is_digit(c) || c == '-' || c == '/' || c == '.'; }
+
+// Parses "2026-12-07", "2026/12/07", "07/12/2026", "07-12-2026", "20261207", "2026-12", "2026/12",
+// "12/2026" (day first, as Vietnam writes dates).
+std::optional<UrlDate> parse_url_date(const std::string& text) {
+  std::vector<std::string> fields;
+  std::string form;
+  char sep = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (ascii::is_digit(text[i])) {
+      size_t j = i;
+      while (j < text.size() && ascii::is_digit(text[j])) ++j;
+      fields.push_back(text.substr(i, j - i));
+      form += std::string(j - i, 'd');
+      i = j;
+      continue;
+    }
+    if (!date_char(text[i]) || (sep != 0 && text[i] != sep)) return std::nullopt;  // one kind
+    sep = text[i];
+    form += text[i++];
+  }
+  int y = 0, m = 0, d = 0;
+  auto number = [](const std::string& f) { return std::stoi(f); };
+  if (fields.size() == 1 && fields[0].size() == 8) {
+    y = number(fields[0].substr(0, 4)), m = number(fields[0].substr(4, 2)),
+    d = number(fields[0].substr(6, 2));
+  } else if (fields.size() == 3 && fields[0].size() == 4 && fields[1].size() <= 2 &&
+             fields[2].size() <= 2) {
+    y = number(fields[0]), m = number(fields[1]), d = number(fields[2]);
+  } else if (fields.size() == 3 && fields[2].size() == 4 && fields[0].size() <= 2 &&
+             fields[1].size() <= 2) {
+    d = number(fields[0]), m = number(fields[1]), y = number(fields[2]);
+  } else if (fields.size() == 2 && fields[0].size() == 4 && fields[1].size() <= 2) {
+    y = number(fields[0]), m = number(fields[1]);
+  } else if (fields.size() == 2 && fields[1].size() == 4 && fields[0].size() <= 2) {
+    m = number(fields[0]), y = number(fields[1]);
+  } else {
+    return std::nullopt;
+  }
+  if (y < 1990 || y > 2100 || m < 1 || m > 12) return std::nullopt;
+  UrlDate date;
+  date.has_day = d != 0;
+  date.day = std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(m)} /
+             std::chrono::day{static_cast<unsigned>(date.has_day ? d : 1)};
+  if (!date.day.ok()) return std::nullopt;
+  date.form = form;
+  return date;
+}
+
+}  // namespace
+
+std::optional<DateStep> date_step(const std::string& from, const std::string& to) {
+  if (from == to) return std::nullopt;
+  // The differing middle, widened to the run of date characters around it in both URLs.
+  size_t prefix = 0;
+  while (prefix < from.size() && prefix < to.size() && from[prefix] == to[prefix]) ++prefix;
+  size_t suffix = 0;
+  while (suffix < from.size() - prefix && suffix < to.size() - prefix &&
+         from[from.size() - 1 - suffix] == to[to.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  while (prefix > 0 && date_char(from[prefix - 1])) --prefix;
+  while (suffix > 0 && date_char(from[from.size() - suffix])) --suffix;
+  // Path separators and slug hyphens at the edges are not the date's.
+  auto trimmed = [&](const std::string& url, size_t* start, size_t* end) {
+    while (*start < *end && !ascii::is_digit(url[*start])) ++*start;
+    while (*end > *start && !ascii::is_digit(url[*end - 1])) --*end;
+  };
+  size_t from_start = prefix, from_end = from.size() - suffix;
+  size_t to_start = prefix, to_end = to.size() - suffix;
+  trimmed(from, &from_start, &from_end);
+  trimmed(to, &to_start, &to_end);
+  if (from_start != to_start || from_end <= from_start || to_end <= to_start ||
+      from.compare(0, from_start, to, 0, to_start) != 0 ||
+      from.compare(from_end, std::string::npos, to, to_end, std::string::npos) != 0) {
+    return std::nullopt;
+  }
+  const std::string a_text = from.substr(from_start, from_end - from_start);
+  const std::string b_text = to.substr(to_start, to_end - to_start);
+  auto a = parse_url_date(a_text), b = parse_url_date(b_text);
+  if (!a || !b || a->form != b->form || a->has_day != b->has_day) return std::nullopt;
+  DateStep step{to.substr(0, to_start) + "{date}" + to.substr(to_end), a_text, b_text, ""};
+  if (a->has_day) {
+    const auto days = std::chrono::sys_days(b->day) - std::chrono::sys_days(a->day);
+    const int64_t n = days.count() < 0 ? -days.count() : days.count();
+    if (n == 1) step.unit = "day";
+    if (n == 7) step.unit = "week";
+    if (n >= 28 && n <= 31 && a->day.day() == b->day.day()) step.unit = "month";
+  } else {
+    const int months = (int(b->day.year()) - int(a->day.year())) * 12 +
+                       (int(unsigned(b->day.month())) - int(unsigned(a->day.month())));
+    if (months == 1 || months == -1) step.unit = "month";
+  }
+  if (step.unit.empty()) return std::nullopt;
+  return step;
+}
+
+bool carries_date(const std::string& url) {
+  for (size_t i = 0; i < url.size();) {
+    if (!ascii::is_digit(url[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < url.size() && date_char(url[j])) ++j;
+    size_t end = j;
+    while (end > i && !ascii::is_digit(url[end - 1])) --end;
+    if (parse_url_date(url.substr(i, end - i))) return true;
+    i = j;
+  }
+  return false;
 }
 
 bool StepGuard::has_budget(const std::string& pattern) const {

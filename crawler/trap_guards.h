@@ -1,6 +1,8 @@
 // crawler/trap_guards.h: traps bounded by their shape, not only by depth (issue 12): a link that
 // only steps a number of the page it is on (calendars, pagers past the end) gets a small budget
-// per pattern once its page showed nothing new; a URL shape whose fetches all turned out to be
+// per pattern once its page showed nothing new; a link that only steps a date of the page it is on
+// by a day, a week or a month (a calendar nobody configured) gets that budget whatever the page
+// showed; a URL shape whose fetches all turned out to be
 // aliases of resources already known (print twins, legacy redirects) stops being fetched; and
 // every URL a guard refuses is counted once per guard (common/identity.h names them).
 //
@@ -27,6 +29,23 @@ std::optional<NumberStep> number_step(const std::string& from, const std::string
 
 // The budget of number steps per pattern from pages that showed nothing new, per site and run.
 inline constexpr int kStepBudget = 2;
+
+// `to` differs from `from` (both canonical URLs) only in one date, written the same way in both
+// (a query value or a run of path segments: 2026-12-07, 07/12/2026, 20261207, 2026/12, 12-2026,
+// as Vietnamese portals print them; years 1990 to 2100, real days), and by one calendar step: a
+// day, a week or a month. The pattern is `to` with the date as "{date}", so every day of one
+// calendar shares one pattern. A day calendar's month and year boundaries (2026-12-31 to
+// 2027-01-01), which number_step() cannot see, are steps here.
+struct DateStep {
+  std::string pattern;
+  std::string from;  // the dates as written
+  std::string to;
+  std::string unit;  // "day", "week", "month"
+};
+std::optional<DateStep> date_step(const std::string& from, const std::string& to);
+// True when a run of digits and separators of `url` reads as a date as date_step() reads them:
+// the cheap first test of a calendar page.
+bool carries_date(const std::string& url);
 
 class StepGuard {
  public:

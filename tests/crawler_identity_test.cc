@@ -194,6 +194,60 @@ TEST(TrapGuards, ANumberSteppingIsOneShapeWithASmallBudget) {
   EXPECT_TRUE(guard.has_budget("http://a.vn/Tuan.aspx?week=#"));
 }
 
+TEST(TrapGuards, ADateSteppingByADayWeekOrMonthIsACalendar) {
+  const std::string cal = "http://a.vn/tin-tuc/Pages/lich-cong-tac.aspx?ngay=";
+  auto day = date_step(cal + "2026-12-07", cal + "2026-12-08");
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->pattern, cal + "{date}");
+  EXPECT_EQ(day->unit, "day");
+  // Month and year boundaries, which number_step() cannot see, are one step of one pattern.
+  auto new_year = date_step(cal + "2026-12-31", cal + "2027-01-01");
+  ASSERT_TRUE(new_year);
+  EXPECT_EQ(new_year->pattern, day->pattern);
+  EXPECT_FALSE(number_step(cal + "2026-12-31", cal + "2027-01-01"));
+  EXPECT_EQ(date_step(cal + "2026-12-07", cal + "2026-12-14")->unit, "week");
+  EXPECT_EQ(date_step("http://a.vn/Lich.aspx?d=07/12/2026&x=1", "http://a.vn/Lich.aspx?d=07/01/2027&x=1")
+                ->unit,
+            "month");
+  EXPECT_EQ(date_step("http://a.vn/Lich.aspx?d=20261207", "http://a.vn/Lich.aspx?d=20261206")->unit,
+            "day");
+  auto month = date_step("http://a.vn/wps/portal/s/lich-cong-tac/2026/12",
+                         "http://a.vn/wps/portal/s/lich-cong-tac/2027/01");
+  ASSERT_TRUE(month);
+  EXPECT_EQ(month->pattern, "http://a.vn/wps/portal/s/lich-cong-tac/{date}");
+  EXPECT_EQ(month->unit, "month");
+
+  EXPECT_FALSE(date_step(cal + "2026-12-07", cal + "2026-12-10")) << "three days: no calendar step";
+  EXPECT_FALSE(date_step(cal + "2026-12-07", cal + "2026-12-32")) << "no such day";
+  EXPECT_FALSE(date_step(cal + "2026-12-07", cal + "07/12/2026")) << "written otherwise";
+  EXPECT_FALSE(date_step("http://a.vn/tin?page=12", "http://a.vn/tin?page=13")) << "a number";
+  EXPECT_FALSE(date_step("http://a.vn/tin?id=5&ngay=2026-12-07", "http://a.vn/tin?id=6&ngay=2026-12-08"))
+      << "more than the date changes";
+  EXPECT_FALSE(date_step("http://a.vn/2026/12/07/hoi-nghi-a", "http://a.vn/2026/12/08/hoi-nghi-b"))
+      << "two articles of consecutive days";
+  EXPECT_FALSE(date_step(cal + "1890-12-07", cal + "1890-12-08")) << "no year of the web";
+
+  EXPECT_TRUE(carries_date(cal + "2026-12-07"));
+  EXPECT_TRUE(carries_date("http://a.vn/wps/portal/s/lich-cong-tac/2026/12"));
+  EXPECT_FALSE(carries_date("http://a.vn/News/Detail.aspx?cat=3&newsid=1201"));
+  EXPECT_FALSE(carries_date("http://a.vn/1446/38995/68251/637201/tin-tuc/hoi-nghi"));
+}
+
+TEST(SiteIdentity, PrintAndMobileMarkersInAUrl) {
+  EXPECT_EQ(twin_marker("http://a.vn/m/News/Detail.aspx?cat=3&newsid=7"), "path segment /m/");
+  EXPECT_EQ(twin_marker("http://a.vn/News/Print.aspx?newsid=7"), "page Print.aspx");
+  EXPECT_EQ(twin_marker("http://a.vn/in-bai/637201"), "path segment /in-bai/");
+  EXPECT_EQ(twin_marker("http://a.vn/tin-tuc/Pages/bai.aspx?layout=print"), "parameter layout=print");
+  EXPECT_EQ(twin_marker("http://a.vn/x/ChiTietTin.aspx?ID=12&print=1"), "parameter print=1");
+  EXPECT_EQ(twin_marker("http://a.vn/wps/wcm/connect/s/tin/bai?presentationtemplate=s%2FPT-InBai"),
+            "parameter presentationtemplate=s%2FPT-InBai");
+  EXPECT_EQ(twin_marker("http://m.a.vn/tin/bai-viet"), "host m.a.vn");
+  EXPECT_EQ(twin_marker("http://a.vn/News/Detail.aspx?cat=3&newsid=7"), "");
+  EXPECT_EQ(twin_marker("http://a.vn/tin-tuc/in-an-bao-chi.html"), "") << "a slug, not a page name";
+  EXPECT_EQ(twin_marker("http://a.vn/tin-tuc/m"), "") << "a last segment, not a folder";
+  EXPECT_EQ(twin_marker("http://a.vn/tin?mode=list"), "");
+}
+
 TEST(TrapGuards, AShapeFetchedOnlyAsAliasesIsRefused) {
   EXPECT_EQ(url_shape("http://a.vn/print/1501/637201/hoi-nghi-tong-ket"),
             url_shape("http://a.vn/print/1501/637215/tap-huan-an-toan"));
