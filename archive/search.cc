@@ -14,6 +14,7 @@
 #include "archive/archive.h"
 #include "archive/archive_core.h"
 #include "archive/search_query.h"
+#include "archive/search_rank.h"
 
 namespace provarc {
 namespace {
@@ -94,51 +95,119 @@ std::vector<SnippetPart> snippet_parts(std::string_view marked) {
 #define SEARCH_VERSION                                                                        \
   " JOIN article_versions v INDEXED BY article_versions_for_search ON v.id = search.rowid"
 
-// Step 1: the ranked version ids of the page asked for, and the total. One pass: the rows come
-// out ranked (every match is ranked to sort them anyway) and are counted to the end, which costs
-// less than a second pass over the matches to count them. The rank is not selected: FTS5 would
-// compute bm25 a second time for every row (measured: 1.6x the time of ORDER BY rank alone).
+// Step 1: the ranked version ids of the page asked for, and the total.
+struct RankedHit {
+  int64_t version_id = 0;
+  double score = 0;  // -bm25: higher is better
+};
 struct RankedPage {
-  std::vector<int64_t> hits;  // version ids, best first
+  std::vector<RankedHit> hits;  // best first
   int64_t total = 0;
 };
 
-Result<RankedPage> rank_versions(ArchiveCore& core, const SearchRequest& r,
-                                 const std::string& match) {
-  // Latest versions only: FTS5 orders by rank itself. All versions: each article's best version.
+// The better of two hits: the higher score; of equal scores, the newer version (the higher id).
+bool better(const RankedHit& a, const RankedHit& b) {
+  return a.score > b.score || (a.score == b.score && a.version_id > b.version_id);
+}
+
+// The k best of the rows a statement returns, with the floor that provarc_rank skips rows below
+// (archive/search_rank.h): once k rows are kept, a row must beat the worst of them.
+class TopHits {
+ public:
+  explicit TopHits(int64_t k) : k_(k) {}
+
+  RankFloor* floor() { return &floor_; }
+
+  void offer(const RankedHit& hit) {
+    if (static_cast<int64_t>(heap_.size()) == k_) {
+      if (!better(hit, heap_.front())) return;
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.pop_back();
+    }
+    heap_.push_back(hit);
+    std::push_heap(heap_.begin(), heap_.end(), better);  // front: the worst kept
+    if (static_cast<int64_t>(heap_.size()) == k_) floor_.below = heap_.front().score;
+  }
+
+  // The kept rows from the `offset`-th best on, best first.
+  std::vector<RankedHit> from(int offset) {
+    std::sort_heap(heap_.begin(), heap_.end(), better);
+    if (static_cast<int64_t>(heap_.size()) <= offset) return {};
+    return std::vector<RankedHit>(heap_.begin() + offset, heap_.end());
+  }
+
+ private:
+  int64_t k_;
+  std::vector<RankedHit> heap_;
+  RankFloor floor_;
+};
+
+// Latest versions only. Every match is counted (the total is exact), but only the rows that can
+// still make the page are ranked exactly: provarc_rank skips the others by a bound on their
+// bm25 (archive/search_rank.h). FTS5's own ORDER BY rank would compute bm25 for every match
+// first, reading each one's size: about 2 µs a row, 175 ms for a word in most of 100 000
+// versions (bench/README.md "search").
+Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
+                               const std::string& match) {
   const char* latest_sql =
-      "SELECT search.rowid FROM search WHERE search MATCH ?1 AND" SEARCH_LATEST
-      " ORDER BY search.rank";
+      "SELECT search.rowid, provarc_rank(search, ?5) FROM search WHERE search MATCH ?1 AND"
+      SEARCH_LATEST;
   const char* latest_dated_sql =
-      "SELECT search.rowid FROM search" SEARCH_VERSION
-      " WHERE search MATCH ?1 AND" SEARCH_LATEST " AND" SEARCH_DATES " ORDER BY search.rank";
-  const char* all_sql =
-      "SELECT search.rowid, min(search.rank) AS best FROM search" SEARCH_VERSION
-      " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1"
-      " AND (?2 = '' OR a.site = ?2) AND" SEARCH_DATES " GROUP BY v.article_id ORDER BY best";
+      "SELECT search.rowid, provarc_rank(search, ?5) FROM search" SEARCH_VERSION
+      " WHERE search MATCH ?1 AND" SEARCH_LATEST " AND" SEARCH_DATES;
   const bool dated = !r.since.empty() || !r.until.empty();
   const std::string doing = "searching for `" + r.query + "`";
-  Result<sql::Statement> stmt = core.db().prepare(
-      r.all_versions ? all_sql : (dated ? latest_dated_sql : latest_sql));
+  Result<sql::Statement> stmt = core.db().prepare(dated ? latest_dated_sql : latest_sql);
   if (!stmt.ok()) return core.failed(doing, stmt.failure());
+  TopHits top(int64_t{r.offset} + r.limit);
   stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
+  stmt->bind_pointer(5, top.floor(), kRankFloorType);
   RankedPage page;
   for (;; ++page.total) {
     Result<bool> row = stmt->step();
     if (!row.ok()) return core.failed(doing, row.failure());
-    if (!*row) return page;
-    if (page.total >= r.offset && page.total < int64_t{r.offset} + r.limit) {
-      page.hits.push_back(stmt->int_at(0));
-    }
+    if (!*row) break;
+    if (!stmt->is_null(1)) top.offer({stmt->int_at(0), stmt->double_at(1)});
   }
+  page.hits = top.from(r.offset);
+  return page;
 }
 
-// Step 2: one hit's fields and snippet.
-Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t version_id) {
+// Every version: each article's best version, every match ranked. Grouped here rather than by
+// SQL: FTS5 refuses an auxiliary function inside an aggregate.
+Result<RankedPage> rank_all_versions(ArchiveCore& core, const SearchRequest& r,
+                                     const std::string& match) {
+  const char* all_sql =
+      "SELECT search.rowid, v.article_id, provarc_rank(search, NULL) FROM search" SEARCH_VERSION
+      " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1"
+      " AND (?2 = '' OR a.site = ?2) AND" SEARCH_DATES;
+  const std::string doing = "searching for `" + r.query + "`";
+  Result<sql::Statement> stmt = core.db().prepare(all_sql);
+  if (!stmt.ok()) return core.failed(doing, stmt.failure());
+  stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
+  std::unordered_map<int64_t, RankedHit> best;  // by article
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed(doing, row.failure());
+    if (!*row) break;
+    const RankedHit hit{stmt->int_at(0), stmt->double_at(2)};
+    auto [it, added] = best.emplace(stmt->int_at(1), hit);
+    if (!added && better(hit, it->second)) it->second = hit;
+  }
+  TopHits top(int64_t{r.offset} + r.limit);
+  for (const auto& [article, hit] : best) top.offer(hit);
+  RankedPage page;
+  page.total = static_cast<int64_t>(best.size());
+  page.hits = top.from(r.offset);
+  return page;
+}
+
+// Step 2: one hit's fields and snippet, for the page's rows only.
+Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, const RankedHit& ranked) {
+  const int64_t version_id = ranked.version_id;
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT a.id, a.url, a.site, v.number, a.version_count, v.title, v.published,"
-      " snippet(search, 2, CAST(X'FE' AS TEXT), CAST(X'FF' AS TEXT), '…', 24),"
-      " bm25(search, 5.0, 2.0, 1.0)"
+      " snippet(search, 2, CAST(X'FE' AS TEXT), CAST(X'FF' AS TEXT), '…', 24)"
       " FROM search JOIN article_versions v ON v.id = search.rowid"
       " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1 AND search.rowid = ?2");
   if (!stmt.ok()) return core.failed("reading a search hit", stmt.failure());
@@ -159,7 +228,7 @@ Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t 
   hit.title = stmt->text_at(5);
   hit.published = stmt->optional_text_at(6);
   hit.snippet = snippet_parts(stmt->text_at(7));
-  hit.score = -stmt->double_at(8);  // the rank of schema v4: bm25 is negative, lower is better
+  hit.score = ranked.score;
   return hit;
 }
 
@@ -271,12 +340,13 @@ Result<SearchResults> Archive::search(const SearchRequest& request) {
   if (Status s = core_->db().exec("SAVEPOINT provarc_search"); !s.ok()) {
     return core_->failed("searching", s.failure());
   }
-  Result<RankedPage> page = rank_versions(*core_, request, *match);
+  Result<RankedPage> page = request.all_versions ? rank_all_versions(*core_, request, *match)
+                                                 : rank_latest(*core_, request, *match);
   Status read = page.ok() ? Status::Ok() : Status(page.failure());
   if (read.ok()) {
     results.total = page->total;
-    for (int64_t version_id : page->hits) {
-      Result<SearchHit> hit = read_hit(*core_, *match, version_id);
+    for (const RankedHit& ranked : page->hits) {
+      Result<SearchHit> hit = read_hit(*core_, *match, ranked);
       if (!hit.ok()) {
         read = hit.failure();
         break;

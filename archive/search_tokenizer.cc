@@ -45,8 +45,8 @@ int tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, const c
   return SQLITE_OK;
 }
 
-// The fts5_api of `db`, as the FTS5 documentation says to get it: SELECT fts5(?1) with a pointer
-// bound under the type "fts5_api_ptr". nullptr when SQLite has no FTS5.
+}  // namespace
+
 fts5_api* fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
@@ -57,8 +57,6 @@ fts5_api* fts5_api_of(sqlite3* db) {
   sqlite3_finalize(stmt);
   return api;
 }
-
-}  // namespace
 
 Status register_search_tokenizer(sqlite3* db) {
   fts5_api* api = fts5_api_of(db);
