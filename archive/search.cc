@@ -2,7 +2,8 @@
 // index is the FTS5 table `search` of schema version 4 (archive/schema.cc): one row per article
 // version, rowid = article_versions.id.
 //
-// A search runs in two steps: the ranked ids of the matching versions (bm25 only, no text read),
+// A search runs in two steps: the ranked ids of the matching versions (bm25 only, no text read;
+// every match counted, only those that can make the page ranked exactly: archive/search_rank.h),
 // then, for the page of hits asked for, each hit's fields and snippet. Snippets are cut by FTS5's
 // snippet() with markers that cannot occur in stored text (bytes 0xFE and 0xFF are never part of
 // UTF-8), so splitting them into parts is unambiguous.
@@ -86,9 +87,6 @@ std::vector<SnippetPart> snippet_parts(std::string_view marked) {
 // and scattered over the file, and a frequent word matches most of them. The filters read two
 // small indexes instead (schema v4): articles(latest_version_id, site) and
 // article_versions(id, article_id, published). ?1 the match, ?2 site, ?3 since, ?4 until.
-#define SEARCH_LATEST                                                                         \
-  " EXISTS (SELECT 1 FROM articles a INDEXED BY articles_by_latest_version"                   \
-  " WHERE a.latest_version_id = search.rowid AND (?2 = '' OR a.site = ?2))"
 #define SEARCH_DATES                                                                          \
   " (?3 = '' OR substr(v.published, 1, 10) >= ?3)"                                            \
   " AND (?4 = '' OR substr(v.published, 1, 10) <= ?4)"
@@ -142,6 +140,27 @@ class TopHits {
   RankFloor floor_;
 };
 
+// The ids of the latest versions (of `site` unless ""), as a set indexed by id: read in one pass
+// over the articles_by_latest_version index (5 ms for 80 000 articles on the bench archive),
+// where an EXISTS lookup for each matching row cost 21 ms for the 100 000 rows of a frequent word.
+Result<std::vector<bool>> latest_versions(ArchiveCore& core, const std::string& site) {
+  Result<sql::Statement> stmt = core.db().prepare(
+      "SELECT latest_version_id FROM articles INDEXED BY articles_by_latest_version"
+      " WHERE latest_version_id IS NOT NULL AND (?1 = '' OR site = ?1)");
+  if (!stmt.ok()) return core.failed("searching", stmt.failure());
+  stmt->bind(1, site);
+  std::vector<bool> latest;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("searching", row.failure());
+    if (!*row) return latest;
+    const int64_t id = stmt->int_at(0);
+    if (id < 0) continue;
+    if (static_cast<uint64_t>(id) >= latest.size()) latest.resize(id + id / 2 + 1);
+    latest[id] = true;
+  }
+}
+
 // Latest versions only. Every match is counted (the total is exact), but only the rows that can
 // still make the page are ranked exactly: provarc_rank skips the others by a bound on their
 // bm25 (archive/search_rank.h). FTS5's own ORDER BY rank would compute bm25 for every match
@@ -150,24 +169,29 @@ class TopHits {
 Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
                                const std::string& match) {
   const char* latest_sql =
-      "SELECT search.rowid, provarc_rank(search, ?5) FROM search WHERE search MATCH ?1 AND"
-      SEARCH_LATEST;
+      "SELECT search.rowid, provarc_rank(search, ?5) FROM search WHERE search MATCH ?1";
   const char* latest_dated_sql =
       "SELECT search.rowid, provarc_rank(search, ?5) FROM search" SEARCH_VERSION
-      " WHERE search MATCH ?1 AND" SEARCH_LATEST " AND" SEARCH_DATES;
+      " WHERE search MATCH ?1 AND" SEARCH_DATES;
   const bool dated = !r.since.empty() || !r.until.empty();
   const std::string doing = "searching for `" + r.query + "`";
+  Result<std::vector<bool>> latest = latest_versions(core, r.site);
+  if (!latest.ok()) return latest.failure();
   Result<sql::Statement> stmt = core.db().prepare(dated ? latest_dated_sql : latest_sql);
   if (!stmt.ok()) return core.failed(doing, stmt.failure());
   TopHits top(int64_t{r.offset} + r.limit);
-  stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
+  top.floor()->only = &*latest;
+  stmt->bind(1, match).bind(3, r.since).bind(4, r.until);
   stmt->bind_pointer(5, top.floor(), kRankFloorType);
   RankedPage page;
-  for (;; ++page.total) {
+  for (;;) {
     Result<bool> row = stmt->step();
     if (!row.ok()) return core.failed(doing, row.failure());
     if (!*row) break;
-    if (!stmt->is_null(1)) top.offer({stmt->int_at(0), stmt->double_at(1)});
+    const int64_t id = stmt->int_at(0);
+    if (id < 0 || static_cast<uint64_t>(id) >= latest->size() || !(*latest)[id]) continue;
+    ++page.total;
+    if (!stmt->is_null(1)) top.offer({id, stmt->double_at(1)});
   }
   page.hits = top.from(r.offset);
   return page;

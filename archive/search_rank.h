@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "common/result.h"
 
@@ -35,6 +36,9 @@ inline constexpr const char* kRankFloorType = "provarc_rank_floor";
 
 // The caller's threshold, and what the function did (for tests and bench/search).
 struct RankFloor {
+  // When set, only the rows whose rowid is set here are ranked; the others get NULL at once
+  // (they are not counted below). The caller's filter, applied before any work on the row.
+  const std::vector<bool>* only = nullptr;
   // Rows whose score is certainly below this get NULL. Equal scores are ranked (a caller breaks
   // ties itself).
   double below = -std::numeric_limits<double>::infinity();
