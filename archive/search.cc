@@ -181,10 +181,12 @@ Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
   if (!stmt.ok()) return core.failed(doing, stmt.failure());
   TopHits top(int64_t{r.offset} + r.limit);
   top.floor()->only = &*latest;
+  top.floor()->may_defer_idf = !dated;  // undated, the statement returns every match
   stmt->bind(1, match).bind(3, r.since).bind(4, r.until);
   stmt->bind_pointer(5, top.floor(), kRankFloorType);
   RankedPage page;
-  for (;;) {
+  int64_t matches = 0;  // in every version
+  for (;; ++matches) {
     Result<bool> row = stmt->step();
     if (!row.ok()) return core.failed(doing, row.failure());
     if (!*row) break;
@@ -194,6 +196,11 @@ Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
     if (!stmt->is_null(1)) top.offer({id, stmt->double_at(1)});
   }
   page.hits = top.from(r.offset);
+  if (top.floor()->idf_deferred) {
+    // bm25 = 0.0 + idf * (the row's term): the same operations as FTS5's, so the same score.
+    const double idf = search_idf(top.floor()->rows_in_index, matches);
+    for (RankedHit& hit : page.hits) hit.score = 0.0 + idf * hit.score;
+  }
   return page;
 }
 

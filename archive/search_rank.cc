@@ -36,8 +36,9 @@ int count_row(const Fts5ExtensionApi* /*api*/, Fts5Context* /*fts*/, void* count
 }
 
 // The query's data, computed on the cursor's first row and kept with it (xSetAuxdata), as
-// fts5Bm25GetData does.
-int query_data(const Fts5ExtensionApi* api, Fts5Context* fts, QueryData** out) {
+// fts5Bm25GetData does; for a deferred IDF (RankFloor::may_defer_idf), an IDF of 1.
+int query_data(const Fts5ExtensionApi* api, Fts5Context* fts, RankFloor* floor,
+               QueryData** out) {
   *out = static_cast<QueryData*>(api->xGetAuxdata(fts, 0));
   if (*out != nullptr) return SQLITE_OK;
   auto data = new (std::nothrow) QueryData;
@@ -47,13 +48,17 @@ int query_data(const Fts5ExtensionApi* api, Fts5Context* fts, QueryData** out) {
   if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
   if (rc == SQLITE_OK) data->average_size = static_cast<double>(tokens) / static_cast<double>(rows);
   const int phrases = api->xPhraseCount(fts);
-  for (int i = 0; rc == SQLITE_OK && i < phrases; ++i) {
+  const bool defer = rc == SQLITE_OK && floor != nullptr && floor->may_defer_idf && phrases == 1;
+  if (defer) {
+    floor->idf_deferred = true;
+    floor->rows_in_index = rows;
+    data->idf.push_back(1.0);
+  }
+  for (int i = 0; rc == SQLITE_OK && !defer && i < phrases; ++i) {
     int64_t hits = 0;
     rc = api->xQueryPhrase(fts, i, &hits, count_row);
     if (rc != SQLITE_OK) break;
-    double idf = std::log((rows - hits + 0.5) / (hits + 0.5));
-    if (idf <= 0.0) idf = 1e-6;
-    data->idf.push_back(idf);
+    data->idf.push_back(search_idf(rows, hits));
   }
   if (rc != SQLITE_OK) {
     delete data;
@@ -112,7 +117,7 @@ void rank_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* co
     }
   }
   QueryData* q = nullptr;
-  int rc = query_data(api, fts, &q);
+  int rc = query_data(api, fts, floor, &q);
   if (rc != SQLITE_OK) return sqlite3_result_error_code(context, rc);
   thread_local std::vector<double> frequency;
   frequency.assign(q->idf.size(), 0.0);
@@ -134,6 +139,12 @@ void rank_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* co
 }
 
 }  // namespace
+
+double search_idf(int64_t rows, int64_t hits) {
+  double idf = std::log((rows - hits + 0.5) / (hits + 0.5));
+  if (idf <= 0.0) idf = 1e-6;
+  return idf;
+}
 
 Status register_search_rank(sqlite3* db) {
   fts5_api* api = fts5_api_of(db);
