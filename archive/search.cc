@@ -142,8 +142,18 @@ class TopHits {
 
 // The ids of the latest versions (of `site` unless ""), as a set indexed by id: read in one pass
 // over the articles_by_latest_version index (5 ms for 80 000 articles on the bench archive),
-// where an EXISTS lookup for each matching row cost 21 ms for the 100 000 rows of a frequent word.
-Result<std::vector<bool>> latest_versions(ArchiveCore& core, const std::string& site) {
+// where an EXISTS lookup for each matching row cost 21 ms for the 100 000 rows of a frequent
+// word; and kept on the connection while the file does not change (a reader such as `provarc
+// serve` reads it once per change, not once per search). Call inside the search's transaction.
+Result<const std::vector<bool>*> latest_versions(ArchiveCore& core, const std::string& site) {
+  ArchiveCore::LatestVersions& kept = core.latest_versions();
+  Result<int64_t> data_version = core.db().query_int("PRAGMA data_version");
+  if (!data_version.ok()) return core.failed("searching", data_version.failure());
+  const int64_t changes = sqlite3_total_changes64(core.db().handle());
+  if (kept.data_version == *data_version && kept.changes == changes && kept.site == site) {
+    return &kept.ids;
+  }
+  kept = ArchiveCore::LatestVersions{};
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT latest_version_id FROM articles INDEXED BY articles_by_latest_version"
       " WHERE latest_version_id IS NOT NULL AND (?1 = '' OR site = ?1)");
@@ -153,12 +163,14 @@ Result<std::vector<bool>> latest_versions(ArchiveCore& core, const std::string& 
   for (;;) {
     Result<bool> row = stmt->step();
     if (!row.ok()) return core.failed("searching", row.failure());
-    if (!*row) return latest;
+    if (!*row) break;
     const int64_t id = stmt->int_at(0);
     if (id < 0) continue;
     if (static_cast<uint64_t>(id) >= latest.size()) latest.resize(id + id / 2 + 1);
     latest[id] = true;
   }
+  kept = ArchiveCore::LatestVersions{*data_version, changes, site, std::move(latest)};
+  return &kept.ids;
 }
 
 // Latest versions only. Every match is counted (the total is exact), but only the rows that can
@@ -175,12 +187,13 @@ Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
       " WHERE search MATCH ?1 AND" SEARCH_DATES;
   const bool dated = !r.since.empty() || !r.until.empty();
   const std::string doing = "searching for `" + r.query + "`";
-  Result<std::vector<bool>> latest = latest_versions(core, r.site);
-  if (!latest.ok()) return latest.failure();
+  Result<const std::vector<bool>*> kept = latest_versions(core, r.site);
+  if (!kept.ok()) return kept.failure();
+  const std::vector<bool>* latest = *kept;
   Result<sql::Statement> stmt = core.db().prepare(dated ? latest_dated_sql : latest_sql);
   if (!stmt.ok()) return core.failed(doing, stmt.failure());
   TopHits top(int64_t{r.offset} + r.limit);
-  top.floor()->only = &*latest;
+  top.floor()->only = latest;
   top.floor()->may_defer_idf = !dated;  // undated, the statement returns every match
   stmt->bind(1, match).bind(3, r.since).bind(4, r.until);
   stmt->bind_pointer(5, top.floor(), kRankFloorType);

@@ -540,5 +540,24 @@ TEST_F(ArchiveSearchTest, AFrequentWordPagesExactlyLikeAFullBm25Ranking) {
   }
 }
 
+TEST_F(ArchiveSearchTest, ASearchSeesWhatWasWrittenSinceTheLastOne) {
+  // Search keeps the set of latest versions while the file is unchanged: a write on this
+  // connection, or a commit by another, must be seen by the next search.
+  write(kDongThap, {"Đồng Tháp", "Bản tin về lúa gạo."});
+  EXPECT_EQ(search("lua gao").total, 1);
+  write(kDongThap, {"Đồng Tháp", "Bản tin về xoài cát."});
+  EXPECT_EQ(search("lua gao").total, 0) << "a new version on this connection";
+  EXPECT_EQ(search("xoai").total, 1);
+  {
+    auto other = Archive::open(path_);
+    ASSERT_TRUE(other.ok()) << other.error();
+    std::swap(archive_, *other);
+    write(kDongThap, {"Đồng Tháp", "Bản tin về lúa gạo, lần nữa."});
+    std::swap(archive_, *other);
+  }
+  EXPECT_EQ(search("xoai").total, 0) << "a new version by another connection";
+  EXPECT_EQ(search("lua gao").total, 1);
+}
+
 }  // namespace
 }  // namespace provarc
