@@ -147,12 +147,9 @@ double search_idf(int64_t rows, int64_t hits) {
 }
 
 Status register_search_rank(sqlite3* db) {
-  fts5_api* api = fts5_api_of(db);
-  if (api == nullptr) {
-    return fail("this SQLite has no FTS5 (full-text search); provarc needs SQLite 3.20 or later "
-                "built with it, as Debian's is");
-  }
-  int rc = api->xCreateFunction(api, kSearchRank, nullptr, rank_row, nullptr);
+  Result<fts5_api*> api = fts5_api_of(db);
+  if (!api.ok()) return api.failure();
+  int rc = (*api)->xCreateFunction(*api, kSearchRank, nullptr, rank_row, nullptr);
   if (rc != SQLITE_OK) {
     return fail(std::string("cannot register the search rank: ") + sqlite3_errstr(rc));
   }

@@ -17,7 +17,7 @@ inline constexpr const char* kSearchTokenizer = "provarc_fold";
 Status register_search_tokenizer(sqlite3* db);
 
 // The fts5_api of `db`, as the FTS5 documentation says to get it: SELECT fts5(?1) with a pointer
-// bound under the type "fts5_api_ptr". nullptr when SQLite has no FTS5.
-fts5_api* fts5_api_of(sqlite3* db);
+// bound under the type "fts5_api_ptr". Fails when SQLite has no FTS5.
+Result<fts5_api*> fts5_api_of(sqlite3* db);
 
 }  // namespace provarc

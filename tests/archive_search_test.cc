@@ -430,6 +430,14 @@ std::map<int64_t, double> bm25_scores(sqlite3* db, const std::string& match) {
   return scores;
 }
 
+// The scores of `scores`, lowest first.
+std::vector<double> sorted_scores(const std::map<int64_t, double>& scores) {
+  std::vector<double> sorted;
+  for (const auto& [id, score] : scores) sorted.push_back(score);
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
 TEST_F(ArchiveSearchTest, TheRankIsBm25AndSkipsOnlyRowsBelowTheFloor) {
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) write("https://x.gov.vn/" + std::to_string(i), drawn_text(rng, i, i % 3 == 0));
@@ -438,9 +446,7 @@ TEST_F(ArchiveSearchTest, TheRankIsBm25AndSkipsOnlyRowsBelowTheFloor) {
                                   "xoai OR mang", "tinh NOT an", "trien*"}) {
     const std::map<int64_t, double> bm25 = bm25_scores(db, match);
     ASSERT_GT(bm25.size(), 5u) << match;
-    std::vector<double> sorted;
-    for (const auto& [id, score] : bm25) sorted.push_back(score);
-    std::sort(sorted.begin(), sorted.end());
+    const std::vector<double> sorted = sorted_scores(bm25);
     // Once with no floor (every row ranked), once with the floor at the 80th percentile.
     for (const double floor_at : {-HUGE_VAL, sorted[sorted.size() * 4 / 5]}) {
       RankFloor floor{.below = floor_at};
@@ -472,10 +478,7 @@ TEST_F(ArchiveSearchTest, TheRankIsBm25AndSkipsOnlyRowsBelowTheFloor) {
   // be at least the position of the word's last occurrence.
   RankFloor floor{.below = 0};
   {
-    const std::map<int64_t, double> bm25 = bm25_scores(db, "thong tin");
-    std::vector<double> sorted;
-    for (const auto& [id, score] : bm25) sorted.push_back(score);
-    std::sort(sorted.begin(), sorted.end());
+    const std::vector<double> sorted = sorted_scores(bm25_scores(db, "thong tin"));
     floor.below = sorted[sorted.size() - 20];
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db,
