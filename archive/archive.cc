@@ -12,6 +12,7 @@
 #include "archive/archive_core.h"
 #include "archive/packed_text.h"
 #include "archive/schema.h"
+#include "archive/search_rank.h"
 #include "archive/search_tokenizer.h"
 #include "archive/stored_keys.h"
 #include "common/digest.h"
@@ -73,6 +74,7 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
   if (Status s = register_search_tokenizer(db.handle()); !s.ok()) {
     return fail(path + ": " + s.error());
   }
+  if (Status s = register_search_rank(db.handle()); !s.ok()) return fail(path + ": " + s.error());
   if (Status s = register_packed_text(db.handle()); !s.ok()) return fail(path + ": " + s.error());
   if (Status s = register_stored_keys(db.handle()); !s.ok()) return fail(path + ": " + s.error());
 

@@ -100,6 +100,18 @@ class ArchiveCore {
 
   BlobCodec& codec() { return codec_; }
 
+  // The ids of the latest versions of one site ("" for every site), as a set indexed by id,
+  // kept by search (archive/search.cc) while the file is as it was when they were read: the
+  // same PRAGMA data_version (no other connection committed) and the same
+  // sqlite3_total_changes64 (this one wrote nothing).
+  struct LatestVersions {
+    int64_t data_version = -1;
+    int64_t changes = -1;
+    std::string site;
+    std::vector<bool> ids;
+  };
+  LatestVersions& latest_versions() { return latest_versions_; }
+
  private:
   // What this connection knows of a site's dictionaries of one kind, to avoid counting rows at
   // every store.
@@ -118,6 +130,7 @@ class ArchiveCore {
   BlobCodec codec_;
   std::map<std::string, SiteDictionaryState, std::less<>> sites_;  // by "<kind> <site>"
   int depth_ = 0;  // transaction nesting
+  LatestVersions latest_versions_;
 };
 
 }  // namespace provarc

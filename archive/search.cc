@@ -2,7 +2,8 @@
 // index is the FTS5 table `search` of schema version 4 (archive/schema.cc): one row per article
 // version, rowid = article_versions.id.
 //
-// A search runs in two steps: the ranked ids of the matching versions (bm25 only, no text read),
+// A search runs in two steps: the ranked ids of the matching versions (bm25 only, no text read;
+// every match counted, only those that can make the page ranked exactly: archive/search_rank.h),
 // then, for the page of hits asked for, each hit's fields and snippet. Snippets are cut by FTS5's
 // snippet() with markers that cannot occur in stored text (bytes 0xFE and 0xFF are never part of
 // UTF-8), so splitting them into parts is unambiguous.
@@ -14,6 +15,7 @@
 #include "archive/archive.h"
 #include "archive/archive_core.h"
 #include "archive/search_query.h"
+#include "archive/search_rank.h"
 
 namespace provarc {
 namespace {
@@ -85,60 +87,171 @@ std::vector<SnippetPart> snippet_parts(std::string_view marked) {
 // and scattered over the file, and a frequent word matches most of them. The filters read two
 // small indexes instead (schema v4): articles(latest_version_id, site) and
 // article_versions(id, article_id, published). ?1 the match, ?2 site, ?3 since, ?4 until.
-#define SEARCH_LATEST                                                                         \
-  " EXISTS (SELECT 1 FROM articles a INDEXED BY articles_by_latest_version"                   \
-  " WHERE a.latest_version_id = search.rowid AND (?2 = '' OR a.site = ?2))"
 #define SEARCH_DATES                                                                          \
   " (?3 = '' OR substr(v.published, 1, 10) >= ?3)"                                            \
   " AND (?4 = '' OR substr(v.published, 1, 10) <= ?4)"
 #define SEARCH_VERSION                                                                        \
   " JOIN article_versions v INDEXED BY article_versions_for_search ON v.id = search.rowid"
 
-// Step 1: the ranked version ids of the page asked for, and the total. One pass: the rows come
-// out ranked (every match is ranked to sort them anyway) and are counted to the end, which costs
-// less than a second pass over the matches to count them. The rank is not selected: FTS5 would
-// compute bm25 a second time for every row (measured: 1.6x the time of ORDER BY rank alone).
+// Step 1: the ranked version ids of the page asked for, and the total.
+struct RankedHit {
+  int64_t version_id = 0;
+  double score = 0;  // -bm25: higher is better
+};
 struct RankedPage {
-  std::vector<int64_t> hits;  // version ids, best first
+  std::vector<RankedHit> hits;  // best first
   int64_t total = 0;
 };
 
-Result<RankedPage> rank_versions(ArchiveCore& core, const SearchRequest& r,
-                                 const std::string& match) {
-  // Latest versions only: FTS5 orders by rank itself. All versions: each article's best version.
-  const char* latest_sql =
-      "SELECT search.rowid FROM search WHERE search MATCH ?1 AND" SEARCH_LATEST
-      " ORDER BY search.rank";
-  const char* latest_dated_sql =
-      "SELECT search.rowid FROM search" SEARCH_VERSION
-      " WHERE search MATCH ?1 AND" SEARCH_LATEST " AND" SEARCH_DATES " ORDER BY search.rank";
-  const char* all_sql =
-      "SELECT search.rowid, min(search.rank) AS best FROM search" SEARCH_VERSION
-      " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1"
-      " AND (?2 = '' OR a.site = ?2) AND" SEARCH_DATES " GROUP BY v.article_id ORDER BY best";
-  const bool dated = !r.since.empty() || !r.until.empty();
-  const std::string doing = "searching for `" + r.query + "`";
-  Result<sql::Statement> stmt = core.db().prepare(
-      r.all_versions ? all_sql : (dated ? latest_dated_sql : latest_sql));
-  if (!stmt.ok()) return core.failed(doing, stmt.failure());
-  stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
-  RankedPage page;
-  for (;; ++page.total) {
-    Result<bool> row = stmt->step();
-    if (!row.ok()) return core.failed(doing, row.failure());
-    if (!*row) return page;
-    if (page.total >= r.offset && page.total < int64_t{r.offset} + r.limit) {
-      page.hits.push_back(stmt->int_at(0));
-    }
-  }
+// The better of two hits: the higher score; of equal scores, the newer version (the higher id).
+bool better(const RankedHit& a, const RankedHit& b) {
+  return a.score > b.score || (a.score == b.score && a.version_id > b.version_id);
 }
 
-// Step 2: one hit's fields and snippet.
-Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t version_id) {
+// The k best of the rows a statement returns, with the floor that provarc_rank skips rows below
+// (archive/search_rank.h): once k rows are kept, a row must beat the worst of them.
+class TopHits {
+ public:
+  explicit TopHits(int64_t k) : k_(k) {}
+
+  RankFloor* floor() { return &floor_; }
+
+  void offer(const RankedHit& hit) {
+    if (static_cast<int64_t>(heap_.size()) == k_) {
+      if (!better(hit, heap_.front())) return;
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.pop_back();
+    }
+    heap_.push_back(hit);
+    std::push_heap(heap_.begin(), heap_.end(), better);  // front: the worst kept
+    if (static_cast<int64_t>(heap_.size()) == k_) floor_.below = heap_.front().score;
+  }
+
+  // The kept rows from the `offset`-th best on, best first.
+  std::vector<RankedHit> from(int offset) {
+    std::sort_heap(heap_.begin(), heap_.end(), better);
+    if (static_cast<int64_t>(heap_.size()) <= offset) return {};
+    return std::vector<RankedHit>(heap_.begin() + offset, heap_.end());
+  }
+
+ private:
+  int64_t k_;
+  std::vector<RankedHit> heap_;
+  RankFloor floor_;
+};
+
+// The ids of the latest versions (of `site` unless ""), as a set indexed by id: read in one pass
+// over the articles_by_latest_version index (5 ms for 80 000 articles on the bench archive),
+// where an EXISTS lookup for each matching row cost 21 ms for the 100 000 rows of a frequent
+// word; and kept on the connection while the file does not change (a reader such as `provarc
+// serve` reads it once per change, not once per search). Call inside the search's transaction.
+Result<const std::vector<bool>*> latest_versions(ArchiveCore& core, const std::string& site) {
+  ArchiveCore::LatestVersions& kept = core.latest_versions();
+  Result<int64_t> data_version = core.db().query_int("PRAGMA data_version");
+  if (!data_version.ok()) return core.failed("searching", data_version.failure());
+  const int64_t changes = sqlite3_total_changes64(core.db().handle());
+  if (kept.data_version == *data_version && kept.changes == changes && kept.site == site) {
+    return &kept.ids;
+  }
+  kept = ArchiveCore::LatestVersions{};
+  Result<sql::Statement> stmt = core.db().prepare(
+      "SELECT latest_version_id FROM articles INDEXED BY articles_by_latest_version"
+      " WHERE latest_version_id IS NOT NULL AND (?1 = '' OR site = ?1)");
+  if (!stmt.ok()) return core.failed("searching", stmt.failure());
+  stmt->bind(1, site);
+  std::vector<bool> latest;
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed("searching", row.failure());
+    if (!*row) break;
+    const int64_t id = stmt->int_at(0);
+    if (id < 0) continue;
+    if (static_cast<uint64_t>(id) >= latest.size()) latest.resize(id + id / 2 + 1);
+    latest[id] = true;
+  }
+  kept = ArchiveCore::LatestVersions{*data_version, changes, site, std::move(latest)};
+  return &kept.ids;
+}
+
+// Latest versions only. Every match is counted (the total is exact), but only the rows that can
+// still make the page are ranked exactly: provarc_rank skips the others by a bound on their
+// bm25 (archive/search_rank.h). FTS5's own ORDER BY rank would compute bm25 for every match
+// first, reading each one's size: about 2 µs a row, 175 ms for a word in most of 100 000
+// versions (bench/README.md "search").
+Result<RankedPage> rank_latest(ArchiveCore& core, const SearchRequest& r,
+                               const std::string& match) {
+  const char* latest_sql =
+      "SELECT search.rowid, provarc_rank(search, ?5) FROM search WHERE search MATCH ?1";
+  const char* latest_dated_sql =
+      "SELECT search.rowid, provarc_rank(search, ?5) FROM search" SEARCH_VERSION
+      " WHERE search MATCH ?1 AND" SEARCH_DATES;
+  const bool dated = !r.since.empty() || !r.until.empty();
+  const std::string doing = "searching for `" + r.query + "`";
+  Result<const std::vector<bool>*> kept = latest_versions(core, r.site);
+  if (!kept.ok()) return kept.failure();
+  const std::vector<bool>* latest = *kept;
+  Result<sql::Statement> stmt = core.db().prepare(dated ? latest_dated_sql : latest_sql);
+  if (!stmt.ok()) return core.failed(doing, stmt.failure());
+  TopHits top(int64_t{r.offset} + r.limit);
+  top.floor()->only = latest;
+  top.floor()->may_defer_idf = !dated;  // undated, the statement returns every match
+  stmt->bind(1, match).bind(3, r.since).bind(4, r.until);
+  stmt->bind_pointer(5, top.floor(), kRankFloorType);
+  RankedPage page;
+  int64_t matches = 0;  // in every version
+  for (;; ++matches) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed(doing, row.failure());
+    if (!*row) break;
+    const int64_t id = stmt->int_at(0);
+    if (id < 0 || static_cast<uint64_t>(id) >= latest->size() || !(*latest)[id]) continue;
+    ++page.total;
+    if (!stmt->is_null(1)) top.offer({id, stmt->double_at(1)});
+  }
+  page.hits = top.from(r.offset);
+  if (top.floor()->idf_deferred) {
+    // bm25 = 0.0 + idf * (the row's term): the same operations as FTS5's, so the same score.
+    const double idf = search_idf(top.floor()->rows_in_index, matches);
+    for (RankedHit& hit : page.hits) hit.score = 0.0 + idf * hit.score;
+  }
+  return page;
+}
+
+// Every version: each article's best version, every match ranked. Grouped here rather than by
+// SQL: FTS5 refuses an auxiliary function inside an aggregate.
+Result<RankedPage> rank_all_versions(ArchiveCore& core, const SearchRequest& r,
+                                     const std::string& match) {
+  const char* all_sql =
+      "SELECT search.rowid, v.article_id, provarc_rank(search, NULL) FROM search" SEARCH_VERSION
+      " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1"
+      " AND (?2 = '' OR a.site = ?2) AND" SEARCH_DATES;
+  const std::string doing = "searching for `" + r.query + "`";
+  Result<sql::Statement> stmt = core.db().prepare(all_sql);
+  if (!stmt.ok()) return core.failed(doing, stmt.failure());
+  stmt->bind(1, match).bind(2, r.site).bind(3, r.since).bind(4, r.until);
+  std::unordered_map<int64_t, RankedHit> best;  // by article
+  for (;;) {
+    Result<bool> row = stmt->step();
+    if (!row.ok()) return core.failed(doing, row.failure());
+    if (!*row) break;
+    const RankedHit hit{stmt->int_at(0), stmt->double_at(2)};
+    auto [it, added] = best.emplace(stmt->int_at(1), hit);
+    if (!added && better(hit, it->second)) it->second = hit;
+  }
+  TopHits top(int64_t{r.offset} + r.limit);
+  for (const auto& [article, hit] : best) top.offer(hit);
+  RankedPage page;
+  page.total = static_cast<int64_t>(best.size());
+  page.hits = top.from(r.offset);
+  return page;
+}
+
+// Step 2: one hit's fields and snippet, for the page's rows only.
+Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, const RankedHit& ranked) {
+  const int64_t version_id = ranked.version_id;
   Result<sql::Statement> stmt = core.db().prepare(
       "SELECT a.id, a.url, a.site, v.number, a.version_count, v.title, v.published,"
-      " snippet(search, 2, CAST(X'FE' AS TEXT), CAST(X'FF' AS TEXT), '…', 24),"
-      " bm25(search, 5.0, 2.0, 1.0)"
+      " snippet(search, 2, CAST(X'FE' AS TEXT), CAST(X'FF' AS TEXT), '…', 24)"
       " FROM search JOIN article_versions v ON v.id = search.rowid"
       " JOIN articles a ON a.id = v.article_id WHERE search MATCH ?1 AND search.rowid = ?2");
   if (!stmt.ok()) return core.failed("reading a search hit", stmt.failure());
@@ -159,7 +272,7 @@ Result<SearchHit> read_hit(ArchiveCore& core, const std::string& match, int64_t 
   hit.title = stmt->text_at(5);
   hit.published = stmt->optional_text_at(6);
   hit.snippet = snippet_parts(stmt->text_at(7));
-  hit.score = -stmt->double_at(8);  // the rank of schema v4: bm25 is negative, lower is better
+  hit.score = ranked.score;
   return hit;
 }
 
@@ -271,12 +384,13 @@ Result<SearchResults> Archive::search(const SearchRequest& request) {
   if (Status s = core_->db().exec("SAVEPOINT provarc_search"); !s.ok()) {
     return core_->failed("searching", s.failure());
   }
-  Result<RankedPage> page = rank_versions(*core_, request, *match);
+  Result<RankedPage> page = request.all_versions ? rank_all_versions(*core_, request, *match)
+                                                 : rank_latest(*core_, request, *match);
   Status read = page.ok() ? Status::Ok() : Status(page.failure());
   if (read.ok()) {
     results.total = page->total;
-    for (int64_t version_id : page->hits) {
-      Result<SearchHit> hit = read_hit(*core_, *match, version_id);
+    for (const RankedHit& ranked : page->hits) {
+      Result<SearchHit> hit = read_hit(*core_, *match, ranked);
       if (!hit.ok()) {
         read = hit.failure();
         break;

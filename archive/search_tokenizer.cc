@@ -45,9 +45,9 @@ int tokenize(Fts5Tokenizer* /*tokenizer*/, void* context, int /*flags*/, const c
   return SQLITE_OK;
 }
 
-// The fts5_api of `db`, as the FTS5 documentation says to get it: SELECT fts5(?1) with a pointer
-// bound under the type "fts5_api_ptr". nullptr when SQLite has no FTS5.
-fts5_api* fts5_api_of(sqlite3* db) {
+}  // namespace
+
+Result<fts5_api*> fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) == SQLITE_OK) {
@@ -55,19 +55,18 @@ fts5_api* fts5_api_of(sqlite3* db) {
     (void)sqlite3_step(stmt);
   }
   sqlite3_finalize(stmt);
-  return api;
-}
-
-}  // namespace
-
-Status register_search_tokenizer(sqlite3* db) {
-  fts5_api* api = fts5_api_of(db);
   if (api == nullptr) {
     return fail("this SQLite has no FTS5 (full-text search); provarc needs SQLite 3.20 or later "
                 "built with it, as Debian's is");
   }
+  return api;
+}
+
+Status register_search_tokenizer(sqlite3* db) {
+  Result<fts5_api*> api = fts5_api_of(db);
+  if (!api.ok()) return api.failure();
   fts5_tokenizer tokenizer{create_tokenizer, delete_tokenizer, tokenize};
-  int rc = api->xCreateTokenizer(api, kSearchTokenizer, nullptr, &tokenizer, nullptr);
+  int rc = (*api)->xCreateTokenizer(*api, kSearchTokenizer, nullptr, &tokenizer, nullptr);
   if (rc != SQLITE_OK) {
     return fail(std::string("cannot register the search tokenizer: ") + sqlite3_errstr(rc));
   }

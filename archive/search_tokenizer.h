@@ -16,4 +16,8 @@ inline constexpr const char* kSearchTokenizer = "provarc_fold";
 // table; every other table reads as usual there). Fails when SQLite was built without FTS5.
 Status register_search_tokenizer(sqlite3* db);
 
+// The fts5_api of `db`, as the FTS5 documentation says to get it: SELECT fts5(?1) with a pointer
+// bound under the type "fts5_api_ptr". Fails when SQLite has no FTS5.
+Result<fts5_api*> fts5_api_of(sqlite3* db);
+
 }  // namespace provarc

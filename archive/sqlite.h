@@ -48,6 +48,9 @@ class Statement {
   Statement& bind_optional(int index, const std::optional<std::string>& text);  // nullopt: NULL
   Statement& bind_blob(int index, std::string_view bytes);
   Statement& bind_null(int index);
+  // Binds `pointer` under `type` (sqlite3_bind_pointer): an application-defined SQL function
+  // reads it back with sqlite3_value_pointer and the same type; SQL sees NULL. Not owned.
+  Statement& bind_pointer(int index, void* pointer, const char* type);
   // Binds NULL when `text` is empty (optional columns such as etag).
   Statement& bind_or_null(int index, std::string_view text);
 

@@ -7,11 +7,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "archive/archive.h"
+#include "archive/packed_text.h"
 #include "archive/schema.h"
+#include "archive/search_rank.h"
+#include "archive/search_tokenizer.h"
 #include "common/digest.h"
 #include "tests/support/fixture_sites.h"
 #include "tests/support/paths.h"
@@ -371,6 +377,189 @@ TEST_F(ArchiveSearchTest, ReadOnlyArchivesAreSearched) {
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(r->total, 1);
   EXPECT_TRUE((*ro)->check_integrity().ok()) << (*ro)->check_integrity().error();
+}
+
+// Bodies of words drawn from a few, some much more often than others, as in real news: "thông
+// tin" in most articles, several times; each title a few of the same words (the frequent ones
+// only when `frequent_in_title`).
+Text drawn_text(std::mt19937& rng, int i, bool frequent_in_title) {
+  static const std::vector<std::string> kWords = {
+      "thông tin", "và", "thông tin", "của", "Đồng Tháp", "chuyển đổi số", "hội nghị", "mạng",
+      "an toàn", "tỉnh", "và", "các", "đơn vị", "năm", "và", "triển khai", "xoài cát", "Hà Nội"};
+  auto words = [&](int n, bool frequent) {
+    std::string out;
+    for (int k = 0; k < n; ++k) {
+      out += (k ? " " : "") + kWords[std::uniform_int_distribution<size_t>(6, kWords.size() - 1)(rng)];
+      if (frequent && std::uniform_int_distribution<int>(0, 9)(rng) < 3) {
+        out += " " + kWords[std::uniform_int_distribution<size_t>(0, 5)(rng)];
+      }
+    }
+    return out;
+  };
+  const int title_words = std::uniform_int_distribution<int>(1, 4)(rng);
+  return Text{"Bài " + std::to_string(i) + " " + words(title_words, frequent_in_title),
+              words(std::uniform_int_distribution<int>(5, 120)(rng), true)};
+}
+
+// A raw connection to the archive at `path` with what the index needs, for SQL that the Archive
+// API does not run: FTS5's own bm25 beside provarc_rank.
+sqlite3* open_index(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_TRUE(register_search_tokenizer(db).ok());
+  EXPECT_TRUE(register_search_rank(db).ok());
+  EXPECT_TRUE(register_packed_text(db).ok());
+  return db;
+}
+
+// Version id -> FTS5's bm25 (negated: higher is better) of every version that `match` matches.
+std::map<int64_t, double> bm25_scores(sqlite3* db, const std::string& match) {
+  std::map<int64_t, double> scores;
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT rowid, bm25(search, 5.0, 2.0, 1.0) FROM search"
+                               " WHERE search MATCH ?1",
+                               -1, &stmt, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_bind_text(stmt, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    scores[sqlite3_column_int64(stmt, 0)] = -sqlite3_column_double(stmt, 1);
+  }
+  sqlite3_finalize(stmt);
+  return scores;
+}
+
+// The scores of `scores`, lowest first.
+std::vector<double> sorted_scores(const std::map<int64_t, double>& scores) {
+  std::vector<double> sorted;
+  for (const auto& [id, score] : scores) sorted.push_back(score);
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
+TEST_F(ArchiveSearchTest, TheRankIsBm25AndSkipsOnlyRowsBelowTheFloor) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) write("https://x.gov.vn/" + std::to_string(i), drawn_text(rng, i, i % 3 == 0));
+  sqlite3* db = open_index(path_);
+  for (const std::string match : {"thong tin", "va", "dong thap ha noi", "\"chuyen doi so\"",
+                                  "xoai OR mang", "tinh NOT an", "trien*"}) {
+    const std::map<int64_t, double> bm25 = bm25_scores(db, match);
+    ASSERT_GT(bm25.size(), 5u) << match;
+    const std::vector<double> sorted = sorted_scores(bm25);
+    // Once with no floor (every row ranked), once with the floor at the 80th percentile.
+    for (const double floor_at : {-HUGE_VAL, sorted[sorted.size() * 4 / 5]}) {
+      RankFloor floor{.below = floor_at};
+      sqlite3_stmt* stmt = nullptr;
+      ASSERT_EQ(sqlite3_prepare_v2(db,
+                                   "SELECT rowid, provarc_rank(search, ?2) FROM search"
+                                   " WHERE search MATCH ?1",
+                                   -1, &stmt, nullptr),
+                SQLITE_OK);
+      sqlite3_bind_text(stmt, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_pointer(stmt, 2, &floor, kRankFloorType, nullptr);
+      size_t rows = 0;
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        ++rows;
+        const double full = bm25.at(sqlite3_column_int64(stmt, 0));
+        if (sqlite3_column_type(stmt, 1) == SQLITE_NULL) {
+          EXPECT_LT(full, floor_at) << match << ": a row that belongs above the floor was skipped";
+        } else {
+          EXPECT_EQ(sqlite3_column_double(stmt, 1), full) << match << ": not bm25 exactly";
+        }
+      }
+      sqlite3_finalize(stmt);
+      EXPECT_EQ(rows, bm25.size()) << match;
+      EXPECT_EQ(floor.ranked + floor.skipped, static_cast<int64_t>(rows)) << match;
+      if (floor_at == -HUGE_VAL) EXPECT_EQ(floor.skipped, 0) << match;
+    }
+  }
+  // For a frequent word, the bound rules out most rows below the floor: their size is known to
+  // be at least the position of the word's last occurrence.
+  RankFloor floor{.below = 0};
+  {
+    const std::vector<double> sorted = sorted_scores(bm25_scores(db, "thong tin"));
+    floor.below = sorted[sorted.size() - 20];
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT provarc_rank(search, ?1) FROM search"
+                                 " WHERE search MATCH 'thong tin'",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_pointer(stmt, 1, &floor, kRankFloorType, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+    }
+    sqlite3_finalize(stmt);
+  }
+  EXPECT_GT(floor.skipped, floor.ranked) << floor.ranked << " ranked, " << floor.skipped << " skipped";
+  sqlite3_close(db);
+}
+
+TEST_F(ArchiveSearchTest, AFrequentWordPagesExactlyLikeAFullBm25Ranking) {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 300; ++i) {
+    // A fifth of the articles edited: their first versions must not be ranked or counted.
+    write("https://x.gov.vn/" + std::to_string(i % 240), drawn_text(rng, i, false));
+  }
+  const std::string title_match = "https://x.gov.vn/title";
+  write(title_match, {"Thông tin", "Bản tin tổng hợp của tỉnh về nhiều việc trong tuần qua, từ "
+                                   "nông nghiệp đến giáo dục, y tế và giao thông."});
+  // Two words (an IDF each), one word and one phrase (whose IDF search computes from the rows
+  // it counts), against the full ranking: every latest version that matches, by FTS5's bm25;
+  // equal scores, the newer version first.
+  for (const std::string query : {"thong tin", "\"thong tin\"", "va"}) {
+    const std::string match = query == "va" ? "\"va\"" : query;
+    sqlite3* db = open_index(path_);
+    const std::map<int64_t, double> bm25 = bm25_scores(db, match);
+    std::vector<int64_t> expected;
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "SELECT search.rowid FROM search JOIN articles a"
+                                 " ON a.latest_version_id = search.rowid"
+                                 " WHERE search MATCH ?1"
+                                 " ORDER BY bm25(search, 5.0, 2.0, 1.0), search.rowid DESC",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(stmt) == SQLITE_ROW) expected.push_back(sqlite3_column_int64(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    ASSERT_GT(expected.size(), 150u) << query;
+
+    SearchResults first = search(SearchRequest{.query = query, .limit = 20});
+    ASSERT_FALSE(first.hits.empty());
+    if (query == "thong tin") EXPECT_EQ(first.hits[0].url, title_match) << "the title match first";
+    EXPECT_EQ(first.total, static_cast<int64_t>(expected.size())) << "the total stays exact";
+    std::vector<int64_t> paged;
+    for (int offset = 0; offset < static_cast<int>(expected.size()); offset += 13) {
+      SearchResults page = search(SearchRequest{.query = query, .limit = 13, .offset = offset});
+      EXPECT_EQ(page.total, static_cast<int64_t>(expected.size()));
+      for (const SearchHit& h : page.hits) {
+        EXPECT_EQ(h.score, bm25.at(h.version_id)) << query << ": the score is bm25's";
+        paged.push_back(h.version_id);
+      }
+    }
+    EXPECT_EQ(paged, expected) << query;
+  }
+}
+
+TEST_F(ArchiveSearchTest, ASearchSeesWhatWasWrittenSinceTheLastOne) {
+  // Search keeps the set of latest versions while the file is unchanged: a write on this
+  // connection, or a commit by another, must be seen by the next search.
+  write(kDongThap, {"Đồng Tháp", "Bản tin về lúa gạo."});
+  EXPECT_EQ(search("lua gao").total, 1);
+  write(kDongThap, {"Đồng Tháp", "Bản tin về xoài cát."});
+  EXPECT_EQ(search("lua gao").total, 0) << "a new version on this connection";
+  EXPECT_EQ(search("xoai").total, 1);
+  {
+    auto other = Archive::open(path_);
+    ASSERT_TRUE(other.ok()) << other.error();
+    std::swap(archive_, *other);
+    write(kDongThap, {"Đồng Tháp", "Bản tin về lúa gạo, lần nữa."});
+    std::swap(archive_, *other);
+  }
+  EXPECT_EQ(search("xoai").total, 0) << "a new version by another connection";
+  EXPECT_EQ(search("lua gao").total, 1);
 }
 
 }  // namespace

@@ -7,10 +7,13 @@
 //   provarc_bench_search reindex DB                          times Archive::reindex()
 //   provarc_bench_search query DB QUERIES SEED               QUERIES searches of each kind (one,
 //       two, three words, a two-word phrase), words taken at random places of random articles;
-//       prints p50/p95/max latency of Archive::search (limit 20, total, snippets)
+//       prints p50/p95/max latency of Archive::search (limit 20, total, snippets), and whether
+//       the first 20 queries of each kind got the same 20 hits as a full bm25 ranking
+//   provarc_bench_search repeat DB QUERY TIMES               one query TIMES times, CPU time each
 //   provarc_bench_search fold FILE...                        MB/s of three ways to fold with ICU
 //
 // Single-threaded: run it under `taskset -c 0` for one core.
+#include <sqlite3.h>
 #include <time.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
@@ -31,6 +34,10 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "archive/packed_text.h"
+#include "archive/search_query.h"
+#include "archive/search_rank.h"
+#include "archive/search_tokenizer.h"
 #include "common/digest.h"
 #include "text/fold.h"
 
@@ -281,6 +288,43 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
+// The page a full ranking gives: FTS5's bm25 computed for every matching latest version, as
+// search did before provarc_rank (equal scores: the newer version first). To check that
+// Archive::search returns the same hits, in the same order.
+class FullRanking {
+ public:
+  explicit FullRanking(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+        !register_search_tokenizer(db_).ok() || !register_search_rank(db_).ok() ||
+        !register_packed_text(db_).ok()) {
+      std::cerr << path << ": cannot open for the full ranking\n";
+    }
+  }
+  ~FullRanking() { sqlite3_close(db_); }
+
+  std::vector<int64_t> top(const std::string& query, int k) {
+    std::vector<int64_t> ids;
+    Result<std::string> match = fts5_query(query);
+    sqlite3_stmt* stmt = nullptr;
+    if (!match.ok() ||
+        sqlite3_prepare_v2(db_,
+                           "SELECT search.rowid FROM search WHERE search MATCH ?1 AND EXISTS"
+                           " (SELECT 1 FROM articles a WHERE a.latest_version_id = search.rowid)"
+                           " ORDER BY bm25(search, 5.0, 2.0, 1.0), search.rowid DESC LIMIT ?2",
+                           -1, &stmt, nullptr) != SQLITE_OK) {
+      return ids;
+    }
+    sqlite3_bind_text(stmt, 1, match->c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(stmt, 2, k);
+    while (sqlite3_step(stmt) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(stmt, 0));
+    sqlite3_finalize(stmt);
+    return ids;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
 int query(const std::string& db, int count, uint64_t seed) {
   auto archive = Archive::open(db, ArchiveOptions{.read_only = true});
   if (!archive.ok()) {
@@ -296,6 +340,8 @@ int query(const std::string& db, int count, uint64_t seed) {
     std::cerr << db << ": no articles\n";
     return 1;
   }
+  constexpr int kLimit = 20, kChecked = 20;
+  FullRanking full(db);
   std::mt19937_64 rng(seed);
   // The distinct words of a sample of articles: drawn uniformly, they are mostly content words
   // (place names, terms), as people search; drawn at random places of the text, they are
@@ -326,7 +372,31 @@ int query(const std::string& db, int count, uint64_t seed) {
     const bool distinct = std::string_view(kind.name).starts_with("distinct");
     std::vector<double> ms, cpu_ms;
     double totals = 0;
-    int empty = 0;
+    int empty = 0, checked = 0, same = 0;
+    // One search, timed; the first kChecked of each kind also ranked in full, untimed, and
+    // compared hit for hit.
+    auto run = [&](const std::string& q) {
+      const Clock::time_point start = Clock::now();
+      const double cpu_start = cpu_seconds();
+      Result<SearchResults> r = (*archive)->search(SearchRequest{.query = q, .limit = kLimit});
+      cpu_ms.push_back((cpu_seconds() - cpu_start) * 1000);
+      ms.push_back(seconds_since(start) * 1000);
+      if (!r.ok()) {
+        std::cerr << q << ": " << r.error() << "\n";
+        return false;
+      }
+      totals += r->total;
+      empty += r->hits.empty();
+      if (checked < kChecked) {
+        std::vector<int64_t> got;
+        for (const SearchHit& h : r->hits) got.push_back(h.version_id);
+        const bool identical = got == full.top(q, kLimit);
+        if (!identical) std::cerr << "not the full ranking's top " << kLimit << ": " << q << "\n";
+        ++checked;
+        same += identical;
+      }
+      return true;
+    };
     while (static_cast<int>(ms.size()) < count) {
       if (distinct) {
         std::string q;
@@ -334,17 +404,7 @@ int query(const std::string& db, int count, uint64_t seed) {
           q += (k ? " " : "") +
                vocabulary[std::uniform_int_distribution<size_t>(0, vocabulary.size() - 1)(rng)];
         }
-        const Clock::time_point start = Clock::now();
-        const double cpu_start = cpu_seconds();
-        Result<SearchResults> r = (*archive)->search(SearchRequest{.query = q});
-        cpu_ms.push_back((cpu_seconds() - cpu_start) * 1000);
-        ms.push_back(seconds_since(start) * 1000);
-        if (!r.ok()) {
-          std::cerr << q << ": " << r.error() << "\n";
-          return 1;
-        }
-        totals += r->total;
-        empty += r->hits.empty();
+        if (!run(q)) return 1;
         continue;
       }
       const int64_t id = std::uniform_int_distribution<int64_t>(1, articles)(rng);
@@ -358,23 +418,33 @@ int query(const std::string& db, int count, uint64_t seed) {
       std::string q;
       for (int k = 0; k < kind.words; ++k) q += (k ? " " : "") + fold_for_search(words[at + k]);
       if (kind.phrase) q = "\"" + q + "\"";
-      const Clock::time_point start = Clock::now();
-      const double cpu_start = cpu_seconds();
-      Result<SearchResults> r = (*archive)->search(SearchRequest{.query = q});
-      cpu_ms.push_back((cpu_seconds() - cpu_start) * 1000);
-      ms.push_back(seconds_since(start) * 1000);
-      if (!r.ok()) {
-        std::cerr << q << ": " << r.error() << "\n";
-        return 1;
-      }
-      totals += r->total;
-      empty += r->hits.empty();
+      if (!run(q)) return 1;
     }
     std::printf("%-18s cpu p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms | wall p50 %6.1f ms  p95 %6.1f"
-                " ms | mean matches %.0f, %d empty\n",
+                " ms | mean matches %.0f, %d empty | top %d as full bm25: %d/%d\n",
                 kind.name, percentile(cpu_ms, 0.5), percentile(cpu_ms, 0.95),
                 percentile(cpu_ms, 1.0), percentile(ms, 0.5), percentile(ms, 0.95),
-                totals / count, empty);
+                totals / count, empty, kLimit, same, checked);
+  }
+  return 0;
+}
+
+// One query `times` times: its CPU time each (for a profiler: perf record -g ... repeat).
+int repeat(const std::string& db, const std::string& q, int times) {
+  auto archive = Archive::open(db, ArchiveOptions{.read_only = true});
+  if (!archive.ok()) {
+    std::cerr << archive.error() << "\n";
+    return 1;
+  }
+  for (int i = 0; i < times; ++i) {
+    const double cpu_start = cpu_seconds();
+    Result<SearchResults> r = (*archive)->search(SearchRequest{.query = q});
+    if (!r.ok()) {
+      std::cerr << q << ": " << r.error() << "\n";
+      return 1;
+    }
+    std::printf("%s: %lld matches, %.1f ms cpu\n", q.c_str(), static_cast<long long>(r->total),
+                (cpu_seconds() - cpu_start) * 1000);
   }
   return 0;
 }
@@ -458,10 +528,13 @@ int main(int argc, char** argv) {
   if (mode == "query" && args.size() == 4) {
     return provarc::query(args[1], std::stoi(args[2]), std::stoull(args[3]));
   }
+  if (mode == "repeat" && args.size() == 4) {
+    return provarc::repeat(args[1], args[2], std::stoi(args[3]));
+  }
   if (mode == "fold" && args.size() >= 2) {
     return provarc::fold(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   std::cerr << "usage: provarc_bench_search generate DB VERSIONS SEED FILE... | reindex DB |"
-               " query DB QUERIES SEED | fold FILE...\n";
+               " query DB QUERIES SEED | repeat DB QUERY TIMES | fold FILE...\n";
   return 2;
 }
