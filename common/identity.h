@@ -44,5 +44,7 @@ inline constexpr const char* kGuardAliasShape = "alias_shape";       // a URL sh
                                                                      // were all aliases of known ones
 inline constexpr const char* kGuardDiscoveryCap = "discovery_cap";   // the run's cap on new URLs
 inline constexpr const char* kGuardHostile = "hostile";              // blew the size cap or reset
+inline constexpr const char* kGuardRepeatedListing = "repeated_listing";  // a listing page that
+                                                                     // repeats the page before it
 
 }  // namespace provarc

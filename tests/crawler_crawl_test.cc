@@ -505,6 +505,61 @@ TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
   EXPECT_EQ(web_.count(host, long_link), 0);
 }
 
+// Trà Vinh's ASP.NET path portal (docs/crawl-identity.md, the second held-out trap web): the
+// pager links the page past the last, forever, and every page past the last shows the last page
+// again. Pagination is not depth and listings go first, so without a guard the pager takes the
+// whole page budget and no article is fetched.
+TEST_F(CrawlTest, APagerRepeatingItsLastPageForeverEndsTheListing) {
+  FixtureHost& host = news_host("h", 6, 3);
+  auto last_page = [](int page) {
+    std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Tin tức</title>"
+                       "</head><body><h1>Tin tức</h1><ul>";
+    for (int i = 4; i <= 6; ++i) {
+      html += "<li><a href=\"/tin-tuc/bai-viet-" + std::to_string(i) + ".html\">Bài " +
+              std::to_string(i) + "</a></li>";
+    }
+    return html + "</ul><a class=\"next\" href=\"/tin-tuc/?page=" + std::to_string(page + 1) +
+           "\">Trang sau</a></body></html>";
+  };
+  host.set_page("/tin-tuc/?page=2", last_page(2));
+  host.add_dynamic([last_page](const std::string& target) -> std::optional<FixtureResponse> {
+    if (target.rfind("/tin-tuc/?page=", 0) != 0) return std::nullopt;
+    return html(last_page(std::atoi(target.c_str() + 15)));
+  });
+  std::vector<SiteConfig> sites = {site("s", host, 1, "max_pages = 40\n")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int i = 1; i <= 6; ++i) {
+    EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-" + std::to_string(i) + ".html"), 1) << i;
+  }
+  int listing = 0;
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    listing += r.target.rfind("/tin-tuc/?page=", 0) == 0;
+  }
+  // Page 3 repeats page 2 (the same article links, the same text): its next page is refused.
+  EXPECT_EQ(listing, 2) << "pages 2 and 3; page 4 is refused";
+  EXPECT_EQ(web_.count(host, "/tin-tuc/?page=4"), 0);
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_EQ(p.refused.count(kGuardRepeatedListing) ? p.refused.at(kGuardRepeatedListing) : 0, 1);
+  EXPECT_TRUE(p.finished) << p.stop_reason;
+  EXPECT_TRUE(logged("repeats the listing page before it")) << "the log names both signals";
+}
+
+// A long listing of distinct pages is followed to its end (no page repeats the one before it).
+TEST_F(CrawlTest, ALongListingOfDistinctPagesIsFollowedToTheEnd) {
+  FixtureHost& host = news_host("h", 150, 1);
+  std::vector<SiteConfig> sites = {site("s", host, 1)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(web_.count(host, "/tin-tuc/?page=150"), 1);
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-150.html"), 1);
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_EQ(p.refused.count(kGuardRepeatedListing), 0u);
+  EXPECT_TRUE(p.finished) << p.stop_reason;
+}
+
 TEST_F(CrawlTest, ASiteGeneratingEndlessLinksIsCappedPerRun) {
   FixtureHost& host = news_host("h", 0);
   // Every page links 1000 new pages: with a budget of 5 pages, at most 1000 URLs are kept.
