@@ -3,6 +3,7 @@
 // parameter candidates confirmed or rejected by a probe.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "common/url.h"
 #include "crawler/site_crawl.h"
@@ -137,6 +138,23 @@ void SiteCrawl::remember_print(const std::string& url, const PageFingerprint& pr
 const PageFingerprint* SiteCrawl::print_of(const std::string& url) const {
   auto it = prints_.find(url);
   return it == prints_.end() ? nullptr : &it->second;
+}
+
+std::string SiteCrawl::repeats_listing(const FrontierEntry& item,
+                                       const std::set<std::string>& articles) const {
+  if (item.parent_url.empty() || discovery_.role_of_url(item.url) != PageRole::kListing ||
+      discovery_.role_of_url(item.parent_url) != PageRole::kListing) {
+    return "";
+  }
+  if (!listing_articles_.all_on(item.parent_url, articles)) return "";
+  const PageFingerprint* print = print_of(item.url);
+  const PageFingerprint* before = print_of(item.parent_url);
+  if (print == nullptr || before == nullptr) return "";
+  double similarity = print->similarity(*before);
+  if (similarity < kSamePage) return "";
+  return item.url + " repeats the listing page before it, " + item.parent_url + ": its " +
+         std::to_string(articles.size()) + " article links were all on it, and its text without " +
+         "links is the same (similarity " + two_decimals(similarity) + ")";
 }
 
 // ---- Session parameters

@@ -1,5 +1,6 @@
 #include "crawler/trap_guards.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <vector>
@@ -238,6 +239,21 @@ void AliasShapeGuard::observe(const std::string& url, bool alias_of_known) {
 bool AliasShapeGuard::refuses(const std::string& url) const {
   auto it = shapes_.find(url_shape(url));
   return it != shapes_.end() && it->second.own == 0 && it->second.aliases >= kLearnAfter;
+}
+
+void ListingArticles::remember(const std::string& url, std::set<std::string> articles) {
+  if (pages_.insert_or_assign(url, std::move(articles)).second) order_.push_back(url);
+  while (pages_.size() > kMaxPages && !order_.empty()) {
+    pages_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+bool ListingArticles::all_on(const std::string& previous,
+                             const std::set<std::string>& articles) const {
+  auto it = pages_.find(previous);
+  if (it == pages_.end()) return false;
+  return std::includes(it->second.begin(), it->second.end(), articles.begin(), articles.end());
 }
 
 bool RefusalCounter::count(const std::string& guard, const std::string& url,

@@ -277,5 +277,19 @@ TEST(TrapGuards, RefusalsAreCountedOncePerGuardAndUrl) {
   EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"depth", 1}, {"step", 2}}));
 }
 
+TEST(TrapGuards, AListingPageLinkingOnlyThePreviousPagesArticlesIsNoticed) {
+  ListingArticles pages;
+  pages.remember("http://a.vn/tin?page=2", {"http://a.vn/tin/4", "http://a.vn/tin/5"});
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/4", "http://a.vn/tin/5"}));
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/5"}));
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {})) << "no article links: none new";
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/5", "http://a.vn/tin/6"}));
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=1", {})) << "a page not remembered";
+  for (size_t i = 0; i < ListingArticles::kMaxPages; ++i) {
+    pages.remember("http://a.vn/tin?page=" + std::to_string(i + 10), {});
+  }
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=2", {})) << "the oldest page is forgotten";
+}
+
 }  // namespace
 }  // namespace provarc
