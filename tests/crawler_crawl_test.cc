@@ -2,7 +2,10 @@
 // 127.0.0.1 into an in-memory store. Politeness is asserted from the server's own request log.
 #include "crawler/crawler.h"
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <memory>
 #include <set>
 
 #include <thread>
@@ -503,6 +506,70 @@ TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
   EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-2.html"), 1);
   EXPECT_EQ(web_.count(host, "/a/b/a/b/a/b/a/x.html"), 0);
   EXPECT_EQ(web_.count(host, long_link), 0);
+}
+
+// Liferay's p_auth (trap2-liferay of the second held-out trap web): 8 letters and digits, new on
+// every page and stamped on each of its links, too short for an opaque token. Without learning it,
+// every page links every other under a new URL, and the crawl walks variants until its budget.
+TEST_F(CrawlTest, AShortSessionTokenNewOnEveryPageIsLearnedAndEachPageFetchedOnce) {
+  FixtureHost& host = web_.add_host("h");
+  host.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+  const std::vector<std::string> paths = {"/", "/tin-tuc/", "/tin-tuc/bai-1.html",
+                                          "/tin-tuc/bai-2.html", "/tin-tuc/bai-3.html",
+                                          "/tin-tuc/bai-4.html", "/so-do-trang"};
+  auto served = std::make_shared<std::atomic<uint64_t>>(0);
+  host.add_dynamic([paths, served](const std::string& target) -> std::optional<FixtureResponse> {
+    const std::string path = target.substr(0, target.find('?'));
+    auto it = std::find(paths.begin(), paths.end(), path);
+    if (it == paths.end()) return std::nullopt;
+    // A token of 8 letters and digits for this answer, on each of its links.
+    const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    uint64_t x = ++*served * 0x9E3779B97F4A7C15ull;
+    std::string token;
+    for (int i = 0; i < 8; ++i) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      token += alphabet[(x >> 33) % alphabet.size()];
+    }
+    std::string links;
+    for (const std::string& p : paths) {
+      links += "<a href=\"" + p + "?p_auth=" + token + "\">" + p + "</a> ";
+    }
+    const size_t n = static_cast<size_t>(it - paths.begin());
+    if (n < 2 || n == paths.size() - 1) {
+      return html("<!DOCTYPE html><html><head><title>Trang</title></head><body><h1>Trang " + path +
+                  "</h1><p>Sở Thông tin và Truyền thông.</p>" + links + "</body></html>");
+    }
+    return html("<!DOCTYPE html><html><head><title>Bài " + std::to_string(n) +
+                "</title></head><body><article><h1>Bài " + std::to_string(n) +
+                "</h1><p>Ngày đăng: 12/04/2023</p><p>Nội dung bài viết số " + std::to_string(n) +
+                " về chuyển đổi số.</p></article>" + links + "</body></html>");
+  });
+  write_test_site(config_dir_, "s", {host.authority()},
+                  "delay = \"1ms\"\nlisting_urls = [\"http://" + host.authority() +
+                      "/tin-tuc/\"]\narticle_url_patterns = ['/tin-tuc/bai-[0-9]+\\.html']\n"
+                      "max_pages = 60\nconnect_timeout = \"2s\"\n");
+  std::vector<SiteConfig> sites = {load_test_site(config_dir_, "s")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_TRUE(p.finished) << p.stop_reason;
+  ASSERT_EQ(p.sessions.size(), 1u);
+  EXPECT_EQ(p.sessions[0].param, "p_auth");
+  EXPECT_NE(p.sessions[0].evidence.find("short random values (8 letters and digits)"),
+            std::string::npos)
+      << p.sessions[0].evidence;
+  std::map<std::string, int> requests;
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    ++requests[r.target.substr(0, r.target.find('?'))];
+  }
+  // Each page once, and the probe's two fetches (a URL carrying p_auth and the same URL without).
+  int extra = 0;
+  for (const std::string& path : paths) {
+    EXPECT_GE(requests[path], 1) << path;
+    extra += requests[path] - 1;
+  }
+  EXPECT_LE(extra, 3) << "session variants fetched beyond each page once";
 }
 
 // Trà Vinh's ASP.NET path portal (docs/crawl-identity.md, the second held-out trap web): the
