@@ -216,18 +216,21 @@ std::string url_shape(const std::string& url) {
     i = slash + 1;
   }
   if (query == std::string::npos) return shape;
+  // Sorted: servers read parameters in any order, and a portal that writes them in a new order
+  // on every page (trap2-aspnet-path's six-parameter Default.aspx) makes no new shape by it.
   std::string rest = url.substr(query + 1);
-  char sep = '?';
+  std::vector<std::string> params;
   for (size_t i = 0; i < rest.size();) {
     size_t amp = rest.find('&', i);
     if (amp == std::string::npos) amp = rest.size();
     std::string param = rest.substr(i, amp - i);
     size_t eq = param.find('=');
-    shape += sep + param.substr(0, eq);
-    if (eq != std::string::npos) shape += "=" + value_shape(param.substr(eq + 1));
-    sep = '&';
+    params.push_back(param.substr(0, eq));
+    if (eq != std::string::npos) params.back() += "=" + value_shape(param.substr(eq + 1));
     i = amp + 1;
   }
+  std::sort(params.begin(), params.end());
+  for (size_t i = 0; i < params.size(); ++i) shape += (i == 0 ? "?" : "&") + params[i];
   return shape;
 }
 

@@ -65,8 +65,9 @@ class StepGuard {
 
 // The shape of a canonical URL: its origin, its path with numbers as '#' and slug-like or
 // token-like segments as '*', and its parameter names with their values' kind (numbers '#', short
-// words as they are, the rest '*'), in their order. "/print/1501/637201/hoi-nghi-..." and
-// "/print/1501/637215/tap-huan-..." have one shape; the articles they print another.
+// words as they are, the rest '*'), sorted: a new order of the same parameters is no new shape.
+// "/print/1501/637201/hoi-nghi-..." and "/print/1501/637215/tap-huan-..." have one shape; the
+// articles they print another.
 std::string url_shape(const std::string& url);
 
 // Learns which shapes lead only to what the crawl already has.
