@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "common/identity.h"
 #include "common/time.h"
 
 namespace provarc {
@@ -35,8 +36,7 @@ bool run_was_stopped(const RunRecord& run) {
 // Every guard of common/identity.h, with the URLs it refused (0 when none).
 OrderedJson guards_to_json(const std::map<std::string, int64_t>& refused) {
   OrderedJson guards = OrderedJson::object();
-  for (const char* name : {kGuardDepth, kGuardUrlLength, kGuardRepeatedSegments, kGuardStep,
-                           kGuardCalendar, kGuardAliasShape, kGuardDiscoveryCap}) {
+  for (const char* name : kTrapGuards) {
     auto it = refused.find(name);
     guards[name] = it == refused.end() ? 0 : it->second;
   }

@@ -44,5 +44,14 @@ inline constexpr const char* kGuardAliasShape = "alias_shape";       // a URL sh
                                                                      // were all aliases of known ones
 inline constexpr const char* kGuardDiscoveryCap = "discovery_cap";   // the run's cap on new URLs
 inline constexpr const char* kGuardHostile = "hostile";              // blew the size cap or reset
+inline constexpr const char* kGuardRepeatedListing = "repeated_listing";  // a listing page that
+                                                                     // repeats the page before it
+
+// Every guard that refuses URLs, in the order reports list them (each with 0 when it refused none).
+// kGuardHostile is not among them: nothing refuses under it yet (a URL that failed in a pass is
+// kept out of it by the frontier's once-a-run rule, uncounted).
+inline constexpr const char* kTrapGuards[] = {
+    kGuardDepth,    kGuardUrlLength,  kGuardRepeatedSegments, kGuardStep,
+    kGuardCalendar, kGuardAliasShape, kGuardDiscoveryCap,     kGuardRepeatedListing};
 
 }  // namespace provarc

@@ -71,6 +71,40 @@ bool looks_opaque(std::string_view value) {
   return classes >= 2 && (digit + upper) * 5 >= n;
 }
 
+bool looks_short_token(std::string_view value, bool known_name) {
+  if (value.size() < 6 || value.size() > 15) return false;
+  int lower = 0, upper = 0, digit = 0, changes = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (!ascii::is_alnum(c)) return false;
+    if (ascii::is_digit(c)) {
+      ++digit;
+    } else if (c >= 'a') {
+      ++lower;
+    } else {
+      ++upper;
+    }
+    if (i == 0) continue;
+    const char before = value[i - 1];
+    // Between letters and digits, or between cases (not a capital initial: "Hanoi").
+    if (ascii::is_digit(c) != ascii::is_digit(before)) ++changes;
+    else if (ascii::is_alpha(c) && i > 1 && (c >= 'a') != (before >= 'a')) ++changes;
+  }
+  if (known_name) return lower + upper > 0;
+  return (lower > 0) + (upper > 0) + (digit > 0) >= 2 && changes >= 2;
+}
+
+bool known_session_name(std::string_view name) {
+  // The names of the platforms in docs/portals.md (Tomcat/WebSphere/Liferay, ASP.NET, PHP,
+  // ColdFusion) and of the usual CSRF tokens.
+  static constexpr std::string_view kNames[] = {
+      "jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sessid", "session",
+      "sid",        "ssid",      "p_auth",       "p_p_auth",  "token",      "csrf",   "_csrf",
+      "csrf_token", "csrftoken", "authenticity_token", "__requestverificationtoken", "cfid",
+      "cftoken"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
 void SessionLearner::count(const SessionParam& p, const std::string& page,
                            const std::string& link, const std::string& value,
                            PageValues& on_page) {
@@ -80,13 +114,20 @@ void SessionLearner::count(const SessionParam& p, const std::string& page,
     it = stats_.emplace(p, Stats{}).first;
   }
   Stats& stats = it->second;
-  if (!looks_opaque(value)) {
+  const std::string target = without_param(link, p.param, p.path_param);
+  // Every value is kept for the page: another value beside a short token denies its page-wide
+  // stamp (an article id differs from link to link).
+  on_page[p][value].insert(target);
+  if (looks_opaque(value)) {
+    ++stats.opaque;
+  } else if (looks_short_token(value, known_session_name(p.param))) {
+    if (stats.short_tokens > 0 && value.size() != stats.short_length) stats.one_length = false;
+    stats.short_length = value.size();
+    ++stats.short_tokens;
+  } else {
     ++stats.plain;
     return;
   }
-  ++stats.opaque;
-  const std::string target = without_param(link, p.param, p.path_param);
-  on_page[p][value].insert(target);
   auto known = stats.targets.find(target);
   if (known == stats.targets.end()) {
     if (stats.targets.size() < kMaxTargets) stats.targets.emplace(target, Target{value, page});
@@ -97,9 +138,39 @@ void SessionLearner::count(const SessionParam& p, const std::string& page,
   if (stats.examples.size() < kMaxExamples) stats.examples.push_back(link);
 }
 
-bool SessionLearner::is_candidate(const Stats& s) const {
+void SessionLearner::observe_page(const SessionParam& p,
+                                  const std::map<std::string, std::set<std::string>>& values) {
+  auto it = stats_.find(p);
+  if (it == stats_.end()) return;
+  Stats& stats = it->second;
+  const bool known = known_session_name(p.param);
+  for (const auto& [value, targets] : values) {
+    const bool token = looks_opaque(value) || looks_short_token(value, known);
+    stats.stamped = stats.stamped || (token && targets.size() >= 2);
+  }
+  if (values.size() != 1) {
+    ++stats.mixed_pages;
+    return;
+  }
+  const auto& [value, targets] = *values.begin();
+  if (!looks_opaque(value) && looks_short_token(value, known) &&
+      targets.size() >= kUniformTargets) {
+    ++stats.uniform_pages;
+  }
+}
+
+bool SessionLearner::is_long_candidate(const Stats& s) {
   return s.opaque >= 2 && s.plain * 10 <= s.opaque && s.stamped && s.churned >= 1 &&
          s.stable * 4 <= s.churned;
+}
+
+// A short value is weaker evidence than a long one: the behaviour must be plainer. A random
+// 8-character token of letters and digits fails looks_short_token() about once in 70 (too few
+// changes between letters and digits), hence the fifth of plain values allowed.
+bool SessionLearner::is_short_candidate(const SessionParam& p, const Stats& s) {
+  return s.short_tokens >= 3 && s.plain * 5 <= s.short_tokens && s.uniform_pages >= 2 &&
+         s.mixed_pages * 10 <= s.uniform_pages && s.churned >= 2 && s.stable * 4 <= s.churned &&
+         (s.one_length || known_session_name(p.param));
 }
 
 std::vector<SessionParam> SessionLearner::observe(const std::string& page_url,
@@ -119,14 +190,35 @@ std::vector<SessionParam> SessionLearner::observe(const std::string& page_url,
   }
   std::vector<SessionParam> fresh;
   for (const auto& [p, values] : on_page) {
-    Stats& stats = stats_[p];
-    for (const auto& [value, targets] : values) stats.stamped = stats.stamped || targets.size() >= 2;
-    if (is_candidate(stats)) {
+    observe_page(p, values);
+    auto it = stats_.find(p);
+    if (it == stats_.end()) continue;
+    if (is_long_candidate(it->second) || is_short_candidate(p, it->second)) {
       candidates_.insert(p);
       fresh.push_back(p);
     }
   }
   return fresh;
+}
+
+std::string SessionLearner::signals(const SessionParam& param) const {
+  auto it = stats_.find(param);
+  if (it == stats_.end()) return "";
+  const Stats& s = it->second;
+  std::string out;
+  if (is_long_candidate(s)) {
+    out = "opaque values (16 characters or more), one stamped on links to several pages";
+  } else if (is_short_candidate(param, s)) {
+    out = "short random values (" +
+          (s.one_length ? std::to_string(s.short_length) + " letters and digits"
+                        : std::string("letters and digits of several lengths")) +
+          "), the only value on every link of " + std::to_string(s.uniform_pages) + " pages";
+  } else {
+    return "";
+  }
+  out += ", new on " + std::to_string(s.churned) + " targets linked again from another page";
+  if (known_session_name(param.param)) out += "; a name platforms give sessions";
+  return out;
 }
 
 std::optional<SessionParam> SessionLearner::candidate_in(const std::string& url) const {

@@ -1,6 +1,7 @@
 #include "crawler/site_crawl.h"
 
 #include <algorithm>
+#include <set>
 
 #include "crawler/links.h"
 
@@ -254,9 +255,27 @@ Status SiteCrawl::offer_links(const FrontierEntry& item, const SiteDiscovery::Li
   for (const Discovered* link : steps) {
     if (Status s = offer_link(item, *link, shows_new, nullptr); !s.ok()) return s;
   }
+  // A page past a listing's end that shows its last page again ends the listing: its next pages
+  // are refused (not a listing cut short: the listing showed all it has).
+  std::set<std::string> articles;
+  for (const Discovered& link : links.links) {
+    if (link.article) articles.insert(link.entry.url);
+  }
+  const std::string repeats = repeats_listing(item, articles);
+  if (!repeats.empty() && !links.pagination.empty()) {
+    log_("info: " + config().id + ": " + repeats + "; its next pages are not followed (the " +
+         kGuardRepeatedListing + " guard)");
+  }
   for (Discovered page : links.pagination) {
+    if (!repeats.empty()) {
+      refuse(kGuardRepeatedListing, page.entry.url, true, false);
+      continue;
+    }
     page.revisit = SiteDiscovery::pagination_revisit(shows_new);
     if (Status s = offer_link(item, page, shows_new, nullptr); !s.ok()) return s;
+  }
+  if (discovery_.role_of_url(item.url) == PageRole::kListing) {
+    listing_articles_.remember(item.url, std::move(articles));
   }
   for (const SiteDiscovery::Refused& refused : links.refused) {
     refuse(refused.guard, refused.url, refused.pagination, shows_new);

@@ -171,6 +171,12 @@ class SiteCrawl {
   void count(const RecordedCapture& recorded, const Disposition& d);
   void remember_print(const std::string& url, const PageFingerprint& print);
   const PageFingerprint* print_of(const std::string& url) const;
+  // When listing page `item` repeats the listing page before it (its parent_url): every one of
+  // its `articles` (canonical URLs of its article links) was on that page, and the two pages have
+  // the same text without links. Returns the evidence naming both signals, or "" (either signal
+  // missing, or the page before not fetched in this run).
+  std::string repeats_listing(const FrontierEntry& item,
+                              const std::set<std::string>& articles) const;
   void observe_sessions(const FrontierEntry& item, const PageSignals& page);
   void plan_probe(const SessionParam& param);
   Status compare_with_base(const PageFingerprint& print);
@@ -201,6 +207,7 @@ class SiteCrawl {
   std::set<std::string> calendars_noted_;  // date step patterns logged as calendars
   AliasShapeGuard alias_shapes_;
   RefusalCounter refusals_;
+  ListingArticles listing_articles_;  // article links of this run's listing pages
   std::map<std::string, int> canonical_claims_;  // rel=canonical targets: pages claiming each
   std::string listings_cut_;  // the guard that cut a listing short, if one did
   // Fingerprints of pages fetched in this run (the start and listing pages, and the latest).

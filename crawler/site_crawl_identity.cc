@@ -3,6 +3,7 @@
 // parameter candidates confirmed or rejected by a probe.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "common/url.h"
 #include "crawler/site_crawl.h"
@@ -139,6 +140,23 @@ const PageFingerprint* SiteCrawl::print_of(const std::string& url) const {
   return it == prints_.end() ? nullptr : &it->second;
 }
 
+std::string SiteCrawl::repeats_listing(const FrontierEntry& item,
+                                       const std::set<std::string>& articles) const {
+  if (item.parent_url.empty() || discovery_.role_of_url(item.url) != PageRole::kListing ||
+      discovery_.role_of_url(item.parent_url) != PageRole::kListing) {
+    return "";
+  }
+  if (!listing_articles_.all_on(item.parent_url, articles)) return "";
+  const PageFingerprint* print = print_of(item.url);
+  const PageFingerprint* before = print_of(item.parent_url);
+  if (print == nullptr || before == nullptr) return "";
+  double similarity = print->similarity(*before);
+  if (similarity < kSamePage) return "";
+  return item.url + " repeats the listing page before it, " + item.parent_url + ": its " +
+         std::to_string(articles.size()) + " article links were all on it, and its text without " +
+         "links is the same (similarity " + two_decimals(similarity) + ")";
+}
+
 // ---- Session parameters
 
 void SiteCrawl::observe_sessions(const FrontierEntry& item, const PageSignals& page) {
@@ -155,7 +173,7 @@ void SiteCrawl::observe_sessions(const FrontierEntry& item, const PageSignals& p
       continue;
     }
     log_("note: " + config().id + ": " + param.param + " on " + param.host +
-         " looks like a session parameter (opaque values, new on every page); probing");
+         " looks like a session parameter (" + sessions_.signals(param) + "); probing");
     plan_probe(param);
   }
 }
@@ -258,14 +276,17 @@ Status SiteCrawl::compare_with_base(const PageFingerprint& print) {
 Status SiteCrawl::decide_probe(bool confirmed, const std::string& evidence) {
   Probe probe = std::move(*probe_);
   probe_.reset();
+  // What made it a candidate goes with what confirmed it (read before settle() forgets it).
+  const std::string signals = sessions_.signals(probe.param);
   sessions_.settle(probe.param, confirmed);
   if (confirmed) {
-    LearnedSession learned{probe.param.host, probe.param.param, probe.param.path_param, evidence,
+    LearnedSession learned{probe.param.host, probe.param.param, probe.param.path_param,
+                           evidence + (signals.empty() ? "" : "; a candidate by " + signals),
                            format_utc(clock_.wall_now())};
     if (identity_.learn(learned)) {
       progress.sessions.push_back(learned);
       log_("note: " + config().id + ": learned session parameter " + learned.param + " on " +
-           learned.host + " (" + evidence + ")");
+           learned.host + " (" + learned.evidence + ")");
       if (Status s = store_.record_session(config().id, learned); !s.ok()) return s;
       UrlAlias alias{probe.variant, probe.base, "session parameter " + learned.param};
       if (Status s = store_.record_alias(config().id, alias, 0); !s.ok()) return s;

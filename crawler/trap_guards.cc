@@ -1,5 +1,6 @@
 #include "crawler/trap_guards.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <vector>
@@ -215,18 +216,21 @@ std::string url_shape(const std::string& url) {
     i = slash + 1;
   }
   if (query == std::string::npos) return shape;
+  // Sorted: servers read parameters in any order, and a portal that writes them in a new order
+  // on every page (trap2-aspnet-path's six-parameter Default.aspx) makes no new shape by it.
   std::string rest = url.substr(query + 1);
-  char sep = '?';
+  std::vector<std::string> params;
   for (size_t i = 0; i < rest.size();) {
     size_t amp = rest.find('&', i);
     if (amp == std::string::npos) amp = rest.size();
     std::string param = rest.substr(i, amp - i);
     size_t eq = param.find('=');
-    shape += sep + param.substr(0, eq);
-    if (eq != std::string::npos) shape += "=" + value_shape(param.substr(eq + 1));
-    sep = '&';
+    params.push_back(param.substr(0, eq));
+    if (eq != std::string::npos) params.back() += "=" + value_shape(param.substr(eq + 1));
     i = amp + 1;
   }
+  std::sort(params.begin(), params.end());
+  for (size_t i = 0; i < params.size(); ++i) shape += (i == 0 ? "?" : "&") + params[i];
   return shape;
 }
 
@@ -238,6 +242,21 @@ void AliasShapeGuard::observe(const std::string& url, bool alias_of_known) {
 bool AliasShapeGuard::refuses(const std::string& url) const {
   auto it = shapes_.find(url_shape(url));
   return it != shapes_.end() && it->second.own == 0 && it->second.aliases >= kLearnAfter;
+}
+
+void ListingArticles::remember(const std::string& url, std::set<std::string> articles) {
+  if (pages_.insert_or_assign(url, std::move(articles)).second) order_.push_back(url);
+  while (pages_.size() > kMaxPages && !order_.empty()) {
+    pages_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+bool ListingArticles::all_on(const std::string& previous,
+                             const std::set<std::string>& articles) const {
+  auto it = pages_.find(previous);
+  if (it == pages_.end()) return false;
+  return std::includes(it->second.begin(), it->second.end(), articles.begin(), articles.end());
 }
 
 bool RefusalCounter::count(const std::string& guard, const std::string& url,

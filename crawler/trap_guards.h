@@ -3,15 +3,19 @@
 // per pattern once its page showed nothing new; a link that only steps a date of the page it is on
 // by a day, a week or a month (a calendar nobody configured) gets that budget whatever the page
 // showed; a URL shape whose fetches all turned out to be
-// aliases of resources already known (print twins, legacy redirects) stops being fetched; and
+// aliases of resources already known (print twins, legacy redirects) stops being fetched; a
+// listing page that links only the articles of the page before it is remembered for comparison
+// (ListingArticles; SiteCrawl also compares the two pages' text); and
 // every URL a guard refuses is counted once per guard (common/identity.h names them).
 //
 // Pure state per site and run, used from the crawl loop's thread: not thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -61,8 +65,9 @@ class StepGuard {
 
 // The shape of a canonical URL: its origin, its path with numbers as '#' and slug-like or
 // token-like segments as '*', and its parameter names with their values' kind (numbers '#', short
-// words as they are, the rest '*'), in their order. "/print/1501/637201/hoi-nghi-..." and
-// "/print/1501/637215/tap-huan-..." have one shape; the articles they print another.
+// words as they are, the rest '*'), sorted: a new order of the same parameters is no new shape.
+// "/print/1501/637201/hoi-nghi-..." and "/print/1501/637215/tap-huan-..." have one shape; the
+// articles they print another.
 std::string url_shape(const std::string& url);
 
 // Learns which shapes lead only to what the crawl already has.
@@ -86,6 +91,25 @@ class AliasShapeGuard {
     int own = 0;
   };
   std::map<std::string, Count> shapes_;
+};
+
+// Remembers the article links of listing pages fetched in this run, so that a listing page can be
+// compared with the page before it (its parent in the frontier): a pager that runs past the end
+// and shows the last page again links only the articles its parent linked.
+class ListingArticles {
+ public:
+  // Pages remembered per site and run (the oldest are forgotten first).
+  static constexpr size_t kMaxPages = 512;
+
+  // Remembers the article links (canonical URLs) listing page `url` showed.
+  void remember(const std::string& url, std::set<std::string> articles);
+  // True when `previous` is remembered and every one of `articles` was among its article links
+  // (also when `articles` is empty); false when `previous` is not known.
+  bool all_on(const std::string& previous, const std::set<std::string>& articles) const;
+
+ private:
+  std::map<std::string, std::set<std::string>> pages_;
+  std::deque<std::string> order_;
 };
 
 // Counts the distinct URLs each guard refused (up to a memory cap, beyond which each refusal

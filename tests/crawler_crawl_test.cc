@@ -2,7 +2,10 @@
 // 127.0.0.1 into an in-memory store. Politeness is asserted from the server's own request log.
 #include "crawler/crawler.h"
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <memory>
 #include <set>
 
 #include <thread>
@@ -503,6 +506,125 @@ TEST_F(CrawlTest, TrapsAndSessionIdsAreContained) {
   EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-2.html"), 1);
   EXPECT_EQ(web_.count(host, "/a/b/a/b/a/b/a/x.html"), 0);
   EXPECT_EQ(web_.count(host, long_link), 0);
+}
+
+// Liferay's p_auth (trap2-liferay of the second held-out trap web): 8 letters and digits, new on
+// every page and stamped on each of its links, too short for an opaque token. Without learning it,
+// every page links every other under a new URL, and the crawl walks variants until its budget.
+TEST_F(CrawlTest, AShortSessionTokenNewOnEveryPageIsLearnedAndEachPageFetchedOnce) {
+  FixtureHost& host = web_.add_host("h");
+  host.set_route("/robots.txt", Route({text("User-agent: *\nDisallow:\n")}));
+  const std::vector<std::string> paths = {"/", "/tin-tuc/", "/tin-tuc/bai-1.html",
+                                          "/tin-tuc/bai-2.html", "/tin-tuc/bai-3.html",
+                                          "/tin-tuc/bai-4.html", "/so-do-trang"};
+  auto served = std::make_shared<std::atomic<uint64_t>>(0);
+  host.add_dynamic([paths, served](const std::string& target) -> std::optional<FixtureResponse> {
+    const std::string path = target.substr(0, target.find('?'));
+    auto it = std::find(paths.begin(), paths.end(), path);
+    if (it == paths.end()) return std::nullopt;
+    // A token of 8 letters and digits for this answer, on each of its links.
+    const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    uint64_t x = ++*served * 0x9E3779B97F4A7C15ull;
+    std::string token;
+    for (int i = 0; i < 8; ++i) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      token += alphabet[(x >> 33) % alphabet.size()];
+    }
+    std::string links;
+    for (const std::string& p : paths) {
+      links += "<a href=\"" + p + "?p_auth=" + token + "\">" + p + "</a> ";
+    }
+    const size_t n = static_cast<size_t>(it - paths.begin());
+    if (n < 2 || n == paths.size() - 1) {
+      return html("<!DOCTYPE html><html><head><title>Trang</title></head><body><h1>Trang " + path +
+                  "</h1><p>Sở Thông tin và Truyền thông.</p>" + links + "</body></html>");
+    }
+    return html("<!DOCTYPE html><html><head><title>Bài " + std::to_string(n) +
+                "</title></head><body><article><h1>Bài " + std::to_string(n) +
+                "</h1><p>Ngày đăng: 12/04/2023</p><p>Nội dung bài viết số " + std::to_string(n) +
+                " về chuyển đổi số.</p></article>" + links + "</body></html>");
+  });
+  write_test_site(config_dir_, "s", {host.authority()},
+                  "delay = \"1ms\"\nlisting_urls = [\"http://" + host.authority() +
+                      "/tin-tuc/\"]\narticle_url_patterns = ['/tin-tuc/bai-[0-9]+\\.html']\n"
+                      "max_pages = 60\nconnect_timeout = \"2s\"\n");
+  std::vector<SiteConfig> sites = {load_test_site(config_dir_, "s")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_TRUE(p.finished) << p.stop_reason;
+  ASSERT_EQ(p.sessions.size(), 1u);
+  EXPECT_EQ(p.sessions[0].param, "p_auth");
+  EXPECT_NE(p.sessions[0].evidence.find("short random values (8 letters and digits)"),
+            std::string::npos)
+      << p.sessions[0].evidence;
+  std::map<std::string, int> requests;
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    ++requests[r.target.substr(0, r.target.find('?'))];
+  }
+  // Each page once, and the probe's two fetches (a URL carrying p_auth and the same URL without).
+  int extra = 0;
+  for (const std::string& path : paths) {
+    EXPECT_GE(requests[path], 1) << path;
+    extra += requests[path] - 1;
+  }
+  EXPECT_LE(extra, 3) << "session variants fetched beyond each page once";
+}
+
+// Trà Vinh's ASP.NET path portal (docs/crawl-identity.md, the second held-out trap web): the
+// pager links the page past the last, forever, and every page past the last shows the last page
+// again. Pagination is not depth and listings go first, so without a guard the pager takes the
+// whole page budget and no article is fetched.
+TEST_F(CrawlTest, APagerRepeatingItsLastPageForeverEndsTheListing) {
+  FixtureHost& host = news_host("h", 6, 3);
+  auto last_page = [](int page) {
+    std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Tin tức</title>"
+                       "</head><body><h1>Tin tức</h1><ul>";
+    for (int i = 4; i <= 6; ++i) {
+      html += "<li><a href=\"/tin-tuc/bai-viet-" + std::to_string(i) + ".html\">Bài " +
+              std::to_string(i) + "</a></li>";
+    }
+    return html + "</ul><a class=\"next\" href=\"/tin-tuc/?page=" + std::to_string(page + 1) +
+           "\">Trang sau</a></body></html>";
+  };
+  host.set_page("/tin-tuc/?page=2", last_page(2));
+  host.add_dynamic([last_page](const std::string& target) -> std::optional<FixtureResponse> {
+    if (target.rfind("/tin-tuc/?page=", 0) != 0) return std::nullopt;
+    return html(last_page(std::atoi(target.c_str() + 15)));
+  });
+  std::vector<SiteConfig> sites = {site("s", host, 1, "max_pages = 40\n")};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int i = 1; i <= 6; ++i) {
+    EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-" + std::to_string(i) + ".html"), 1) << i;
+  }
+  int listing = 0;
+  for (const RequestRecord& r : web_.requests_to(host)) {
+    listing += r.target.rfind("/tin-tuc/?page=", 0) == 0;
+  }
+  // Page 3 repeats page 2 (the same article links, the same text): its next page is refused.
+  EXPECT_EQ(listing, 2) << "pages 2 and 3; page 4 is refused";
+  EXPECT_EQ(web_.count(host, "/tin-tuc/?page=4"), 0);
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_EQ(p.refused.count(kGuardRepeatedListing) ? p.refused.at(kGuardRepeatedListing) : 0, 1);
+  EXPECT_TRUE(p.finished) << p.stop_reason;
+  EXPECT_TRUE(logged("repeats the listing page before it")) << "the log names both signals";
+}
+
+// A long listing of distinct pages is followed to its end (no page repeats the one before it).
+TEST_F(CrawlTest, ALongListingOfDistinctPagesIsFollowedToTheEnd) {
+  FixtureHost& host = news_host("h", 150, 1);
+  std::vector<SiteConfig> sites = {site("s", host, 1)};
+  MemoryCrawlStore store(sites);
+  auto summary = crawl(sites, store, options());
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(web_.count(host, "/tin-tuc/?page=150"), 1);
+  EXPECT_EQ(web_.count(host, "/tin-tuc/bai-viet-150.html"), 1);
+  const SiteProgress& p = progress_of(*summary, "s");
+  EXPECT_EQ(p.refused.count(kGuardRepeatedListing), 0u);
+  EXPECT_TRUE(p.finished) << p.stop_reason;
 }
 
 TEST_F(CrawlTest, ASiteGeneratingEndlessLinksIsCappedPerRun) {

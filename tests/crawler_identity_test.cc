@@ -112,6 +112,95 @@ TEST(SessionParams, PathParametersToo) {
             "http://a.vn/tin/1");
 }
 
+TEST(SessionParams, ShortRandomTokensButNoNumbersCodesOrWords) {
+  EXPECT_TRUE(looks_short_token("Ab3dE9fG"));    // Liferay's p_auth: 8 letters and digits
+  EXPECT_TRUE(looks_short_token("x7k2m9qp"));    // lowercase and digits, alternating
+  EXPECT_TRUE(looks_short_token("9f86d08a1c"));  // short hex
+  EXPECT_FALSE(looks_short_token("1234"));       // an article id
+  EXPECT_FALSE(looks_short_token("20211207"));   // a date, or an id
+  EXPECT_FALSE(looks_short_token("HG2021"));     // a code: letters, then digits
+  EXPECT_FALSE(looks_short_token("tin123"));
+  EXPECT_FALSE(looks_short_token("Hanoi2021"));  // a capital initial is no change of case
+  EXPECT_FALSE(looks_short_token("thoisu"));     // a word
+  EXPECT_FALSE(looks_short_token("a1b2"));       // too short to tell
+  EXPECT_FALSE(looks_short_token("tin-tuc-2"));  // a slug
+  EXPECT_FALSE(looks_short_token("xkqzvbtw")) << "letters alone need a known name";
+  EXPECT_TRUE(looks_short_token("xkqzvbtw", /*known_name=*/true));
+  EXPECT_FALSE(looks_short_token("83920174", /*known_name=*/true)) << "never digits alone";
+  EXPECT_TRUE(known_session_name("p_auth"));
+  EXPECT_TRUE(known_session_name("jsessionid"));
+  EXPECT_FALSE(known_session_name("id"));
+  EXPECT_FALSE(known_session_name("page"));
+}
+
+// A page of a site that stamps `name=value` on each of its links: three articles and the listing.
+std::vector<std::string> stamped_on_every_link(const std::string& name, const std::string& value) {
+  return {"http://a.vn/web/guest/tin-tuc/-/bai-1?" + name + "=" + value,
+          "http://a.vn/web/guest/tin-tuc/-/bai-2?" + name + "=" + value,
+          "http://a.vn/web/guest/tin-tuc/-/bai-3?" + name + "=" + value,
+          "http://a.vn/web/guest/tin-tuc?" + name + "=" + value};
+}
+
+TEST(SessionParams, AShortTokenOnEveryLinkOfAPageAndNewOnEachIsACandidate) {
+  const std::vector<std::string> hosts = {"a.vn"};
+  for (const std::string name : {"p_auth", "t"}) {
+    SCOPED_TRACE(name);
+    SessionLearner learner;
+    EXPECT_TRUE(learner.observe("http://a.vn/", stamped_on_every_link(name, "Ab3dE9fG"), hosts)
+                    .empty())
+        << "one page cannot tell a session from an id";
+    auto fresh = learner.observe("http://a.vn/web/guest/tin-tuc",
+                                 stamped_on_every_link(name, "x7K2m9Qp"), hosts);
+    ASSERT_EQ(fresh.size(), 1u);
+    EXPECT_EQ(fresh[0].param, name);
+    const std::string signals = learner.signals(fresh[0]);
+    EXPECT_NE(signals.find("short random values (8 letters and digits)"), std::string::npos)
+        << signals;
+    EXPECT_NE(signals.find("the only value on every link of 2 pages"), std::string::npos)
+        << signals;
+    EXPECT_EQ(signals.find("a name platforms give sessions") != std::string::npos,
+              name == "p_auth")
+        << signals;
+  }
+}
+
+// Article ids, page numbers and short article codes are no sessions, however they are linked.
+TEST(SessionParams, ShortIdsPageNumbersAndArticleCodesAreNoCandidates) {
+  const std::vector<std::string> hosts = {"a.vn"};
+  SessionLearner learner;
+  const std::vector<std::string> codes = {"Xk29pQ7a", "Rt5mW8zL", "bN3vC6xQ", "Jd7fH2kP"};
+  for (int page = 1; page <= 6; ++page) {
+    const std::string n = std::to_string(page);
+    // A listing page: each article under its own id and code, the pager's neighbours.
+    std::vector<std::string> listing;
+    for (int i = 0; i < 4; ++i) {
+      const std::string id = std::to_string(1000 + page * 10 + i);
+      listing.push_back("http://a.vn/ChiTiet.aspx?id=" + id);
+      listing.push_back("http://a.vn/ChiTiet.aspx?id=" + id + "&print=1");
+      listing.push_back("http://a.vn/bai.aspx?ma=" + codes[(page + i) % codes.size()]);
+    }
+    listing.push_back("http://a.vn/DanhSach.aspx?page=" + std::to_string(page + 1));
+    listing.push_back("http://a.vn/DanhSach.aspx?page=" + std::to_string(page + 1) + "&cat=2");
+    listing.push_back("http://a.vn/DanhSach.aspx?page=" + std::to_string(page + 1) + "&cat=3");
+    EXPECT_TRUE(learner.observe("http://a.vn/DanhSach.aspx?page=" + n, listing, hosts).empty());
+    // An article page: only its own id and code, on several links (its print and share links).
+    const std::string code = codes[page % codes.size()];
+    const std::string id = std::to_string(1000 + page);
+    EXPECT_TRUE(learner
+                    .observe("http://a.vn/bai.aspx?ma=" + code,
+                             {"http://a.vn/bai.aspx?ma=" + code + "&print=1",
+                              "http://a.vn/bai.aspx?ma=" + code + "&share=fb",
+                              "http://a.vn/bai.aspx?ma=" + code + "&share=zalo",
+                              "http://a.vn/ChiTiet.aspx?id=" + id,
+                              "http://a.vn/ChiTiet.aspx?id=" + id + "&print=1",
+                              "http://a.vn/ChiTiet.aspx?id=" + id + "&share=fb"},
+                             hosts)
+                    .empty())
+        << "page " << page;
+  }
+  EXPECT_FALSE(learner.has_candidates());
+}
+
 TEST(SiteIdentity, ArticleKeysFoldNavigationStatesPrintTwinsAndCase) {
   SiteConfig site = site_of("wcm.vn");
   site.crawl.article_url_patterns = {compile("WCM_GLOBAL_CONTEXT=")};
@@ -254,6 +343,10 @@ TEST(TrapGuards, AShapeFetchedOnlyAsAliasesIsRefused) {
   EXPECT_NE(url_shape("http://a.vn/print/1501/637201/hoi-nghi-tong-ket"),
             url_shape("http://a.vn/1501/38995/68251/637201/tin-tuc-su-kien/hoi-nghi"));
   EXPECT_EQ(url_shape("http://a.vn/x?ID=12&print=1"), "http://a.vn/x?ID=#&print=#");
+  // Parameters in another order (trap2-aspnet-path writes its Default.aspx links' six parameters
+  // in a new order on every page): one shape.
+  EXPECT_EQ(url_shape("http://a.vn/Default.aspx?sid=1446&id=637201&title=hoi-nghi-tong-ket"),
+            url_shape("http://a.vn/Default.aspx?title=tap-huan-an-toan&id=637215&sid=1446"));
 
   AliasShapeGuard guard;
   const std::string twin = "http://a.vn/print/1501/";
@@ -275,6 +368,20 @@ TEST(TrapGuards, RefusalsAreCountedOncePerGuardAndUrl) {
   EXPECT_TRUE(counter.count("depth", "http://a.vn/?m=1", counts));
   EXPECT_TRUE(counter.count("step", "http://a.vn/?m=2", counts));
   EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"depth", 1}, {"step", 2}}));
+}
+
+TEST(TrapGuards, AListingPageLinkingOnlyThePreviousPagesArticlesIsNoticed) {
+  ListingArticles pages;
+  pages.remember("http://a.vn/tin?page=2", {"http://a.vn/tin/4", "http://a.vn/tin/5"});
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/4", "http://a.vn/tin/5"}));
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/5"}));
+  EXPECT_TRUE(pages.all_on("http://a.vn/tin?page=2", {})) << "no article links: none new";
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=2", {"http://a.vn/tin/5", "http://a.vn/tin/6"}));
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=1", {})) << "a page not remembered";
+  for (size_t i = 0; i < ListingArticles::kMaxPages; ++i) {
+    pages.remember("http://a.vn/tin?page=" + std::to_string(i + 10), {});
+  }
+  EXPECT_FALSE(pages.all_on("http://a.vn/tin?page=2", {})) << "the oldest page is forgotten";
 }
 
 }  // namespace
