@@ -9,6 +9,8 @@
 //    marker alone merges nothing.
 //  - A day calendar (?ngay=YYYY-MM-DD linking the day before and after) registers no article,
 //    costs at most 1 + kStepBudget requests, and its refusals are counted under "calendar".
+#include <chrono>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -36,21 +38,14 @@ std::string article_html(const std::string& title, const std::string& body,
          "<footer>Cơ quan chủ quản: Sở TT&amp;TT</footer></body></html>";
 }
 
-// "2026-12-07" moved by `days` (within a few months of it, enough for a test).
+// "2026-12-07" moved by `days` (any number of them: the calendar page searches 200 days ahead;
+// a table of four months once read past its end there, which only UBSan saw).
 std::string day_after(int days) {
-  static const int kMonth[] = {31, 31, 28, 31};  // Dec 2026, Jan, Feb, Mar 2027
-  int year = 2026, month = 12, day = 7 + days;
-  for (int i = 0; day > kMonth[i]; ++i) {
-    day -= kMonth[i];
-    month = month == 12 ? 1 : month + 1;
-    year += month == 1;
-  }
-  while (day < 1) {
-    month -= 1;
-    day += 30;  // November
-  }
+  using namespace std::chrono;
+  const year_month_day day{sys_days{year{2026} / December / 7} + std::chrono::days{days}};
   char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
   return text;
 }
 
